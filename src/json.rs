@@ -1,0 +1,463 @@
+//! A strict RFC 8259 JSON reader that sees what `serde_json::Value` hides (rules B1, B2).
+//!
+//! `serde_json::Value` keeps the last of two equal member names and replaces lone surrogate
+//! escapes only by failing; the contract needs both *seen*: duplicates are B2 and lone surrogates
+//! are B1. Objects therefore keep every member in order. Numbers keep their text (the operation
+//! has no numeric property; they only need to be recognised as numbers).
+//!
+//! Limits (decisions, see `docs/DECISIONS.md`): nesting deeper than [`MAX_DEPTH`] is rejected like
+//! serde_json does; a byte-order mark is not JSON text and is rejected.
+//!
+//! ```
+//! use tpr_harness::json::{parse, Json, JsonErrorKind};
+//! let v = parse(br#"{"a":1,"a":2}"#).unwrap();
+//! assert_eq!(v.as_object().unwrap().len(), 2);
+//! assert_eq!(parse(br#""\ud800""#).unwrap_err().kind, JsonErrorKind::LoneSurrogate);
+//! ```
+
+use std::fmt;
+
+/// Deepest nesting of arrays and objects accepted (serde_json's default recursion limit).
+pub const MAX_DEPTH: usize = 128;
+
+/// A JSON value with every object member kept, duplicates included, in document order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// A number, as written.
+    Number(String),
+    /// A string, unescaped.
+    String(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object: members in order, duplicates kept.
+    Object(Vec<(String, Json)>),
+}
+
+impl Json {
+    /// The members, if this is an object.
+    pub fn as_object(&self) -> Option<&[(String, Json)]> {
+        match self {
+            Json::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The JSON type's name, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "boolean",
+            Json::Number(_) => "number",
+            Json::String(_) => "string",
+            Json::Array(_) => "array",
+            Json::Object(_) => "object",
+        }
+    }
+
+    /// The first member named `name`, if this is an object.
+    pub fn get(&self, name: &str) -> Option<&Json> {
+        self.as_object()?.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// Converts to a `serde_json::Value` (last duplicate wins), for rendering.
+    pub fn to_value(&self) -> serde_json::Value {
+        match self {
+            Json::Null => serde_json::Value::Null,
+            Json::Bool(b) => serde_json::Value::Bool(*b),
+            Json::Number(n) => serde_json::from_str(n).unwrap_or(serde_json::Value::Null),
+            Json::String(s) => serde_json::Value::String(s.clone()),
+            Json::Array(a) => serde_json::Value::Array(a.iter().map(Json::to_value).collect()),
+            Json::Object(m) => {
+                serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), v.to_value())).collect())
+            }
+        }
+    }
+}
+
+/// What made the bytes not one JSON text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JsonErrorKind {
+    /// No bytes, or only white space.
+    Empty,
+    /// The bytes are not UTF-8.
+    InvalidUtf8,
+    /// A syntax error (includes truncation).
+    Syntax,
+    /// A complete value followed by more than white space.
+    TrailingBytes,
+    /// A `\uD800`–`\uDFFF` escape without its pair.
+    LoneSurrogate,
+    /// Nesting deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// A byte-order mark before the text.
+    ByteOrderMark,
+}
+
+/// Why a body is not JSON (rule B1).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} at byte {at}")]
+pub struct JsonError {
+    /// What was wrong.
+    pub kind: JsonErrorKind,
+    /// Byte offset.
+    pub at: usize,
+}
+
+impl fmt::Display for JsonErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            JsonErrorKind::Empty => "empty body",
+            JsonErrorKind::InvalidUtf8 => "invalid UTF-8",
+            JsonErrorKind::Syntax => "invalid JSON",
+            JsonErrorKind::TrailingBytes => "trailing bytes after the JSON value",
+            JsonErrorKind::LoneSurrogate => "lone surrogate escape",
+            JsonErrorKind::TooDeep => "nesting too deep",
+            JsonErrorKind::ByteOrderMark => "byte-order mark",
+        })
+    }
+}
+
+/// Parses one JSON text. Never panics; never recurses deeper than [`MAX_DEPTH`].
+pub fn parse(bytes: &[u8]) -> Result<Json, JsonError> {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err(JsonError {
+            kind: JsonErrorKind::InvalidUtf8,
+            at: e.valid_up_to(),
+        });
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err(JsonError {
+            kind: JsonErrorKind::ByteOrderMark,
+            at: 0,
+        });
+    }
+    let mut p = Parser { b: bytes, i: 0 };
+    p.ws();
+    if p.i == bytes.len() {
+        return Err(p.err(JsonErrorKind::Empty));
+    }
+    let v = p.value(0)?;
+    p.ws();
+    if p.i != bytes.len() {
+        return Err(p.err(JsonErrorKind::TrailingBytes));
+    }
+    Ok(v)
+}
+
+struct Parser<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn err(&self, kind: JsonErrorKind) -> JsonError {
+        JsonError { kind, at: self.i }
+    }
+    fn syntax(&self) -> JsonError {
+        self.err(JsonErrorKind::Syntax)
+    }
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+    fn lit(&mut self, word: &[u8], v: Json) -> Result<Json, JsonError> {
+        if self.b[self.i..].starts_with(word) {
+            self.i += word.len();
+            Ok(v)
+        } else {
+            Err(self.syntax())
+        }
+    }
+    fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
+        match self.b.get(self.i) {
+            None => Err(self.syntax()),
+            Some(b'{') => self.object(depth + 1),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'"') => Ok(Json::String(self.string()?)),
+            Some(b't') => self.lit(b"true", Json::Bool(true)),
+            Some(b'f') => self.lit(b"false", Json::Bool(false)),
+            Some(b'n') => self.lit(b"null", Json::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.syntax()),
+        }
+    }
+    fn object(&mut self, depth: usize) -> Result<Json, JsonError> {
+        if depth > MAX_DEPTH {
+            return Err(self.err(JsonErrorKind::TooDeep));
+        }
+        self.i += 1;
+        let mut members = Vec::new();
+        self.ws();
+        if self.b.get(self.i) == Some(&b'}') {
+            self.i += 1;
+            return Ok(Json::Object(members));
+        }
+        loop {
+            self.ws();
+            if self.b.get(self.i) != Some(&b'"') {
+                return Err(self.syntax());
+            }
+            let k = self.string()?;
+            self.ws();
+            if self.b.get(self.i) != Some(&b':') {
+                return Err(self.syntax());
+            }
+            self.i += 1;
+            self.ws();
+            let v = self.value(depth)?;
+            members.push((k, v));
+            self.ws();
+            match self.b.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    return Ok(Json::Object(members));
+                }
+                _ => return Err(self.syntax()),
+            }
+        }
+    }
+    fn array(&mut self, depth: usize) -> Result<Json, JsonError> {
+        if depth > MAX_DEPTH {
+            return Err(self.err(JsonErrorKind::TooDeep));
+        }
+        self.i += 1;
+        let mut items = Vec::new();
+        self.ws();
+        if self.b.get(self.i) == Some(&b']') {
+            self.i += 1;
+            return Ok(Json::Array(items));
+        }
+        loop {
+            self.ws();
+            items.push(self.value(depth)?);
+            self.ws();
+            match self.b.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Ok(Json::Array(items));
+                }
+                _ => return Err(self.syntax()),
+            }
+        }
+    }
+    fn digits(&mut self) -> usize {
+        let s = self.i;
+        while let Some(b'0'..=b'9') = self.b.get(self.i) {
+            self.i += 1;
+        }
+        self.i - s
+    }
+    fn number(&mut self) -> Result<Json, JsonError> {
+        let start = self.i;
+        if self.b.get(self.i) == Some(&b'-') {
+            self.i += 1;
+        }
+        match self.b.get(self.i) {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.syntax()),
+        }
+        if self.b.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if self.digits() == 0 {
+                return Err(self.syntax());
+            }
+        }
+        if let Some(b'e' | b'E') = self.b.get(self.i) {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.b.get(self.i) {
+                self.i += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.syntax());
+            }
+        }
+        // The input was validated as UTF-8 and a number is ASCII.
+        let text = String::from_utf8_lossy(&self.b[start..self.i]).into_owned();
+        Ok(Json::Number(text))
+    }
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let d = match self.b.get(self.i) {
+                Some(c @ b'0'..=b'9') => c - b'0',
+                Some(c @ b'a'..=b'f') => c - b'a' + 10,
+                Some(c @ b'A'..=b'F') => c - b'A' + 10,
+                _ => return Err(self.syntax()),
+            };
+            v = v * 16 + u32::from(d);
+            self.i += 1;
+        }
+        Ok(v)
+    }
+    fn string(&mut self) -> Result<String, JsonError> {
+        self.i += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            // copy a run of plain bytes at once
+            let run = self.i;
+            while let Some(&c) = self.b.get(self.i) {
+                if c == b'"' || c == b'\\' || c < 0x20 {
+                    break;
+                }
+                self.i += 1;
+            }
+            if self.i > run {
+                // Whole input is UTF-8 and runs end at ASCII bytes, so this slice is UTF-8.
+                match std::str::from_utf8(&self.b[run..self.i]) {
+                    Ok(s) => out.push_str(s),
+                    Err(_) => return Err(self.err(JsonErrorKind::InvalidUtf8)),
+                }
+            }
+            match self.b.get(self.i) {
+                None => return Err(self.syntax()),
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.i += 1;
+                    let e = self.b.get(self.i).copied();
+                    self.i += 1;
+                    match e {
+                        Some(b'"') => out.push('"'),
+                        Some(b'\\') => out.push('\\'),
+                        Some(b'/') => out.push('/'),
+                        Some(b'b') => out.push('\u{8}'),
+                        Some(b'f') => out.push('\u{c}'),
+                        Some(b'n') => out.push('\n'),
+                        Some(b'r') => out.push('\r'),
+                        Some(b't') => out.push('\t'),
+                        Some(b'u') => {
+                            let at = self.i - 2;
+                            let hi = self.hex4()?;
+                            let cp = if (0xD800..0xDC00).contains(&hi) {
+                                if self.b[self.i..].starts_with(b"\\u") {
+                                    self.i += 2;
+                                    let lo = self.hex4()?;
+                                    if !(0xDC00..0xE000).contains(&lo) {
+                                        return Err(JsonError {
+                                            kind: JsonErrorKind::LoneSurrogate,
+                                            at,
+                                        });
+                                    }
+                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                                } else {
+                                    return Err(JsonError {
+                                        kind: JsonErrorKind::LoneSurrogate,
+                                        at,
+                                    });
+                                }
+                            } else if (0xDC00..0xE000).contains(&hi) {
+                                return Err(JsonError {
+                                    kind: JsonErrorKind::LoneSurrogate,
+                                    at,
+                                });
+                            } else {
+                                hi
+                            };
+                            match char::from_u32(cp) {
+                                Some(c) => out.push(c),
+                                None => return Err(self.syntax()),
+                            }
+                        }
+                        _ => {
+                            self.i -= 1;
+                            return Err(self.syntax());
+                        }
+                    }
+                }
+                Some(_) => return Err(self.syntax()), // unescaped control character
+            }
+        }
+    }
+}
+
+/// Writes `s` as a JSON string literal (escaping quotes, backslashes and control characters).
+pub fn quote(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn kind(b: &[u8]) -> Option<JsonErrorKind> {
+        parse(b).err().map(|e| e.kind)
+    }
+
+    #[test]
+    fn b1_malformed_json_is_classified() {
+        assert_eq!(kind(b""), Some(JsonErrorKind::Empty));
+        assert_eq!(kind(b"  \n"), Some(JsonErrorKind::Empty));
+        assert_eq!(kind(b"{\"a\":1"), Some(JsonErrorKind::Syntax));
+        assert_eq!(kind(b"{} x"), Some(JsonErrorKind::TrailingBytes));
+        assert_eq!(kind(b"{}{}"), Some(JsonErrorKind::TrailingBytes));
+        assert_eq!(kind(b"{\"a\":\"\xff\"}"), Some(JsonErrorKind::InvalidUtf8));
+        assert_eq!(kind(br#"{"a":"\udc00"}"#), Some(JsonErrorKind::LoneSurrogate));
+        assert_eq!(kind(br#"{"a":"\ud800x"}"#), Some(JsonErrorKind::LoneSurrogate));
+        assert_eq!(kind(br#"{"a":"\ud800\u0041"}"#), Some(JsonErrorKind::LoneSurrogate));
+        assert_eq!(kind(b"\xEF\xBB\xBF{}"), Some(JsonErrorKind::ByteOrderMark));
+        assert_eq!(kind(b"{\"a\":\"\x01\"}"), Some(JsonErrorKind::Syntax));
+        assert_eq!(kind(b"{'a':1}"), Some(JsonErrorKind::Syntax));
+        assert_eq!(kind(b"{\"a\":01}"), Some(JsonErrorKind::Syntax));
+        assert_eq!(kind(b"{\"a\":1.}"), Some(JsonErrorKind::Syntax));
+        assert_eq!(kind(b"{\"a\":1,}"), Some(JsonErrorKind::Syntax));
+        assert_eq!(kind(b"{\"a\":NaN}"), Some(JsonErrorKind::Syntax));
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert_eq!(kind(deep.as_bytes()), Some(JsonErrorKind::TooDeep));
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert_eq!(kind(ok.as_bytes()), None);
+    }
+
+    #[test]
+    fn b2_duplicate_members_are_all_kept_in_order() {
+        let v = parse(br#"{"a":1,"b":true,"a":"x"}"#).unwrap();
+        let m = v.as_object().unwrap();
+        assert_eq!(m.len(), 3);
+        assert_eq!(m[2], ("a".to_string(), Json::String("x".into())));
+    }
+
+    #[test]
+    fn b1_surrogate_pairs_decode_to_one_character() {
+        let v = parse(br#""\ud83d\ude00 \u00e9""#).unwrap();
+        assert_eq!(v, Json::String("\u{1F600} \u{e9}".into()));
+    }
+
+    proptest! {
+        #[test]
+        fn b1_agrees_with_serde_json_on_acceptance(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            // serde_json accepts exactly the RFC 8259 texts, but for lone surrogates it reports
+            // an error too, so acceptance must agree byte for byte (depth stays far below the limit).
+            let ours = parse(&bytes).is_ok();
+            let theirs = serde_json::from_slice::<serde_json::Value>(&bytes).is_ok();
+            prop_assert_eq!(ours, theirs, "{:?}", String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn b1_serialised_values_parse_back_equal(v in any::<std::collections::BTreeMap<String, String>>()) {
+            let text = serde_json::to_string(&v).unwrap();
+            let parsed = parse(text.as_bytes()).unwrap();
+            prop_assert_eq!(parsed.to_value(), serde_json::to_value(&v).unwrap());
+        }
+    }
+}

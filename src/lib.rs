@@ -1,0 +1,37 @@
+//! # tpr-harness
+//!
+//! A property-based, fuzz and conformance testing harness for one Microsoft Graph operation,
+//! *Update taskProcessingResult* (`PATCH …/deletedItems/workflows/{w}/runs/{r}/userProcessingResults/{u}/taskProcessingResults/{t}`,
+//! beta), checked against an explicit, versioned contract (`CONTRACT.md`, see [`rule`]) with
+//! profiles where public sources disagree ([`profile`]).
+//!
+//! The map:
+//! * [`rule`]: the rule ids every verdict and finding carries.
+//! * [`spec`]: contract types: the resource, its evolvable enum, requests, the error envelope.
+//! * [`timestamp`]: `Edm.DateTimeOffset` under both grammars of T1, instants (T2).
+//! * [`path`]: the routes (R1–R5): parse and format.
+//! * [`json`]: a strict JSON reader that sees duplicates and lone surrogates (B1, B2).
+//! * [`profile`]: the knobs and the built-in profiles.
+//! * [`fixture`], [`store`]: the state a run starts from (F1, F2).
+//! * [`model`]: the reference model, `apply(&mut Store, &Request, &Profile) -> Outcome`.
+//! * [`check`]: the invariants S2–S8 as functions.
+//!
+//! ```
+//! use tpr_harness::{fixture::Fixture, model, profile::Profile, spec::Request, store::{Store, Tokens}};
+//! let profile = Profile::graph();
+//! let mut store = Store::new(&Fixture::generate(1, &profile), Tokens::new("secret", None));
+//! let req = Request::new("DELETE", "/identityGovernance/lifecycleWorkflows/deletedItems/workflows/w/runs/r/userProcessingResults/u/taskProcessingResults/t")
+//!     .header("Authorization", "Bearer secret");
+//! assert_eq!(model::apply(&mut store, &req, &profile).statuses(), vec![405]);
+//! ```
+
+pub mod check;
+pub mod fixture;
+pub mod json;
+pub mod model;
+pub mod path;
+pub mod profile;
+pub mod rule;
+pub mod spec;
+pub mod store;
+pub mod timestamp;

@@ -1,0 +1,516 @@
+//! The reference model: `apply(&mut Store, &Request, &Profile) -> Outcome`.
+//!
+//! Each rule of `CONTRACT.md` is one function below, named after what it decides and citing its
+//! id. `apply` collects every defect a request carries, orders them by E4's precedence and
+//! answers with the *set* of acceptable responses: under `strict_precedence` only the first
+//! defect's status, otherwise the status of any defect present. A request with a defect changes
+//! nothing (S3): the body is fully validated into a [`Patch`] before anything is written.
+//!
+//! ```
+//! use tpr_harness::{fixture::Fixture, model, profile::Profile, spec::Request, store::{Store, Tokens}};
+//! let profile = Profile::graph();
+//! let fixture = Fixture::generate(1, &profile);
+//! let mut store = Store::new(&fixture, Tokens::new("w", None));
+//! let (id, _) = store.entities().next().unwrap();
+//! let path = store.direct_route(&id.clone()).unwrap().to_path(&Default::default());
+//! let req = Request::new("PATCH", &path)
+//!     .header("Authorization", "Bearer w")
+//!     .header("Content-Type", "application/json")
+//!     .body(r#"{"processingStatus":"failed","failureReason":"boom"}"#);
+//! let outcome = model::apply(&mut store, &req, &profile);
+//! assert_eq!(outcome.statuses(), vec![200]);
+//! ```
+
+use crate::json::{self, Json};
+use crate::path::Route;
+use crate::profile::{
+    DuplicateMembers, EnumCase, IdInBody, Profile, SentinelInPatch, Success, UnknownProperties,
+};
+use crate::rule::RuleId;
+use crate::spec::{NOT_UPDATABLE, ODATA_TYPE, ProcessingStatus, Property, Request, TaskProcessingResult};
+use crate::store::{Store, Tokens};
+use crate::timestamp::Timestamp;
+
+/// The `Prefer` token of H5.
+pub const INCLUDE_UNKNOWN_ENUM_MEMBERS: &str = "include-unknown-enum-members";
+
+/// One acceptable response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// The rules that decided it.
+    pub rules: Vec<RuleId>,
+    /// For errors, why (also the `error.message` the endpoint sends).
+    pub message: String,
+    /// For `200`, the representation.
+    pub body: Option<serde_json::Value>,
+    /// Whether `Preference-Applied: include-unknown-enum-members` is due (H5).
+    pub preference_applied: bool,
+}
+
+impl Answer {
+    /// A 2xx answer.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// The set of responses the contract accepts for one request, in E4 order (the endpoint sends
+/// the first), and what it did to the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Acceptable answers; never empty.
+    pub answers: Vec<Answer>,
+    /// The id of the entity an accepted PATCH wrote (even if nothing changed value).
+    pub updated: Option<String>,
+}
+
+impl Outcome {
+    /// The acceptable statuses.
+    pub fn statuses(&self) -> Vec<u16> {
+        self.answers.iter().map(|a| a.status).collect()
+    }
+
+    /// Whether `status` is acceptable.
+    pub fn accepts(&self, status: u16) -> bool {
+        self.answers.iter().any(|a| a.status == status)
+    }
+
+    /// The answer for `status`, if acceptable.
+    pub fn answer(&self, status: u16) -> Option<&Answer> {
+        self.answers.iter().find(|a| a.status == status)
+    }
+
+    /// Whether the request succeeds (all answers are then 2xx).
+    pub fn is_success(&self) -> bool {
+        self.answers.first().is_some_and(Answer::is_success)
+    }
+
+    /// Every rule that decided some answer.
+    pub fn rules(&self) -> Vec<RuleId> {
+        let mut r: Vec<RuleId> = self.answers.iter().flat_map(|a| a.rules.iter().copied()).collect();
+        r.sort();
+        r.dedup();
+        r
+    }
+}
+
+/// A defect found in a request: its status, rule and message. Public so generators can name
+/// the outcome they demand in the same terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Defect {
+    /// The status the contract demands for it.
+    pub status: u16,
+    /// The rule it breaks.
+    pub rule: RuleId,
+    /// A human message.
+    pub message: String,
+}
+
+fn defect(status: u16, rule: RuleId, message: impl Into<String>) -> Defect {
+    Defect {
+        status,
+        rule,
+        message: message.into(),
+    }
+}
+
+/// E4: the precedence rank of a defect (lower comes first).
+pub fn precedence(d: &Defect) -> u8 {
+    match (d.status, d.rule) {
+        (401 | 403, _) => 0,
+        (400, RuleId::R3 | RuleId::R4 | RuleId::R5) => 1,
+        (405, _) => 2,
+        (415, _) => 3,
+        (413, _) => 4,
+        (400, _) => 5,
+        (404, _) => 6,
+        _ => 7,
+    }
+}
+
+/// One change an accepted PATCH makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// `createdDateTime`.
+    Created(Timestamp),
+    /// `processingStatus`.
+    Status(ProcessingStatus),
+    /// `startedDateTime`.
+    Started(Option<Timestamp>),
+    /// `completedDateTime`.
+    Completed(Option<Timestamp>),
+    /// `failureReason`.
+    FailureReason(Option<String>),
+}
+
+/// A validated PATCH body: the changes it names, in body order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Patch {
+    /// The changes.
+    pub changes: Vec<Change>,
+}
+
+impl Patch {
+    /// S2: sets each named property; nothing else.
+    pub fn apply_to(&self, t: &mut TaskProcessingResult) {
+        for c in &self.changes {
+            match c {
+                Change::Created(v) => t.created = *v,
+                Change::Status(v) => t.status = *v,
+                Change::Started(v) => t.started = *v,
+                Change::Completed(v) => t.completed = *v,
+                Change::FailureReason(v) => t.failure_reason = v.clone(),
+            }
+        }
+    }
+}
+
+/// Who the caller is (H2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// A write token.
+    Writer,
+    /// A read-only token.
+    Reader,
+}
+
+/// H2: `Authorization: Bearer {token}`; missing, another scheme, empty or unknown token is 401.
+pub fn authorize(req: &Request, tokens: &Tokens) -> Result<Caller, Defect> {
+    let mut values = req.header_values("authorization");
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return Err(defect(401, RuleId::H2, "exactly one Authorization header is required"));
+    };
+    let value = value.trim();
+    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(defect(401, RuleId::H2, "the Authorization scheme must be Bearer"));
+    }
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(defect(401, RuleId::H2, "the bearer token is empty"));
+    }
+    if tokens.write.iter().any(|t| t == token) {
+        Ok(Caller::Writer)
+    } else if tokens.read_only.iter().any(|t| t == token) {
+        Ok(Caller::Reader)
+    } else {
+        Err(defect(401, RuleId::H2, "the bearer token is not valid"))
+    }
+}
+
+/// R1–R5: the route a path names (400 when it is not a route).
+pub fn route(req: &Request, profile: &Profile) -> Result<Route, Defect> {
+    Route::parse(&req.path, profile).map_err(|e| defect(400, e.rule, e.to_string()))
+}
+
+/// H3: `Content-Type: application/json`, with `charset=utf-8` and OData parameters allowed.
+/// Parameters of other names are ignored (see `docs/DECISIONS.md`).
+pub fn content_type(req: &Request) -> Result<(), Defect> {
+    let mut values = req.header_values("content-type");
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return Err(defect(415, RuleId::H3, "exactly one Content-Type: application/json header is required"));
+    };
+    let mut parts = value.split(';');
+    let media = parts.next().unwrap_or_default().trim();
+    if !media.eq_ignore_ascii_case("application/json") {
+        return Err(defect(415, RuleId::H3, format!("media type `{media}` is not application/json")));
+    }
+    for param in parts {
+        let param = param.trim();
+        let Some((name, v)) = param.split_once('=') else {
+            return Err(defect(415, RuleId::H3, format!("malformed media-type parameter `{param}`")));
+        };
+        let (name, v) = (name.trim(), v.trim());
+        let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+        if name.is_empty() || v.is_empty() {
+            return Err(defect(415, RuleId::H3, format!("malformed media-type parameter `{param}`")));
+        }
+        if name.eq_ignore_ascii_case("charset") && !v.eq_ignore_ascii_case("utf-8") {
+            return Err(defect(415, RuleId::H3, format!("charset `{v}` is not utf-8")));
+        }
+    }
+    Ok(())
+}
+
+/// H4: the body size limit.
+pub fn body_size(req: &Request, profile: &Profile) -> Result<(), Defect> {
+    if req.body.len() as u64 > profile.max_body_bytes {
+        Err(defect(
+            413,
+            RuleId::H4,
+            format!("body of {} bytes exceeds {} bytes", req.body.len(), profile.max_body_bytes),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// H5: whether the request carries `Prefer: include-unknown-enum-members` (RFC 7240: comma
+/// separated, tokens case-insensitive, parameters after `;`).
+pub fn prefers_unknown_members(req: &Request) -> bool {
+    req.header_values("prefer").flat_map(|v| v.split(',')).any(|p| {
+        let token = p.split(';').next().unwrap_or_default();
+        let token = token.split('=').next().unwrap_or_default().trim();
+        token.eq_ignore_ascii_case(INCLUDE_UNKNOWN_ENUM_MEMBERS)
+    })
+}
+
+/// T1: a timestamp value under the profile's grammar.
+fn timestamp(p: Property, s: &str, profile: &Profile) -> Result<Timestamp, Defect> {
+    Timestamp::parse(s, profile.timestamp_grammar)
+        .map_err(|e| defect(400, RuleId::T1, format!("'{}': {e}", p.name())))
+}
+
+/// B6: a `processingStatus` string. `Ok(None)` is the sentinel under `sentinel_in_patch = ignore`.
+pub fn enum_member(s: &str, profile: &Profile, prefer: bool) -> Result<Option<ProcessingStatus>, Defect> {
+    let found = match profile.enum_case {
+        EnumCase::Exact => ProcessingStatus::from_name(s),
+        EnumCase::Insensitive => ProcessingStatus::from_name_ignore_case(s),
+    };
+    let bad = |why: &str| defect(400, RuleId::B6, format!("'processingStatus': `{s}` {why}"));
+    match found {
+        None => Err(bad("is not a member of lifecycleWorkflowProcessingStatus")),
+        Some(ProcessingStatus::UnknownFutureValue) => match profile.sentinel_in_patch {
+            SentinelInPatch::Ignore => Ok(None),
+            SentinelInPatch::Reject => Err(bad("is the sentinel, not allowed in a PATCH")),
+        },
+        Some(m) if m.is_after_sentinel() && !profile.has_member(m) => {
+            Err(bad("is not a member of lifecycleWorkflowProcessingStatus"))
+        }
+        Some(m) if m.is_after_sentinel() && !prefer => Err(bad(
+            "is after the sentinel and needs Prefer: include-unknown-enum-members",
+        )),
+        Some(m) => Ok(Some(m)),
+    }
+}
+
+/// B3–B5, B10: one updatable property's value.
+fn property(p: Property, v: &Json, profile: &Profile, prefer: bool) -> Result<Option<Change>, Defect> {
+    let wrong_type = || {
+        defect(
+            400,
+            RuleId::B5,
+            format!("'{}' must be a {}, not a {}", p.name(), if p == Property::FailureReason { "string" } else if p.is_timestamp() { "timestamp string" } else { "enum string" }, v.type_name()),
+        )
+    };
+    match (p, v) {
+        (_, Json::Null) if p.is_required() => Err(defect(
+            400,
+            RuleId::B4,
+            format!("null is not a valid value for the required property '{}'", p.name()),
+        )),
+        (Property::StartedDateTime, Json::Null) => Ok(Some(Change::Started(None))),
+        (Property::CompletedDateTime, Json::Null) => Ok(Some(Change::Completed(None))),
+        (Property::FailureReason, Json::Null) => Ok(Some(Change::FailureReason(None))),
+        (Property::CreatedDateTime, Json::String(s)) => Ok(Some(Change::Created(timestamp(p, s, profile)?))),
+        (Property::StartedDateTime, Json::String(s)) => Ok(Some(Change::Started(Some(timestamp(p, s, profile)?)))),
+        (Property::CompletedDateTime, Json::String(s)) => Ok(Some(Change::Completed(Some(timestamp(p, s, profile)?)))),
+        (Property::FailureReason, Json::String(s)) => Ok(Some(Change::FailureReason(Some(s.clone())))),
+        (Property::ProcessingStatus, Json::String(s)) => Ok(enum_member(s, profile, prefer)?.map(Change::Status)),
+        _ => Err(wrong_type()),
+    }
+}
+
+/// B9: `@odata.type`, when present, names this type.
+fn odata_type(v: &Json) -> Result<(), Defect> {
+    match v.as_str() {
+        Some(s) if s == ODATA_TYPE || s == &ODATA_TYPE[1..] => Ok(()),
+        _ => Err(defect(400, RuleId::B9, format!("@odata.type must be {ODATA_TYPE}"))),
+    }
+}
+
+/// B7: `id` in the body.
+fn id_member(v: &Json, addressed: Option<&str>, profile: &Profile) -> Result<(), Defect> {
+    match (profile.id_in_body, v, addressed) {
+        (IdInBody::Reject, _, _) => Err(defect(400, RuleId::B7, "'id' is the key and cannot be sent")),
+        (IdInBody::IgnoreIfEqual, Json::String(s), Some(a)) if s != a => Err(defect(
+            400,
+            RuleId::B7,
+            format!("'id' `{s}` differs from the addressed id `{a}`"),
+        )),
+        (IdInBody::IgnoreIfEqual, Json::String(_), _) => Ok(()),
+        _ => Err(defect(400, RuleId::B7, format!("'id' must be a string, not a {}", v.type_name()))),
+    }
+}
+
+/// B1–B10, T1: the PATCH body, validated into a [`Patch`] or every defect it carries.
+/// `addressed` is the id of the route when the path parsed (for B7).
+pub fn body(bytes: &[u8], addressed: Option<&str>, profile: &Profile, prefer: bool) -> Result<Patch, Vec<Defect>> {
+    let doc = json::parse(bytes).map_err(|e| vec![defect(400, RuleId::B1, format!("the body is not JSON: {e}"))])?;
+    let Json::Object(members) = doc else {
+        return Err(vec![defect(400, RuleId::B1, format!("the body must be a JSON object, not a {}", doc.type_name()))]);
+    };
+    let mut defects = Vec::new();
+    let mut patch = Patch::default();
+    let mut named = [false; 5];
+    for (i, (name, value)) in members.iter().enumerate() {
+        let later = members[i + 1..].iter().any(|(n, _)| n == name);
+        if later {
+            if profile.duplicate_members == DuplicateMembers::Reject
+                && !members[..i].iter().any(|(n, _)| n == name)
+            {
+                defects.push(defect(400, RuleId::B2, format!("member '{name}' appears more than once")));
+            }
+            continue; // last-wins: only the last occurrence counts
+        }
+        let result = if name == "@odata.type" {
+            odata_type(value)
+        } else if name.contains('@') {
+            Ok(()) // B9: other annotations are ignored
+        } else if name == "id" {
+            id_member(value, addressed, profile)
+        } else if NOT_UPDATABLE.contains(&name.as_str()) {
+            Err(defect(400, RuleId::B7, format!("'{name}' cannot be updated by this operation")))
+        } else if let Some(p) = Property::from_name(name) {
+            named[p as usize] = true;
+            property(p, value, profile, prefer).map(|c| patch.changes.extend(c))
+        } else if profile.unknown_properties == UnknownProperties::Reject {
+            Err(defect(400, RuleId::B8, format!("the property '{name}' does not exist on type {}", &ODATA_TYPE[1..])))
+        } else {
+            Ok(())
+        };
+        if let Err(d) = result {
+            defects.push(d);
+        }
+    }
+    if profile.required_in_body {
+        for p in [Property::CreatedDateTime, Property::ProcessingStatus] {
+            if !named[p as usize] {
+                defects.push(defect(400, RuleId::B4, format!("required property '{}' is missing (required_in_body)", p.name())));
+            }
+        }
+    }
+    if defects.is_empty() { Ok(patch) } else { Err(defects) }
+}
+
+/// S1/R2: the entity the route addresses, or 404.
+pub fn resolve<'s>(store: &'s Store, route: &Route) -> Result<&'s str, Defect> {
+    store.resolve(route).ok_or_else(|| {
+        defect(404, RuleId::S1, format!("no taskProcessingResult at this route (addressed id `{}`)", route.addressed()))
+    })
+}
+
+/// S4: the success answers of an accepted PATCH under the `success` knob.
+fn success_answers(repr: serde_json::Value, prefer: bool, profile: &Profile) -> Vec<Answer> {
+    let ok = Answer {
+        status: 200,
+        rules: vec![RuleId::S2, RuleId::S4],
+        message: String::new(),
+        body: Some(repr),
+        preference_applied: prefer,
+    };
+    let none = Answer {
+        status: 204,
+        body: None,
+        ..ok.clone()
+    };
+    match profile.success {
+        Success::Ok200Body => vec![ok],
+        Success::NoContent204 => vec![none],
+        Success::Either => vec![ok, none],
+    }
+}
+
+/// E4: the acceptable error answers for a set of defects.
+fn rejection(mut defects: Vec<Defect>, profile: &Profile) -> Outcome {
+    defects.sort_by_key(precedence);
+    if profile.strict_precedence {
+        let first = precedence(&defects[0]);
+        defects.retain(|d| precedence(d) == first);
+    }
+    let mut answers: Vec<Answer> = Vec::new();
+    for d in defects {
+        match answers.iter_mut().find(|a| a.status == d.status) {
+            Some(a) => {
+                if !a.rules.contains(&d.rule) {
+                    a.rules.push(d.rule);
+                }
+            }
+            None => answers.push(Answer {
+                status: d.status,
+                rules: vec![d.rule],
+                message: format!("{} ({})", d.message, d.rule),
+                body: None,
+                preference_applied: false,
+            }),
+        }
+    }
+    Outcome {
+        answers,
+        updated: None,
+    }
+}
+
+/// The model: applies `req` to `store` under `profile`. A rejected request leaves `store`
+/// untouched (S3). Never panics.
+pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
+    let mut defects = Vec::new();
+    let caller = authorize(req, store.tokens()).map_err(|d| defects.push(d)).ok();
+    let route = route(req, profile).map_err(|d| defects.push(d)).ok();
+    let prefer = prefers_unknown_members(req);
+    match req.method.as_str() {
+        "GET" => {
+            if let Some(r) = &route {
+                if let Err(d) = resolve(store, r) {
+                    defects.push(d);
+                }
+            }
+            if !defects.is_empty() {
+                return rejection(defects, profile);
+            }
+            let id = route.as_ref().and_then(|r| store.resolve(r)).unwrap_or_default();
+            let repr = store.get(id).map(|e| e.value.to_json(prefer));
+            Outcome {
+                answers: vec![Answer {
+                    status: 200,
+                    rules: vec![RuleId::H1, RuleId::S4],
+                    message: String::new(),
+                    body: repr,
+                    preference_applied: prefer,
+                }],
+                updated: None,
+            }
+        }
+        "PATCH" => {
+            if caller == Some(Caller::Reader) {
+                defects.push(defect(403, RuleId::H2, "the token lacks LifecycleWorkflows.ReadWrite.All"));
+            }
+            if !profile.patch_supported {
+                defects.push(defect(405, RuleId::H1, "PATCH is not supported on taskProcessingResults (Updatable=false)"));
+                return rejection(defects, profile);
+            }
+            if let Err(d) = content_type(req) {
+                defects.push(d);
+            }
+            if let Err(d) = body_size(req, profile) {
+                defects.push(d);
+            }
+            let addressed = route.as_ref().map(Route::addressed);
+            let patch = body(&req.body, addressed, profile, prefer).map_err(|d| defects.extend(d)).ok();
+            let target = match &route {
+                Some(r) => resolve(store, r).map_err(|d| defects.push(d)).ok().map(str::to_string),
+                None => None,
+            };
+            match (patch, target) {
+                (Some(patch), Some(id)) if defects.is_empty() => {
+                    let Some(value) = store.value_mut(&id) else {
+                        return rejection(vec![defect(404, RuleId::S1, "vanished")], profile);
+                    };
+                    patch.apply_to(value);
+                    let repr = value.to_json(prefer);
+                    Outcome {
+                        answers: success_answers(repr, prefer, profile),
+                        updated: Some(id),
+                    }
+                }
+                _ => rejection(defects, profile),
+            }
+        }
+        other => {
+            defects.push(defect(405, RuleId::H1, format!("method {other} is not allowed; use GET or PATCH")));
+            rejection(defects, profile)
+        }
+    }
+}

@@ -1,0 +1,438 @@
+//! The routes of R1–R5: parse a request path into a [`Route`], and format a route back into a
+//! path in any spelling the contract allows (so generators can build them).
+//!
+//! ```
+//! use tpr_harness::path::{Route, PathStyle};
+//! use tpr_harness::profile::Profile;
+//! let p = "/identityGovernance/lifecycleWorkflows/deletedItems/workflows('w1')/runs/r1/userProcessingResults/u1/taskProcessingResults/t1/";
+//! let route = Route::parse(p, &Profile::graph()).unwrap();
+//! assert_eq!(route.addressed(), "t1");
+//! assert!(Route::parse(p, &Profile::strict()).is_ok());
+//! assert_eq!(Route::parse(&route.to_path(&PathStyle::default()), &Profile::graph()).unwrap(), route);
+//! ```
+
+use crate::profile::{ParenKeys, Profile, SegmentCase};
+use crate::rule::RuleId;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write;
+
+/// The fixed segments before the first key.
+pub const PREFIX: [&str; 3] = ["identityGovernance", "lifecycleWorkflows", "deletedItems"];
+
+/// A parsed route. The direct route addresses `result`; the via-task route (R2) addresses
+/// `via_task` under the task of `result`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Route {
+    /// `{w}`: a deleted workflow.
+    pub workflow: String,
+    /// `{r}`: a run of it.
+    pub run: String,
+    /// `{u}`: a user processing result of the run.
+    pub user_result: String,
+    /// `{t}` on the direct route, `{t0}` on the via-task route.
+    pub result: String,
+    /// `{t}` of the via-task route.
+    pub via_task: Option<String>,
+}
+
+impl Route {
+    /// The direct route to `t`.
+    pub fn direct(w: &str, r: &str, u: &str, t: &str) -> Route {
+        Route {
+            workflow: w.into(),
+            run: r.into(),
+            user_result: u.into(),
+            result: t.into(),
+            via_task: None,
+        }
+    }
+
+    /// The via-task route: `{t0}`'s task, then its result `t`.
+    pub fn via_task(w: &str, r: &str, u: &str, t0: &str, t: &str) -> Route {
+        Route {
+            via_task: Some(t.into()),
+            ..Route::direct(w, r, u, t0)
+        }
+    }
+
+    /// The id of the addressed entity.
+    pub fn addressed(&self) -> &str {
+        self.via_task.as_deref().unwrap_or(&self.result)
+    }
+}
+
+/// Why a path is not a route (R5 → 400); `rule` says which rule the defect breaks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a route ({rule}): {reason}")]
+pub struct PathError {
+    /// R3 (key form, percent-encoding, empty id), R4 (segment case) or R5 (shape).
+    pub rule: RuleId,
+    /// What is wrong.
+    pub reason: String,
+}
+
+fn perr(rule: RuleId, reason: impl Into<String>) -> PathError {
+    PathError {
+        rule,
+        reason: reason.into(),
+    }
+}
+
+/// Decodes `%XX` escapes once (R3); the result must be UTF-8.
+pub fn percent_decode(s: &str) -> Result<String, PathError> {
+    let b = s.as_bytes();
+    if !b.contains(&b'%') {
+        return Ok(s.to_string());
+    }
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = |c: u8| (c as char).to_digit(16);
+            match (b.get(i + 1).and_then(|&c| hex(c)), b.get(i + 2).and_then(|&c| hex(c))) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                }
+                _ => return Err(perr(RuleId::R3, format!("bad percent-escape in `{s}`"))),
+            }
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| perr(RuleId::R3, format!("`{s}` does not decode to UTF-8")))
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &c in s.as_bytes() {
+        if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~') {
+            out.push(c as char);
+        } else {
+            let _ = write!(out, "%{c:02X}");
+        }
+    }
+    out
+}
+
+struct Segments<'a> {
+    segs: Vec<&'a str>,
+    i: usize,
+    profile: &'a Profile,
+}
+
+impl Segments<'_> {
+    fn name_matches(&self, seg: &str, name: &str) -> Result<bool, PathError> {
+        if seg == name {
+            return Ok(true);
+        }
+        if seg.eq_ignore_ascii_case(name) {
+            return match self.profile.segment_case {
+                SegmentCase::Insensitive => Ok(true),
+                SegmentCase::Exact => Err(perr(
+                    RuleId::R4,
+                    format!("segment `{seg}` must be spelled `{name}` (segment_case = exact)"),
+                )),
+            };
+        }
+        Ok(false)
+    }
+
+    fn next(&mut self, what: &str) -> Result<String, PathError> {
+        let seg = self
+            .segs
+            .get(self.i)
+            .ok_or_else(|| perr(RuleId::R5, format!("missing {what}")))?;
+        self.i += 1;
+        percent_decode(seg)
+    }
+
+    fn literal(&mut self, name: &str) -> Result<(), PathError> {
+        let seg = self.next(&format!("segment `{name}`"))?;
+        if self.name_matches(&seg, name)? {
+            Ok(())
+        } else {
+            Err(perr(RuleId::R5, format!("expected segment `{name}`, found `{seg}`")))
+        }
+    }
+
+    /// `name/{id}` or `name('{id}')`.
+    fn collection(&mut self, name: &str) -> Result<String, PathError> {
+        let seg = self.next(&format!("segment `{name}`"))?;
+        if self.name_matches(&seg, name)? {
+            let id = self.next(&format!("key after `{name}`"))?;
+            if id.is_empty() {
+                return Err(perr(RuleId::R3, format!("empty key after `{name}`")));
+            }
+            return Ok(id);
+        }
+        let Some(open) = seg.find('(') else {
+            return Err(perr(RuleId::R5, format!("expected segment `{name}`, found `{seg}`")));
+        };
+        if !self.name_matches(&seg[..open], name)? {
+            return Err(perr(RuleId::R5, format!("expected segment `{name}`, found `{seg}`")));
+        }
+        if self.profile.paren_keys == ParenKeys::Reject {
+            return Err(perr(
+                RuleId::R3,
+                format!("parenthesised key `{seg}` (paren_keys = reject)"),
+            ));
+        }
+        let inner = seg[open + 1..]
+            .strip_suffix(')')
+            .ok_or_else(|| perr(RuleId::R3, format!("unclosed key in `{seg}`")))?;
+        let quoted = inner
+            .strip_prefix('\'')
+            .and_then(|s| s.strip_suffix('\''))
+            .filter(|_| inner.len() >= 2)
+            .ok_or_else(|| perr(RuleId::R3, format!("key in `{seg}` must be a quoted string")))?;
+        // inside quotes a quote is doubled
+        let mut id = String::with_capacity(quoted.len());
+        let mut chars = quoted.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\'' {
+                if chars.next() != Some('\'') {
+                    return Err(perr(RuleId::R3, format!("unescaped quote in key `{seg}`")));
+                }
+            }
+            id.push(c);
+        }
+        if id.is_empty() {
+            return Err(perr(RuleId::R3, format!("empty key in `{seg}`")));
+        }
+        Ok(id)
+    }
+}
+
+impl Route {
+    /// Parses a path below the version root under `profile` (R1–R6). A query string or
+    /// fragment is ignored (R6). Never panics.
+    pub fn parse(path: &str, profile: &Profile) -> Result<Route, PathError> {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let rest = path
+            .strip_prefix('/')
+            .ok_or_else(|| perr(RuleId::R5, "path must start with '/'"))?;
+        let rest = rest.strip_suffix('/').unwrap_or(rest);
+        let segs: Vec<&str> = rest.split('/').collect();
+        let mut s = Segments {
+            segs,
+            i: 0,
+            profile,
+        };
+        for name in PREFIX {
+            s.literal(name)?;
+        }
+        let workflow = s.collection("workflows")?;
+        let run = s.collection("runs")?;
+        let user_result = s.collection("userProcessingResults")?;
+        let result = s.collection("taskProcessingResults")?;
+        let via_task = if s.i < s.segs.len() {
+            s.literal("task")?;
+            Some(s.collection("taskProcessingResults")?)
+        } else {
+            None
+        };
+        if s.i < s.segs.len() {
+            return Err(perr(
+                RuleId::R5,
+                format!("extra segment `{}`", s.segs[s.i]),
+            ));
+        }
+        Ok(Route {
+            workflow,
+            run,
+            user_result,
+            result,
+            via_task,
+        })
+    }
+
+    /// Formats the route as a path in `style`.
+    pub fn to_path(&self, style: &PathStyle) -> String {
+        let mut out = String::new();
+        let mut k = 0;
+        let mut seg = |out: &mut String, name: &str, key: Option<&str>| {
+            out.push('/');
+            out.push_str(&style.case.apply(name));
+            if let Some(id) = key {
+                let paren = style.paren & (1 << k) != 0;
+                k += 1;
+                if paren {
+                    let _ = write!(out, "('{}')", percent_encode(&id.replace('\'', "''")));
+                } else {
+                    out.push('/');
+                    out.push_str(&percent_encode(id));
+                }
+            }
+        };
+        for name in PREFIX {
+            seg(&mut out, name, None);
+        }
+        seg(&mut out, "workflows", Some(&self.workflow));
+        seg(&mut out, "runs", Some(&self.run));
+        seg(&mut out, "userProcessingResults", Some(&self.user_result));
+        seg(&mut out, "taskProcessingResults", Some(&self.result));
+        if let Some(t) = &self.via_task {
+            seg(&mut out, "task", None);
+            seg(&mut out, "taskProcessingResults", Some(t));
+        }
+        if style.trailing_slash {
+            out.push('/');
+        }
+        out
+    }
+}
+
+/// How segment names are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum NameCase {
+    /// As the contract spells them.
+    #[default]
+    Canonical,
+    /// All lower case.
+    Lower,
+    /// All upper case.
+    Upper,
+    /// First letter flipped (`IdentityGovernance`, as a docs example does).
+    FirstFlipped,
+}
+
+impl NameCase {
+    /// Writes `name` in this case.
+    pub fn apply(self, name: &str) -> String {
+        match self {
+            NameCase::Canonical => name.to_string(),
+            NameCase::Lower => name.to_ascii_lowercase(),
+            NameCase::Upper => name.to_ascii_uppercase(),
+            NameCase::FirstFlipped => {
+                let mut c = name.chars();
+                match c.next() {
+                    Some(f) if f.is_ascii_lowercase() => f.to_ascii_uppercase().to_string() + c.as_str(),
+                    Some(f) => f.to_ascii_lowercase().to_string() + c.as_str(),
+                    None => String::new(),
+                }
+            }
+        }
+    }
+}
+
+/// A spelling of a route: which keys are parenthesised, segment case, trailing slash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct PathStyle {
+    /// Bit `k` set: the `k`-th key (workflows, runs, userProcessingResults,
+    /// taskProcessingResults, then the via-task one) is written `name('id')`.
+    pub paren: u8,
+    /// Case of segment names.
+    pub case: NameCase,
+    /// End with one `/`.
+    pub trailing_slash: bool,
+}
+
+impl PathStyle {
+    /// Whether `profile` accepts paths in this style.
+    pub fn allowed_by(&self, profile: &Profile) -> bool {
+        (self.paren == 0 || profile.paren_keys == ParenKeys::Accept)
+            && (self.case == NameCase::Canonical || profile.segment_case == SegmentCase::Insensitive)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const BASE: &str = "/identityGovernance/lifecycleWorkflows/deletedItems/workflows/w1/runs/r1/userProcessingResults/u1/taskProcessingResults/t1";
+
+    fn parse(p: &str) -> Result<Route, PathError> {
+        Route::parse(p, &Profile::graph())
+    }
+
+    #[test]
+    fn r1_both_routes_parse() {
+        assert_eq!(parse(BASE).unwrap(), Route::direct("w1", "r1", "u1", "t1"));
+        let via = format!("{BASE}/task/taskProcessingResults/t2");
+        let r = parse(&via).unwrap();
+        assert_eq!(r, Route::via_task("w1", "r1", "u1", "t1", "t2"));
+        assert_eq!(r.addressed(), "t2");
+    }
+
+    #[test]
+    fn r3_paren_keys_follow_the_knob_and_ids_decode_once() {
+        let p = BASE.replace("runs/r1", "runs('r1')");
+        assert_eq!(parse(&p).unwrap().run, "r1");
+        let p2 = BASE.replace("runs/r1", "runs(%27r1%27)");
+        assert_eq!(parse(&p2).unwrap().run, "r1");
+        let reject = Profile { paren_keys: ParenKeys::Reject, ..Profile::graph() };
+        assert_eq!(Route::parse(&p, &reject).unwrap_err().rule, RuleId::R3);
+        assert_eq!(parse(&BASE.replace("runs/r1", "runs(r1)")).unwrap_err().rule, RuleId::R3);
+        assert_eq!(parse(&BASE.replace("runs/r1", "runs('')")).unwrap_err().rule, RuleId::R3);
+        assert_eq!(parse(&BASE.replace("runs/r1", "runs('it''s')")).unwrap().run, "it's");
+        assert_eq!(parse(&BASE.replace("/r1/", "/a%2Fb%2541/")).unwrap().run, "a/b%41");
+        assert_eq!(parse(&BASE.replace("/r1/", "/%zz/")).unwrap_err().rule, RuleId::R3);
+        assert_eq!(parse(&BASE.replace("/r1/", "/%ff/")).unwrap_err().rule, RuleId::R3);
+        assert_eq!(parse(&BASE.replace("/r1/", "//")).unwrap_err().rule, RuleId::R3);
+    }
+
+    #[test]
+    fn r4_segment_case_follows_the_knob_ids_are_exact_and_one_trailing_slash_is_accepted() {
+        let upper = BASE.replace("identityGovernance", "IdentityGovernance");
+        assert!(parse(&upper).is_ok());
+        assert_eq!(Route::parse(&upper, &Profile::strict()).unwrap_err().rule, RuleId::R4);
+        assert_eq!(parse(&BASE.replace("/r1/", "/R1/")).unwrap().run, "R1");
+        assert!(parse(&format!("{BASE}/")).is_ok());
+        assert_eq!(parse(&format!("{BASE}//")).unwrap_err().rule, RuleId::R5);
+    }
+
+    #[test]
+    fn r5_shapes_that_are_not_routes_are_rejected() {
+        for p in [
+            "",
+            "identityGovernance",
+            "/",
+            &BASE.replace("deletedItems/", ""),
+            &BASE.replace("runs", "run"),
+            &format!("{BASE}/extra"),
+            &format!("{BASE}/task/taskProcessingResults"),
+            &format!("{BASE}/task/taskProcessingResults/t2/x"),
+            &format!("{BASE}/subject"),
+            &BASE.replace("/t1", ""),
+        ] {
+            assert_eq!(parse(p).unwrap_err().rule, RuleId::R5, "{p}");
+        }
+    }
+
+    #[test]
+    fn r6_query_strings_are_ignored() {
+        assert_eq!(parse(&format!("{BASE}?$select=id")).unwrap(), parse(BASE).unwrap());
+    }
+
+    fn id() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z0-9-]{1,12}",
+            "\\PC{1,8}",
+            Just("it's (x)/y%".to_string()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn r1_formatted_routes_parse_back(w in id(), r in id(), u in id(), t in id(), via in proptest::option::of(id()),
+                                         paren in 0u8..32, case in prop_oneof![Just(NameCase::Canonical), Just(NameCase::Lower), Just(NameCase::Upper), Just(NameCase::FirstFlipped)], slash: bool) {
+            let route = Route { workflow: w, run: r, user_result: u, result: t, via_task: via };
+            let style = PathStyle { paren, case, trailing_slash: slash };
+            let path = route.to_path(&style);
+            prop_assert_eq!(Route::parse(&path, &Profile::graph()), Ok(route.clone()), "{}", path);
+            let strict = Route::parse(&path, &Profile::strict());
+            prop_assert_eq!(strict.is_ok(), style.allowed_by(&Profile::strict()), "{}", path);
+        }
+
+        #[test]
+        fn r5_parser_never_panics(path in "\\PC{0,200}") {
+            let _ = Route::parse(&path, &Profile::graph());
+        }
+    }
+}
