@@ -1,1 +1,7 @@
+//! The one integration test binary (faster to build than one per file).
 
+/// Shared fixture and request helpers.
+mod support;
+
+/// One test per contract rule and knob value, against the reference model.
+mod model_rules;

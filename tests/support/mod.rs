@@ -1,0 +1,94 @@
+//! Shared test fixtures: a small hand-written store and request builders.
+
+#![allow(dead_code)]
+
+use tpr_harness::fixture::Fixture;
+use tpr_harness::model::{self, Outcome};
+use tpr_harness::path::{PathStyle, Route};
+use tpr_harness::profile::Profile;
+use tpr_harness::spec::Request;
+use tpr_harness::store::{Store, Tokens};
+
+/// Where proptest persists failures of integration properties: under `proptest-regressions/tests/`.
+#[macro_export]
+macro_rules! persist {
+    ($name:literal) => {
+        proptest::test_runner::FileFailurePersistence::Direct(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/proptest-regressions/tests/",
+            $name,
+            ".txt"
+        ))
+    };
+}
+
+pub const WRITE: &str = "write-token";
+pub const READ: &str = "read-token";
+
+/// w1 has tasks k1, k2; runs r1 (u1: t1/k1, t2/k2) and r2 (u2: t3/k1, t4/k2); w2 has r9/u9/t9 (task k1 of w2).
+pub fn fixture_json() -> serde_json::Value {
+    let t = |id: &str, task: &str, status: &str| serde_json::json!({
+        "id": id, "taskId": task, "createdDateTime": "2026-01-05T08:00:00Z", "processingStatus": status,
+        "startedDateTime": null, "completedDateTime": null, "failureReason": null});
+    serde_json::json!({"workflows": [
+        {"id": "w1", "tasks": [{"id": "k1"}, {"id": "k2"}], "runs": [
+            {"id": "r1", "userProcessingResults": [{"id": "u1", "taskProcessingResults": [t("t1", "k1", "queued"), t("t2", "k2", "inProgress")]}]},
+            {"id": "r2", "userProcessingResults": [{"id": "u2", "taskProcessingResults": [t("t3", "k1", "quarantined"), t("t4", "k2", "failed")]}]}]},
+        {"id": "w2", "tasks": [{"id": "k1"}], "runs": [
+            {"id": "r9", "userProcessingResults": [{"id": "u9", "taskProcessingResults": [t("t9", "k1", "completed")]}]}]}]})
+}
+
+pub fn store_for(profile: &Profile) -> Store {
+    let mut v = fixture_json();
+    if profile.members_after_sentinel.is_empty() {
+        v["workflows"][0]["runs"][1]["userProcessingResults"][0]["taskProcessingResults"][0]["processingStatus"] = "canceled".into();
+    }
+    let f = Fixture::from_value(&v, profile).expect("test fixture is valid");
+    Store::new(&f, Tokens::new(WRITE, Some(READ)))
+}
+
+pub fn store() -> Store {
+    store_for(&Profile::graph())
+}
+
+pub fn path_to(t: &str) -> String {
+    let (r, u) = match t {
+        "t1" | "t2" => ("r1", "u1"),
+        "t3" | "t4" => ("r2", "u2"),
+        _ => ("r9", "u9"),
+    };
+    let w = if t == "t9" { "w2" } else { "w1" };
+    Route::direct(w, r, u, t).to_path(&PathStyle::default())
+}
+
+pub fn patch(t: &str, body: &str) -> Request {
+    Request::new("PATCH", &path_to(t))
+        .header("Authorization", &format!("Bearer {WRITE}"))
+        .header("Content-Type", "application/json")
+        .body(body)
+}
+
+pub fn get(t: &str) -> Request {
+    Request::new("GET", &path_to(t)).header("Authorization", &format!("Bearer {WRITE}"))
+}
+
+/// Applies and also checks every invariant of the step.
+pub fn run(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
+    let before = store.clone();
+    let out = model::apply(store, req, profile);
+    if let Err(v) = tpr_harness::check::all(&before, req, &out, store, profile) {
+        panic!("invariant broken by {req:?}: {v}");
+    }
+    out
+}
+
+/// The status list of one request on a fresh store.
+pub fn statuses(req: &Request, profile: &Profile) -> Vec<u16> {
+    run(&mut store_for(profile), req, profile).statuses()
+}
+
+/// The representation a GET returns, as JSON.
+pub fn read(store: &mut Store, t: &str, profile: &Profile) -> serde_json::Value {
+    let out = model::apply(store, &get(t), profile);
+    out.answers[0].body.clone().expect("GET answers 200")
+}
