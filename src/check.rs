@@ -32,7 +32,13 @@ fn violation(rule: RuleId, message: impl Into<String>) -> Violation {
 }
 
 /// Runs every check that applies to one step.
-pub fn all(before: &Store, req: &Request, outcome: &Outcome, after: &Store, profile: &Profile) -> Result<(), Violation> {
+pub fn all(
+    before: &Store,
+    req: &Request,
+    outcome: &Outcome,
+    after: &Store,
+    profile: &Profile,
+) -> Result<(), Violation> {
     s2_named_properties_set(before, req, outcome, after, profile)?;
     s3_rejected_changes_nothing(before, outcome, after)?;
     s4_representation_matches_get(req, outcome, after, profile)?;
@@ -42,25 +48,44 @@ pub fn all(before: &Store, req: &Request, outcome: &Outcome, after: &Store, prof
 }
 
 /// S3: a rejected request (or any GET) leaves the store exactly as it was.
-pub fn s3_rejected_changes_nothing(before: &Store, outcome: &Outcome, after: &Store) -> Result<(), Violation> {
+pub fn s3_rejected_changes_nothing(
+    before: &Store,
+    outcome: &Outcome,
+    after: &Store,
+) -> Result<(), Violation> {
     if outcome.updated.is_none() && before != after {
-        return Err(violation(RuleId::S3, "a request that was not an accepted PATCH changed the store"));
+        return Err(violation(
+            RuleId::S3,
+            "a request that was not an accepted PATCH changed the store",
+        ));
     }
     if !outcome.is_success() && outcome.updated.is_some() {
-        return Err(violation(RuleId::S3, "a rejected request reports an updated entity"));
+        return Err(violation(
+            RuleId::S3,
+            "a rejected request reports an updated entity",
+        ));
     }
     Ok(())
 }
 
 /// S6: an accepted PATCH changes only the addressed entity.
-pub fn s6_only_addressed_entity_changes(before: &Store, outcome: &Outcome, after: &Store) -> Result<(), Violation> {
-    let Some(id) = &outcome.updated else { return Ok(()) };
+pub fn s6_only_addressed_entity_changes(
+    before: &Store,
+    outcome: &Outcome,
+    after: &Store,
+) -> Result<(), Violation> {
+    let Some(id) = &outcome.updated else {
+        return Ok(());
+    };
     for ((ka, a), (kb, b)) in before.entities().zip(after.entities()) {
         if ka != kb {
             return Err(violation(RuleId::S6, "the set of entities changed"));
         }
         if ka != id && a != b {
-            return Err(violation(RuleId::S6, format!("entity `{ka}` changed though `{id}` was addressed")));
+            return Err(violation(
+                RuleId::S6,
+                format!("entity `{ka}` changed though `{id}` was addressed"),
+            ));
         }
     }
     if before.len() != after.len() {
@@ -86,10 +111,21 @@ fn named_values(body: &[u8]) -> Vec<(Property, Json)> {
 
 /// S2: after an accepted PATCH each named property holds its new value (the sentinel leaves it
 /// as it was) and every other property and the id are unchanged.
-pub fn s2_named_properties_set(before: &Store, req: &Request, outcome: &Outcome, after: &Store, profile: &Profile) -> Result<(), Violation> {
-    let Some(id) = &outcome.updated else { return Ok(()) };
+pub fn s2_named_properties_set(
+    before: &Store,
+    req: &Request,
+    outcome: &Outcome,
+    after: &Store,
+    profile: &Profile,
+) -> Result<(), Violation> {
+    let Some(id) = &outcome.updated else {
+        return Ok(());
+    };
     let (Some(b), Some(a)) = (before.get(id), after.get(id)) else {
-        return Err(violation(RuleId::S2, format!("updated entity `{id}` is missing")));
+        return Err(violation(
+            RuleId::S2,
+            format!("updated entity `{id}` is missing"),
+        ));
     };
     let (b, a) = (&b.value, &a.value);
     if a.id != b.id {
@@ -97,7 +133,10 @@ pub fn s2_named_properties_set(before: &Store, req: &Request, outcome: &Outcome,
     }
     let mut expected = b.clone();
     for (p, v) in named_values(&req.body) {
-        let ts = |v: &Json| v.as_str().and_then(|s| Timestamp::parse(s, profile.timestamp_grammar).ok());
+        let ts = |v: &Json| {
+            v.as_str()
+                .and_then(|s| Timestamp::parse(s, profile.timestamp_grammar).ok())
+        };
         match p {
             Property::CreatedDateTime => expected.created = ts(&v).unwrap_or(expected.created),
             Property::StartedDateTime => expected.started = ts(&v),
@@ -126,8 +165,15 @@ pub fn s2_named_properties_set(before: &Store, req: &Request, outcome: &Outcome,
 }
 
 /// S4: a 200 answer carries the full representation, equal to what a GET right after returns.
-pub fn s4_representation_matches_get(req: &Request, outcome: &Outcome, after: &Store, profile: &Profile) -> Result<(), Violation> {
-    let Some(ok) = outcome.answer(200) else { return Ok(()) };
+pub fn s4_representation_matches_get(
+    req: &Request,
+    outcome: &Outcome,
+    after: &Store,
+    profile: &Profile,
+) -> Result<(), Violation> {
+    let Some(ok) = outcome.answer(200) else {
+        return Ok(());
+    };
     if req.method != "PATCH" {
         return Ok(());
     }
@@ -142,7 +188,10 @@ pub fn s4_representation_matches_get(req: &Request, outcome: &Outcome, after: &S
     let read = model::apply(&mut probe, &get, profile);
     match read.answer(200).and_then(|a| a.body.as_ref()) {
         Some(g) if g == body => Ok(()),
-        other => Err(violation(RuleId::S4, format!("PATCH answered {body} but GET answers {other:?}"))),
+        other => Err(violation(
+            RuleId::S4,
+            format!("PATCH answered {body} but GET answers {other:?}"),
+        )),
     }
 }
 
@@ -156,10 +205,16 @@ pub fn s5_idempotent(store: &Store, req: &Request, profile: &Profile) -> Result<
     let mut twice = once.clone();
     let second = model::apply(&mut twice, req, profile);
     if once != twice {
-        return Err(violation(RuleId::S5, "applying the PATCH again changed the state"));
+        return Err(violation(
+            RuleId::S5,
+            "applying the PATCH again changed the state",
+        ));
     }
     if first.answers != second.answers {
-        return Err(violation(RuleId::S5, "applying the PATCH again changed the answer"));
+        return Err(violation(
+            RuleId::S5,
+            "applying the PATCH again changed the answer",
+        ));
     }
     Ok(())
 }
@@ -167,7 +222,12 @@ pub fn s5_idempotent(store: &Store, req: &Request, profile: &Profile) -> Result<
 /// S8 on one representation (as the model renders it or an implementation returned it):
 /// `createdDateTime` non-null and valid, `processingStatus` inside the profile's enum (and, when
 /// `include_unknown` is false, not after the sentinel), `id` equal to `expected_id`.
-pub fn s8_representation(v: &serde_json::Value, expected_id: &str, profile: &Profile, include_unknown: bool) -> Result<(), Violation> {
+pub fn s8_representation(
+    v: &serde_json::Value,
+    expected_id: &str,
+    profile: &Profile,
+    include_unknown: bool,
+) -> Result<(), Violation> {
     let bad = |m: String| Err(violation(RuleId::S8, m));
     match v.get("id").and_then(|i| i.as_str()) {
         Some(id) if id == expected_id => {}
@@ -175,12 +235,20 @@ pub fn s8_representation(v: &serde_json::Value, expected_id: &str, profile: &Pro
     }
     match v.get("createdDateTime").and_then(|c| c.as_str()) {
         Some(c) if Timestamp::parse(c, crate::timestamp::Grammar::OdataAbnf).is_ok() => {}
-        other => return bad(format!("createdDateTime is {other:?}, expected a timestamp")),
+        other => {
+            return bad(format!(
+                "createdDateTime is {other:?}, expected a timestamp"
+            ));
+        }
     }
     let status = v.get("processingStatus").and_then(|s| s.as_str());
     match status.and_then(ProcessingStatus::from_name) {
         Some(m) if profile.has_member(m) && (include_unknown || !m.is_after_sentinel()) => {}
-        _ => return bad(format!("processingStatus is {status:?}, not a member the response may carry (B6)")),
+        _ => {
+            return bad(format!(
+                "processingStatus is {status:?}, not a member the response may carry (B6)"
+            ));
+        }
     }
     if let Some(t) = v.get("@odata.type") {
         if t.as_str() != Some(ODATA_TYPE) && t.as_str() != Some(&ODATA_TYPE[1..]) {
@@ -195,7 +263,10 @@ pub fn s8_representation(v: &serde_json::Value, expected_id: &str, profile: &Pro
 pub fn s8_store_invariants(store: &Store, profile: &Profile) -> Result<(), Violation> {
     for (id, e) in store.entities() {
         if e.value.id != *id {
-            return Err(violation(RuleId::S8, format!("entity stored under `{id}` has id `{}`", e.value.id)));
+            return Err(violation(
+                RuleId::S8,
+                format!("entity stored under `{id}` has id `{}`", e.value.id),
+            ));
         }
         for include in [false, true] {
             s8_representation(&e.value.to_json(include), id, profile, include)?;
@@ -209,13 +280,21 @@ pub fn s8_store_invariants(store: &Store, profile: &Profile) -> Result<(), Viola
 /// are checked one by one: each must hold its initial value or a value some accepted request
 /// named (the per-property projection of linearizability, exact when requests touch disjoint
 /// properties).
-pub fn s7_linearizable(initial: &Store, accepted: &[Request], final_store: &Store, profile: &Profile) -> Result<(), Violation> {
+pub fn s7_linearizable(
+    initial: &Store,
+    accepted: &[Request],
+    final_store: &Store,
+    profile: &Profile,
+) -> Result<(), Violation> {
     if accepted.len() <= 8 {
         let mut order: Vec<usize> = (0..accepted.len()).collect();
         if permutations_reach(initial, accepted, &mut order, 0, final_store, profile) {
             return Ok(());
         }
-        return Err(violation(RuleId::S7, "no serial order of the accepted PATCHes produces the final state"));
+        return Err(violation(
+            RuleId::S7,
+            "no serial order of the accepted PATCHes produces the final state",
+        ));
     }
     for (id, fin) in final_store.entities() {
         let Some(init) = initial.get(id) else {
@@ -223,12 +302,19 @@ pub fn s7_linearizable(initial: &Store, accepted: &[Request], final_store: &Stor
         };
         let mut candidates = vec![init.value.clone()];
         for req in accepted {
-            let Ok(route) = Route::parse(&req.path, profile) else { continue };
+            let Ok(route) = Route::parse(&req.path, profile) else {
+                continue;
+            };
             if initial.resolve(&route) != Some(id.as_str()) {
                 continue;
             }
             let mut one = init.value.clone();
-            if let Ok(p) = model::body(&req.body, Some(id), profile, model::prefers_unknown_members(req)) {
+            if let Ok(p) = model::body(
+                &req.body,
+                Some(id),
+                profile,
+                model::prefers_unknown_members(req),
+            ) {
                 p.apply_to(&mut one);
                 candidates.push(one);
             }
@@ -238,20 +324,36 @@ pub fn s7_linearizable(initial: &Store, accepted: &[Request], final_store: &Stor
             && candidates.iter().any(|c| c.status == f.status)
             && candidates.iter().any(|c| c.started == f.started)
             && candidates.iter().any(|c| c.completed == f.completed)
-            && candidates.iter().any(|c| c.failure_reason == f.failure_reason);
+            && candidates
+                .iter()
+                .any(|c| c.failure_reason == f.failure_reason);
         if !ok {
-            return Err(violation(RuleId::S7, format!("entity `{id}` holds a value no accepted PATCH wrote: {f:?}")));
+            return Err(violation(
+                RuleId::S7,
+                format!("entity `{id}` holds a value no accepted PATCH wrote: {f:?}"),
+            ));
         }
         // a property written by exactly one request and no other must hold that request's value
         for p in Property::ALL {
             let writers: Vec<_> = accepted
                 .iter()
-                .filter(|r| Route::parse(&r.path, profile).ok().and_then(|rt| initial.resolve(&rt).map(str::to_string)).as_deref() == Some(id))
+                .filter(|r| {
+                    Route::parse(&r.path, profile)
+                        .ok()
+                        .and_then(|rt| initial.resolve(&rt).map(str::to_string))
+                        .as_deref()
+                        == Some(id)
+                })
                 .filter(|r| named_values(&r.body).iter().any(|(q, _)| *q == p))
                 .collect();
             if writers.len() == 1 {
                 let mut one = init.value.clone();
-                if let Ok(patch) = model::body(&writers[0].body, Some(id), profile, model::prefers_unknown_members(writers[0])) {
+                if let Ok(patch) = model::body(
+                    &writers[0].body,
+                    Some(id),
+                    profile,
+                    model::prefers_unknown_members(writers[0]),
+                ) {
                     patch.apply_to(&mut one);
                 }
                 let same = match p {
@@ -262,7 +364,10 @@ pub fn s7_linearizable(initial: &Store, accepted: &[Request], final_store: &Stor
                     Property::FailureReason => one.failure_reason == f.failure_reason,
                 };
                 if !same {
-                    return Err(violation(RuleId::S7, format!("update of '{}' on `{id}` was lost", p.name())));
+                    return Err(violation(
+                        RuleId::S7,
+                        format!("update of '{}' on `{id}` was lost", p.name()),
+                    ));
                 }
             }
         }
@@ -270,7 +375,14 @@ pub fn s7_linearizable(initial: &Store, accepted: &[Request], final_store: &Stor
     Ok(())
 }
 
-fn permutations_reach(initial: &Store, reqs: &[Request], order: &mut Vec<usize>, k: usize, target: &Store, profile: &Profile) -> bool {
+fn permutations_reach(
+    initial: &Store,
+    reqs: &[Request],
+    order: &mut Vec<usize>,
+    k: usize,
+    target: &Store,
+    profile: &Profile,
+) -> bool {
     if k == order.len() {
         let mut s = initial.clone();
         for &i in order.iter() {

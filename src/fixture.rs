@@ -79,15 +79,28 @@ fn ferr(path: &str, message: impl Into<String>) -> FixtureError {
     }
 }
 
-fn object<'a>(v: &'a Value, path: &str, keys: &[&str]) -> Result<&'a Map<String, Value>, FixtureError> {
-    let m = v.as_object().ok_or_else(|| ferr(path, "expected an object"))?;
+fn object<'a>(
+    v: &'a Value,
+    path: &str,
+    keys: &[&str],
+) -> Result<&'a Map<String, Value>, FixtureError> {
+    let m = v
+        .as_object()
+        .ok_or_else(|| ferr(path, "expected an object"))?;
     if let Some(k) = m.keys().find(|k| !keys.contains(&k.as_str())) {
-        return Err(ferr(&format!("{path}.{k}"), format!("unknown member, expected one of {}", keys.join(", "))));
+        return Err(ferr(
+            &format!("{path}.{k}"),
+            format!("unknown member, expected one of {}", keys.join(", ")),
+        ));
     }
     Ok(m)
 }
 
-fn array<'a>(m: &'a Map<String, Value>, path: &str, key: &str) -> Result<&'a [Value], FixtureError> {
+fn array<'a>(
+    m: &'a Map<String, Value>,
+    path: &str,
+    key: &str,
+) -> Result<&'a [Value], FixtureError> {
     let p = format!("{path}.{key}");
     match m.get(key) {
         Some(Value::Array(a)) => Ok(a),
@@ -115,7 +128,13 @@ fn unique(ids: &mut BTreeSet<String>, id: &str, path: &str) -> Result<(), Fixtur
 }
 
 impl Walker<'_> {
-    fn timestamp(&self, m: &Map<String, Value>, path: &str, key: &str, nullable: bool) -> Result<Option<Timestamp>, FixtureError> {
+    fn timestamp(
+        &self,
+        m: &Map<String, Value>,
+        path: &str,
+        key: &str,
+        nullable: bool,
+    ) -> Result<Option<Timestamp>, FixtureError> {
         let p = format!("{path}.{key}");
         match m.get(key) {
             None => Err(ferr(&p, "missing (write null when unset)")),
@@ -128,25 +147,52 @@ impl Walker<'_> {
         }
     }
 
-    fn result(&mut self, v: &Value, path: &str, tasks: &[String]) -> Result<(String, TaskProcessingResult), FixtureError> {
+    fn result(
+        &mut self,
+        v: &Value,
+        path: &str,
+        tasks: &[String],
+    ) -> Result<(String, TaskProcessingResult), FixtureError> {
         let m = object(
             v,
             path,
-            &["id", "taskId", "createdDateTime", "processingStatus", "startedDateTime", "completedDateTime", "failureReason"],
+            &[
+                "id",
+                "taskId",
+                "createdDateTime",
+                "processingStatus",
+                "startedDateTime",
+                "completedDateTime",
+                "failureReason",
+            ],
         )?;
         let id = string(m, path, "id")?;
         if !self.result_ids.insert(id.clone()) {
-            return Err(ferr(&format!("{path}.id"), format!("taskProcessingResult id `{id}` is not unique in the file")));
+            return Err(ferr(
+                &format!("{path}.id"),
+                format!("taskProcessingResult id `{id}` is not unique in the file"),
+            ));
         }
         let task = string(m, path, "taskId")?;
         if !tasks.contains(&task) {
-            return Err(ferr(&format!("{path}.taskId"), format!("`{task}` is not a task of this workflow")));
+            return Err(ferr(
+                &format!("{path}.taskId"),
+                format!("`{task}` is not a task of this workflow"),
+            ));
         }
         let sp = format!("{path}.processingStatus");
         let status = match m.get("processingStatus") {
             Some(Value::String(s)) => ProcessingStatus::from_name(s)
                 .filter(|s| self.profile.has_member(*s))
-                .ok_or_else(|| ferr(&sp, format!("`{s}` is not a member of the enum under profile {}", self.profile.name)))?,
+                .ok_or_else(|| {
+                    ferr(
+                        &sp,
+                        format!(
+                            "`{s}` is not a member of the enum under profile {}",
+                            self.profile.name
+                        ),
+                    )
+                })?,
             Some(_) => return Err(ferr(&sp, "expected a string")),
             None => return Err(ferr(&sp, "missing")),
         };
@@ -177,7 +223,8 @@ impl Walker<'_> {
 impl Fixture {
     /// Validates and loads a fixture from JSON text under `profile`.
     pub fn from_json_str(text: &str, profile: &Profile) -> Result<Fixture, FixtureError> {
-        let v: Value = serde_json::from_str(text).map_err(|e| ferr("$", format!("not JSON: {e}")))?;
+        let v: Value =
+            serde_json::from_str(text).map_err(|e| ferr("$", format!("not JSON: {e}")))?;
         Fixture::from_value(&v, profile)
     }
 
@@ -226,11 +273,18 @@ impl Fixture {
                     unique(&mut uids, &uid, &format!("{up}.id"))?;
                     let mut results = Vec::new();
                     for (l, tv) in array(um, &up, "taskProcessingResults")?.iter().enumerate() {
-                        results.push(w.result(tv, &format!("{up}.taskProcessingResults[{l}]"), &tasks)?);
+                        results.push(w.result(
+                            tv,
+                            &format!("{up}.taskProcessingResults[{l}]"),
+                            &tasks,
+                        )?);
                     }
                     user_results.push(UserResult { id: uid, results });
                 }
-                runs.push(Run { id: rid, user_results });
+                runs.push(Run {
+                    id: rid,
+                    user_results,
+                });
             }
             workflows.push(Workflow { id, tasks, runs });
         }
@@ -239,7 +293,10 @@ impl Fixture {
 
     /// The fixture as F1 JSON.
     pub fn to_value(&self) -> Value {
-        let ts = |t: &Option<Timestamp>| t.map(|t| Value::String(t.to_string())).unwrap_or(Value::Null);
+        let ts = |t: &Option<Timestamp>| {
+            t.map(|t| Value::String(t.to_string()))
+                .unwrap_or(Value::Null)
+        };
         json!({ "workflows": self.workflows.iter().map(|w| json!({
             "id": w.id,
             "tasks": w.tasks.iter().map(|t| json!({"id": t})).collect::<Vec<_>>(),
@@ -299,12 +356,13 @@ impl Fixture {
                                 results: tasks
                                     .iter()
                                     .map(|task| {
-                                        let status = statuses[(rng.next() % statuses.len() as u64) as usize];
+                                        let status =
+                                            statuses[(rng.next() % statuses.len() as u64) as usize];
                                         let created = ts(&mut rng);
                                         let started = (rng.next() % 2 == 0).then(|| ts(&mut rng));
                                         let completed = (rng.next() % 3 == 0).then(|| ts(&mut rng));
-                                        let failure_reason =
-                                            (status == ProcessingStatus::Failed).then(|| "Task failed: timeout".to_string());
+                                        let failure_reason = (status == ProcessingStatus::Failed)
+                                            .then(|| "Task failed: timeout".to_string());
                                         (
                                             task.clone(),
                                             TaskProcessingResult {
@@ -322,7 +380,11 @@ impl Fixture {
                             .collect(),
                     })
                     .collect();
-                Workflow { id: wid, tasks, runs }
+                Workflow {
+                    id: wid,
+                    tasks,
+                    runs,
+                }
             })
             .collect();
         Fixture { workflows }
@@ -386,19 +448,59 @@ mod tests {
     fn f1_malformed_fixtures_name_the_json_path() {
         let tp = "$.workflows[0].runs[0].userProcessingResults[0].taskProcessingResults[0]";
         assert_eq!(error_at(|v| v["extra"] = json!(1)), "$.extra");
-        assert_eq!(error_at(|v| *v.pointer_mut(&format!("{T}/createdDateTime")).unwrap() = Value::Null), format!("{tp}.createdDateTime"));
-        assert_eq!(error_at(|v| *v.pointer_mut(&format!("{T}/processingStatus")).unwrap() = json!("Queued")), format!("{tp}.processingStatus"));
-        assert_eq!(error_at(|v| *v.pointer_mut(&format!("{T}/startedDateTime")).unwrap() = json!("2023-02-29T00:00:00Z")), format!("{tp}.startedDateTime"));
-        assert_eq!(error_at(|v| *v.pointer_mut(&format!("{T}/taskId")).unwrap() = json!("k9")), format!("{tp}.taskId"));
-        assert_eq!(error_at(|v| { v.pointer_mut(&format!("{T}")).unwrap().as_object_mut().unwrap().remove("failureReason"); }), format!("{tp}.failureReason"));
-        assert_eq!(error_at(|v| *v.pointer_mut("/workflows/0/tasks").unwrap() = json!([{"id":"k1"},{"id":"k1"}])), "$.workflows[0].tasks[1].id");
-        assert_eq!(error_at(|v| *v.pointer_mut("/workflows/0/runs").unwrap() = json!({})), "$.workflows[0].runs");
+        assert_eq!(
+            error_at(|v| *v.pointer_mut(&format!("{T}/createdDateTime")).unwrap() = Value::Null),
+            format!("{tp}.createdDateTime")
+        );
+        assert_eq!(
+            error_at(
+                |v| *v.pointer_mut(&format!("{T}/processingStatus")).unwrap() = json!("Queued")
+            ),
+            format!("{tp}.processingStatus")
+        );
+        assert_eq!(
+            error_at(
+                |v| *v.pointer_mut(&format!("{T}/startedDateTime")).unwrap() =
+                    json!("2023-02-29T00:00:00Z")
+            ),
+            format!("{tp}.startedDateTime")
+        );
+        assert_eq!(
+            error_at(|v| *v.pointer_mut(&format!("{T}/taskId")).unwrap() = json!("k9")),
+            format!("{tp}.taskId")
+        );
+        assert_eq!(
+            error_at(|v| {
+                v.pointer_mut(&format!("{T}"))
+                    .unwrap()
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("failureReason");
+            }),
+            format!("{tp}.failureReason")
+        );
+        assert_eq!(
+            error_at(|v| *v.pointer_mut("/workflows/0/tasks").unwrap() =
+                json!([{"id":"k1"},{"id":"k1"}])),
+            "$.workflows[0].tasks[1].id"
+        );
+        assert_eq!(
+            error_at(|v| *v.pointer_mut("/workflows/0/runs").unwrap() = json!({})),
+            "$.workflows[0].runs"
+        );
         // a result id must be unique in the whole file
         let dup = error_at(|v| {
             let t = v.pointer(T).unwrap().clone();
-            v.pointer_mut("/workflows/0/runs/0/userProcessingResults/0/taskProcessingResults").unwrap().as_array_mut().unwrap().push(t);
+            v.pointer_mut("/workflows/0/runs/0/userProcessingResults/0/taskProcessingResults")
+                .unwrap()
+                .as_array_mut()
+                .unwrap()
+                .push(t);
         });
-        assert_eq!(dup, "$.workflows[0].runs[0].userProcessingResults[0].taskProcessingResults[1].id");
+        assert_eq!(
+            dup,
+            "$.workflows[0].runs[0].userProcessingResults[0].taskProcessingResults[1].id"
+        );
     }
 
     #[test]

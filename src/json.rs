@@ -68,7 +68,10 @@ impl Json {
 
     /// The first member named `name`, if this is an object.
     pub fn get(&self, name: &str) -> Option<&Json> {
-        self.as_object()?.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.as_object()?
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     /// Converts to a `serde_json::Value` (last duplicate wins), for rendering.
@@ -79,9 +82,9 @@ impl Json {
             Json::Number(n) => serde_json::from_str(n).unwrap_or(serde_json::Value::Null),
             Json::String(s) => serde_json::Value::String(s.clone()),
             Json::Array(a) => serde_json::Value::Array(a.iter().map(Json::to_value).collect()),
-            Json::Object(m) => {
-                serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), v.to_value())).collect())
-            }
+            Json::Object(m) => serde_json::Value::Object(
+                m.iter().map(|(k, v)| (k.clone(), v.to_value())).collect(),
+            ),
         }
     }
 }
@@ -413,9 +416,18 @@ mod tests {
         assert_eq!(kind(b"{} x"), Some(JsonErrorKind::TrailingBytes));
         assert_eq!(kind(b"{}{}"), Some(JsonErrorKind::TrailingBytes));
         assert_eq!(kind(b"{\"a\":\"\xff\"}"), Some(JsonErrorKind::InvalidUtf8));
-        assert_eq!(kind(br#"{"a":"\udc00"}"#), Some(JsonErrorKind::LoneSurrogate));
-        assert_eq!(kind(br#"{"a":"\ud800x"}"#), Some(JsonErrorKind::LoneSurrogate));
-        assert_eq!(kind(br#"{"a":"\ud800\u0041"}"#), Some(JsonErrorKind::LoneSurrogate));
+        assert_eq!(
+            kind(br#"{"a":"\udc00"}"#),
+            Some(JsonErrorKind::LoneSurrogate)
+        );
+        assert_eq!(
+            kind(br#"{"a":"\ud800x"}"#),
+            Some(JsonErrorKind::LoneSurrogate)
+        );
+        assert_eq!(
+            kind(br#"{"a":"\ud800\u0041"}"#),
+            Some(JsonErrorKind::LoneSurrogate)
+        );
         assert_eq!(kind(b"\xEF\xBB\xBF{}"), Some(JsonErrorKind::ByteOrderMark));
         assert_eq!(kind(b"{\"a\":\"\x01\"}"), Some(JsonErrorKind::Syntax));
         assert_eq!(kind(b"{'a':1}"), Some(JsonErrorKind::Syntax));

@@ -15,6 +15,7 @@
 //! * [`fixture`], [`store`]: the state a run starts from (F1, F2).
 //! * [`model`]: the reference model, `apply(&mut Store, &Request, &Profile) -> Outcome`.
 //! * [`check`]: the invariants S2–S8 as functions.
+//! * [`defect`], [`generate`]: the defect catalogue and the generators of valid and malformed requests.
 //!
 //! ```
 //! use tpr_harness::{fixture::Fixture, model, profile::Profile, spec::Request, store::{Store, Tokens}};
@@ -26,7 +27,9 @@
 //! ```
 
 pub mod check;
+pub mod defect;
 pub mod fixture;
+pub mod generate;
 pub mod json;
 pub mod model;
 pub mod path;

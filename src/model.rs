@@ -27,7 +27,9 @@ use crate::profile::{
     DuplicateMembers, EnumCase, IdInBody, Profile, SentinelInPatch, Success, UnknownProperties,
 };
 use crate::rule::RuleId;
-use crate::spec::{NOT_UPDATABLE, ODATA_TYPE, ProcessingStatus, Property, Request, TaskProcessingResult};
+use crate::spec::{
+    NOT_UPDATABLE, ODATA_TYPE, ProcessingStatus, Property, Request, TaskProcessingResult,
+};
 use crate::store::{Store, Tokens};
 use crate::timestamp::Timestamp;
 
@@ -89,7 +91,11 @@ impl Outcome {
 
     /// Every rule that decided some answer.
     pub fn rules(&self) -> Vec<RuleId> {
-        let mut r: Vec<RuleId> = self.answers.iter().flat_map(|a| a.rules.iter().copied()).collect();
+        let mut r: Vec<RuleId> = self
+            .answers
+            .iter()
+            .flat_map(|a| a.rules.iter().copied())
+            .collect();
         r.sort();
         r.dedup();
         r
@@ -180,12 +186,20 @@ pub enum Caller {
 pub fn authorize(req: &Request, tokens: &Tokens) -> Result<Caller, Defect> {
     let mut values = req.header_values("authorization");
     let (Some(value), None) = (values.next(), values.next()) else {
-        return Err(defect(401, RuleId::H2, "exactly one Authorization header is required"));
+        return Err(defect(
+            401,
+            RuleId::H2,
+            "exactly one Authorization header is required",
+        ));
     };
     let value = value.trim();
     let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
     if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(defect(401, RuleId::H2, "the Authorization scheme must be Bearer"));
+        return Err(defect(
+            401,
+            RuleId::H2,
+            "the Authorization scheme must be Bearer",
+        ));
     }
     let token = token.trim();
     if token.is_empty() {
@@ -210,25 +224,48 @@ pub fn route(req: &Request, profile: &Profile) -> Result<Route, Defect> {
 pub fn content_type(req: &Request) -> Result<(), Defect> {
     let mut values = req.header_values("content-type");
     let (Some(value), None) = (values.next(), values.next()) else {
-        return Err(defect(415, RuleId::H3, "exactly one Content-Type: application/json header is required"));
+        return Err(defect(
+            415,
+            RuleId::H3,
+            "exactly one Content-Type: application/json header is required",
+        ));
     };
     let mut parts = value.split(';');
     let media = parts.next().unwrap_or_default().trim();
     if !media.eq_ignore_ascii_case("application/json") {
-        return Err(defect(415, RuleId::H3, format!("media type `{media}` is not application/json")));
+        return Err(defect(
+            415,
+            RuleId::H3,
+            format!("media type `{media}` is not application/json"),
+        ));
     }
     for param in parts {
         let param = param.trim();
         let Some((name, v)) = param.split_once('=') else {
-            return Err(defect(415, RuleId::H3, format!("malformed media-type parameter `{param}`")));
+            return Err(defect(
+                415,
+                RuleId::H3,
+                format!("malformed media-type parameter `{param}`"),
+            ));
         };
         let (name, v) = (name.trim(), v.trim());
-        let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+        let v = v
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(v);
         if name.is_empty() || v.is_empty() {
-            return Err(defect(415, RuleId::H3, format!("malformed media-type parameter `{param}`")));
+            return Err(defect(
+                415,
+                RuleId::H3,
+                format!("malformed media-type parameter `{param}`"),
+            ));
         }
         if name.eq_ignore_ascii_case("charset") && !v.eq_ignore_ascii_case("utf-8") {
-            return Err(defect(415, RuleId::H3, format!("charset `{v}` is not utf-8")));
+            return Err(defect(
+                415,
+                RuleId::H3,
+                format!("charset `{v}` is not utf-8"),
+            ));
         }
     }
     Ok(())
@@ -240,7 +277,11 @@ pub fn body_size(req: &Request, profile: &Profile) -> Result<(), Defect> {
         Err(defect(
             413,
             RuleId::H4,
-            format!("body of {} bytes exceeds {} bytes", req.body.len(), profile.max_body_bytes),
+            format!(
+                "body of {} bytes exceeds {} bytes",
+                req.body.len(),
+                profile.max_body_bytes
+            ),
         ))
     } else {
         Ok(())
@@ -250,11 +291,13 @@ pub fn body_size(req: &Request, profile: &Profile) -> Result<(), Defect> {
 /// H5: whether the request carries `Prefer: include-unknown-enum-members` (RFC 7240: comma
 /// separated, tokens case-insensitive, parameters after `;`).
 pub fn prefers_unknown_members(req: &Request) -> bool {
-    req.header_values("prefer").flat_map(|v| v.split(',')).any(|p| {
-        let token = p.split(';').next().unwrap_or_default();
-        let token = token.split('=').next().unwrap_or_default().trim();
-        token.eq_ignore_ascii_case(INCLUDE_UNKNOWN_ENUM_MEMBERS)
-    })
+    req.header_values("prefer")
+        .flat_map(|v| v.split(','))
+        .any(|p| {
+            let token = p.split(';').next().unwrap_or_default();
+            let token = token.split('=').next().unwrap_or_default().trim();
+            token.eq_ignore_ascii_case(INCLUDE_UNKNOWN_ENUM_MEMBERS)
+        })
 }
 
 /// T1: a timestamp value under the profile's grammar.
@@ -264,7 +307,11 @@ fn timestamp(p: Property, s: &str, profile: &Profile) -> Result<Timestamp, Defec
 }
 
 /// B6: a `processingStatus` string. `Ok(None)` is the sentinel under `sentinel_in_patch = ignore`.
-pub fn enum_member(s: &str, profile: &Profile, prefer: bool) -> Result<Option<ProcessingStatus>, Defect> {
+pub fn enum_member(
+    s: &str,
+    profile: &Profile,
+    prefer: bool,
+) -> Result<Option<ProcessingStatus>, Defect> {
     let found = match profile.enum_case {
         EnumCase::Exact => ProcessingStatus::from_name(s),
         EnumCase::Insensitive => ProcessingStatus::from_name_ignore_case(s),
@@ -287,28 +334,57 @@ pub fn enum_member(s: &str, profile: &Profile, prefer: bool) -> Result<Option<Pr
 }
 
 /// B3–B5, B10: one updatable property's value.
-fn property(p: Property, v: &Json, profile: &Profile, prefer: bool) -> Result<Option<Change>, Defect> {
+fn property(
+    p: Property,
+    v: &Json,
+    profile: &Profile,
+    prefer: bool,
+) -> Result<Option<Change>, Defect> {
     let wrong_type = || {
         defect(
             400,
             RuleId::B5,
-            format!("'{}' must be a {}, not a {}", p.name(), if p == Property::FailureReason { "string" } else if p.is_timestamp() { "timestamp string" } else { "enum string" }, v.type_name()),
+            format!(
+                "'{}' must be a {}, not a {}",
+                p.name(),
+                if p == Property::FailureReason {
+                    "string"
+                } else if p.is_timestamp() {
+                    "timestamp string"
+                } else {
+                    "enum string"
+                },
+                v.type_name()
+            ),
         )
     };
     match (p, v) {
         (_, Json::Null) if p.is_required() => Err(defect(
             400,
             RuleId::B4,
-            format!("null is not a valid value for the required property '{}'", p.name()),
+            format!(
+                "null is not a valid value for the required property '{}'",
+                p.name()
+            ),
         )),
         (Property::StartedDateTime, Json::Null) => Ok(Some(Change::Started(None))),
         (Property::CompletedDateTime, Json::Null) => Ok(Some(Change::Completed(None))),
         (Property::FailureReason, Json::Null) => Ok(Some(Change::FailureReason(None))),
-        (Property::CreatedDateTime, Json::String(s)) => Ok(Some(Change::Created(timestamp(p, s, profile)?))),
-        (Property::StartedDateTime, Json::String(s)) => Ok(Some(Change::Started(Some(timestamp(p, s, profile)?)))),
-        (Property::CompletedDateTime, Json::String(s)) => Ok(Some(Change::Completed(Some(timestamp(p, s, profile)?)))),
-        (Property::FailureReason, Json::String(s)) => Ok(Some(Change::FailureReason(Some(s.clone())))),
-        (Property::ProcessingStatus, Json::String(s)) => Ok(enum_member(s, profile, prefer)?.map(Change::Status)),
+        (Property::CreatedDateTime, Json::String(s)) => {
+            Ok(Some(Change::Created(timestamp(p, s, profile)?)))
+        }
+        (Property::StartedDateTime, Json::String(s)) => {
+            Ok(Some(Change::Started(Some(timestamp(p, s, profile)?))))
+        }
+        (Property::CompletedDateTime, Json::String(s)) => {
+            Ok(Some(Change::Completed(Some(timestamp(p, s, profile)?))))
+        }
+        (Property::FailureReason, Json::String(s)) => {
+            Ok(Some(Change::FailureReason(Some(s.clone()))))
+        }
+        (Property::ProcessingStatus, Json::String(s)) => {
+            Ok(enum_member(s, profile, prefer)?.map(Change::Status))
+        }
         _ => Err(wrong_type()),
     }
 }
@@ -317,30 +393,57 @@ fn property(p: Property, v: &Json, profile: &Profile, prefer: bool) -> Result<Op
 fn odata_type(v: &Json) -> Result<(), Defect> {
     match v.as_str() {
         Some(s) if s == ODATA_TYPE || s == &ODATA_TYPE[1..] => Ok(()),
-        _ => Err(defect(400, RuleId::B9, format!("@odata.type must be {ODATA_TYPE}"))),
+        _ => Err(defect(
+            400,
+            RuleId::B9,
+            format!("@odata.type must be {ODATA_TYPE}"),
+        )),
     }
 }
 
 /// B7: `id` in the body.
 fn id_member(v: &Json, addressed: Option<&str>, profile: &Profile) -> Result<(), Defect> {
     match (profile.id_in_body, v, addressed) {
-        (IdInBody::Reject, _, _) => Err(defect(400, RuleId::B7, "'id' is the key and cannot be sent")),
+        (IdInBody::Reject, _, _) => Err(defect(
+            400,
+            RuleId::B7,
+            "'id' is the key and cannot be sent",
+        )),
         (IdInBody::IgnoreIfEqual, Json::String(s), Some(a)) if s != a => Err(defect(
             400,
             RuleId::B7,
             format!("'id' `{s}` differs from the addressed id `{a}`"),
         )),
         (IdInBody::IgnoreIfEqual, Json::String(_), _) => Ok(()),
-        _ => Err(defect(400, RuleId::B7, format!("'id' must be a string, not a {}", v.type_name()))),
+        _ => Err(defect(
+            400,
+            RuleId::B7,
+            format!("'id' must be a string, not a {}", v.type_name()),
+        )),
     }
 }
 
 /// B1–B10, T1: the PATCH body, validated into a [`Patch`] or every defect it carries.
 /// `addressed` is the id of the route when the path parsed (for B7).
-pub fn body(bytes: &[u8], addressed: Option<&str>, profile: &Profile, prefer: bool) -> Result<Patch, Vec<Defect>> {
-    let doc = json::parse(bytes).map_err(|e| vec![defect(400, RuleId::B1, format!("the body is not JSON: {e}"))])?;
+pub fn body(
+    bytes: &[u8],
+    addressed: Option<&str>,
+    profile: &Profile,
+    prefer: bool,
+) -> Result<Patch, Vec<Defect>> {
+    let doc = json::parse(bytes).map_err(|e| {
+        vec![defect(
+            400,
+            RuleId::B1,
+            format!("the body is not JSON: {e}"),
+        )]
+    })?;
     let Json::Object(members) = doc else {
-        return Err(vec![defect(400, RuleId::B1, format!("the body must be a JSON object, not a {}", doc.type_name()))]);
+        return Err(vec![defect(
+            400,
+            RuleId::B1,
+            format!("the body must be a JSON object, not a {}", doc.type_name()),
+        )]);
     };
     let mut defects = Vec::new();
     let mut patch = Patch::default();
@@ -351,7 +454,11 @@ pub fn body(bytes: &[u8], addressed: Option<&str>, profile: &Profile, prefer: bo
             if profile.duplicate_members == DuplicateMembers::Reject
                 && !members[..i].iter().any(|(n, _)| n == name)
             {
-                defects.push(defect(400, RuleId::B2, format!("member '{name}' appears more than once")));
+                defects.push(defect(
+                    400,
+                    RuleId::B2,
+                    format!("member '{name}' appears more than once"),
+                ));
             }
             continue; // last-wins: only the last occurrence counts
         }
@@ -362,12 +469,23 @@ pub fn body(bytes: &[u8], addressed: Option<&str>, profile: &Profile, prefer: bo
         } else if name == "id" {
             id_member(value, addressed, profile)
         } else if NOT_UPDATABLE.contains(&name.as_str()) {
-            Err(defect(400, RuleId::B7, format!("'{name}' cannot be updated by this operation")))
+            Err(defect(
+                400,
+                RuleId::B7,
+                format!("'{name}' cannot be updated by this operation"),
+            ))
         } else if let Some(p) = Property::from_name(name) {
             named[p as usize] = true;
             property(p, value, profile, prefer).map(|c| patch.changes.extend(c))
         } else if profile.unknown_properties == UnknownProperties::Reject {
-            Err(defect(400, RuleId::B8, format!("the property '{name}' does not exist on type {}", &ODATA_TYPE[1..])))
+            Err(defect(
+                400,
+                RuleId::B8,
+                format!(
+                    "the property '{name}' does not exist on type {}",
+                    &ODATA_TYPE[1..]
+                ),
+            ))
         } else {
             Ok(())
         };
@@ -378,17 +496,46 @@ pub fn body(bytes: &[u8], addressed: Option<&str>, profile: &Profile, prefer: bo
     if profile.required_in_body {
         for p in [Property::CreatedDateTime, Property::ProcessingStatus] {
             if !named[p as usize] {
-                defects.push(defect(400, RuleId::B4, format!("required property '{}' is missing (required_in_body)", p.name())));
+                defects.push(defect(
+                    400,
+                    RuleId::B4,
+                    format!(
+                        "required property '{}' is missing (required_in_body)",
+                        p.name()
+                    ),
+                ));
             }
         }
     }
-    if defects.is_empty() { Ok(patch) } else { Err(defects) }
+    if defects.is_empty() {
+        Ok(patch)
+    } else {
+        Err(defects)
+    }
 }
 
 /// S1/R2: the entity the route addresses, or 404.
+/// A via-task route whose `{t0}` resolves but whose `{t}` is not a result of the same task is
+/// an R2 miss; every other miss is S1.
 pub fn resolve<'s>(store: &'s Store, route: &Route) -> Result<&'s str, Defect> {
     store.resolve(route).ok_or_else(|| {
-        defect(404, RuleId::S1, format!("no taskProcessingResult at this route (addressed id `{}`)", route.addressed()))
+        let parent = Route {
+            via_task: None,
+            ..route.clone()
+        };
+        let rule = if route.via_task.is_some() && store.resolve(&parent).is_some() {
+            RuleId::R2
+        } else {
+            RuleId::S1
+        };
+        defect(
+            404,
+            rule,
+            format!(
+                "no taskProcessingResult at this route (addressed id `{}`)",
+                route.addressed()
+            ),
+        )
     })
 }
 
@@ -447,7 +594,9 @@ fn rejection(mut defects: Vec<Defect>, profile: &Profile) -> Outcome {
 /// untouched (S3). Never panics.
 pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
     let mut defects = Vec::new();
-    let caller = authorize(req, store.tokens()).map_err(|d| defects.push(d)).ok();
+    let caller = authorize(req, store.tokens())
+        .map_err(|d| defects.push(d))
+        .ok();
     let route = route(req, profile).map_err(|d| defects.push(d)).ok();
     let prefer = prefers_unknown_members(req);
     match req.method.as_str() {
@@ -460,7 +609,10 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
             if !defects.is_empty() {
                 return rejection(defects, profile);
             }
-            let id = route.as_ref().and_then(|r| store.resolve(r)).unwrap_or_default();
+            let id = route
+                .as_ref()
+                .and_then(|r| store.resolve(r))
+                .unwrap_or_default();
             let repr = store.get(id).map(|e| e.value.to_json(prefer));
             Outcome {
                 answers: vec![Answer {
@@ -475,10 +627,18 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
         }
         "PATCH" => {
             if caller == Some(Caller::Reader) {
-                defects.push(defect(403, RuleId::H2, "the token lacks LifecycleWorkflows.ReadWrite.All"));
+                defects.push(defect(
+                    403,
+                    RuleId::H2,
+                    "the token lacks LifecycleWorkflows.ReadWrite.All",
+                ));
             }
             if !profile.patch_supported {
-                defects.push(defect(405, RuleId::H1, "PATCH is not supported on taskProcessingResults (Updatable=false)"));
+                defects.push(defect(
+                    405,
+                    RuleId::H1,
+                    "PATCH is not supported on taskProcessingResults (Updatable=false)",
+                ));
                 return rejection(defects, profile);
             }
             if let Err(d) = content_type(req) {
@@ -488,9 +648,14 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
                 defects.push(d);
             }
             let addressed = route.as_ref().map(Route::addressed);
-            let patch = body(&req.body, addressed, profile, prefer).map_err(|d| defects.extend(d)).ok();
+            let patch = body(&req.body, addressed, profile, prefer)
+                .map_err(|d| defects.extend(d))
+                .ok();
             let target = match &route {
-                Some(r) => resolve(store, r).map_err(|d| defects.push(d)).ok().map(str::to_string),
+                Some(r) => resolve(store, r)
+                    .map_err(|d| defects.push(d))
+                    .ok()
+                    .map(str::to_string),
                 None => None,
             };
             match (patch, target) {
@@ -509,7 +674,11 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
             }
         }
         other => {
-            defects.push(defect(405, RuleId::H1, format!("method {other} is not allowed; use GET or PATCH")));
+            defects.push(defect(
+                405,
+                RuleId::H1,
+                format!("method {other} is not allowed; use GET or PATCH"),
+            ));
             rejection(defects, profile)
         }
     }

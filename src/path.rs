@@ -89,7 +89,10 @@ pub fn percent_decode(s: &str) -> Result<String, PathError> {
     while i < b.len() {
         if b[i] == b'%' {
             let hex = |c: u8| (c as char).to_digit(16);
-            match (b.get(i + 1).and_then(|&c| hex(c)), b.get(i + 2).and_then(|&c| hex(c))) {
+            match (
+                b.get(i + 1).and_then(|&c| hex(c)),
+                b.get(i + 2).and_then(|&c| hex(c)),
+            ) {
                 (Some(h), Some(l)) => {
                     out.push((h * 16 + l) as u8);
                     i += 3;
@@ -154,7 +157,10 @@ impl Segments<'_> {
         if self.name_matches(&seg, name)? {
             Ok(())
         } else {
-            Err(perr(RuleId::R5, format!("expected segment `{name}`, found `{seg}`")))
+            Err(perr(
+                RuleId::R5,
+                format!("expected segment `{name}`, found `{seg}`"),
+            ))
         }
     }
 
@@ -169,10 +175,16 @@ impl Segments<'_> {
             return Ok(id);
         }
         let Some(open) = seg.find('(') else {
-            return Err(perr(RuleId::R5, format!("expected segment `{name}`, found `{seg}`")));
+            return Err(perr(
+                RuleId::R5,
+                format!("expected segment `{name}`, found `{seg}`"),
+            ));
         };
         if !self.name_matches(&seg[..open], name)? {
-            return Err(perr(RuleId::R5, format!("expected segment `{name}`, found `{seg}`")));
+            return Err(perr(
+                RuleId::R5,
+                format!("expected segment `{name}`, found `{seg}`"),
+            ));
         }
         if self.profile.paren_keys == ParenKeys::Reject {
             return Err(perr(
@@ -187,7 +199,12 @@ impl Segments<'_> {
             .strip_prefix('\'')
             .and_then(|s| s.strip_suffix('\''))
             .filter(|_| inner.len() >= 2)
-            .ok_or_else(|| perr(RuleId::R3, format!("key in `{seg}` must be a quoted string")))?;
+            .ok_or_else(|| {
+                perr(
+                    RuleId::R3,
+                    format!("key in `{seg}` must be a quoted string"),
+                )
+            })?;
         // inside quotes a quote is doubled
         let mut id = String::with_capacity(quoted.len());
         let mut chars = quoted.chars().peekable();
@@ -235,10 +252,7 @@ impl Route {
             None
         };
         if s.i < s.segs.len() {
-            return Err(perr(
-                RuleId::R5,
-                format!("extra segment `{}`", s.segs[s.i]),
-            ));
+            return Err(perr(RuleId::R5, format!("extra segment `{}`", s.segs[s.i])));
         }
         Ok(Route {
             workflow,
@@ -286,8 +300,9 @@ impl Route {
 }
 
 /// How segment names are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, arbitrary::Arbitrary,
+)]
 pub enum NameCase {
     /// As the contract spells them.
     #[default]
@@ -310,7 +325,9 @@ impl NameCase {
             NameCase::FirstFlipped => {
                 let mut c = name.chars();
                 match c.next() {
-                    Some(f) if f.is_ascii_lowercase() => f.to_ascii_uppercase().to_string() + c.as_str(),
+                    Some(f) if f.is_ascii_lowercase() => {
+                        f.to_ascii_uppercase().to_string() + c.as_str()
+                    }
                     Some(f) => f.to_ascii_lowercase().to_string() + c.as_str(),
                     None => String::new(),
                 }
@@ -320,8 +337,9 @@ impl NameCase {
 }
 
 /// A spelling of a route: which keys are parenthesised, segment case, trailing slash.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, arbitrary::Arbitrary,
+)]
 pub struct PathStyle {
     /// Bit `k` set: the `k`-th key (workflows, runs, userProcessingResults,
     /// taskProcessingResults, then the via-task one) is written `name('id')`.
@@ -336,7 +354,8 @@ impl PathStyle {
     /// Whether `profile` accepts paths in this style.
     pub fn allowed_by(&self, profile: &Profile) -> bool {
         (self.paren == 0 || profile.paren_keys == ParenKeys::Accept)
-            && (self.case == NameCase::Canonical || profile.segment_case == SegmentCase::Insensitive)
+            && (self.case == NameCase::Canonical
+                || profile.segment_case == SegmentCase::Insensitive)
     }
 }
 
@@ -366,22 +385,55 @@ mod tests {
         assert_eq!(parse(&p).unwrap().run, "r1");
         let p2 = BASE.replace("runs/r1", "runs(%27r1%27)");
         assert_eq!(parse(&p2).unwrap().run, "r1");
-        let reject = Profile { paren_keys: ParenKeys::Reject, ..Profile::graph() };
+        let reject = Profile {
+            paren_keys: ParenKeys::Reject,
+            ..Profile::graph()
+        };
         assert_eq!(Route::parse(&p, &reject).unwrap_err().rule, RuleId::R3);
-        assert_eq!(parse(&BASE.replace("runs/r1", "runs(r1)")).unwrap_err().rule, RuleId::R3);
-        assert_eq!(parse(&BASE.replace("runs/r1", "runs('')")).unwrap_err().rule, RuleId::R3);
-        assert_eq!(parse(&BASE.replace("runs/r1", "runs('it''s')")).unwrap().run, "it's");
-        assert_eq!(parse(&BASE.replace("/r1/", "/a%2Fb%2541/")).unwrap().run, "a/b%41");
-        assert_eq!(parse(&BASE.replace("/r1/", "/%zz/")).unwrap_err().rule, RuleId::R3);
-        assert_eq!(parse(&BASE.replace("/r1/", "/%ff/")).unwrap_err().rule, RuleId::R3);
-        assert_eq!(parse(&BASE.replace("/r1/", "//")).unwrap_err().rule, RuleId::R3);
+        assert_eq!(
+            parse(&BASE.replace("runs/r1", "runs(r1)"))
+                .unwrap_err()
+                .rule,
+            RuleId::R3
+        );
+        assert_eq!(
+            parse(&BASE.replace("runs/r1", "runs('')"))
+                .unwrap_err()
+                .rule,
+            RuleId::R3
+        );
+        assert_eq!(
+            parse(&BASE.replace("runs/r1", "runs('it''s')"))
+                .unwrap()
+                .run,
+            "it's"
+        );
+        assert_eq!(
+            parse(&BASE.replace("/r1/", "/a%2Fb%2541/")).unwrap().run,
+            "a/b%41"
+        );
+        assert_eq!(
+            parse(&BASE.replace("/r1/", "/%zz/")).unwrap_err().rule,
+            RuleId::R3
+        );
+        assert_eq!(
+            parse(&BASE.replace("/r1/", "/%ff/")).unwrap_err().rule,
+            RuleId::R3
+        );
+        assert_eq!(
+            parse(&BASE.replace("/r1/", "//")).unwrap_err().rule,
+            RuleId::R3
+        );
     }
 
     #[test]
     fn r4_segment_case_follows_the_knob_ids_are_exact_and_one_trailing_slash_is_accepted() {
         let upper = BASE.replace("identityGovernance", "IdentityGovernance");
         assert!(parse(&upper).is_ok());
-        assert_eq!(Route::parse(&upper, &Profile::strict()).unwrap_err().rule, RuleId::R4);
+        assert_eq!(
+            Route::parse(&upper, &Profile::strict()).unwrap_err().rule,
+            RuleId::R4
+        );
         assert_eq!(parse(&BASE.replace("/r1/", "/R1/")).unwrap().run, "R1");
         assert!(parse(&format!("{BASE}/")).is_ok());
         assert_eq!(parse(&format!("{BASE}//")).unwrap_err().rule, RuleId::R5);
@@ -407,7 +459,10 @@ mod tests {
 
     #[test]
     fn r6_query_strings_are_ignored() {
-        assert_eq!(parse(&format!("{BASE}?$select=id")).unwrap(), parse(BASE).unwrap());
+        assert_eq!(
+            parse(&format!("{BASE}?$select=id")).unwrap(),
+            parse(BASE).unwrap()
+        );
     }
 
     fn id() -> impl Strategy<Value = String> {

@@ -159,7 +159,9 @@ impl Default for Profile {
 #[non_exhaustive]
 pub enum ProfileError {
     /// Not a built-in name and no such file.
-    #[error("unknown profile `{0}`: use one of graph, strict, graph-live, or a path to a .toml or .json file")]
+    #[error(
+        "unknown profile `{0}`: use one of graph, strict, graph-live, or a path to a .toml or .json file"
+    )]
     UnknownName(String),
     /// The file could not be read.
     #[error("cannot read profile file {path}: {source}")]
@@ -210,7 +212,10 @@ impl Profile {
             name: "graph".into(),
             patch_supported: true,
             required_in_body: false,
-            members_after_sentinel: vec![ProcessingStatus::Canceling, ProcessingStatus::Quarantined],
+            members_after_sentinel: vec![
+                ProcessingStatus::Canceling,
+                ProcessingStatus::Quarantined,
+            ],
             sentinel_in_patch: SentinelInPatch::Ignore,
             enum_case: EnumCase::Exact,
             id_in_body: IdInBody::IgnoreIfEqual,
@@ -281,7 +286,10 @@ impl Profile {
             path: shown.clone(),
             source,
         })?;
-        let parsed = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        let parsed = if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
             Profile::from_json_str(&text)
         } else {
             Profile::from_toml_str(&text)
@@ -297,7 +305,8 @@ impl Profile {
 
     /// A profile from TOML text.
     pub fn from_toml_str(text: &str) -> Result<Profile, ProfileError> {
-        let file: ProfileFile = toml::from_str(text).map_err(|e| invalid(e.message().to_string()))?;
+        let file: ProfileFile =
+            toml::from_str(text).map_err(|e| invalid(e.message().to_string()))?;
         file.into_profile()
     }
 
@@ -418,7 +427,10 @@ mod tests {
         let p = Profile::from_toml_str(toml).unwrap();
         assert_eq!(p.name, "all");
         assert!(!p.patch_supported && p.required_in_body);
-        assert_eq!(p.members_after_sentinel, vec![ProcessingStatus::Quarantined]);
+        assert_eq!(
+            p.members_after_sentinel,
+            vec![ProcessingStatus::Quarantined]
+        );
         assert_eq!(p.enum_case, EnumCase::Insensitive);
         assert_eq!(p.duplicate_members, DuplicateMembers::LastWins);
         assert_eq!(p.timestamp_grammar, Grammar::OdataAbnf);
@@ -436,14 +448,25 @@ mod tests {
 
     #[test]
     fn unknown_knobs_and_values_are_errors_naming_them() {
-        let e = Profile::from_toml_str("sentinel_in_path = \"ignore\"").unwrap_err().to_string();
+        let e = Profile::from_toml_str("sentinel_in_path = \"ignore\"")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("sentinel_in_path"), "{e}");
-        let e = Profile::from_toml_str("success = \"201\"").unwrap_err().to_string();
+        let e = Profile::from_toml_str("success = \"201\"")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("201"), "{e}");
-        let e = Profile::from_json_str(r#"{"members_after_sentinel":["paused"]}"#).unwrap_err().to_string();
+        let e = Profile::from_json_str(r#"{"members_after_sentinel":["paused"]}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("paused"), "{e}");
-        let e = Profile::from_toml_str("base = \"v2\"").unwrap_err().to_string();
+        let e = Profile::from_toml_str("base = \"v2\"")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("v2"), "{e}");
-        assert!(matches!(Profile::resolve("nope"), Err(ProfileError::UnknownName(_))));
+        assert!(matches!(
+            Profile::resolve("nope"),
+            Err(ProfileError::UnknownName(_))
+        ));
     }
 }

@@ -14,7 +14,7 @@ macro_rules! rules {
     ($( $id:ident => ($source:literal, $title:literal) ),* $(,)?) => {
         /// One numbered rule of the contract (`R1`…`F2`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+        #[derive(arbitrary::Arbitrary)]
         #[non_exhaustive]
         pub enum RuleId {
             $(

@@ -10,8 +10,19 @@ pub const ODATA_TYPE: &str = "#microsoft.graph.identityGovernance.taskProcessing
 
 /// `lifecycleWorkflowProcessingStatus`, an evolvable enum (B6): six known members, the sentinel
 /// `unknownFutureValue`, then the members after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    arbitrary::Arbitrary,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum ProcessingStatus {
     /// `queued` (0)
@@ -75,7 +86,9 @@ impl ProcessingStatus {
 
     /// The member whose name equals `name` ignoring ASCII case.
     pub fn from_name_ignore_case(name: &str) -> Option<ProcessingStatus> {
-        Self::ALL.into_iter().find(|m| m.as_str().eq_ignore_ascii_case(name))
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name))
     }
 
     /// Whether this is a member numerically after the sentinel.
@@ -91,8 +104,19 @@ impl fmt::Display for ProcessingStatus {
 }
 
 /// The five updatable properties (B3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    arbitrary::Arbitrary,
+)]
 pub enum Property {
     /// `completedDateTime`: DateTimeOffset, nullable.
     CompletedDateTime,
@@ -299,8 +323,8 @@ pub struct EnvelopeError(pub String);
 impl ErrorBody {
     /// Reads an error envelope; `innerError` and `innererror` are both accepted.
     pub fn parse(body: &[u8]) -> Result<ErrorBody, EnvelopeError> {
-        let v: serde_json::Value =
-            serde_json::from_slice(body).map_err(|e| EnvelopeError(format!("body is not JSON: {e}")))?;
+        let v: serde_json::Value = serde_json::from_slice(body)
+            .map_err(|e| EnvelopeError(format!("body is not JSON: {e}")))?;
         let err = v
             .get("error")
             .and_then(|e| e.as_object())
@@ -334,19 +358,32 @@ mod tests {
 
     #[test]
     fn b6_members_after_the_sentinel_are_exactly_canceling_and_quarantined() {
-        let after: Vec<_> = ProcessingStatus::ALL.into_iter().filter(|m| m.is_after_sentinel()).collect();
-        assert_eq!(after, vec![ProcessingStatus::Canceling, ProcessingStatus::Quarantined]);
+        let after: Vec<_> = ProcessingStatus::ALL
+            .into_iter()
+            .filter(|m| m.is_after_sentinel())
+            .collect();
+        assert_eq!(
+            after,
+            vec![ProcessingStatus::Canceling, ProcessingStatus::Quarantined]
+        );
         assert_eq!(ProcessingStatus::UnknownFutureValue.value(), 6);
         assert_eq!(ProcessingStatus::from_name("Completed"), None);
-        assert_eq!(ProcessingStatus::from_name_ignore_case("Completed"), Some(ProcessingStatus::Completed));
+        assert_eq!(
+            ProcessingStatus::from_name_ignore_case("Completed"),
+            Some(ProcessingStatus::Completed)
+        );
     }
 
     #[test]
     fn e1_envelope_requires_code_and_message() {
-        assert!(ErrorBody::parse(br#"{"error":{"code":"x","message":"m","innererror":{}}}"#).is_ok());
+        assert!(
+            ErrorBody::parse(br#"{"error":{"code":"x","message":"m","innererror":{}}}"#).is_ok()
+        );
         assert!(ErrorBody::parse(br#"{"error":{"code":"","message":"m"}}"#).is_err());
         assert!(ErrorBody::parse(br#"{"error":{"code":"x"}}"#).is_err());
         assert!(ErrorBody::parse(br#"{"code":"x","message":"m"}"#).is_err());
-        assert!(ErrorBody::parse(br#"{"error":{"code":"x","message":"m","innerError":1}}"#).is_err());
+        assert!(
+            ErrorBody::parse(br#"{"error":{"code":"x","message":"m","innerError":1}}"#).is_err()
+        );
     }
 }

@@ -119,7 +119,8 @@ impl Store {
     pub fn resolve(&self, route: &Route) -> Option<&str> {
         let e = self.entities.get(&route.result)?;
         let l = &e.location;
-        if l.workflow != route.workflow || l.run != route.run || l.user_result != route.user_result {
+        if l.workflow != route.workflow || l.run != route.run || l.user_result != route.user_result
+        {
             return None;
         }
         match &route.via_task {
@@ -146,7 +147,10 @@ impl Store {
         };
         self.entities
             .iter()
-            .filter(|(_, e)| e.location.workflow == target.location.workflow && e.location.task == target.location.task)
+            .filter(|(_, e)| {
+                e.location.workflow == target.location.workflow
+                    && e.location.task == target.location.task
+            })
             .map(|(t0, e)| {
                 let l = &e.location;
                 Route::via_task(&l.workflow, &l.run, &l.user_result, t0, id)
@@ -162,7 +166,11 @@ impl Store {
             let w = match workflows.iter().position(|w| w.id == l.workflow) {
                 Some(i) => &mut workflows[i],
                 None => {
-                    workflows.push(Workflow { id: l.workflow.clone(), tasks: vec![], runs: vec![] });
+                    workflows.push(Workflow {
+                        id: l.workflow.clone(),
+                        tasks: vec![],
+                        runs: vec![],
+                    });
                     workflows.last_mut().expect("just pushed")
                 }
             };
@@ -172,14 +180,20 @@ impl Store {
             let r = match w.runs.iter().position(|r| r.id == l.run) {
                 Some(i) => &mut w.runs[i],
                 None => {
-                    w.runs.push(Run { id: l.run.clone(), user_results: vec![] });
+                    w.runs.push(Run {
+                        id: l.run.clone(),
+                        user_results: vec![],
+                    });
                     w.runs.last_mut().expect("just pushed")
                 }
             };
             let u = match r.user_results.iter().position(|u| u.id == l.user_result) {
                 Some(i) => &mut r.user_results[i],
                 None => {
-                    r.user_results.push(UserResult { id: l.user_result.clone(), results: vec![] });
+                    r.user_results.push(UserResult {
+                        id: l.user_result.clone(),
+                        results: vec![],
+                    });
                     r.user_results.last_mut().expect("just pushed")
                 }
             };

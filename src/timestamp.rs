@@ -27,8 +27,18 @@
 use std::fmt;
 
 /// Which grammar T1 uses (profile knob `timestamp_grammar`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    arbitrary::Arbitrary,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Grammar {
     /// Graph's published pattern and .NET's range.
@@ -97,7 +107,11 @@ impl Cursor<'_> {
         }
     }
     fn expect(&mut self, b: u8, reason: &'static str) -> Result<(), TimestampError> {
-        if self.eat(b) { Ok(()) } else { Err(self.err(reason)) }
+        if self.eat(b) {
+            Ok(())
+        } else {
+            Err(self.err(reason))
+        }
     }
     /// Exactly two ASCII digits.
     fn two(&mut self, reason: &'static str) -> Result<u32, TimestampError> {
@@ -168,7 +182,11 @@ impl Timestamp {
     /// Parses raw bytes under `grammar` (the fuzz target's entry point). Never panics.
     pub fn parse_bytes(s: &[u8], grammar: Grammar) -> Result<Timestamp, TimestampError> {
         let abnf = grammar == Grammar::OdataAbnf;
-        let mut c = Cursor { s, i: 0, g: grammar };
+        let mut c = Cursor {
+            s,
+            i: 0,
+            g: grammar,
+        };
         // year
         let negative = abnf && c.eat(b'-');
         let ydigits = c.digits();
@@ -275,8 +293,7 @@ impl Timestamp {
             return Err(c.err("unexpected bytes after the timestamp"));
         }
         let days = days_from_civil(year, month, day);
-        let secs = i128::from(days) * 86_400
-            + i128::from(hour * 3600 + minute * 60 + second)
+        let secs = i128::from(days) * 86_400 + i128::from(hour * 3600 + minute * 60 + second)
             - i128::from(offset_minutes) * 60;
         Ok(Timestamp {
             picos: secs * PICOS_PER_SEC + frac_picos,
@@ -333,8 +350,7 @@ impl fmt::Display for Timestamp {
 
 /// The parts of a timestamp spelling, for generators: any field may be out of range so that
 /// defects can be spelled too. `Display` writes exactly these parts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[derive(Debug, Clone, PartialEq, Eq, arbitrary::Arbitrary)]
 pub struct Spelling {
     /// Year; negative years are written with a leading `-`.
     pub year: i64,
@@ -440,33 +456,33 @@ mod tests {
     #[test]
     fn t1_graph_rejects_every_edge_outside_the_pattern() {
         for s in [
-            "2023-02-29T00:00:00Z",          // not a calendar date
-            "1900-02-29T00:00:00Z",          // 1900 is no leap year
-            "2024-04-31T00:00:00Z",          // April has 30 days
-            "0000-01-01T00:00:00Z",          // year 0
-            "10000-01-01T00:00:00Z",         // five-digit year
-            "-0001-01-01T00:00:00Z",         // negative year
-            "2024-01-01t00:00:00Z",          // lower-case t
-            "2024-01-01T00:00:00z",          // lower-case z
-            "2024-01-01T24:00:00Z",          // 24:00
-            "2024-01-01T23:60:00Z",          // minute 60
-            "2024-01-01T23:59:60Z",          // leap second
-            "2024-01-01T23:59Z",             // seconds omitted
-            "2024-01-01T00:00:00",           // no offset
-            "2024-01-01T00:00:00+14:01",     // offset beyond 14:00
-            "2024-01-01T00:00:00-14:01",     // offset beyond -14:00
-            "2024-01-01T00:00:00+01:60",     // offset minute 60
-            "2024-01-01T00:00:00.Z",         // empty fraction
+            "2023-02-29T00:00:00Z",               // not a calendar date
+            "1900-02-29T00:00:00Z",               // 1900 is no leap year
+            "2024-04-31T00:00:00Z",               // April has 30 days
+            "0000-01-01T00:00:00Z",               // year 0
+            "10000-01-01T00:00:00Z",              // five-digit year
+            "-0001-01-01T00:00:00Z",              // negative year
+            "2024-01-01t00:00:00Z",               // lower-case t
+            "2024-01-01T00:00:00z",               // lower-case z
+            "2024-01-01T24:00:00Z",               // 24:00
+            "2024-01-01T23:60:00Z",               // minute 60
+            "2024-01-01T23:59:60Z",               // leap second
+            "2024-01-01T23:59Z",                  // seconds omitted
+            "2024-01-01T00:00:00",                // no offset
+            "2024-01-01T00:00:00+14:01",          // offset beyond 14:00
+            "2024-01-01T00:00:00-14:01",          // offset beyond -14:00
+            "2024-01-01T00:00:00+01:60",          // offset minute 60
+            "2024-01-01T00:00:00.Z",              // empty fraction
             "2024-01-01T00:00:00.1234567890123Z", // 13 digits
-            "2024-01-01 00:00:00Z",          // space separator
-            "2024-1-01T00:00:00Z",           // one-digit month
-            "2024-01-01T00:00:00+0100",      // offset without colon
-            "2024-01-01T00:00:00Z ",         // trailing space
-            " 2024-01-01T00:00:00Z",         // leading space
-            "2024-00-01T00:00:00Z",          // month 0
-            "2024-13-01T00:00:00Z",          // month 13
-            "2024-01-00T00:00:00Z",          // day 0
-            "2012-09-03T23%3A59Z",           // percent-encoding
+            "2024-01-01 00:00:00Z",               // space separator
+            "2024-1-01T00:00:00Z",                // one-digit month
+            "2024-01-01T00:00:00+0100",           // offset without colon
+            "2024-01-01T00:00:00Z ",              // trailing space
+            " 2024-01-01T00:00:00Z",              // leading space
+            "2024-00-01T00:00:00Z",               // month 0
+            "2024-13-01T00:00:00Z",               // month 13
+            "2024-01-00T00:00:00Z",               // day 0
+            "2012-09-03T23%3A59Z",                // percent-encoding
             "INF",
             "",
         ] {
@@ -510,7 +526,10 @@ mod tests {
         assert_eq!(p("2024-01-01T01:00:00+01:00"), p("2024-01-01T00:00:00Z"));
         assert_eq!(p("1972-06-30T23:59:60Z"), p("1972-07-01T00:00:00Z"));
         assert_eq!(p("2012-09-03T13:52Z"), p("2012-09-03T13:52:00.000Z"));
-        assert_eq!(p("0001-01-01T00:00:00Z").picos(), -62_135_596_800 * PICOS_PER_SEC);
+        assert_eq!(
+            p("0001-01-01T00:00:00Z").picos(),
+            -62_135_596_800 * PICOS_PER_SEC
+        );
     }
 
     #[test]
@@ -543,7 +562,9 @@ mod tests {
     fn spelling(grammar: Grammar) -> impl Strategy<Value = Spelling> {
         let year = match grammar {
             Grammar::Graph => (1i64..=9999).boxed(),
-            Grammar::OdataAbnf => prop_oneof![0i64..=9999, -99_999i64..0, 10_000i64..=9_999_999_999].boxed(),
+            Grammar::OdataAbnf => {
+                prop_oneof![0i64..=9999, -99_999i64..0, 10_000i64..=9_999_999_999].boxed()
+            }
         };
         (
             year,
@@ -555,18 +576,20 @@ mod tests {
             proptest::string::string_regex("[0-9]{0,12}").unwrap(),
             prop_oneof![Just(None), (-840i32..=840).prop_map(Some)],
         )
-            .prop_map(|(year, month, day, hour, minute, second, fraction, offset)| Spelling {
-                year,
-                year_width: 4,
-                month,
-                day: day.min(days_in_month(year, month)),
-                hour,
-                minute,
-                second: Some(second),
-                fraction,
-                offset_minutes: offset,
-                lower_case: false,
-            })
+            .prop_map(
+                |(year, month, day, hour, minute, second, fraction, offset)| Spelling {
+                    year,
+                    year_width: 4,
+                    month,
+                    day: day.min(days_in_month(year, month)),
+                    hour,
+                    minute,
+                    second: Some(second),
+                    fraction,
+                    offset_minutes: offset,
+                    lower_case: false,
+                },
+            )
     }
 
     proptest! {

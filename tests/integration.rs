@@ -5,3 +5,6 @@ mod support;
 
 /// One test per contract rule and knob value, against the reference model.
 mod model_rules;
+
+/// Generators against the model: oracle cross-check, reachability, shrinking, sequences.
+mod generate;

@@ -29,7 +29,10 @@ fn rules_of(req: &Request, profile: &Profile) -> Vec<RuleId> {
 
 #[test]
 fn r1_direct_and_via_task_routes_are_accepted() {
-    assert_eq!(statuses(&patch("t1", r#"{"failureReason":"x"}"#), &g()), vec![200]);
+    assert_eq!(
+        statuses(&patch("t1", r#"{"failureReason":"x"}"#), &g()),
+        vec![200]
+    );
     let via = Route::via_task("w1", "r1", "u1", "t1", "t3").to_path(&PathStyle::default());
     let mut req = patch("t1", r#"{"failureReason":"x"}"#);
     req.path = via;
@@ -56,13 +59,20 @@ fn r2_via_task_route_to_a_result_of_another_task_or_workflow_is_404() {
     }
     let mut req = patch("t1", "{}");
     req.path = Route::via_task("w1", "r1", "u1", "t3", "t1").to_path(&PathStyle::default());
-    assert_eq!(statuses(&req, &g()), vec![404], "t0 must resolve under w/r/u");
+    assert_eq!(
+        statuses(&req, &g()),
+        vec![404],
+        "t0 must resolve under w/r/u"
+    );
 }
 
 #[test]
 fn r3_paren_keys_accept_and_reject() {
     let mut req = patch("t1", "{}");
-    req.path = Route::direct("w1", "r1", "u1", "t1").to_path(&PathStyle { paren: 0b1111, ..Default::default() });
+    req.path = Route::direct("w1", "r1", "u1", "t1").to_path(&PathStyle {
+        paren: 0b1111,
+        ..Default::default()
+    });
     assert_eq!(statuses(&req, &g()), vec![200]);
     let reject = with(|p| p.paren_keys = ParenKeys::Reject);
     assert_eq!(statuses(&req, &reject), vec![400]);
@@ -85,7 +95,10 @@ fn r3_empty_id_is_malformed_and_ids_are_percent_decoded_once() {
 #[test]
 fn r4_segment_case_insensitive_and_exact() {
     let mut req = patch("t1", "{}");
-    req.path = Route::direct("w1", "r1", "u1", "t1").to_path(&PathStyle { case: NameCase::Upper, ..Default::default() });
+    req.path = Route::direct("w1", "r1", "u1", "t1").to_path(&PathStyle {
+        case: NameCase::Upper,
+        ..Default::default()
+    });
     assert_eq!(statuses(&req, &g()), vec![200]);
     let exact = with(|p| p.segment_case = SegmentCase::Exact);
     assert_eq!(statuses(&req, &exact), vec![400]);
@@ -112,7 +125,13 @@ fn r5_non_routes_are_400_and_unresolved_routes_404() {
     assert_eq!(rules_of(&req, &g()), vec![RuleId::R5]);
     req.path = format!("{}/subject", path_to("t1"));
     assert_eq!(statuses(&req, &g()), vec![400]);
-    for (w, r, u, t) in [("wX", "r1", "u1", "t1"), ("w1", "rX", "u1", "t1"), ("w1", "r1", "uX", "t1"), ("w1", "r1", "u1", "tX"), ("w1", "r2", "u1", "t1")] {
+    for (w, r, u, t) in [
+        ("wX", "r1", "u1", "t1"),
+        ("w1", "rX", "u1", "t1"),
+        ("w1", "r1", "uX", "t1"),
+        ("w1", "r1", "u1", "tX"),
+        ("w1", "r2", "u1", "t1"),
+    ] {
         req.path = Route::direct(w, r, u, t).to_path(&PathStyle::default());
         assert_eq!(statuses(&req, &g()), vec![404], "{w}/{r}/{u}/{t}");
     }
@@ -142,7 +161,10 @@ fn h1_get_returns_the_representation_and_other_methods_are_405() {
 #[test]
 fn h1_graph_live_refuses_every_patch_with_405_but_serves_get() {
     let live = Profile::graph_live();
-    assert_eq!(statuses(&patch("t1", r#"{"failureReason":"x"}"#), &live), vec![405]);
+    assert_eq!(
+        statuses(&patch("t1", r#"{"failureReason":"x"}"#), &live),
+        vec![405]
+    );
     assert_eq!(statuses(&patch("nope", "not json"), &live), vec![405]);
     assert_eq!(statuses(&get("t1"), &live), vec![200]);
 }
@@ -158,11 +180,24 @@ fn h2_authorization_is_required_and_read_only_tokens_cannot_patch() {
         }
         r
     };
-    for v in [None, Some("Basic d3JpdGU6"), Some("Bearer"), Some("Bearer "), Some("Bearer other"), Some(WRITE)] {
+    for v in [
+        None,
+        Some("Basic d3JpdGU6"),
+        Some("Bearer"),
+        Some("Bearer "),
+        Some("Bearer other"),
+        Some(WRITE),
+    ] {
         assert_eq!(statuses(&without(v), &g()), vec![401], "{v:?}");
     }
-    assert_eq!(statuses(&without(Some(&format!("bearer {WRITE}"))), &g()), vec![200]);
-    assert_eq!(statuses(&without(Some(&format!("Bearer {READ}"))), &g()), vec![403]);
+    assert_eq!(
+        statuses(&without(Some(&format!("bearer {WRITE}"))), &g()),
+        vec![200]
+    );
+    assert_eq!(
+        statuses(&without(Some(&format!("Bearer {READ}"))), &g()),
+        vec![403]
+    );
     let mut read_get = get("t1");
     read_get.headers[0].1 = format!("Bearer {READ}");
     assert_eq!(statuses(&read_get, &g()), vec![200]);
@@ -171,8 +206,12 @@ fn h2_authorization_is_required_and_read_only_tokens_cannot_patch() {
 #[test]
 fn f2_tokens_are_configured_not_hard_coded() {
     let f = tpr_harness::fixture::Fixture::from_value(&fixture_json(), &g()).unwrap();
-    let mut other = tpr_harness::store::Store::new(&f, tpr_harness::store::Tokens::new("another", None));
-    assert_eq!(model::apply(&mut other, &patch("t1", "{}"), &g()).statuses(), vec![401]);
+    let mut other =
+        tpr_harness::store::Store::new(&f, tpr_harness::store::Tokens::new("another", None));
+    assert_eq!(
+        model::apply(&mut other, &patch("t1", "{}"), &g()).statuses(),
+        vec![401]
+    );
     let req = patch("t1", "{}").header("X", "y");
     let mut req = req;
     req.headers[0].1 = "Bearer another".into();
@@ -198,9 +237,20 @@ fn h3_content_type_must_be_application_json() {
         "application/json; odata.metadata=minimal; odata.streaming=true",
         "application/json;IEEE754Compatible=false",
     ] {
-        assert_eq!(statuses(&with_content_type(Some(ct)), &g()), vec![200], "{ct}");
+        assert_eq!(
+            statuses(&with_content_type(Some(ct)), &g()),
+            vec![200],
+            "{ct}"
+        );
     }
-    for ct in [None, Some("text/plain"), Some("application/merge-patch+json"), Some("application/json; charset=utf-16"), Some("application/jsonx"), Some("")] {
+    for ct in [
+        None,
+        Some("text/plain"),
+        Some("application/merge-patch+json"),
+        Some("application/json; charset=utf-16"),
+        Some("application/jsonx"),
+        Some(""),
+    ] {
         assert_eq!(statuses(&with_content_type(ct), &g()), vec![415], "{ct:?}");
     }
 }
@@ -219,25 +269,50 @@ fn h4_bodies_over_the_limit_are_413() {
 fn h5_prefer_header_admits_members_after_the_sentinel_and_is_echoed() {
     let p = g();
     let mut s = store();
-    let req = patch("t1", r#"{"processingStatus":"canceling"}"#).header("Prefer", "return=representation, include-unknown-enum-members");
+    let req = patch("t1", r#"{"processingStatus":"canceling"}"#).header(
+        "Prefer",
+        "return=representation, include-unknown-enum-members",
+    );
     let out = run(&mut s, &req, &p);
     assert_eq!(out.statuses(), vec![200]);
     assert!(out.answers[0].preference_applied);
-    assert_eq!(out.answers[0].body.as_ref().unwrap()["processingStatus"], "canceling");
+    assert_eq!(
+        out.answers[0].body.as_ref().unwrap()["processingStatus"],
+        "canceling"
+    );
     let without = patch("t1", r#"{"failureReason":"x"}"#);
     let out = run(&mut s, &without, &p);
     assert!(!out.answers[0].preference_applied);
-    assert_eq!(out.answers[0].body.as_ref().unwrap()["processingStatus"], "unknownFutureValue");
+    assert_eq!(
+        out.answers[0].body.as_ref().unwrap()["processingStatus"],
+        "unknownFutureValue"
+    );
 }
 
 // ---------- B: body ----------
 
 #[test]
 fn b1_bodies_that_are_not_one_json_object_are_400() {
-    for body in [&b""[..], b"   ", b"{", b"{\"failureReason\":\"x\"} {}", b"{\"failureReason\":\"\xff\"}", br#"{"failureReason":"\ud800"}"#, b"[]", b"\"x\"", b"null", b"1"] {
+    for body in [
+        &b""[..],
+        b"   ",
+        b"{",
+        b"{\"failureReason\":\"x\"} {}",
+        b"{\"failureReason\":\"\xff\"}",
+        br#"{"failureReason":"\ud800"}"#,
+        b"[]",
+        b"\"x\"",
+        b"null",
+        b"1",
+    ] {
         let mut req = patch("t1", "");
         req.body = body.to_vec();
-        assert_eq!(statuses(&req, &g()), vec![400], "{:?}", String::from_utf8_lossy(body));
+        assert_eq!(
+            statuses(&req, &g()),
+            vec![400],
+            "{:?}",
+            String::from_utf8_lossy(body)
+        );
         assert_eq!(rules_of(&req, &g()), vec![RuleId::B1]);
     }
 }
@@ -272,36 +347,82 @@ fn b3_each_updatable_property_is_set() {
 
 #[test]
 fn b4_null_for_a_required_property_is_400_and_for_a_nullable_one_sets_null() {
-    for body in [r#"{"createdDateTime":null}"#, r#"{"processingStatus":null}"#] {
+    for body in [
+        r#"{"createdDateTime":null}"#,
+        r#"{"processingStatus":null}"#,
+    ] {
         assert_eq!(statuses(&patch("t1", body), &g()), vec![400]);
         assert_eq!(rules_of(&patch("t1", body), &g()), vec![RuleId::B4]);
     }
     let p = g();
     let mut s = store();
-    run(&mut s, &patch("t1", r#"{"startedDateTime":"2026-01-01T00:00:00Z","failureReason":"x"}"#), &p);
-    assert_eq!(run(&mut s, &patch("t1", r#"{"startedDateTime":null,"failureReason":null,"completedDateTime":null}"#), &p).statuses(), vec![200]);
+    run(
+        &mut s,
+        &patch(
+            "t1",
+            r#"{"startedDateTime":"2026-01-01T00:00:00Z","failureReason":"x"}"#,
+        ),
+        &p,
+    );
+    assert_eq!(
+        run(
+            &mut s,
+            &patch(
+                "t1",
+                r#"{"startedDateTime":null,"failureReason":null,"completedDateTime":null}"#
+            ),
+            &p
+        )
+        .statuses(),
+        vec![200]
+    );
     let r = read(&mut s, "t1", &p);
-    assert_eq!((r["startedDateTime"].clone(), r["failureReason"].clone()), (json!(null), json!(null)));
+    assert_eq!(
+        (r["startedDateTime"].clone(), r["failureReason"].clone()),
+        (json!(null), json!(null))
+    );
 }
 
 #[test]
 fn b4_required_in_body_demands_both_required_properties_under_strict() {
     let strict = Profile::strict();
-    assert_eq!(statuses(&patch("t1", r#"{"failureReason":"x"}"#), &strict), vec![400]);
-    assert_eq!(statuses(&patch("t1", r#"{"failureReason":"x","processingStatus":"failed"}"#), &strict), vec![400]);
+    assert_eq!(
+        statuses(&patch("t1", r#"{"failureReason":"x"}"#), &strict),
+        vec![400]
+    );
+    assert_eq!(
+        statuses(
+            &patch("t1", r#"{"failureReason":"x","processingStatus":"failed"}"#),
+            &strict
+        ),
+        vec![400]
+    );
     let both = r#"{"createdDateTime":"2026-01-05T08:00:00Z","processingStatus":"failed"}"#;
     assert_eq!(statuses(&patch("t1", both), &strict), vec![200]);
     let off = with(|p| p.required_in_body = false);
-    assert_eq!(statuses(&patch("t1", r#"{"failureReason":"x"}"#), &off), vec![200]);
+    assert_eq!(
+        statuses(&patch("t1", r#"{"failureReason":"x"}"#), &off),
+        vec![200]
+    );
 }
 
 #[test]
 fn b5_wrong_json_types_are_400() {
-    for prop in ["completedDateTime", "createdDateTime", "failureReason", "processingStatus", "startedDateTime"] {
+    for prop in [
+        "completedDateTime",
+        "createdDateTime",
+        "failureReason",
+        "processingStatus",
+        "startedDateTime",
+    ] {
         for v in ["1", "true", "[]", "{}", "1.5e3"] {
             let body = format!(r#"{{"{prop}":{v}}}"#);
             assert_eq!(statuses(&patch("t1", &body), &g()), vec![400], "{body}");
-            assert_eq!(rules_of(&patch("t1", &body), &g()), vec![RuleId::B5], "{body}");
+            assert_eq!(
+                rules_of(&patch("t1", &body), &g()),
+                vec![RuleId::B5],
+                "{body}"
+            );
         }
     }
 }
@@ -310,16 +431,32 @@ fn b5_wrong_json_types_are_400() {
 fn b6_sentinel_in_patch_leaves_status() {
     let p = g();
     let mut s = store();
-    let out = run(&mut s, &patch("t2", r#"{"processingStatus":"unknownFutureValue","failureReason":"f"}"#), &p);
+    let out = run(
+        &mut s,
+        &patch(
+            "t2",
+            r#"{"processingStatus":"unknownFutureValue","failureReason":"f"}"#,
+        ),
+        &p,
+    );
     assert_eq!(out.statuses(), vec![200]);
     let r = read(&mut s, "t2", &p);
-    assert_eq!((r["processingStatus"].clone(), r["failureReason"].clone()), (json!("inProgress"), json!("f")));
+    assert_eq!(
+        (r["processingStatus"].clone(), r["failureReason"].clone()),
+        (json!("inProgress"), json!("f"))
+    );
 }
 
 #[test]
 fn b6_sentinel_in_patch_is_rejected_when_the_knob_says_reject() {
     let rej = with(|p| p.sentinel_in_patch = SentinelInPatch::Reject);
-    assert_eq!(statuses(&patch("t2", r#"{"processingStatus":"unknownFutureValue"}"#), &rej), vec![400]);
+    assert_eq!(
+        statuses(
+            &patch("t2", r#"{"processingStatus":"unknownFutureValue"}"#),
+            &rej
+        ),
+        vec![400]
+    );
 }
 
 #[test]
@@ -330,8 +467,10 @@ fn b6_members_after_the_sentinel_need_the_prefer_header() {
     assert_eq!(statuses(&pref, &g()), vec![200]);
     // under strict the enum has no members after the sentinel, header or not
     assert_eq!(statuses(&pref, &Profile::strict()), vec![400]);
-    let only_q = with(|p| p.members_after_sentinel = vec![tpr_harness::spec::ProcessingStatus::Quarantined]);
-    let canceling = patch("t1", r#"{"processingStatus":"canceling"}"#).header("Prefer", "include-unknown-enum-members");
+    let only_q =
+        with(|p| p.members_after_sentinel = vec![tpr_harness::spec::ProcessingStatus::Quarantined]);
+    let canceling = patch("t1", r#"{"processingStatus":"canceling"}"#)
+        .header("Prefer", "include-unknown-enum-members");
     assert_eq!(statuses(&canceling, &only_q), vec![400]);
     assert_eq!(statuses(&pref, &only_q), vec![200]);
 }
@@ -340,29 +479,64 @@ fn b6_members_after_the_sentinel_need_the_prefer_header() {
 fn b6_stored_members_after_the_sentinel_render_as_the_sentinel_without_prefer() {
     let p = g();
     let mut s = store();
-    assert_eq!(read(&mut s, "t3", &p)["processingStatus"], "unknownFutureValue");
-    let out = model::apply(&mut s, &get("t3").header("Prefer", "include-unknown-enum-members"), &p);
-    assert_eq!(out.answers[0].body.as_ref().unwrap()["processingStatus"], "quarantined");
+    assert_eq!(
+        read(&mut s, "t3", &p)["processingStatus"],
+        "unknownFutureValue"
+    );
+    let out = model::apply(
+        &mut s,
+        &get("t3").header("Prefer", "include-unknown-enum-members"),
+        &p,
+    );
+    assert_eq!(
+        out.answers[0].body.as_ref().unwrap()["processingStatus"],
+        "quarantined"
+    );
     assert!(out.answers[0].preference_applied);
 }
 
 #[test]
 fn b6_enum_near_misses_are_400_and_case_follows_the_knob() {
-    for v in ["Completed", "COMPLETED", " completed", "completed ", "2", "0", "done", "", "completed,failed", "unknownfuturevalue"] {
+    for v in [
+        "Completed",
+        "COMPLETED",
+        " completed",
+        "completed ",
+        "2",
+        "0",
+        "done",
+        "",
+        "completed,failed",
+        "unknownfuturevalue",
+    ] {
         let body = format!(r#"{{"processingStatus":"{v}"}}"#);
         assert_eq!(statuses(&patch("t1", &body), &g()), vec![400], "{v:?}");
         assert_eq!(rules_of(&patch("t1", &body), &g()), vec![RuleId::B6]);
     }
     let ins = with(|p| p.enum_case = EnumCase::Insensitive);
     let mut s = store_for(&ins);
-    assert_eq!(run(&mut s, &patch("t1", r#"{"processingStatus":"Completed"}"#), &ins).statuses(), vec![200]);
+    assert_eq!(
+        run(
+            &mut s,
+            &patch("t1", r#"{"processingStatus":"Completed"}"#),
+            &ins
+        )
+        .statuses(),
+        vec![200]
+    );
     assert_eq!(read(&mut s, "t1", &ins)["processingStatus"], "completed");
-    assert_eq!(statuses(&patch("t1", r#"{"processingStatus":"2"}"#), &ins), vec![400]);
+    assert_eq!(
+        statuses(&patch("t1", r#"{"processingStatus":"2"}"#), &ins),
+        vec![400]
+    );
 }
 
 #[test]
 fn b7_id_in_body_and_non_updatable_properties() {
-    assert_eq!(statuses(&patch("t1", r#"{"id":"t1","failureReason":"x"}"#), &g()), vec![200]);
+    assert_eq!(
+        statuses(&patch("t1", r#"{"id":"t1","failureReason":"x"}"#), &g()),
+        vec![200]
+    );
     assert_eq!(statuses(&patch("t1", r#"{"id":"t2"}"#), &g()), vec![400]);
     assert_eq!(statuses(&patch("t1", r#"{"id":1}"#), &g()), vec![400]);
     let rej = with(|p| p.id_in_body = IdInBody::Reject);
@@ -376,7 +550,11 @@ fn b7_id_in_body_and_non_updatable_properties() {
 
 #[test]
 fn b8_unknown_properties_reject_or_ignore_and_names_are_case_sensitive() {
-    for body in [r#"{"foo":1}"#, r#"{"CreatedDateTime":"2026-01-05T08:00:00Z"}"#, r#"{"":1}"#] {
+    for body in [
+        r#"{"foo":1}"#,
+        r#"{"CreatedDateTime":"2026-01-05T08:00:00Z"}"#,
+        r#"{"":1}"#,
+    ] {
         assert_eq!(statuses(&patch("t1", body), &g()), vec![400], "{body}");
         assert_eq!(rules_of(&patch("t1", body), &g()), vec![RuleId::B8]);
     }
@@ -384,16 +562,30 @@ fn b8_unknown_properties_reject_or_ignore_and_names_are_case_sensitive() {
     let p = ign;
     let mut s = store_for(&p);
     let before = s.clone();
-    assert_eq!(run(&mut s, &patch("t1", r#"{"foo":1}"#), &p).statuses(), vec![200]);
+    assert_eq!(
+        run(&mut s, &patch("t1", r#"{"foo":1}"#), &p).statuses(),
+        vec![200]
+    );
     assert_eq!(s, before);
 }
 
 #[test]
 fn b9_odata_type_must_name_this_type_and_other_annotations_are_ignored() {
-    for t in ["#microsoft.graph.identityGovernance.taskProcessingResult", "microsoft.graph.identityGovernance.taskProcessingResult"] {
-        assert_eq!(statuses(&patch("t1", &format!(r#"{{"@odata.type":"{t}"}}"#)), &g()), vec![200]);
+    for t in [
+        "#microsoft.graph.identityGovernance.taskProcessingResult",
+        "microsoft.graph.identityGovernance.taskProcessingResult",
+    ] {
+        assert_eq!(
+            statuses(&patch("t1", &format!(r#"{{"@odata.type":"{t}"}}"#)), &g()),
+            vec![200]
+        );
     }
-    for v in [r##""#microsoft.graph.entity""##, r##""#Microsoft.Graph.IdentityGovernance.TaskProcessingResult""##, "1", "null"] {
+    for v in [
+        r##""#microsoft.graph.entity""##,
+        r##""#Microsoft.Graph.IdentityGovernance.TaskProcessingResult""##,
+        "1",
+        "null",
+    ] {
         let body = format!(r#"{{"@odata.type":{v}}}"#);
         assert_eq!(statuses(&patch("t1", &body), &g()), vec![400], "{body}");
         assert_eq!(rules_of(&patch("t1", &body), &g()), vec![RuleId::B9]);
@@ -406,7 +598,11 @@ fn b9_odata_type_must_name_this_type_and_other_annotations_are_ignored() {
 fn b10_failure_reason_is_returned_exactly_up_to_64_kib() {
     let p = g();
     let mut s = store();
-    let long: String = "é\u{1F600}\u{0}\"\\\n\u{FFFF}x".chars().cycle().take(64 * 1024 / 4).collect();
+    let long: String = "é\u{1F600}\u{0}\"\\\n\u{FFFF}x"
+        .chars()
+        .cycle()
+        .take(64 * 1024 / 4)
+        .collect();
     let body = serde_json::to_string(&json!({ "failureReason": long })).unwrap();
     assert_eq!(run(&mut s, &patch("t1", &body), &p).statuses(), vec![200]);
     assert_eq!(read(&mut s, "t1", &p)["failureReason"], json!(long));
@@ -430,9 +626,17 @@ fn t1_grammar_knob_decides_which_spellings_are_accepted() {
         ("2026-01-05T08:00:00", 400, 400),
     ] {
         let body = format!(r#"{{"startedDateTime":"{v}"}}"#);
-        assert_eq!(statuses(&patch("t1", &body), &g()), vec![graph], "graph {v}");
+        assert_eq!(
+            statuses(&patch("t1", &body), &g()),
+            vec![graph],
+            "graph {v}"
+        );
         let abnf_p = with(|p| p.timestamp_grammar = Grammar::OdataAbnf);
-        assert_eq!(statuses(&patch("t1", &body), &abnf_p), vec![abnf], "odata-abnf {v}");
+        assert_eq!(
+            statuses(&patch("t1", &body), &abnf_p),
+            vec![abnf],
+            "odata-abnf {v}"
+        );
         if graph == 400 {
             assert_eq!(rules_of(&patch("t1", &body), &g()), vec![RuleId::T1]);
         }
@@ -443,11 +647,24 @@ fn t1_grammar_knob_decides_which_spellings_are_accepted() {
 fn t2_stored_timestamps_are_instants_rendered_in_utc() {
     let p = g();
     let mut s = store();
-    run(&mut s, &patch("t1", r#"{"createdDateTime":"2026-01-05T10:00:00.123456789+02:00"}"#), &p);
+    run(
+        &mut s,
+        &patch(
+            "t1",
+            r#"{"createdDateTime":"2026-01-05T10:00:00.123456789+02:00"}"#,
+        ),
+        &p,
+    );
     let r = read(&mut s, "t1", &p);
     assert_eq!(r["createdDateTime"], "2026-01-05T08:00:00.123456789Z");
-    let back = tpr_harness::timestamp::Timestamp::parse(r["createdDateTime"].as_str().unwrap(), Grammar::Graph).unwrap();
-    let sent = tpr_harness::timestamp::Timestamp::parse("2026-01-05T08:00:00.1234567Z", Grammar::Graph).unwrap();
+    let back = tpr_harness::timestamp::Timestamp::parse(
+        r["createdDateTime"].as_str().unwrap(),
+        Grammar::Graph,
+    )
+    .unwrap();
+    let sent =
+        tpr_harness::timestamp::Timestamp::parse("2026-01-05T08:00:00.1234567Z", Grammar::Graph)
+            .unwrap();
     assert!(back.within(sent, p.timestamp_tolerance_ns));
     assert!(!back.within(sent, 50), "the tolerance knob is honoured");
 }
@@ -475,12 +692,26 @@ fn s2_an_accepted_patch_changes_exactly_what_it_names() {
     let before = read(&mut s, "t2", &p);
     run(&mut s, &patch("t2", r#"{"failureReason":"only this"}"#), &p);
     let after = read(&mut s, "t2", &p);
-    for k in ["id", "createdDateTime", "processingStatus", "startedDateTime", "completedDateTime"] {
+    for k in [
+        "id",
+        "createdDateTime",
+        "processingStatus",
+        "startedDateTime",
+        "completedDateTime",
+    ] {
         assert_eq!(before[k], after[k], "{k}");
     }
     assert_eq!(after["failureReason"], "only this");
     // sending the current value is accepted
-    assert_eq!(run(&mut s, &patch("t2", r#"{"processingStatus":"inProgress"}"#), &p).statuses(), vec![200]);
+    assert_eq!(
+        run(
+            &mut s,
+            &patch("t2", r#"{"processingStatus":"inProgress"}"#),
+            &p
+        )
+        .statuses(),
+        vec![200]
+    );
 }
 
 #[test]
@@ -489,7 +720,11 @@ fn s3_a_rejected_request_changes_nothing() {
     let mut s = store();
     let before = s.clone();
     // one valid and one invalid property: nothing is written
-    let out = run(&mut s, &patch("t1", r#"{"failureReason":"x","createdDateTime":null}"#), &p);
+    let out = run(
+        &mut s,
+        &patch("t1", r#"{"failureReason":"x","createdDateTime":null}"#),
+        &p,
+    );
     assert_eq!(out.statuses(), vec![400]);
     assert_eq!(s, before);
     // and the check itself catches a store that changed on rejection
@@ -505,7 +740,15 @@ fn s4_success_is_200_with_the_representation_that_a_get_returns() {
     let out = run(&mut s, &patch("t4", r#"{"failureReason":"r"}"#), &p);
     let body = out.answers[0].body.clone().unwrap();
     assert_eq!(body, read(&mut s, "t4", &p));
-    for k in ["@odata.type", "id", "completedDateTime", "createdDateTime", "failureReason", "processingStatus", "startedDateTime"] {
+    for k in [
+        "@odata.type",
+        "id",
+        "completedDateTime",
+        "createdDateTime",
+        "failureReason",
+        "processingStatus",
+        "startedDateTime",
+    ] {
         assert!(body.get(k).is_some(), "{k}");
     }
 }
@@ -514,14 +757,23 @@ fn s4_success_is_200_with_the_representation_that_a_get_returns() {
 fn s4_success_knob_gives_200_204_or_either() {
     let req = patch("t1", r#"{"failureReason":"x"}"#);
     assert_eq!(statuses(&req, &g()), vec![200]);
-    assert_eq!(statuses(&req, &with(|p| p.success = Success::NoContent204)), vec![204]);
-    assert_eq!(statuses(&req, &with(|p| p.success = Success::Either)), vec![200, 204]);
+    assert_eq!(
+        statuses(&req, &with(|p| p.success = Success::NoContent204)),
+        vec![204]
+    );
+    assert_eq!(
+        statuses(&req, &with(|p| p.success = Success::Either)),
+        vec![200, 204]
+    );
 }
 
 #[test]
 fn s5_the_same_patch_twice_is_idempotent() {
     let p = g();
-    let req = patch("t1", r#"{"processingStatus":"failed","failureReason":"again","startedDateTime":"2026-01-01T00:00:00Z"}"#);
+    let req = patch(
+        "t1",
+        r#"{"processingStatus":"failed","failureReason":"again","startedDateTime":"2026-01-01T00:00:00Z"}"#,
+    );
     assert!(check::s5_idempotent(&store(), &req, &p).is_ok());
     let mut s = store();
     let a = run(&mut s, &req, &p);
@@ -552,7 +804,12 @@ fn s7_lost_updates_are_detected_and_serial_orders_accepted() {
     assert!(check::s7_linearizable(&initial, &[a.clone(), b.clone()], &serial, &p).is_ok());
     let mut lost = initial.clone();
     model::apply(&mut lost, &b, &p);
-    assert_eq!(check::s7_linearizable(&initial, &[a, b], &lost, &p).unwrap_err().rule, RuleId::S7);
+    assert_eq!(
+        check::s7_linearizable(&initial, &[a, b], &lost, &p)
+            .unwrap_err()
+            .rule,
+        RuleId::S7
+    );
 }
 
 #[test]
@@ -561,10 +818,21 @@ fn s8_representations_with_null_created_or_unknown_status_are_violations() {
     let mut s = store();
     let good = read(&mut s, "t1", &p);
     assert!(check::s8_representation(&good, "t1", &p, false).is_ok());
-    for (k, v) in [("createdDateTime", json!(null)), ("processingStatus", json!("paused")), ("processingStatus", json!("quarantined")), ("id", json!("t2"))] {
+    for (k, v) in [
+        ("createdDateTime", json!(null)),
+        ("processingStatus", json!("paused")),
+        ("processingStatus", json!("quarantined")),
+        ("id", json!("t2")),
+    ] {
         let mut bad = good.clone();
         bad[k] = v;
-        assert_eq!(check::s8_representation(&bad, "t1", &p, false).unwrap_err().rule, RuleId::S8, "{k}");
+        assert_eq!(
+            check::s8_representation(&bad, "t1", &p, false)
+                .unwrap_err()
+                .rule,
+            RuleId::S8,
+            "{k}"
+        );
     }
     assert!(check::s8_store_invariants(&s, &p).is_ok());
 }
@@ -573,7 +841,11 @@ fn s8_representations_with_null_created_or_unknown_status_are_violations() {
 
 #[test]
 fn e1_every_rejection_carries_a_message_and_a_graph_code() {
-    for req in [patch("t1", "x"), patch("nope", "{}"), with_content_type(None)] {
+    for req in [
+        patch("t1", "x"),
+        patch("nope", "{}"),
+        with_content_type(None),
+    ] {
         let out = model::apply(&mut store(), &req, &g());
         for a in &out.answers {
             assert!(!a.message.is_empty());
@@ -584,7 +856,15 @@ fn e1_every_rejection_carries_a_message_and_a_graph_code() {
 
 #[test]
 fn e2_codes_per_status_are_the_contract_codes() {
-    for (s, c) in [(400, "BadRequest"), (401, "InvalidAuthenticationToken"), (403, "Authorization_RequestDenied"), (404, "ResourceNotFound"), (405, "MethodNotAllowed"), (413, "RequestEntityTooLarge"), (415, "UnsupportedMediaType")] {
+    for (s, c) in [
+        (400, "BadRequest"),
+        (401, "InvalidAuthenticationToken"),
+        (403, "Authorization_RequestDenied"),
+        (404, "ResourceNotFound"),
+        (405, "MethodNotAllowed"),
+        (413, "RequestEntityTooLarge"),
+        (415, "UnsupportedMediaType"),
+    ] {
         assert_eq!(error_code(s), c);
     }
 }
@@ -608,12 +888,18 @@ fn e4_several_defects_give_a_set_unless_strict_precedence() {
     req.body = b"{".to_vec();
     req.path = path_to("t1").replace("/t1", "/nope");
     assert_eq!(statuses(&req, &g()), vec![401, 415, 400, 404]);
-    assert_eq!(statuses(&req, &with(|p| p.strict_precedence = true)), vec![401]);
+    assert_eq!(
+        statuses(&req, &with(|p| p.strict_precedence = true)),
+        vec![401]
+    );
     // route 400 comes before 405
     let mut m = get("t1");
     m.method = "DELETE".into();
     m.path = "/nope".into();
-    assert_eq!(statuses(&m, &with(|p| p.strict_precedence = true)), vec![400]);
+    assert_eq!(
+        statuses(&m, &with(|p| p.strict_precedence = true)),
+        vec![400]
+    );
     assert_eq!(statuses(&m, &g()), vec![400, 405]);
     // 413 before body 400
     let small = with(|p| {
@@ -641,7 +927,12 @@ fn seed_example_is_accepted_under_graph_rejected_under_strict_and_refused_under_
     ] {
         let out = model::apply(&mut store_for(&profile), &patch("t1", body), &profile);
         assert_eq!(out.statuses(), vec![status], "{}", profile.name);
-        assert!(out.rules().contains(&rule), "{}: {:?}", profile.name, out.rules());
+        assert!(
+            out.rules().contains(&rule),
+            "{}: {:?}",
+            profile.name,
+            out.rules()
+        );
     }
 }
 
@@ -650,7 +941,11 @@ fn knobs_without_a_model_effect_are_read_by_the_checker() {
     // strict_error_codes and timestamp_tolerance_ns are comparison knobs (runner, T2): the model's
     // answers do not depend on them.
     let req = patch("t1", r#"{"failureReason":"x"}"#);
-    for p in [with(|p| p.strict_error_codes = true), with(|p| p.strict_error_codes = false), with(|p| p.timestamp_tolerance_ns = 0)] {
+    for p in [
+        with(|p| p.strict_error_codes = true),
+        with(|p| p.strict_error_codes = false),
+        with(|p| p.timestamp_tolerance_ns = 0),
+    ] {
         assert_eq!(statuses(&req, &p), vec![200]);
     }
 }

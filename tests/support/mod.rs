@@ -27,9 +27,11 @@ pub const READ: &str = "read-token";
 
 /// w1 has tasks k1, k2; runs r1 (u1: t1/k1, t2/k2) and r2 (u2: t3/k1, t4/k2); w2 has r9/u9/t9 (task k1 of w2).
 pub fn fixture_json() -> serde_json::Value {
-    let t = |id: &str, task: &str, status: &str| serde_json::json!({
+    let t = |id: &str, task: &str, status: &str| {
+        serde_json::json!({
         "id": id, "taskId": task, "createdDateTime": "2026-01-05T08:00:00Z", "processingStatus": status,
-        "startedDateTime": null, "completedDateTime": null, "failureReason": null});
+        "startedDateTime": null, "completedDateTime": null, "failureReason": null})
+    };
     serde_json::json!({"workflows": [
         {"id": "w1", "tasks": [{"id": "k1"}, {"id": "k2"}], "runs": [
             {"id": "r1", "userProcessingResults": [{"id": "u1", "taskProcessingResults": [t("t1", "k1", "queued"), t("t2", "k2", "inProgress")]}]},
@@ -41,7 +43,8 @@ pub fn fixture_json() -> serde_json::Value {
 pub fn store_for(profile: &Profile) -> Store {
     let mut v = fixture_json();
     if profile.members_after_sentinel.is_empty() {
-        v["workflows"][0]["runs"][1]["userProcessingResults"][0]["taskProcessingResults"][0]["processingStatus"] = "canceled".into();
+        v["workflows"][0]["runs"][1]["userProcessingResults"][0]["taskProcessingResults"][0]["processingStatus"] =
+            "canceled".into();
     }
     let f = Fixture::from_value(&v, profile).expect("test fixture is valid");
     Store::new(&f, Tokens::new(WRITE, Some(READ)))

@@ -1,0 +1,1077 @@
+//! The defect catalogue: every way a generated request can break a rule, as data.
+//!
+//! Each [`Defect`] names the rule it breaks ([`Defect::rule`]), the status the contract demands
+//! for it ([`Defect::status`]), the profiles under which it is a defect at all
+//! ([`Defect::applies_under`]) and how it edits a valid request ([`Defect::apply`]). The demanded
+//! outcome of a case is computed from its defects alone ([`demand`]), independently of
+//! [`crate::model`], so generators and model check each other.
+
+use crate::model::INCLUDE_UNKNOWN_ENUM_MEMBERS;
+use crate::path::{NameCase, PathStyle, Route};
+use crate::profile::{
+    DuplicateMembers, IdInBody, ParenKeys, Profile, SegmentCase, SentinelInPatch, Success,
+    UnknownProperties,
+};
+use crate::rule::RuleId;
+use crate::spec::{ProcessingStatus, Property};
+use crate::store::Store;
+use crate::timestamp::Grammar;
+use serde::{Deserialize, Serialize};
+
+/// A required property (B4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum Required {
+    /// `createdDateTime`
+    CreatedDateTime,
+    /// `processingStatus`
+    ProcessingStatus,
+}
+
+impl Required {
+    fn property(self) -> Property {
+        match self {
+            Required::CreatedDateTime => Property::CreatedDateTime,
+            Required::ProcessingStatus => Property::ProcessingStatus,
+        }
+    }
+}
+
+/// A timestamp property (T1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum TimestampProperty {
+    /// `createdDateTime`
+    CreatedDateTime,
+    /// `startedDateTime`
+    StartedDateTime,
+    /// `completedDateTime`
+    CompletedDateTime,
+}
+
+impl TimestampProperty {
+    fn property(self) -> Property {
+        match self {
+            TimestampProperty::CreatedDateTime => Property::CreatedDateTime,
+            TimestampProperty::StartedDateTime => Property::StartedDateTime,
+            TimestampProperty::CompletedDateTime => Property::CompletedDateTime,
+        }
+    }
+}
+
+/// A JSON type that no property has (B5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum WrongKind {
+    /// A number.
+    Number,
+    /// A boolean.
+    Boolean,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+/// One class of T1 violation. Some are violations only under the `graph` grammar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum TimestampFlaw {
+    /// `2023-02-29`
+    NotCalendarDate,
+    /// `2024-04-31`
+    ThirtyFirstOfApril,
+    /// month `13`
+    MonthThirteen,
+    /// `24:00:00`
+    Hour24,
+    /// minute `60`
+    Minute60,
+    /// no offset
+    NoOffset,
+    /// 13 fractional digits
+    ThirteenDigits,
+    /// a space instead of `T`
+    SpaceSeparator,
+    /// a dot without digits
+    EmptyFraction,
+    /// offset `+24:00`
+    OffsetHour24,
+    /// `+0100`
+    OffsetWithoutColon,
+    /// a date only
+    DateOnly,
+    /// seconds omitted (valid under odata-abnf)
+    NoSeconds,
+    /// second `60` (valid under odata-abnf)
+    LeapSecond,
+    /// lower-case `t`/`z` (valid under odata-abnf)
+    LowerCase,
+    /// year `0000` (valid under odata-abnf)
+    YearZero,
+    /// a five-digit year (valid under odata-abnf)
+    FiveDigitYear,
+    /// offset `+14:01` (valid under odata-abnf)
+    OffsetBeyond14,
+}
+
+impl TimestampFlaw {
+    /// The flawed spelling.
+    pub fn spelling(self) -> &'static str {
+        match self {
+            TimestampFlaw::NotCalendarDate => "2023-02-29T12:00:00Z",
+            TimestampFlaw::ThirtyFirstOfApril => "2024-04-31T12:00:00Z",
+            TimestampFlaw::MonthThirteen => "2024-13-01T12:00:00Z",
+            TimestampFlaw::Hour24 => "2024-01-01T24:00:00Z",
+            TimestampFlaw::Minute60 => "2024-01-01T23:60:00Z",
+            TimestampFlaw::NoOffset => "2024-01-01T12:00:00",
+            TimestampFlaw::ThirteenDigits => "2024-01-01T12:00:00.1234567890123Z",
+            TimestampFlaw::SpaceSeparator => "2024-01-01 12:00:00Z",
+            TimestampFlaw::EmptyFraction => "2024-01-01T12:00:00.Z",
+            TimestampFlaw::OffsetHour24 => "2024-01-01T12:00:00+24:00",
+            TimestampFlaw::OffsetWithoutColon => "2024-01-01T12:00:00+0100",
+            TimestampFlaw::DateOnly => "2024-01-01",
+            TimestampFlaw::NoSeconds => "2024-01-01T12:00Z",
+            TimestampFlaw::LeapSecond => "2016-12-31T23:59:60Z",
+            TimestampFlaw::LowerCase => "2024-01-01t12:00:00z",
+            TimestampFlaw::YearZero => "0000-01-01T12:00:00Z",
+            TimestampFlaw::FiveDigitYear => "10000-01-01T12:00:00Z",
+            TimestampFlaw::OffsetBeyond14 => "2024-01-01T12:00:00+14:01",
+        }
+    }
+
+    /// Whether the spelling is invalid under `grammar`.
+    pub fn invalid_under(self, grammar: Grammar) -> bool {
+        let graph_only = matches!(
+            self,
+            TimestampFlaw::NoSeconds
+                | TimestampFlaw::LeapSecond
+                | TimestampFlaw::LowerCase
+                | TimestampFlaw::YearZero
+                | TimestampFlaw::FiveDigitYear
+                | TimestampFlaw::OffsetBeyond14
+        );
+        grammar == Grammar::Graph || !graph_only
+    }
+}
+
+/// A media type other than `application/json` (H3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum MediaTypeFlaw {
+    /// `text/plain`
+    TextPlain,
+    /// `application/merge-patch+json`
+    MergePatch,
+    /// `application/x-www-form-urlencoded`
+    FormUrlEncoded,
+    /// `application/jsonx`
+    JsonX,
+    /// `charset=utf-16`
+    CharsetUtf16,
+    /// `charset=iso-8859-1`
+    CharsetLatin1,
+}
+
+/// A method other than GET and PATCH (H1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum OtherMethod {
+    /// `PUT`
+    Put,
+    /// `POST`
+    Post,
+    /// `DELETE`
+    Delete,
+    /// `patch` (methods are case-sensitive)
+    LowerCasePatch,
+}
+
+/// Which id of the route is unknown (S1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum Level {
+    /// `{w}`
+    Workflow,
+    /// `{r}`
+    Run,
+    /// `{u}`
+    UserResult,
+    /// `{t}` (`{t0}` on the via-task route)
+    Result,
+}
+
+/// A JSON text that is not an object (B1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum NotObject {
+    /// `[]`
+    Array,
+    /// a string
+    String,
+    /// a number
+    Number,
+    /// `null`
+    Null,
+}
+
+/// A property this operation cannot update (B7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum NotUpdatable {
+    /// `processingInfo`
+    ProcessingInfo,
+    /// `workflowSubject`
+    WorkflowSubject,
+    /// navigation `subject`
+    Subject,
+    /// navigation `task`
+    Task,
+}
+
+/// One way to break one rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Defect {
+    // H2
+    /// No Authorization header.
+    NoAuthorization,
+    /// `Basic` instead of `Bearer`.
+    NotBearer,
+    /// `Bearer` with no token.
+    EmptyToken,
+    /// A token the service does not know.
+    UnknownToken,
+    /// The read-only token on a PATCH (403).
+    ReadOnlyToken,
+    // H3
+    /// No Content-Type header.
+    NoContentType,
+    /// Another media type or charset.
+    MediaType(MediaTypeFlaw),
+    // H4
+    /// A body one byte over `max_body_bytes` (valid JSON padded with white space).
+    Oversize,
+    // H1
+    /// Another method.
+    Method(OtherMethod),
+    // R3/R4/R5
+    /// A segment name that is not in the route (`lifecycleWorkflowz`).
+    UnknownSegment,
+    /// `deletedItems` left out.
+    MissingSegment,
+    /// The last key left out.
+    MissingKey,
+    /// A segment after the last key.
+    ExtraSegment,
+    /// An empty key.
+    EmptyKey,
+    /// A malformed percent-escape in a key.
+    BadPercentEscape,
+    /// A parenthesised key without quotes.
+    UnquotedParenKey,
+    /// A parenthesised key under `paren_keys = reject`.
+    ParenKeyRejected,
+    /// Upper-case segment names under `segment_case = exact`.
+    SegmentCaseRejected,
+    // S1/R2: 404
+    /// An id that does not exist.
+    UnknownId(Level),
+    /// `{t}` under the `{w}/{r}/{u}` of another result.
+    WrongParentChain,
+    /// Via-task route to a result of another task.
+    ViaTaskOtherTask,
+    // B1
+    /// No body.
+    EmptyBody,
+    /// The body cut in half.
+    Truncated,
+    /// Bytes after the JSON object.
+    TrailingBytes,
+    /// Bytes that are not UTF-8 inside a string.
+    InvalidUtf8,
+    /// A lone surrogate escape.
+    LoneSurrogate,
+    /// Nesting deeper than any parser allows.
+    DeepNesting,
+    /// A top level that is not an object.
+    NotObject(NotObject),
+    // B2
+    /// A member name twice.
+    DuplicateMember,
+    // B4
+    /// `null` for a required property.
+    NullRequired(Required),
+    /// A required property left out under `required_in_body`.
+    MissingRequired(Required),
+    // B5
+    /// Another JSON type.
+    WrongType(Property, WrongKind),
+    // B6
+    /// A member name in another case under `enum_case = exact`.
+    EnumCase,
+    /// A member name with white space.
+    EnumWhitespace,
+    /// A numeric string (`"2"`).
+    EnumNumeric,
+    /// A word that is no member.
+    EnumUnknown,
+    /// The sentinel under `sentinel_in_patch = reject`.
+    SentinelRejected,
+    /// A member after the sentinel without the Prefer header.
+    AfterSentinelWithoutPrefer,
+    /// A member after the sentinel the profile's enum lacks (even with Prefer).
+    AfterSentinelUnknown,
+    // T1
+    /// A timestamp outside the grammar.
+    Timestamp(TimestampProperty, TimestampFlaw),
+    // B7
+    /// `id` different from the addressed id.
+    IdMismatch,
+    /// `id` not a string.
+    IdNotString,
+    /// `id` under `id_in_body = reject`.
+    IdRejected,
+    /// A property this operation does not update.
+    NotUpdatable(NotUpdatable),
+    // B8
+    /// An unknown property.
+    UnknownProperty,
+    /// A property name in another case (`FailureReason`).
+    PropertyNameCase,
+    // B9
+    /// `@odata.type` naming another type.
+    OdataTypeWrong,
+    /// `@odata.type` not a string.
+    OdataTypeNotString,
+}
+
+/// Which part of a request a defect edits; two defects on one slot do not combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Auth,
+    /// The read-only token: a defect only on a PATCH, so it excludes another method.
+    WriteAuth,
+    ContentType,
+    Size,
+    Method,
+    PathShape,
+    Resolve,
+    WholeBody,
+    Member(&'static str),
+}
+
+impl Slot {
+    fn conflicts(self, other: Slot) -> bool {
+        use Slot::*;
+        let one_way = |a: Slot, b: Slot| match (a, b) {
+            (Method, ContentType | Size | WholeBody | Member(_) | Resolve | WriteAuth) => true,
+            (WriteAuth, Auth) => true,
+            (PathShape, Resolve | Member("id")) => true,
+            (WholeBody, Member(_)) => true,
+            _ => false,
+        };
+        self == other || one_way(self, other) || one_way(other, self)
+    }
+}
+
+/// A request being built: valid parts first, then defects edit it.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// Method.
+    pub method: String,
+    /// The route before formatting.
+    pub route: Route,
+    /// How it is spelled.
+    pub style: PathStyle,
+    /// An edit on the formatted path.
+    pub path_edit: Option<PathEdit>,
+    /// Authorization header value.
+    pub authorization: Option<String>,
+    /// Content-Type header value.
+    pub content_type: Option<String>,
+    /// Whether to send `Prefer: include-unknown-enum-members`.
+    pub prefer: bool,
+    /// Body members: name and raw JSON value text.
+    pub members: Vec<(String, Raw)>,
+    /// A body that replaces the members.
+    pub whole_body: Option<Vec<u8>>,
+    /// Pad the body with white space to this many bytes.
+    pub pad_to: Option<u64>,
+}
+
+/// A member value in a draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Raw {
+    /// JSON text.
+    Json(String),
+    /// The addressed id, as a JSON string (known only once the route is final).
+    AddressedId,
+}
+
+/// An edit on the formatted path string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathEdit {
+    /// Replace `lifecycleWorkflows`.
+    UnknownSegment,
+    /// Remove `deletedItems`.
+    MissingSegment,
+    /// Remove the last segment.
+    MissingKey,
+    /// Append a segment.
+    ExtraSegment,
+    /// Replace a marker id with a bad escape.
+    BadPercent,
+    /// Unquote a marker paren key.
+    Unquote,
+}
+
+const MARK: &str = "MARKER";
+
+fn set_member(d: &mut Draft, name: &str, value: Raw) {
+    d.members.retain(|(n, _)| n != name);
+    d.members.push((name.to_string(), value));
+}
+
+fn json_str(s: &str) -> Raw {
+    Raw::Json(crate::json::quote(s))
+}
+
+impl Defect {
+    /// The rule the defect breaks.
+    pub fn rule(self) -> RuleId {
+        use Defect::*;
+        match self {
+            NoAuthorization | NotBearer | EmptyToken | UnknownToken | ReadOnlyToken => RuleId::H2,
+            NoContentType | MediaType(_) => RuleId::H3,
+            Oversize => RuleId::H4,
+            Method(_) => RuleId::H1,
+            UnknownSegment | MissingSegment | MissingKey | ExtraSegment => RuleId::R5,
+            EmptyKey | BadPercentEscape | UnquotedParenKey | ParenKeyRejected => RuleId::R3,
+            SegmentCaseRejected => RuleId::R4,
+            UnknownId(_) | WrongParentChain => RuleId::S1,
+            ViaTaskOtherTask => RuleId::R2,
+            EmptyBody | Truncated | TrailingBytes | InvalidUtf8 | LoneSurrogate | DeepNesting
+            | NotObject(_) => RuleId::B1,
+            DuplicateMember => RuleId::B2,
+            NullRequired(_) | MissingRequired(_) => RuleId::B4,
+            WrongType(..) => RuleId::B5,
+            EnumCase
+            | EnumWhitespace
+            | EnumNumeric
+            | EnumUnknown
+            | SentinelRejected
+            | AfterSentinelWithoutPrefer
+            | AfterSentinelUnknown => RuleId::B6,
+            Timestamp(..) => RuleId::T1,
+            IdMismatch | IdNotString | IdRejected | NotUpdatable(_) => RuleId::B7,
+            UnknownProperty | PropertyNameCase => RuleId::B8,
+            OdataTypeWrong | OdataTypeNotString => RuleId::B9,
+        }
+    }
+
+    /// The status the contract demands for this defect alone.
+    pub fn status(self) -> u16 {
+        use Defect::*;
+        match self {
+            NoAuthorization | NotBearer | EmptyToken | UnknownToken => 401,
+            ReadOnlyToken => 403,
+            NoContentType | MediaType(_) => 415,
+            Oversize => 413,
+            Method(_) => 405,
+            UnknownId(_) | WrongParentChain | ViaTaskOtherTask => 404,
+            _ => 400,
+        }
+    }
+
+    /// E4's precedence rank (lower first), in the same order as the contract lists it.
+    pub fn rank(self) -> u8 {
+        match (self.status(), self.slot()) {
+            (401 | 403, _) => 0,
+            (400, Slot::PathShape) => 1,
+            (405, _) => 2,
+            (415, _) => 3,
+            (413, _) => 4,
+            (400, _) => 5,
+            _ => 6,
+        }
+    }
+
+    fn slot(self) -> Slot {
+        use Defect::*;
+        match self {
+            NoAuthorization | NotBearer | EmptyToken | UnknownToken => Slot::Auth,
+            ReadOnlyToken => Slot::WriteAuth,
+            NoContentType | MediaType(_) => Slot::ContentType,
+            Oversize => Slot::Size,
+            Method(_) => Slot::Method,
+            UnknownSegment | MissingSegment | MissingKey | ExtraSegment | EmptyKey
+            | BadPercentEscape | UnquotedParenKey | ParenKeyRejected | SegmentCaseRejected => {
+                Slot::PathShape
+            }
+            UnknownId(_) | WrongParentChain | ViaTaskOtherTask => Slot::Resolve,
+            EmptyBody | Truncated | TrailingBytes | InvalidUtf8 | LoneSurrogate | DeepNesting
+            | NotObject(_) => Slot::WholeBody,
+            DuplicateMember | PropertyNameCase => Slot::Member("failureReason"),
+            NullRequired(r) | MissingRequired(r) => Slot::Member(r.property().name()),
+            WrongType(p, _) => Slot::Member(p.name()),
+            EnumCase
+            | EnumWhitespace
+            | EnumNumeric
+            | EnumUnknown
+            | SentinelRejected
+            | AfterSentinelWithoutPrefer
+            | AfterSentinelUnknown => Slot::Member("processingStatus"),
+            Timestamp(p, _) => Slot::Member(p.property().name()),
+            IdMismatch | IdNotString | IdRejected => Slot::Member("id"),
+            NotUpdatable(n) => Slot::Member(match n {
+                self::NotUpdatable::ProcessingInfo => "processingInfo",
+                self::NotUpdatable::WorkflowSubject => "workflowSubject",
+                self::NotUpdatable::Subject => "subject",
+                self::NotUpdatable::Task => "task",
+            }),
+            UnknownProperty => Slot::Member("extraProperty"),
+            OdataTypeWrong | OdataTypeNotString => Slot::Member("@odata.type"),
+        }
+    }
+
+    /// Whether this is a defect at all under `profile` (some break only a knob's stricter value).
+    pub fn applies_under(self, profile: &Profile) -> bool {
+        use Defect::*;
+        match self {
+            ParenKeyRejected => profile.paren_keys == ParenKeys::Reject,
+            SegmentCaseRejected => profile.segment_case == SegmentCase::Exact,
+            MissingRequired(_) => profile.required_in_body,
+            DuplicateMember => profile.duplicate_members == DuplicateMembers::Reject,
+            EnumCase => profile.enum_case == crate::profile::EnumCase::Exact,
+            SentinelRejected => profile.sentinel_in_patch == SentinelInPatch::Reject,
+            AfterSentinelWithoutPrefer => !profile.members_after_sentinel.is_empty(),
+            AfterSentinelUnknown => ProcessingStatus::ALL
+                .iter()
+                .any(|m| m.is_after_sentinel() && !profile.has_member(*m)),
+            Timestamp(_, f) => f.invalid_under(profile.timestamp_grammar),
+            IdRejected => profile.id_in_body == IdInBody::Reject,
+            UnknownProperty | PropertyNameCase => {
+                profile.unknown_properties == UnknownProperties::Reject
+            }
+            Oversize => profile.max_body_bytes < 64 * 1024 * 1024,
+            _ => true,
+        }
+    }
+
+    /// Whether the defect edits a PATCH-only part (headers and body of a PATCH).
+    pub fn patch_only(self) -> bool {
+        matches!(
+            self.slot(),
+            Slot::ContentType | Slot::Size | Slot::WholeBody | Slot::Member(_)
+        ) || self == Defect::ReadOnlyToken
+    }
+
+    /// Edits `d` to carry this defect. Returns false when it cannot be applied (the store lacks
+    /// what it needs, e.g. a read-only token); `d` is then unchanged.
+    pub fn apply(self, d: &mut Draft, store: &Store, profile: &Profile) -> bool {
+        use Defect::*;
+        match self {
+            NoAuthorization => d.authorization = None,
+            NotBearer => d.authorization = Some("Basic dXNlcjpwYXNzd29yZA==".into()),
+            EmptyToken => d.authorization = Some("Bearer ".into()),
+            UnknownToken => d.authorization = Some("Bearer not-a-known-token".into()),
+            ReadOnlyToken => match store.tokens().read_only.first() {
+                Some(t) => d.authorization = Some(format!("Bearer {t}")),
+                None => return false,
+            },
+            NoContentType => d.content_type = None,
+            MediaType(m) => {
+                d.content_type = Some(
+                    match m {
+                        MediaTypeFlaw::TextPlain => "text/plain",
+                        MediaTypeFlaw::MergePatch => "application/merge-patch+json",
+                        MediaTypeFlaw::FormUrlEncoded => "application/x-www-form-urlencoded",
+                        MediaTypeFlaw::JsonX => "application/jsonx",
+                        MediaTypeFlaw::CharsetUtf16 => "application/json; charset=utf-16",
+                        MediaTypeFlaw::CharsetLatin1 => "application/json; charset=iso-8859-1",
+                    }
+                    .into(),
+                )
+            }
+            Oversize => d.pad_to = Some(profile.max_body_bytes + 1),
+            Method(m) => {
+                d.method = match m {
+                    OtherMethod::Put => "PUT",
+                    OtherMethod::Post => "POST",
+                    OtherMethod::Delete => "DELETE",
+                    OtherMethod::LowerCasePatch => "patch",
+                }
+                .into()
+            }
+            UnknownSegment => d.path_edit = Some(PathEdit::UnknownSegment),
+            MissingSegment => d.path_edit = Some(PathEdit::MissingSegment),
+            MissingKey => d.path_edit = Some(PathEdit::MissingKey),
+            ExtraSegment => d.path_edit = Some(PathEdit::ExtraSegment),
+            EmptyKey => {
+                d.style.paren &= !0b10;
+                d.route.run = String::new();
+            }
+            BadPercentEscape => {
+                d.style.paren &= !0b10;
+                d.route.run = MARK.into();
+                d.path_edit = Some(PathEdit::BadPercent);
+            }
+            UnquotedParenKey => {
+                d.style.paren |= 0b1;
+                d.route.workflow = MARK.into();
+                d.path_edit = Some(PathEdit::Unquote);
+            }
+            ParenKeyRejected => d.style.paren |= 0b1,
+            SegmentCaseRejected => d.style.case = NameCase::Upper,
+            UnknownId(level) => {
+                let r = &mut d.route;
+                let slot = match level {
+                    Level::Workflow => &mut r.workflow,
+                    Level::Run => &mut r.run,
+                    Level::UserResult => &mut r.user_result,
+                    Level::Result => &mut r.result,
+                };
+                *slot = format!("unknown-{}", slot.len());
+            }
+            WrongParentChain => {
+                let Some(other) = store
+                    .entities()
+                    .map(|(_, e)| &e.location)
+                    .find(|l| l.user_result != d.route.user_result)
+                else {
+                    return false;
+                };
+                d.route.run = other.run.clone();
+                d.route.user_result = other.user_result.clone();
+            }
+            ViaTaskOtherTask => {
+                let Some(t0) = store
+                    .resolve(&Route {
+                        via_task: None,
+                        ..d.route.clone()
+                    })
+                    .and_then(|t| store.get(t))
+                else {
+                    return false;
+                };
+                let loc = t0.location.clone();
+                let Some((other, _)) = store.entities().find(|(_, e)| {
+                    e.location.workflow != loc.workflow || e.location.task != loc.task
+                }) else {
+                    return false;
+                };
+                d.route.via_task = Some(other.clone());
+            }
+            EmptyBody => d.whole_body = Some(Vec::new()),
+            Truncated => {} // rendered from the members at the end (see `finish_body`)
+            TrailingBytes => {}
+            InvalidUtf8 => {
+                d.whole_body = Some(b"{\"failureReason\":\"caf\xe9 \xff\xfe\"}".to_vec())
+            }
+            LoneSurrogate => d.whole_body = Some(br#"{"failureReason":"\ud800 alone"}"#.to_vec()),
+            DeepNesting => {
+                let depth = 1000;
+                let mut b = b"{\"failureReason\":".to_vec();
+                b.extend(std::iter::repeat_n(b'[', depth));
+                b.extend(std::iter::repeat_n(b']', depth));
+                b.push(b'}');
+                d.whole_body = Some(b);
+            }
+            NotObject(k) => {
+                d.whole_body = Some(
+                    match k {
+                        self::NotObject::Array => &b"[{\"failureReason\":\"x\"}]"[..],
+                        self::NotObject::String => b"\"failureReason\"",
+                        self::NotObject::Number => b"42",
+                        self::NotObject::Null => b"null",
+                    }
+                    .to_vec(),
+                )
+            }
+            DuplicateMember => {
+                d.members.retain(|(n, _)| n != "failureReason");
+                d.members.push(("failureReason".into(), json_str("first")));
+                d.members.push(("failureReason".into(), json_str("second")));
+            }
+            NullRequired(r) => set_member(d, r.property().name(), Raw::Json("null".into())),
+            MissingRequired(r) => d.members.retain(|(n, _)| n != r.property().name()),
+            WrongType(p, k) => set_member(
+                d,
+                p.name(),
+                Raw::Json(
+                    match k {
+                        WrongKind::Number => "2",
+                        WrongKind::Boolean => "true",
+                        WrongKind::Array => "[\"queued\"]",
+                        WrongKind::Object => "{\"value\":\"2026-01-05T08:00:00Z\"}",
+                    }
+                    .into(),
+                ),
+            ),
+            EnumCase => set_member(d, "processingStatus", json_str("Completed")),
+            EnumWhitespace => set_member(d, "processingStatus", json_str(" completed")),
+            EnumNumeric => set_member(d, "processingStatus", json_str("2")),
+            EnumUnknown => set_member(d, "processingStatus", json_str("paused")),
+            SentinelRejected => set_member(d, "processingStatus", json_str("unknownFutureValue")),
+            AfterSentinelWithoutPrefer => {
+                let Some(m) = profile.members_after_sentinel.first() else {
+                    return false;
+                };
+                set_member(d, "processingStatus", json_str(m.as_str()));
+                d.prefer = false;
+            }
+            AfterSentinelUnknown => {
+                let Some(m) = ProcessingStatus::ALL
+                    .into_iter()
+                    .find(|m| m.is_after_sentinel() && !profile.has_member(*m))
+                else {
+                    return false;
+                };
+                set_member(d, "processingStatus", json_str(m.as_str()));
+                d.prefer = true;
+            }
+            Timestamp(p, f) => set_member(d, p.property().name(), json_str(f.spelling())),
+            IdMismatch => set_member(d, "id", json_str("another-id")),
+            IdNotString => set_member(d, "id", Raw::Json("1".into())),
+            IdRejected => set_member(d, "id", Raw::AddressedId),
+            NotUpdatable(n) => {
+                let (name, v) = match n {
+                    self::NotUpdatable::ProcessingInfo => ("processingInfo", "\"info\""),
+                    self::NotUpdatable::WorkflowSubject => ("workflowSubject", "{\"id\":\"s\"}"),
+                    self::NotUpdatable::Subject => ("subject", "{\"id\":\"s\"}"),
+                    self::NotUpdatable::Task => ("task", "{\"id\":\"k\"}"),
+                };
+                set_member(d, name, Raw::Json(v.into()));
+            }
+            UnknownProperty => set_member(d, "extraProperty", Raw::Json("1".into())),
+            PropertyNameCase => {
+                d.members.retain(|(n, _)| n != "failureReason");
+                set_member(d, "FailureReason", json_str("x"));
+            }
+            OdataTypeWrong => set_member(
+                d,
+                "@odata.type",
+                json_str("#microsoft.graph.identityGovernance.task"),
+            ),
+            OdataTypeNotString => set_member(d, "@odata.type", Raw::Json("true".into())),
+        }
+        true
+    }
+
+    /// Every defect, each variant with each of its data values.
+    pub fn catalogue() -> Vec<Defect> {
+        use Defect::*;
+        let mut v = vec![
+            NoAuthorization,
+            NotBearer,
+            EmptyToken,
+            UnknownToken,
+            ReadOnlyToken,
+            NoContentType,
+            Oversize,
+            UnknownSegment,
+            MissingSegment,
+            MissingKey,
+            ExtraSegment,
+            EmptyKey,
+            BadPercentEscape,
+            UnquotedParenKey,
+            ParenKeyRejected,
+            SegmentCaseRejected,
+            WrongParentChain,
+            ViaTaskOtherTask,
+            EmptyBody,
+            Truncated,
+            TrailingBytes,
+            InvalidUtf8,
+            LoneSurrogate,
+            DeepNesting,
+            DuplicateMember,
+            EnumCase,
+            EnumWhitespace,
+            EnumNumeric,
+            EnumUnknown,
+            SentinelRejected,
+            AfterSentinelWithoutPrefer,
+            AfterSentinelUnknown,
+            IdMismatch,
+            IdNotString,
+            IdRejected,
+            UnknownProperty,
+            PropertyNameCase,
+            OdataTypeWrong,
+            OdataTypeNotString,
+        ];
+        use MediaTypeFlaw as M;
+        v.extend(
+            [
+                M::TextPlain,
+                M::MergePatch,
+                M::FormUrlEncoded,
+                M::JsonX,
+                M::CharsetUtf16,
+                M::CharsetLatin1,
+            ]
+            .map(MediaType),
+        );
+        use OtherMethod as O;
+        v.extend([O::Put, O::Post, O::Delete, O::LowerCasePatch].map(Method));
+        v.extend(
+            [
+                Level::Workflow,
+                Level::Run,
+                Level::UserResult,
+                Level::Result,
+            ]
+            .map(UnknownId),
+        );
+        use self::NotObject as N;
+        v.extend([N::Array, N::String, N::Number, N::Null].map(NotObject));
+        for r in [Required::CreatedDateTime, Required::ProcessingStatus] {
+            v.push(NullRequired(r));
+            v.push(MissingRequired(r));
+        }
+        for p in Property::ALL {
+            for k in [
+                WrongKind::Number,
+                WrongKind::Boolean,
+                WrongKind::Array,
+                WrongKind::Object,
+            ] {
+                v.push(WrongType(p, k));
+            }
+        }
+        use TimestampFlaw as F;
+        let flaws = [
+            F::NotCalendarDate,
+            F::ThirtyFirstOfApril,
+            F::MonthThirteen,
+            F::Hour24,
+            F::Minute60,
+            F::NoOffset,
+            F::ThirteenDigits,
+            F::SpaceSeparator,
+            F::EmptyFraction,
+            F::OffsetHour24,
+            F::OffsetWithoutColon,
+            F::DateOnly,
+            F::NoSeconds,
+            F::LeapSecond,
+            F::LowerCase,
+            F::YearZero,
+            F::FiveDigitYear,
+            F::OffsetBeyond14,
+        ];
+        for p in [
+            TimestampProperty::CreatedDateTime,
+            TimestampProperty::StartedDateTime,
+            TimestampProperty::CompletedDateTime,
+        ] {
+            for f in flaws {
+                v.push(Timestamp(p, f));
+            }
+        }
+        use self::NotUpdatable as U;
+        v.extend([U::ProcessingInfo, U::WorkflowSubject, U::Subject, U::Task].map(NotUpdatable));
+        v
+    }
+
+    /// A stable name for reports and distributions, e.g. `Timestamp(CreatedDateTime, Hour24)`.
+    pub fn name(self) -> String {
+        format!("{self:?}")
+    }
+
+    /// The variant's name without its data, e.g. `Timestamp`.
+    pub fn variant(self) -> String {
+        let n = self.name();
+        n.split('(').next().unwrap_or_default().to_string()
+    }
+}
+
+/// Whether `d` can join the already `applied` defects (one defect per slot).
+pub fn combines(applied: &[Defect], d: Defect) -> bool {
+    applied.iter().all(|a| !a.slot().conflicts(d.slot()))
+}
+
+/// Formats the final path of a draft.
+pub fn finish_path(d: &Draft) -> String {
+    let path = d.route.to_path(&d.style);
+    let Some(edit) = d.path_edit else { return path };
+    let trailing = path.ends_with('/') && path.len() > 1;
+    let core = if trailing {
+        &path[..path.len() - 1]
+    } else {
+        &path[..]
+    };
+    let mut segs: Vec<String> = core.split('/').map(str::to_string).collect();
+    match edit {
+        PathEdit::UnknownSegment => {
+            if let Some(s) = segs.get_mut(2) {
+                s.push('z');
+            }
+        }
+        PathEdit::MissingSegment => {
+            if segs.len() > 3 {
+                segs.remove(3);
+            }
+        }
+        PathEdit::MissingKey => {
+            segs.pop();
+        }
+        PathEdit::ExtraSegment => segs.push("extra".into()),
+        PathEdit::BadPercent => {
+            for s in &mut segs {
+                *s = s.replace(MARK, "%zz");
+            }
+        }
+        PathEdit::Unquote => {
+            for s in &mut segs {
+                *s = s.replace(&format!("('{MARK}')"), &format!("({MARK})"));
+            }
+        }
+    }
+    let mut out = segs.join("/");
+    if trailing {
+        out.push('/');
+    }
+    out
+}
+
+/// Renders the body of a draft (members, then whole-body defects, then padding).
+pub fn finish_body(d: &Draft, applied: &[Defect]) -> Vec<u8> {
+    let mut body = match &d.whole_body {
+        Some(b) => b.clone(),
+        None => {
+            let mut s = String::from("{");
+            for (i, (name, v)) in d.members.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                s.push_str(&crate::json::quote(name));
+                s.push(':');
+                match v {
+                    Raw::Json(j) => s.push_str(j),
+                    Raw::AddressedId => s.push_str(&crate::json::quote(d.route.addressed())),
+                }
+            }
+            s.push('}');
+            s.into_bytes()
+        }
+    };
+    if applied.contains(&Defect::Truncated) {
+        let keep = (body.len() / 2).max(1);
+        body.truncate(keep);
+    }
+    if applied.contains(&Defect::TrailingBytes) {
+        body.extend_from_slice(b" {\"extra\":true}");
+    }
+    if let Some(n) = d.pad_to {
+        // white space before the closing brace keeps JSON valid; only the size is wrong
+        let n = usize::try_from(n).unwrap_or(usize::MAX);
+        if body.len() < n {
+            let close = body.pop();
+            body.resize(n - usize::from(close.is_some()), b' ');
+            body.extend(close);
+        }
+    }
+    body
+}
+
+/// The outcome the contract demands for a case, from its defects alone (E4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Demand {
+    /// Acceptable statuses, in precedence order.
+    pub statuses: Vec<u16>,
+    /// The rules the defects break (empty for a valid case).
+    pub rules: Vec<RuleId>,
+}
+
+/// Computes the demanded outcome of a request with `method` carrying `applied` defects.
+pub fn demand(method: &str, applied: &[Defect], profile: &Profile) -> Demand {
+    let mut ranked: Vec<(u8, u16, RuleId)> = applied
+        .iter()
+        .map(|d| (d.rank(), d.status(), d.rule()))
+        .collect();
+    let patch = method == "PATCH";
+    if patch && !profile.patch_supported {
+        ranked.retain(|(rank, ..)| *rank < 2);
+        ranked.push((2, 405, RuleId::H1));
+    }
+    if ranked.is_empty() {
+        let statuses = match (method, profile.success) {
+            ("GET", _) => vec![200],
+            (_, Success::Ok200Body) => vec![200],
+            (_, Success::NoContent204) => vec![204],
+            (_, Success::Either) => vec![200, 204],
+        };
+        return Demand {
+            statuses,
+            rules: vec![],
+        };
+    }
+    ranked.sort();
+    if profile.strict_precedence {
+        let first = ranked[0].0;
+        ranked.retain(|(r, ..)| *r == first);
+    }
+    let mut statuses: Vec<u16> = Vec::new();
+    let mut rules = Vec::new();
+    for (_, s, r) in ranked {
+        if !statuses.contains(&s) {
+            statuses.push(s);
+        }
+        if !rules.contains(&r) {
+            rules.push(r);
+        }
+    }
+    Demand { statuses, rules }
+}
+
+/// Whether `prefer` should be sent as the `Prefer` header value.
+pub fn prefer_header() -> &'static str {
+    INCLUDE_UNKNOWN_ENUM_MEMBERS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalogue_entry_is_unique_and_carries_a_rule_and_a_4xx() {
+        let all = Defect::catalogue();
+        let mut seen = std::collections::HashSet::new();
+        for d in &all {
+            assert!(seen.insert(*d), "{d:?} twice");
+            assert!((400..500).contains(&d.status()));
+            let _ = d.rule();
+        }
+        assert!(all.len() > 120, "{}", all.len());
+    }
+
+    #[test]
+    fn generator_read_only_token_never_combines_with_another_method() {
+        // Found by the sequence property: ReadOnlyToken + Method(Put) demanded 403, but 403 is a
+        // PATCH-only answer (H2); a PUT with a read-only token is just 405.
+        assert!(!combines(
+            &[Defect::ReadOnlyToken],
+            Defect::Method(OtherMethod::Put)
+        ));
+        assert!(!combines(
+            &[Defect::Method(OtherMethod::Put)],
+            Defect::ReadOnlyToken
+        ));
+        assert!(!combines(&[Defect::NoAuthorization], Defect::ReadOnlyToken));
+        assert!(combines(
+            &[Defect::NoAuthorization],
+            Defect::Method(OtherMethod::Put)
+        ));
+    }
+
+    #[test]
+    fn e4_demand_orders_statuses_and_strict_precedence_keeps_the_first() {
+        let ds = [
+            Defect::Truncated,
+            Defect::UnknownId(Level::Run),
+            Defect::NoAuthorization,
+            Defect::NoContentType,
+        ];
+        let g = demand("PATCH", &ds, &Profile::graph());
+        assert_eq!(g.statuses, vec![401, 415, 400, 404]);
+        let s = demand("PATCH", &ds, &Profile::strict());
+        assert_eq!(s.statuses, vec![401]);
+        let live = demand("PATCH", &[Defect::Truncated], &Profile::graph_live());
+        assert_eq!(live.statuses, vec![405]);
+    }
+}

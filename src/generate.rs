@@ -1,0 +1,640 @@
+//! Generators: valid and malformed requests against a fixture store, each knowing its defects
+//! and the outcome the contract demands.
+//!
+//! One definition of the case space serves proptest and cargo-fuzz: a [`CaseSpec`] is plain data
+//! that derives `arbitrary::Arbitrary`; [`CaseSpec::build`] turns it into a concrete [`Case`]
+//! under a profile, normalising the valid part into the profile's valid space and then applying
+//! its [`Defect`]s. The proptest strategies ([`valid`], [`malformed`], [`any_case`],
+//! [`sequence`]) decode specs from random bytes (shrinking bytes shrinks the case: fewer members,
+//! fewer defects, earlier variants), and [`boundary_cases`] lists the deterministic edge cases.
+//!
+//! ```
+//! use tpr_harness::{generate, fixture::Fixture, profile::Profile, store::{Store, Tokens}, model};
+//! let profile = Profile::graph();
+//! let mut store = Store::new(&Fixture::generate(3, &profile), Tokens::new("w", Some("r")));
+//! for spec in generate::boundary_cases(&profile) {
+//!     let case = spec.build(&store, &profile);
+//!     let outcome = model::apply(&mut store.clone(), &case.request, &profile);
+//!     assert_eq!(outcome.statuses(), case.demand.statuses, "{}", case.describe());
+//! }
+//! ```
+
+use crate::defect::{self, Defect, Demand, Draft, Raw};
+use crate::json::quote;
+use crate::path::{NameCase, PathStyle, Route};
+use crate::profile::{IdInBody, Profile};
+use crate::rule::RuleId;
+use crate::spec::{ODATA_TYPE, ProcessingStatus, Request};
+use crate::store::Store;
+use crate::timestamp::{Grammar, Spelling, days_in_month};
+use arbitrary::{Arbitrary, Unstructured};
+use proptest::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Raw numbers for a timestamp; [`TsSpec::spelling`] maps them into a valid spelling.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Arbitrary, Serialize, Deserialize)]
+pub struct TsSpec {
+    /// Year selector.
+    pub year: u16,
+    /// Month selector.
+    pub month: u8,
+    /// Day selector (255 picks the last day of the month, so Feb 29 of leap years appears).
+    pub day: u8,
+    /// Hour selector.
+    pub hour: u8,
+    /// Minute selector.
+    pub minute: u8,
+    /// Second selector.
+    pub second: u8,
+    /// Fraction digit count selector (0–12).
+    pub digits: u8,
+    /// Fraction digits value.
+    pub fraction: u64,
+    /// Offset selector in minutes (mapped into ±14:00); `None` writes `Z`.
+    pub offset: Option<i16>,
+}
+
+impl TsSpec {
+    /// A valid spelling under `grammar` (the `graph` grammar's space is valid under both).
+    pub fn spelling(&self, _grammar: Grammar) -> Spelling {
+        let year = i64::from(self.year % 9999) + 1;
+        let month = u32::from(self.month % 12) + 1;
+        let last = days_in_month(year, month);
+        let day = if self.day == 255 {
+            last
+        } else {
+            u32::from(self.day) % last + 1
+        };
+        let digits = usize::from(self.digits % 13);
+        let fraction = if digits == 0 {
+            String::new()
+        } else {
+            let s = format!("{:012}", self.fraction % 1_000_000_000_000);
+            s[..digits].to_string()
+        };
+        Spelling {
+            year,
+            year_width: 4,
+            month,
+            day,
+            hour: u32::from(self.hour % 24),
+            minute: u32::from(self.minute % 60),
+            second: Some(u32::from(self.second % 60)),
+            fraction,
+            offset_minutes: self.offset.map(|o| i32::from(o) % 841),
+            lower_case: false,
+        }
+    }
+}
+
+/// A `failureReason` text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Arbitrary, Serialize, Deserialize)]
+pub struct TextSpec {
+    /// The text.
+    pub text: String,
+    /// Write every non-ASCII character as `\uXXXX` escapes (surrogate pairs above the BMP).
+    pub escape_all: bool,
+    /// 255 repeats the text up to 64 KiB (B10's bound).
+    pub repeat: u8,
+}
+
+impl TextSpec {
+    /// The decoded text.
+    pub fn value(&self) -> String {
+        if self.repeat == 255 && !self.text.is_empty() {
+            let mut s = String::new();
+            while s.len() + self.text.len() <= 64 * 1024 {
+                s.push_str(&self.text);
+            }
+            s
+        } else {
+            self.text.clone()
+        }
+    }
+
+    /// JSON text for the value.
+    pub fn json(&self) -> String {
+        let v = self.value();
+        if !self.escape_all {
+            return quote(&v);
+        }
+        let mut out = String::from("\"");
+        for c in v.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+                c => {
+                    let mut buf = [0u16; 2];
+                    for unit in c.encode_utf16(&mut buf) {
+                        out.push_str(&format!("\\u{unit:04x}"));
+                    }
+                }
+            }
+        }
+        out.push('"');
+        out
+    }
+}
+
+/// One member of a valid body.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Arbitrary, Serialize, Deserialize)]
+pub enum MemberSpec {
+    /// `createdDateTime`
+    Created(TsSpec),
+    /// `startedDateTime` (None: null)
+    Started(Option<TsSpec>),
+    /// `completedDateTime` (None: null)
+    Completed(Option<TsSpec>),
+    /// `failureReason` (None: null)
+    FailureReason(Option<TextSpec>),
+    /// `processingStatus`
+    Status(ProcessingStatus),
+    /// `@odata.type`, with or without `#`.
+    OdataType(bool),
+    /// An ignorable annotation.
+    Annotation(u8),
+    /// `id` equal to the addressed id.
+    IdEqual,
+}
+
+/// The generator's case space: raw choices that [`CaseSpec::build`] makes concrete.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Arbitrary, Serialize, Deserialize, Default)]
+pub struct CaseSpec {
+    /// A GET instead of a PATCH.
+    pub get: bool,
+    /// Which entity (index into the store, modulo its size).
+    pub target: u8,
+    /// Address it through the via-task route, via this alias index.
+    pub alias: Option<u8>,
+    /// Path spelling (normalised to what the profile allows).
+    pub style: PathStyle,
+    /// Which allowed Content-Type spelling.
+    pub content_type: u8,
+    /// Send `Prefer: include-unknown-enum-members`.
+    pub prefer: bool,
+    /// Use the read-only token (GET only) or the lower-case scheme.
+    pub auth_variant: u8,
+    /// Body members.
+    pub members: Vec<MemberSpec>,
+    /// Defects to apply.
+    pub defects: Vec<Defect>,
+}
+
+/// A concrete generated request with its defects and the outcome the contract demands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    /// The spec it came from (for replay and shrinking).
+    pub spec: CaseSpec,
+    /// The request.
+    pub request: Request,
+    /// The defects actually applied (inapplicable or conflicting ones are dropped).
+    pub defects: Vec<Defect>,
+    /// The demanded outcome.
+    pub demand: Demand,
+    /// The id the request addresses, when it resolves.
+    pub target: Option<String>,
+    /// Rules the valid part exercises (route form, Prefer, annotations…), for coverage.
+    pub exercised: Vec<RuleId>,
+}
+
+impl Case {
+    /// One line: method, path, defects and demanded statuses.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {} defects={:?} demand={:?} body={}",
+            self.request.method,
+            self.request.path,
+            self.defects,
+            self.demand.statuses,
+            String::from_utf8_lossy(&self.request.body)
+                .chars()
+                .take(200)
+                .collect::<String>()
+        )
+    }
+
+    /// Every rule this case exercises: its defects' rules and the valid features it uses.
+    pub fn rules(&self) -> Vec<RuleId> {
+        let mut r = self.demand.rules.clone();
+        r.extend(self.exercised.iter().copied());
+        if self.defects.len() > 1 {
+            r.push(RuleId::E4);
+        }
+        r.sort();
+        r.dedup();
+        r
+    }
+}
+
+/// Content-Type spellings H3 allows.
+pub const ALLOWED_CONTENT_TYPES: &[&str] = &[
+    "application/json",
+    "application/json; charset=utf-8",
+    "Application/JSON;Charset=UTF-8",
+    "application/json;odata.metadata=minimal;odata.streaming=true",
+    "application/json; IEEE754Compatible=false",
+    "application/json; charset=\"utf-8\"",
+];
+
+const ANNOTATIONS: &[(&str, &str)] = &[
+    (
+        "@odata.context",
+        "\"https://graph.microsoft.com/beta/$metadata#taskProcessingResults/$entity\"",
+    ),
+    ("createdDateTime@odata.type", "\"#DateTimeOffset\""),
+    ("@odata.etag", "\"W/\\\"1\\\"\""),
+    ("@microsoft.graph.tips", "{\"note\":[1,2,{\"deep\":null}]}"),
+];
+
+impl CaseSpec {
+    /// Decodes a spec from fuzzer or proptest bytes (never fails: missing bytes give defaults).
+    pub fn from_bytes(bytes: &[u8]) -> CaseSpec {
+        let mut u = Unstructured::new(bytes);
+        CaseSpec::arbitrary(&mut u).unwrap_or_default()
+    }
+
+    /// Builds the concrete case against `store` under `profile`.
+    pub fn build(&self, store: &Store, profile: &Profile) -> Case {
+        let ids: Vec<&String> = store.entities().map(|(id, _)| id).collect();
+        let mut exercised = vec![RuleId::R1, RuleId::H2];
+        let target = if ids.is_empty() {
+            "none".to_string()
+        } else {
+            ids[usize::from(self.target) % ids.len()].clone()
+        };
+        let mut route = store
+            .direct_route(&target)
+            .unwrap_or_else(|| Route::direct("w", "r", "u", &target));
+        if let Some(a) = self.alias {
+            let aliases = store.via_task_routes(&target);
+            if !aliases.is_empty() {
+                route = aliases[usize::from(a) % aliases.len()].clone();
+                exercised.push(RuleId::R2);
+            }
+        }
+        let mut style = self.style;
+        style.paren &= if route.via_task.is_some() {
+            0b1_1111
+        } else {
+            0b1111
+        };
+        if !style.allowed_by(profile) {
+            style = PathStyle {
+                trailing_slash: style.trailing_slash,
+                ..PathStyle::default()
+            };
+        }
+        if style.paren != 0 {
+            exercised.push(RuleId::R3);
+        }
+        if style.case != NameCase::Canonical || style.trailing_slash {
+            exercised.push(RuleId::R4);
+        }
+        let write = store.tokens().write.first().cloned().unwrap_or_default();
+        let read = store.tokens().read_only.first().cloned();
+        let authorization = match (self.auth_variant % 3, self.get, read) {
+            (1, _, _) => format!("bearer {write}"),
+            (2, true, Some(r)) => format!("Bearer {r}"),
+            _ => format!("Bearer {write}"),
+        };
+        let mut d = Draft {
+            method: if self.get { "GET" } else { "PATCH" }.into(),
+            route,
+            style,
+            path_edit: None,
+            authorization: Some(authorization),
+            content_type: (!self.get).then(|| {
+                ALLOWED_CONTENT_TYPES[usize::from(self.content_type) % ALLOWED_CONTENT_TYPES.len()]
+                    .to_string()
+            }),
+            prefer: self.prefer,
+            members: Vec::new(),
+            whole_body: None,
+            pad_to: None,
+        };
+        if self.prefer {
+            exercised.push(RuleId::H5);
+        }
+        if !self.get {
+            self.valid_members(&mut d, profile, &mut exercised);
+        }
+        let mut applied: Vec<Defect> = Vec::new();
+        for &def in &self.defects {
+            if !def.applies_under(profile)
+                || (self.get && def.patch_only())
+                || !defect::combines(&applied, def)
+            {
+                continue;
+            }
+            if def.apply(&mut d, store, profile) {
+                applied.push(def);
+            }
+        }
+        let path = defect::finish_path(&d);
+        let body = if d.method == "GET" {
+            Vec::new()
+        } else {
+            defect::finish_body(&d, &applied)
+        };
+        let mut request = Request::new(&d.method, &path);
+        if let Some(a) = &d.authorization {
+            request.headers.push(("Authorization".into(), a.clone()));
+        }
+        if let Some(ct) = &d.content_type {
+            request.headers.push(("Content-Type".into(), ct.clone()));
+        }
+        if d.prefer {
+            request
+                .headers
+                .push(("Prefer".into(), defect::prefer_header().into()));
+        }
+        request.body = body;
+        let demand = defect::demand(&d.method, &applied, profile);
+        let target = Route::parse(&path, profile)
+            .ok()
+            .and_then(|r| store.resolve(&r).map(str::to_string));
+        if demand.statuses.iter().any(|s| *s >= 400) {
+            exercised.extend([RuleId::E1, RuleId::E2, RuleId::E3]);
+            if d.method == "PATCH" {
+                exercised.push(RuleId::S3);
+            }
+        } else if d.method == "PATCH" {
+            exercised.extend([RuleId::H3, RuleId::S2, RuleId::S4, RuleId::S6, RuleId::S8]);
+        } else {
+            exercised.extend([RuleId::H1, RuleId::S4, RuleId::S8]);
+        }
+        if !profile.patch_supported && d.method == "PATCH" {
+            exercised.push(RuleId::H1);
+        }
+        exercised.sort();
+        exercised.dedup();
+        Case {
+            spec: self.clone(),
+            request,
+            defects: applied,
+            demand,
+            target,
+            exercised,
+        }
+    }
+
+    /// The valid members, normalised into the profile's valid space.
+    fn valid_members(&self, d: &mut Draft, profile: &Profile, exercised: &mut Vec<RuleId>) {
+        let g = profile.timestamp_grammar;
+        let ts = |t: &TsSpec| quote(&t.spelling(g).to_string());
+        for m in &self.members {
+            let (name, raw) = match m {
+                MemberSpec::Created(t) => ("createdDateTime", Raw::Json(ts(t))),
+                MemberSpec::Started(t) => (
+                    "startedDateTime",
+                    Raw::Json(t.as_ref().map(ts).unwrap_or("null".into())),
+                ),
+                MemberSpec::Completed(t) => (
+                    "completedDateTime",
+                    Raw::Json(t.as_ref().map(ts).unwrap_or("null".into())),
+                ),
+                MemberSpec::FailureReason(t) => {
+                    exercised.push(RuleId::B10);
+                    (
+                        "failureReason",
+                        Raw::Json(t.as_ref().map(TextSpec::json).unwrap_or("null".into())),
+                    )
+                }
+                MemberSpec::Status(s) => {
+                    let s = match *s {
+                        ProcessingStatus::UnknownFutureValue
+                            if profile.sentinel_in_patch
+                                == crate::profile::SentinelInPatch::Reject =>
+                        {
+                            ProcessingStatus::Queued
+                        }
+                        m if m.is_after_sentinel() && !profile.has_member(m) => {
+                            ProcessingStatus::Canceled
+                        }
+                        m => m,
+                    };
+                    if s.is_after_sentinel() {
+                        d.prefer = true;
+                        exercised.push(RuleId::H5);
+                    }
+                    exercised.push(RuleId::B6);
+                    ("processingStatus", Raw::Json(quote(s.as_str())))
+                }
+                MemberSpec::OdataType(hash) => {
+                    exercised.push(RuleId::B9);
+                    (
+                        "@odata.type",
+                        Raw::Json(quote(if *hash { ODATA_TYPE } else { &ODATA_TYPE[1..] })),
+                    )
+                }
+                MemberSpec::Annotation(i) => {
+                    exercised.push(RuleId::B9);
+                    let (n, v) = ANNOTATIONS[usize::from(*i) % ANNOTATIONS.len()];
+                    (n, Raw::Json(v.into()))
+                }
+                MemberSpec::IdEqual => {
+                    if profile.id_in_body == IdInBody::Reject {
+                        continue;
+                    }
+                    exercised.push(RuleId::B7);
+                    ("id", Raw::AddressedId)
+                }
+            };
+            if matches!(
+                m,
+                MemberSpec::Created(_) | MemberSpec::Started(_) | MemberSpec::Completed(_)
+            ) {
+                exercised.extend([RuleId::T1, RuleId::T2, RuleId::T3]);
+            }
+            if matches!(raw, Raw::Json(ref j) if j == "null") {
+                exercised.push(RuleId::B4);
+            }
+            exercised.push(RuleId::B3);
+            d.members.retain(|(n, _)| n != name);
+            d.members.push((name.to_string(), raw));
+        }
+        if profile.required_in_body {
+            for (name, v) in [
+                ("createdDateTime", "\"2026-01-05T08:00:00Z\""),
+                ("processingStatus", "\"queued\""),
+            ] {
+                if !d.members.iter().any(|(n, _)| n == name) {
+                    d.members.push((name.to_string(), Raw::Json(v.into())));
+                }
+            }
+            exercised.push(RuleId::B4);
+        }
+        if !d.members.is_empty() {
+            exercised.push(RuleId::B5);
+        }
+    }
+}
+
+/// Specs decoded from random bytes: the one case definition, shared with cargo-fuzz.
+pub fn specs() -> impl Strategy<Value = CaseSpec> {
+    proptest::collection::vec(any::<u8>(), 0..384).prop_map(|b| CaseSpec::from_bytes(&b))
+}
+
+/// Valid cases (no defects) under `profile`.
+pub fn valid() -> impl Strategy<Value = CaseSpec> {
+    specs().prop_map(|mut s| {
+        s.defects.clear();
+        s
+    })
+}
+
+/// The catalogue entries that are defects under `profile`.
+pub fn catalogue_for(profile: &Profile) -> Vec<Defect> {
+    Defect::catalogue()
+        .into_iter()
+        .filter(|d| d.applies_under(profile))
+        .collect()
+}
+
+/// Malformed cases: one catalogue defect (chosen uniformly, so each is reached) on a valid
+/// spec, plus with some probability further defects (E4).
+pub fn malformed(profile: &Profile) -> impl Strategy<Value = CaseSpec> {
+    let cat = catalogue_for(profile);
+    let n = cat.len();
+    (specs(), 0..n, proptest::collection::vec(0..n, 0..3)).prop_map(move |(mut s, first, more)| {
+        s.defects = std::iter::once(first).chain(more).map(|i| cat[i]).collect();
+        if s.defects[0].patch_only() {
+            s.get = false;
+        }
+        s
+    })
+}
+
+/// A mix: roughly one valid case in three.
+pub fn any_case(profile: &Profile) -> impl Strategy<Value = CaseSpec> {
+    prop_oneof![1 => valid(), 2 => malformed(profile)]
+}
+
+/// Sequences of cases (valid, malformed, GET, both routes, aliases) for stateful properties.
+pub fn sequence(profile: &Profile, max_len: usize) -> impl Strategy<Value = Vec<CaseSpec>> {
+    proptest::collection::vec(any_case(profile), 1..max_len)
+}
+
+/// The deterministic boundary cases: every defect of the catalogue that applies under
+/// `profile` on a minimal valid body, every enum member with and without Prefer, every T1 edge,
+/// both routes and each path spelling.
+pub fn boundary_cases(profile: &Profile) -> Vec<CaseSpec> {
+    let mut out = Vec::new();
+    let base = CaseSpec {
+        members: vec![MemberSpec::FailureReason(Some(TextSpec {
+            text: "boundary".into(),
+            escape_all: false,
+            repeat: 0,
+        }))],
+        ..CaseSpec::default()
+    };
+    for d in catalogue_for(profile) {
+        out.push(CaseSpec {
+            defects: vec![d],
+            ..base.clone()
+        });
+    }
+    for m in ProcessingStatus::ALL {
+        for prefer in [false, true] {
+            out.push(CaseSpec {
+                members: vec![MemberSpec::Status(m)],
+                prefer,
+                ..CaseSpec::default()
+            });
+        }
+    }
+    let ts =
+        |year: u16, month: u8, day: u8, h: u8, mi: u8, s: u8, digits: u8, offset: Option<i16>| {
+            TsSpec {
+                year: year - 1,
+                month: month - 1,
+                day: day - 1,
+                hour: h,
+                minute: mi,
+                second: s,
+                digits,
+                fraction: 123_456_789_012,
+                offset,
+            }
+        };
+    for t in [
+        ts(1, 1, 1, 0, 0, 0, 0, None),
+        ts(9999, 12, 31, 23, 59, 59, 12, None),
+        ts(2024, 2, 29, 12, 0, 0, 7, Some(840)),
+        ts(2024, 2, 29, 12, 0, 0, 1, Some(-840)),
+        ts(2000, 2, 29, 0, 0, 0, 3, Some(0)),
+        ts(2026, 1, 5, 8, 0, 0, 7, Some(330)),
+    ] {
+        for m in [
+            MemberSpec::Created(t.clone()),
+            MemberSpec::Started(Some(t.clone())),
+            MemberSpec::Completed(Some(t)),
+        ] {
+            out.push(CaseSpec {
+                members: vec![m],
+                ..CaseSpec::default()
+            });
+        }
+    }
+    out.push(CaseSpec {
+        members: vec![
+            MemberSpec::Started(None),
+            MemberSpec::Completed(None),
+            MemberSpec::FailureReason(None),
+        ],
+        ..CaseSpec::default()
+    });
+    out.push(CaseSpec {
+        members: vec![
+            MemberSpec::OdataType(true),
+            MemberSpec::OdataType(false),
+            MemberSpec::Annotation(0),
+            MemberSpec::Annotation(3),
+            MemberSpec::IdEqual,
+        ],
+        ..CaseSpec::default()
+    });
+    out.push(CaseSpec {
+        members: vec![MemberSpec::FailureReason(Some(TextSpec {
+            text: "é\u{1F600}\"\\\n\u{0}".into(),
+            escape_all: true,
+            repeat: 255,
+        }))],
+        ..CaseSpec::default()
+    });
+    for (i, case) in [
+        NameCase::Canonical,
+        NameCase::Lower,
+        NameCase::Upper,
+        NameCase::FirstFlipped,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        out.push(CaseSpec {
+            alias: Some(i as u8),
+            style: PathStyle {
+                paren: 0b1_0101 << (i % 2),
+                case,
+                trailing_slash: i % 2 == 0,
+            },
+            ..base.clone()
+        });
+        out.push(CaseSpec {
+            get: true,
+            target: i as u8,
+            alias: (i % 2 == 0).then_some(1),
+            auth_variant: 2,
+            ..CaseSpec::default()
+        });
+    }
+    for ct in 0..ALLOWED_CONTENT_TYPES.len() {
+        out.push(CaseSpec {
+            content_type: ct as u8,
+            auth_variant: 1,
+            ..base.clone()
+        });
+    }
+    out
+}

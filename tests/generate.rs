@@ -1,0 +1,202 @@
+//! Generators and model check each other: every generated case's demanded outcome (computed from
+//! its defects) must equal the model's answer, under every built-in profile.
+
+use crate::persist;
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{Config, TestError, TestRunner};
+use std::collections::BTreeMap;
+use tpr_harness::check;
+use tpr_harness::defect::Defect;
+use tpr_harness::fixture::Fixture;
+use tpr_harness::generate::{self, CaseSpec};
+use tpr_harness::model;
+use tpr_harness::profile::Profile;
+use tpr_harness::rule::RuleId;
+use tpr_harness::store::{Store, Tokens};
+
+fn profiles() -> Vec<Profile> {
+    vec![Profile::graph(), Profile::strict(), Profile::graph_live()]
+}
+
+fn store(profile: &Profile) -> Store {
+    Store::new(
+        &Fixture::generate(11, profile),
+        Tokens::new("write-token", Some("read-token")),
+    )
+}
+
+/// The cross-check: statuses equal, and for rejections the rule sets equal.
+fn cross_check(spec: &CaseSpec, profile: &Profile) -> Result<(), TestCaseError> {
+    let s = store(profile);
+    let case = spec.build(&s, profile);
+    let out = model::apply(&mut s.clone(), &case.request, profile);
+    prop_assert_eq!(
+        out.statuses(),
+        case.demand.statuses.clone(),
+        "{}: {}",
+        profile.name,
+        case.describe()
+    );
+    if !out.is_success() {
+        let mut demanded = case.demand.rules.clone();
+        demanded.sort();
+        prop_assert_eq!(
+            out.rules(),
+            demanded,
+            "{}: {}",
+            profile.name,
+            case.describe()
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(Config { failure_persistence: Some(Box::new(persist!("generate"))), ..Config::default() })]
+
+    #[test]
+    fn oracle_malformed_cases_demand_what_the_model_answers(spec in generate::malformed(&Profile::graph()), strict in generate::malformed(&Profile::strict()), live in generate::malformed(&Profile::graph_live())) {
+        cross_check(&spec, &Profile::graph())?;
+        cross_check(&strict, &Profile::strict())?;
+        cross_check(&live, &Profile::graph_live())?;
+    }
+
+    #[test]
+    fn oracle_valid_cases_are_accepted_under_every_profile_where_valid(spec in generate::valid()) {
+        for p in profiles() {
+            let s = store(&p);
+            let case = spec.build(&s, &p);
+            prop_assert!(case.defects.is_empty());
+            let out = model::apply(&mut s.clone(), &case.request, &p);
+            let expected: Vec<u16> = if p.patch_supported || case.request.method == "GET" { vec![200] } else { vec![405] };
+            prop_assert_eq!(out.statuses(), expected, "{}: {}", p.name, case.describe());
+        }
+    }
+
+    #[test]
+    fn sequences_keep_s2_s3_s5_s6_s8_on_a_generated_store(seq in generate::sequence(&Profile::graph(), 12), seed in 0u64..4) {
+        for p in profiles() {
+            let mut s = Store::new(&Fixture::generate(seed, &p), Tokens::new("write-token", Some("read-token")));
+            for spec in &seq {
+                let case = spec.build(&s, &p);
+                check::s5_idempotent(&s, &case.request, &p).map_err(|v| TestCaseError::fail(v.to_string()))?;
+                let before = s.clone();
+                let out = model::apply(&mut s, &case.request, &p);
+                check::all(&before, &case.request, &out, &s, &p).map_err(|v| TestCaseError::fail(format!("{}: {v} after {}", p.name, case.describe())))?;
+                prop_assert_eq!(out.statuses(), case.demand.statuses.clone());
+            }
+        }
+    }
+}
+
+#[test]
+fn oracle_boundary_cases_demand_what_the_model_answers() {
+    for p in profiles() {
+        let cases = generate::boundary_cases(&p);
+        assert!(cases.len() > 100, "{}", cases.len());
+        for spec in &cases {
+            cross_check(spec, &p).unwrap();
+        }
+    }
+}
+
+#[test]
+fn every_catalogue_defect_applies_in_its_boundary_case() {
+    // the boundary case of each defect really carries it (nothing was silently dropped)
+    for p in profiles() {
+        let s = store(&p);
+        for d in generate::catalogue_for(&p) {
+            let case = CaseSpec {
+                defects: vec![d],
+                ..generate::boundary_cases(&p)[0].clone()
+            }
+            .build(&s, &p);
+            assert_eq!(case.defects, vec![d], "{}: {d:?}", p.name);
+        }
+    }
+}
+
+#[test]
+fn reachability_every_defect_variant_and_rule_occurs_in_10000_cases() {
+    let p = Profile::graph();
+    let s = store(&p);
+    let mut runner = TestRunner::deterministic();
+    let strategy = generate::any_case(&p);
+    let mut variants: BTreeMap<String, usize> = BTreeMap::new();
+    let mut rules: BTreeMap<RuleId, usize> = BTreeMap::new();
+    for _ in 0..10_000 {
+        let spec = strategy.new_tree(&mut runner).unwrap().current();
+        let case = spec.build(&s, &p);
+        for d in &case.defects {
+            *variants.entry(d.variant()).or_default() += 1;
+        }
+        for r in case.rules() {
+            *rules.entry(r).or_default() += 1;
+        }
+    }
+    println!("defect variants over 10000 cases: {variants:#?}");
+    println!("rules over 10000 cases: {rules:#?}");
+    for d in generate::catalogue_for(&p) {
+        assert!(
+            variants.contains_key(&d.variant()),
+            "defect {} never generated",
+            d.variant()
+        );
+    }
+    // S5 and S7 are properties of sequences and concurrency, F1 of the fixture: not of one case.
+    for r in RuleId::ALL.iter().filter(|r| {
+        !matches!(
+            r,
+            RuleId::S5 | RuleId::S7 | RuleId::F1 | RuleId::R6 | RuleId::F2 | RuleId::S1
+        )
+    }) {
+        assert!(rules.contains_key(r), "rule {r} never exercised");
+    }
+    assert!(rules.contains_key(&RuleId::S1) || variants.contains_key("UnknownId"));
+}
+
+#[test]
+fn shrinking_reduces_a_failure_to_its_one_defect_on_the_smallest_body() {
+    // A property that a buggy implementation accepting open enums (B6) would fail.
+    let p = Profile::graph();
+    let s = store(&p);
+    let mut runner = TestRunner::new(Config {
+        cases: 2000,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&generate::malformed(&p), |spec| {
+        let case = spec.build(&s, &p);
+        prop_assert!(!case.defects.iter().any(|d| d.rule() == RuleId::B6));
+        Ok(())
+    });
+    match result {
+        Err(TestError::Fail(_, spec)) => {
+            let case = spec.build(&s, &p);
+            assert_eq!(
+                case.defects.len(),
+                1,
+                "shrunk to one defect: {}",
+                case.describe()
+            );
+            assert_eq!(case.defects[0].rule(), RuleId::B6);
+            assert!(spec.members.len() <= 1, "shrunk body: {:?}", spec.members);
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn case_specs_round_trip_through_json_lines() {
+    let p = Profile::graph();
+    let s = store(&p);
+    for spec in generate::boundary_cases(&p).into_iter().take(40) {
+        let case = spec.build(&s, &p);
+        let line = serde_json::to_string(&case).unwrap();
+        let back: generate::Case = serde_json::from_str(&line).unwrap();
+        assert_eq!(back.request, case.request);
+        assert_eq!(back.spec.build(&s, &p).request, case.request);
+    }
+    let _ = Defect::catalogue();
+}
