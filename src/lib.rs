@@ -16,6 +16,7 @@
 //! * [`model`]: the reference model, `apply(&mut Store, &Request, &Profile) -> Outcome`.
 //! * [`check`]: the invariants S2–S8 as functions.
 //! * [`defect`], [`generate`]: the defect catalogue and the generators of valid and malformed requests.
+//! * [`endpoint`] (feature `endpoint`): the model served over HTTP (wiremock `Respond` + a flat-memory server).
 //!
 //! ```
 //! use tpr_harness::{fixture::Fixture, model, profile::Profile, spec::Request, store::{Store, Tokens}};
@@ -28,12 +29,16 @@
 
 pub mod check;
 pub mod defect;
+#[cfg(feature = "endpoint")]
+pub mod endpoint;
 pub mod fixture;
 pub mod generate;
 pub mod json;
 pub mod model;
 pub mod path;
 pub mod profile;
+#[cfg(feature = "remote")]
+pub mod remote;
 pub mod rule;
 pub mod spec;
 pub mod store;

@@ -8,3 +8,7 @@ mod model_rules;
 
 /// Generators against the model: oracle cross-check, reachability, shrinking, sequences.
 mod generate;
+
+/// The embedded endpoint over real HTTP.
+#[cfg(all(feature = "endpoint", feature = "remote"))]
+mod endpoint;

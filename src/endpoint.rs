@@ -1,0 +1,455 @@
+//! The embedded endpoint: the reference model served over HTTP.
+//!
+//! [`ModelResponder`] is a [`wiremock::Respond`]: mount it on your own `MockServer` with
+//! [`ModelResponder::mount`]. It turns each request into the model's [`Request`], applies it to
+//! one shared store under one lock (S7) and answers with the first acceptable answer in E4
+//! order: status, `Content-Type`, `Preference-Applied`, the Graph error body with `innerError`
+//! (`date`, `request-id`, `client-request-id` echoed), the 200 representation.
+//!
+//! **Memory.** wiremock keeps a clone of every request a mock matched, even with request
+//! recording off (about 5.6 KB a request: 1.12 GB after 200 000). So [`Endpoint::start`] and
+//! `tpr-harness serve` do not run a `MockServer`: they serve the *same responder* from a small
+//! hyper server that keeps nothing per request, and read at most `max_body_bytes + 1` bytes of a
+//! body (H4). Use `MockServer` mounting for short tests only.
+//!
+//! **Faults** (off by default): [`Faults`] answers a seeded share of requests with 429 or 503 and
+//! `Retry-After`, and optional latency, reproducibly: the decision for the n-th request depends
+//! only on the seed and n.
+
+use crate::fixture::SplitMix;
+use crate::model;
+use crate::profile::Profile;
+use crate::spec::{Request, error_code};
+use crate::store::Store;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::service::service_fn;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The version root the endpoint serves below (the base URL carries it).
+pub const VERSION_ROOT: &str = "/beta";
+
+/// Seeded fault injection for client retry testing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Faults {
+    /// Share of requests answered 429/503 (0.0–1.0).
+    pub rate: f64,
+    /// Seed of the schedule.
+    pub seed: u64,
+    /// Added latency range in milliseconds (min, max), if any.
+    pub latency_ms: Option<(u64, u64)>,
+    /// `Retry-After` seconds.
+    pub retry_after_s: u64,
+}
+
+/// What fault, if any, the n-th request gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaultDecision {
+    /// 429 or 503, or none.
+    pub status: Option<u16>,
+    /// Latency to add.
+    pub delay: Duration,
+}
+
+impl Faults {
+    /// The decision for request number `n` (0-based): a pure function of the seed and `n`.
+    pub fn decide(&self, n: u64) -> FaultDecision {
+        let mut rng = SplitMix(self.seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let roll = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+        let status = (roll < self.rate).then(|| if rng.next() % 2 == 0 { 429 } else { 503 });
+        let delay = match self.latency_ms {
+            Some((lo, hi)) if hi >= lo => Duration::from_millis(lo + rng.next() % (hi - lo + 1)),
+            _ => Duration::ZERO,
+        };
+        FaultDecision { status, delay }
+    }
+}
+
+/// An HTTP answer, independent of the server that sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// Status.
+    pub status: u16,
+    /// Headers.
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: Vec<u8>,
+    /// Delay before answering.
+    pub delay: Duration,
+}
+
+/// The model behind one lock, as an HTTP responder.
+#[derive(Debug)]
+pub struct ModelResponder {
+    store: Mutex<Store>,
+    profile: Profile,
+    faults: Option<Faults>,
+    counter: AtomicU64,
+    log: bool,
+}
+
+impl ModelResponder {
+    /// A responder over `store` under `profile`.
+    pub fn new(store: Store, profile: Profile) -> ModelResponder {
+        ModelResponder {
+            store: Mutex::new(store),
+            profile,
+            faults: None,
+            counter: AtomicU64::new(0),
+            log: false,
+        }
+    }
+
+    /// Enables seeded faults.
+    pub fn with_faults(mut self, faults: Option<Faults>) -> ModelResponder {
+        self.faults = faults;
+        self
+    }
+
+    /// Logs one line per request to standard error.
+    pub fn with_log(mut self, log: bool) -> ModelResponder {
+        self.log = log;
+        self
+    }
+
+    /// The profile it answers under.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// A copy of the current store.
+    pub fn snapshot(&self) -> Store {
+        self.store.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// How many requests it answered.
+    pub fn requests(&self) -> u64 {
+        self.counter.load(Ordering::Relaxed)
+    }
+
+    /// Answers one request given as method, raw path (with query) below the host, headers and body.
+    pub fn answer(
+        &self,
+        method: &str,
+        raw_path: &str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Reply {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let request_id = {
+            let mut r = SplitMix(n ^ 0x5EED);
+            r.guid()
+        };
+        let client_request_id = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("client-request-id"))
+            .map(|(_, v)| v.clone());
+        let decision = self.faults.as_ref().map(|f| f.decide(n));
+        let delay = decision.map(|d| d.delay).unwrap_or_default();
+        if let Some(status) = decision.and_then(|d| d.status) {
+            let retry = self.faults.as_ref().map(|f| f.retry_after_s).unwrap_or(1);
+            let mut reply = error_reply(
+                status,
+                "Injected fault (seeded); retry after the given delay.",
+                &request_id,
+                client_request_id.as_deref(),
+            );
+            reply
+                .headers
+                .push(("Retry-After".into(), retry.to_string()));
+            reply.delay = delay;
+            self.log_line(method, raw_path, status);
+            return reply;
+        }
+        let path = raw_path
+            .strip_prefix(VERSION_ROOT)
+            .filter(|p| p.starts_with('/'))
+            .unwrap_or(raw_path);
+        let req = Request {
+            method: method.to_string(),
+            path: path.to_string(),
+            headers,
+            body,
+        };
+        let outcome = {
+            let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+            model::apply(&mut store, &req, &self.profile)
+        };
+        let Some(a) = outcome.answers.first() else {
+            return error_reply(500, "the model gave no answer", &request_id, None);
+        };
+        let mut reply = if a.is_success() {
+            let mut headers = vec![("request-id".to_string(), request_id.clone())];
+            if a.preference_applied {
+                headers.push((
+                    "Preference-Applied".into(),
+                    model::INCLUDE_UNKNOWN_ENUM_MEMBERS.into(),
+                ));
+            }
+            let body = match &a.body {
+                Some(b) if a.status == 200 => {
+                    headers.push((
+                        "Content-Type".into(),
+                        "application/json; odata.metadata=minimal; charset=utf-8".into(),
+                    ));
+                    serde_json::to_vec(b).unwrap_or_default()
+                }
+                _ => Vec::new(),
+            };
+            Reply {
+                status: a.status,
+                headers,
+                body,
+                delay: Duration::ZERO,
+            }
+        } else {
+            let mut r = error_reply(
+                a.status,
+                &a.message,
+                &request_id,
+                client_request_id.as_deref(),
+            );
+            if a.status == 405 {
+                let allow = if self.profile.patch_supported {
+                    "GET, PATCH"
+                } else {
+                    "GET"
+                };
+                r.headers.push(("Allow".into(), allow.into()));
+            }
+            r
+        };
+        reply.delay = delay;
+        self.log_line(method, raw_path, reply.status);
+        reply
+    }
+
+    fn log_line(&self, method: &str, path: &str, status: u16) {
+        if self.log {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("{status} {method} {path}");
+            }
+        }
+    }
+
+    /// Mounts this responder for every request on a wiremock `MockServer` (short tests only:
+    /// wiremock keeps every matched request in memory).
+    pub async fn mount(self: Arc<Self>, server: &wiremock::MockServer) {
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(SharedResponder(self))
+            .mount(server)
+            .await;
+    }
+}
+
+fn error_reply(
+    status: u16,
+    message: &str,
+    request_id: &str,
+    client_request_id: Option<&str>,
+) -> Reply {
+    let mut inner = serde_json::json!({
+        "date": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
+        "request-id": request_id,
+    });
+    if let Some(c) = client_request_id {
+        inner["client-request-id"] = c.into();
+    }
+    let body = serde_json::json!({"error": {"code": error_code(status), "message": message, "innerError": inner}});
+    Reply {
+        status,
+        headers: vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("request-id".into(), request_id.into()),
+        ],
+        body: serde_json::to_vec(&body).unwrap_or_default(),
+        delay: Duration::ZERO,
+    }
+}
+
+fn wiremock_headers(req: &wiremock::Request) -> Vec<(String, String)> {
+    req.headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+impl wiremock::Respond for ModelResponder {
+    fn respond(&self, req: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let path = match req.url.query() {
+            Some(q) => format!("{}?{q}", req.url.path()),
+            None => req.url.path().to_string(),
+        };
+        let reply = self.answer(
+            req.method.as_str(),
+            &path,
+            wiremock_headers(req),
+            req.body.clone(),
+        );
+        let mut t = wiremock::ResponseTemplate::new(reply.status).set_body_bytes(reply.body);
+        for (k, v) in reply.headers {
+            t = t.append_header(k.as_str(), v.as_str());
+        }
+        if !reply.delay.is_zero() {
+            t = t.set_delay(reply.delay);
+        }
+        t
+    }
+}
+
+/// `Arc<ModelResponder>` as a `Respond`, so a test keeps a handle to inspect the store.
+struct SharedResponder(Arc<ModelResponder>);
+
+impl wiremock::Respond for SharedResponder {
+    fn respond(&self, req: &wiremock::Request) -> wiremock::ResponseTemplate {
+        self.0.respond(req)
+    }
+}
+
+/// A running endpoint: the responder served on a loopback port by a small hyper server that
+/// keeps nothing per request. Dropping it stops the server.
+#[derive(Debug)]
+pub struct Endpoint {
+    addr: SocketAddr,
+    responder: Arc<ModelResponder>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// The endpoint could not start.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start the endpoint on {addr}: {source}")]
+pub struct StartError {
+    /// The address.
+    pub addr: String,
+    /// Why.
+    pub source: std::io::Error,
+}
+
+impl Endpoint {
+    /// Starts the endpoint on a free loopback port (must be called inside a tokio runtime).
+    pub async fn start(responder: ModelResponder) -> Result<Endpoint, StartError> {
+        Endpoint::start_on(responder, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts the endpoint on `addr` (port 0 picks a free one).
+    pub async fn start_on(
+        responder: ModelResponder,
+        addr: SocketAddr,
+    ) -> Result<Endpoint, StartError> {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartError {
+                addr: addr.to_string(),
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError {
+            addr: addr.to_string(),
+            source,
+        })?;
+        let responder = Arc::new(responder);
+        let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
+        let r = responder.clone();
+        tokio::spawn(async move {
+            loop {
+                let accepted = tokio::select! {
+                    _ = &mut rx => break,
+                    a = listener.accept() => a,
+                };
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let r = r.clone();
+                tokio::spawn(async move {
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    let service = service_fn(move |req| serve_one(r.clone(), req));
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .keep_alive(true)
+                        .serve_connection(io, service)
+                        .await;
+                });
+            }
+        });
+        Ok(Endpoint {
+            addr,
+            responder,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// The base URL including the version root, e.g. `http://127.0.0.1:41234/beta`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}{VERSION_ROOT}", self.addr)
+    }
+
+    /// The socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The responder (to inspect the store in tests).
+    pub fn responder(&self) -> &Arc<ModelResponder> {
+        &self.responder
+    }
+}
+
+impl Drop for Endpoint {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+async fn serve_one(
+    r: Arc<ModelResponder>,
+    req: hyper::Request<Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, std::convert::Infallible> {
+    let method = req.method().as_str().to_string();
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let headers: Vec<(String, String)> = req
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    // H4: never read more than the limit + 1 bytes; the model answers 413 for that length.
+    let limit = usize::try_from(r.profile().max_body_bytes.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut over = false;
+    let body = match Limited::new(req.into_body(), limit).collect().await {
+        Ok(c) => c.to_bytes().to_vec(),
+        Err(_) => {
+            over = true;
+            vec![b' '; limit]
+        }
+    };
+    let reply = r.answer(&method, &path, headers, body);
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
+    }
+    let mut resp = hyper::Response::builder().status(reply.status);
+    for (k, v) in &reply.headers {
+        resp = resp.header(k.as_str(), v.as_str());
+    }
+    if over {
+        resp = resp.header("Connection", "close");
+    }
+    Ok(resp
+        .body(Full::new(Bytes::from(reply.body)))
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new()))))
+}

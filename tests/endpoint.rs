@@ -1,0 +1,365 @@
+//! The embedded endpoint over real HTTP on loopback with a real client: it answers exactly as the
+//! in-process model does, loses no update under concurrency, and its faults are reproducible.
+
+use crate::persist;
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+use std::sync::Arc;
+use std::time::Duration;
+use tpr_harness::endpoint::{Endpoint, Faults, ModelResponder};
+use tpr_harness::fixture::Fixture;
+use tpr_harness::generate::{self, CaseSpec};
+use tpr_harness::model;
+use tpr_harness::path::PathStyle;
+use tpr_harness::profile::Profile;
+use tpr_harness::remote::{Remote, Response};
+use tpr_harness::spec::{ErrorBody, Request, error_code};
+use tpr_harness::store::{Store, Tokens};
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn store(profile: &Profile) -> Store {
+    Store::new(
+        &Fixture::generate(5, profile),
+        Tokens::new("write-token", Some("read-token")),
+    )
+}
+
+async fn start(profile: &Profile) -> (Endpoint, Remote) {
+    let ep = Endpoint::start(ModelResponder::new(store(profile), profile.clone()))
+        .await
+        .unwrap();
+    let mut remote = Remote::new(&ep.base_url(), Duration::from_secs(10));
+    remote.retries = 0;
+    (ep, remote)
+}
+
+/// The HTTP answer equals the model's first answer: status, body, error envelope, headers.
+fn same_as_model(resp: &Response, out: &model::Outcome) -> Result<(), String> {
+    let a = &out.answers[0];
+    if resp.status != a.status {
+        return Err(format!(
+            "status {} but the model says {:?}",
+            resp.status,
+            out.statuses()
+        ));
+    }
+    if resp.header("preference-applied").is_some() != a.preference_applied {
+        return Err("Preference-Applied differs".into());
+    }
+    match a.status {
+        200 => {
+            let got: serde_json::Value =
+                serde_json::from_slice(&resp.body).map_err(|e| e.to_string())?;
+            if Some(&got) != a.body.as_ref() {
+                return Err(format!("body {got} but the model says {:?}", a.body));
+            }
+        }
+        204 => {}
+        s => {
+            let e = ErrorBody::parse(&resp.body).map_err(|e| e.to_string())?;
+            if e.code != error_code(s) {
+                return Err(format!("code {}", e.code));
+            }
+            if !resp
+                .header("content-type")
+                .unwrap_or_default()
+                .starts_with("application/json")
+            {
+                return Err("error without application/json".into());
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 48, failure_persistence: Some(Box::new(persist!("endpoint"))), ..Config::default() })]
+
+    #[test]
+    fn every_rule_through_http_gives_the_in_process_model_answer(seq in generate::sequence(&Profile::graph(), 10), which in 0usize..3) {
+        let profile = [Profile::graph(), Profile::strict(), Profile::graph_live()][which].clone();
+        rt().block_on(async {
+            let (ep, remote) = start(&profile).await;
+            let mut mirror = store(&profile);
+            for spec in &seq {
+                let case = spec.build(&mirror, &profile);
+                let out = model::apply(&mut mirror, &case.request, &profile);
+                let resp = remote.send(&case.request).await.map_err(|e| TestCaseError::fail(e.to_string()))?;
+                same_as_model(&resp, &out).map_err(|m| TestCaseError::fail(format!("{}: {m}: {}", profile.name, case.describe())))?;
+            }
+            prop_assert_eq!(ep.responder().snapshot(), mirror);
+            Ok(())
+        })?;
+    }
+}
+
+#[test]
+fn boundary_cases_through_http_give_the_in_process_model_answer() {
+    rt().block_on(async {
+        for profile in [Profile::graph(), Profile::strict(), Profile::graph_live()] {
+            let (_ep, remote) = start(&profile).await;
+            let mut mirror = store(&profile);
+            for spec in generate::boundary_cases(&profile) {
+                let case = spec.build(&mirror, &profile);
+                let out = model::apply(&mut mirror, &case.request, &profile);
+                let resp = remote.send(&case.request).await.unwrap();
+                if let Err(m) = same_as_model(&resp, &out) {
+                    panic!("{}: {m}: {}", profile.name, case.describe());
+                }
+            }
+        }
+    });
+}
+
+fn patch(store: &Store, id: &str, body: String) -> Request {
+    Request::new(
+        "PATCH",
+        &store
+            .direct_route(id)
+            .unwrap()
+            .to_path(&PathStyle::default()),
+    )
+    .header("Authorization", "Bearer write-token")
+    .header("Content-Type", "application/json")
+    .body(body)
+}
+
+#[test]
+fn s7_sixty_four_concurrent_clients_lose_no_accepted_update() {
+    let profile = Profile::graph();
+    rt().block_on(async {
+        for round in 0..20 {
+            let (ep, remote) = start(&profile).await;
+            let initial = ep.responder().snapshot();
+            let id = initial
+                .entities()
+                .nth(round % initial.len())
+                .unwrap()
+                .0
+                .clone();
+            let mut reqs = vec![
+                patch(
+                    &initial,
+                    &id,
+                    format!(r#"{{"createdDateTime":"2001-01-01T00:00:{round:02}Z"}}"#),
+                ),
+                patch(
+                    &initial,
+                    &id,
+                    format!(r#"{{"startedDateTime":"2002-02-02T00:00:{round:02}Z"}}"#),
+                ),
+                patch(
+                    &initial,
+                    &id,
+                    format!(r#"{{"completedDateTime":"2003-03-03T00:00:{round:02}Z"}}"#),
+                ),
+                patch(
+                    &initial,
+                    &id,
+                    r#"{"processingStatus":"completedWithErrors"}"#.to_string(),
+                ),
+            ];
+            for i in 0..60 {
+                reqs.push(patch(
+                    &initial,
+                    &id,
+                    format!(r#"{{"failureReason":"client {i}"}}"#),
+                ));
+            }
+            let handles: Vec<_> = reqs
+                .iter()
+                .cloned()
+                .map(|r| {
+                    let remote = remote.clone();
+                    tokio::spawn(async move { remote.send(&r).await.map(|x| x.status) })
+                })
+                .collect();
+            for h in handles {
+                assert_eq!(h.await.unwrap().unwrap(), 200);
+            }
+            let fin = ep.responder().snapshot();
+            tpr_harness::check::s7_linearizable(&initial, &reqs, &fin, &profile).unwrap();
+            let v = &fin.get(&id).unwrap().value;
+            assert_eq!(
+                v.status,
+                tpr_harness::spec::ProcessingStatus::CompletedWithErrors
+            );
+            assert!(v.started.is_some() && v.completed.is_some());
+        }
+    });
+}
+
+#[test]
+fn h2_auth_over_http_401_without_or_with_unknown_token_403_read_only_patch_200_read_only_get() {
+    let profile = Profile::graph();
+    rt().block_on(async {
+        let (ep, remote) = start(&profile).await;
+        let s = ep.responder().snapshot();
+        let id = s.entities().next().unwrap().0.clone();
+        let mut req = patch(&s, &id, r#"{"failureReason":"x"}"#.into());
+        req.headers.retain(|(k, _)| k != "Authorization");
+        assert_eq!(remote.send(&req).await.unwrap().status, 401);
+        let unknown = req.clone().header("Authorization", "Bearer nope");
+        assert_eq!(remote.send(&unknown).await.unwrap().status, 401);
+        let read = req.clone().header("Authorization", "Bearer read-token");
+        let resp = remote.send(&read).await.unwrap();
+        assert_eq!(resp.status, 403);
+        assert_eq!(
+            ErrorBody::parse(&resp.body).unwrap().code,
+            "Authorization_RequestDenied"
+        );
+        let mut get = read.clone();
+        get.method = "GET".into();
+        get.body.clear();
+        assert_eq!(remote.send(&get).await.unwrap().status, 200);
+        assert_eq!(ep.responder().snapshot(), s, "nothing changed");
+    });
+}
+
+#[test]
+fn e2_inner_error_echoes_client_request_id_and_405_names_allowed_methods() {
+    rt().block_on(async {
+        let (ep, remote) = start(&Profile::graph()).await;
+        let s = ep.responder().snapshot();
+        let id = s.entities().next().unwrap().0.clone();
+        let mut req = patch(&s, &id, "{}".into()).header("client-request-id", "abc-123");
+        req.method = "DELETE".into();
+        let resp = remote.send(&req).await.unwrap();
+        assert_eq!(resp.status, 405);
+        assert_eq!(resp.header("allow"), Some("GET, PATCH"));
+        let v: serde_json::Value = serde_json::from_slice(&resp.body).unwrap();
+        assert_eq!(v["error"]["innerError"]["client-request-id"], "abc-123");
+        assert!(v["error"]["innerError"]["date"].is_string());
+        assert!(v["error"]["innerError"]["request-id"].is_string());
+    });
+}
+
+#[test]
+fn h4_bodies_over_the_limit_get_413_over_http_without_reading_them_whole() {
+    let profile = Profile {
+        max_body_bytes: 1024,
+        ..Profile::graph()
+    };
+    rt().block_on(async {
+        let (ep, remote) = start(&profile).await;
+        let s = ep.responder().snapshot();
+        let id = s.entities().next().unwrap().0.clone();
+        let big = format!(r#"{{"failureReason":"{}"}}"#, "x".repeat(1_000_000));
+        let resp = remote.send(&patch(&s, &id, big)).await.unwrap();
+        assert_eq!(resp.status, 413);
+        let ok = format!(r#"{{"failureReason":"{}"}}"#, "x".repeat(900));
+        assert_eq!(remote.send(&patch(&s, &id, ok)).await.unwrap().status, 200);
+    });
+}
+
+#[test]
+fn faults_with_the_same_seed_give_the_same_schedule_with_retry_after() {
+    let faults = Faults {
+        rate: 0.3,
+        seed: 99,
+        latency_ms: Some((0, 2)),
+        retry_after_s: 1,
+    };
+    let schedule = |f: &Faults| (0..200).map(|n| f.decide(n).status).collect::<Vec<_>>();
+    assert_eq!(schedule(&faults), schedule(&faults.clone()));
+    assert_ne!(
+        schedule(&faults),
+        schedule(&Faults {
+            seed: 100,
+            ..faults.clone()
+        })
+    );
+    let hits = schedule(&faults).iter().filter(|s| s.is_some()).count();
+    assert!((30..90).contains(&hits), "{hits} faults of 200 at rate 0.3");
+    let profile = Profile::graph();
+    rt().block_on(async {
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            let responder = ModelResponder::new(store(&profile), profile.clone())
+                .with_faults(Some(faults.clone()));
+            let ep = Endpoint::start(responder).await.unwrap();
+            let mut remote = Remote::new(&ep.base_url(), Duration::from_secs(5));
+            remote.retries = 0;
+            let s = ep.responder().snapshot();
+            let id = s.entities().next().unwrap().0.clone();
+            let mut statuses = Vec::new();
+            for i in 0..40 {
+                let resp = remote
+                    .send(&patch(&s, &id, format!(r#"{{"failureReason":"{i}"}}"#)))
+                    .await
+                    .unwrap();
+                if resp.status == 429 || resp.status == 503 {
+                    assert_eq!(resp.header("retry-after"), Some("1"));
+                    ErrorBody::parse(&resp.body).unwrap();
+                }
+                statuses.push(resp.status);
+            }
+            seen.push(statuses);
+        }
+        assert_eq!(seen[0], seen[1]);
+        assert!(seen[0].iter().any(|s| *s == 429 || *s == 503));
+    });
+}
+
+#[test]
+fn e3_garbage_on_the_socket_does_not_take_the_endpoint_down() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    rt().block_on(async {
+        let (ep, remote) = start(&Profile::graph()).await;
+        for junk in [
+            &b"\x00\x01\x02garbage\r\n\r\n"[..],
+            b"PATCH / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
+            b"GET /beta HTTP/1.1\r\n",
+        ] {
+            let mut s = tokio::net::TcpStream::connect(ep.addr()).await.unwrap();
+            s.write_all(junk).await.unwrap();
+            let _ = s.shutdown().await;
+            let mut buf = Vec::new();
+            let _ = tokio::time::timeout(Duration::from_secs(2), s.read_to_end(&mut buf)).await;
+        }
+        let snapshot = ep.responder().snapshot();
+        let id = snapshot.entities().next().unwrap().0.clone();
+        assert_eq!(
+            remote
+                .send(&patch(&snapshot, &id, "{}".into()))
+                .await
+                .unwrap()
+                .status,
+            200
+        );
+    });
+}
+
+#[test]
+fn wiremock_mounted_responder_answers_like_the_model() {
+    let profile = Profile::graph();
+    rt().block_on(async {
+        let server = wiremock::MockServer::builder()
+            .disable_request_recording()
+            .start()
+            .await;
+        let responder = Arc::new(ModelResponder::new(store(&profile), profile.clone()));
+        responder.clone().mount(&server).await;
+        let mut remote = Remote::new(&format!("{}/beta", server.uri()), Duration::from_secs(5));
+        remote.retries = 0;
+        let mut mirror = store(&profile);
+        for spec in generate::boundary_cases(&profile)
+            .into_iter()
+            .take(60)
+            .chain([CaseSpec::default()])
+        {
+            let case = spec.build(&mirror, &profile);
+            let out = model::apply(&mut mirror, &case.request, &profile);
+            let resp = remote.send(&case.request).await.unwrap();
+            same_as_model(&resp, &out).unwrap_or_else(|m| panic!("{m}: {}", case.describe()));
+        }
+        assert_eq!(responder.snapshot(), mirror);
+    });
+}
