@@ -1,1 +1,86 @@
-fn main() {}
+//! `apply` on a mix of valid and malformed bodies against `serde_json::from_slice::<Value>` on
+//! the same bodies, in the same run (goal: `apply` at most 2× the bare parse), and the
+//! generators' throughput.
+//!
+//! Run: `cargo bench --bench model`.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
+use std::hint::black_box;
+use tpr_harness::fixture::Fixture;
+use tpr_harness::generate::{self, CaseSpec};
+use tpr_harness::model;
+use tpr_harness::profile::Profile;
+use tpr_harness::spec::Request;
+use tpr_harness::store::{Store, Tokens};
+
+fn workload() -> (Store, Vec<Request>, Vec<CaseSpec>) {
+    let profile = Profile::graph();
+    let store = Store::new(&Fixture::generate(1, &profile), Tokens::new("w", Some("r")));
+    let mut runner = TestRunner::deterministic();
+    let strategy = generate::any_case(&profile);
+    let specs: Vec<CaseSpec> = (0..2000)
+        .map(|_| strategy.new_tree(&mut runner).unwrap().current())
+        .collect();
+    // PATCH bodies under 64 KiB: the oversize defect (4 MiB of padding) would dominate both sides
+    let reqs = specs
+        .iter()
+        .map(|s| s.build(&store, &profile).request)
+        .filter(|r| r.method == "PATCH" && r.body.len() < 64 * 1024)
+        .collect();
+    (store, reqs, specs)
+}
+
+fn bench(c: &mut Criterion) {
+    let profile = Profile::graph();
+    let (store, reqs, specs) = workload();
+    let bytes: u64 = reqs.iter().map(|r| r.body.len() as u64).sum();
+    let mut g = c.benchmark_group("body");
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("serde_json_from_slice", |b| {
+        b.iter(|| {
+            for r in &reqs {
+                let _ = black_box(serde_json::from_slice::<serde_json::Value>(black_box(
+                    &r.body,
+                )));
+            }
+        })
+    });
+    g.bench_function("model_apply", |b| {
+        let mut s = store.clone();
+        b.iter(|| {
+            for r in &reqs {
+                black_box(model::apply(&mut s, black_box(r), &profile));
+            }
+        })
+    });
+    g.finish();
+    let mut g = c.benchmark_group("generate");
+    g.throughput(Throughput::Elements(specs.len() as u64));
+    g.bench_function("build_cases", |b| {
+        b.iter(|| {
+            for s in &specs {
+                black_box(s.build(&store, &profile));
+            }
+        })
+    });
+    g.bench_function("draw_and_build_cases", |b| {
+        let strategy = generate::any_case(&profile);
+        let mut runner = TestRunner::deterministic();
+        b.iter(|| {
+            for _ in 0..specs.len() {
+                let s = strategy.new_tree(&mut runner).unwrap().current();
+                black_box(s.build(&store, &profile));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(4));
+    targets = bench
+}
+criterion_main!(benches);

@@ -276,7 +276,7 @@ pub fn s8_store_invariants(store: &Store, profile: &Profile) -> Result<(), Viola
 }
 
 /// S7: whether `final_store` is a state that some serial order of `accepted` PATCHes (applied
-/// to `initial`) produces. Exhaustive for up to 8 requests; for more, each entity's properties
+/// to `initial`) produces. Exhaustive for up to 6 requests; for more, each entity's properties
 /// are checked one by one: each must hold its initial value or a value some accepted request
 /// named (the per-property projection of linearizability, exact when requests touch disjoint
 /// properties).
@@ -286,7 +286,7 @@ pub fn s7_linearizable(
     final_store: &Store,
     profile: &Profile,
 ) -> Result<(), Violation> {
-    if accepted.len() <= 8 {
+    if accepted.len() <= 6 {
         let mut order: Vec<usize> = (0..accepted.len()).collect();
         if permutations_reach(initial, accepted, &mut order, 0, final_store, profile) {
             return Ok(());
@@ -398,4 +398,73 @@ fn permutations_reach(
         order.swap(k, i);
     }
     false
+}
+
+/// S4/T2/B6/B10: an implementation's representation against the model's, semantically: ids,
+/// strings and enum names exactly, timestamps as instants within `timestamp_tolerance_ns`, every
+/// B3 property present (null ones as `null`), `@odata.type` right when present.
+pub fn compare_representation(
+    expected: &serde_json::Value,
+    actual: &serde_json::Value,
+    profile: &Profile,
+) -> Result<(), Violation> {
+    let Some(obj) = actual.as_object() else {
+        return Err(violation(
+            RuleId::S4,
+            format!("the representation is not a JSON object: {actual}"),
+        ));
+    };
+    if let Some(t) = obj.get("@odata.type") {
+        if t.as_str() != Some(ODATA_TYPE) && t.as_str() != Some(&ODATA_TYPE[1..]) {
+            return Err(violation(RuleId::S4, format!("@odata.type is {t}")));
+        }
+    }
+    let keys = [
+        "id",
+        "completedDateTime",
+        "createdDateTime",
+        "failureReason",
+        "processingStatus",
+        "startedDateTime",
+    ];
+    for k in keys {
+        let (Some(e), Some(a)) = (expected.get(k), obj.get(k)) else {
+            return Err(violation(
+                RuleId::S4,
+                format!("the representation lacks '{k}'"),
+            ));
+        };
+        let same = match (Property::from_name(k), e, a) {
+            (Some(p), serde_json::Value::String(x), serde_json::Value::String(y))
+                if p.is_timestamp() =>
+            {
+                match (
+                    Timestamp::parse(x, crate::timestamp::Grammar::OdataAbnf),
+                    Timestamp::parse(y, crate::timestamp::Grammar::OdataAbnf),
+                ) {
+                    (Ok(x), Ok(y)) => x.within(y, profile.timestamp_tolerance_ns),
+                    _ => false,
+                }
+            }
+            _ => e == a,
+        };
+        if !same {
+            let rule = match k {
+                "id" => RuleId::S8,
+                "failureReason" => RuleId::B10,
+                "processingStatus" if e == "unknownFutureValue" || a == "unknownFutureValue" => {
+                    RuleId::B6
+                }
+                k if Property::from_name(k).is_some_and(Property::is_timestamp)
+                    && !e.is_null()
+                    && !a.is_null() =>
+                {
+                    RuleId::T2
+                }
+                _ => RuleId::S2,
+            };
+            return Err(violation(rule, format!("'{k}' is {a}, expected {e}")));
+        }
+    }
+    Ok(())
 }

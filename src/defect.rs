@@ -355,12 +355,16 @@ enum Slot {
 impl Slot {
     fn conflicts(self, other: Slot) -> bool {
         use Slot::*;
-        let one_way = |a: Slot, b: Slot| match (a, b) {
-            (Method, ContentType | Size | WholeBody | Member(_) | Resolve | WriteAuth) => true,
-            (WriteAuth, Auth) => true,
-            (PathShape, Resolve | Member("id")) => true,
-            (WholeBody, Member(_)) => true,
-            _ => false,
+        let one_way = |a: Slot, b: Slot| {
+            matches!(
+                (a, b),
+                (
+                    Method,
+                    ContentType | Size | WholeBody | Member(_) | Resolve | WriteAuth
+                ) | (WriteAuth, Auth)
+                    | (PathShape, Resolve | Member("id"))
+                    | (WholeBody, Member(_))
+            )
         };
         self == other || one_way(self, other) || one_way(other, self)
     }

@@ -58,10 +58,12 @@ impl Faults {
     /// The decision for request number `n` (0-based): a pure function of the seed and `n`.
     pub fn decide(&self, n: u64) -> FaultDecision {
         let mut rng = SplitMix(self.seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let roll = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
-        let status = (roll < self.rate).then(|| if rng.next() % 2 == 0 { 429 } else { 503 });
+        let roll = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let status = (roll < self.rate).then(|| if rng.next_u64() % 2 == 0 { 429 } else { 503 });
         let delay = match self.latency_ms {
-            Some((lo, hi)) if hi >= lo => Duration::from_millis(lo + rng.next() % (hi - lo + 1)),
+            Some((lo, hi)) if hi >= lo => {
+                Duration::from_millis(lo + rng.next_u64() % (hi - lo + 1))
+            }
             _ => Duration::ZERO,
         };
         FaultDecision { status, delay }

@@ -339,8 +339,8 @@ impl Fixture {
             .collect();
         let ts = |rng: &mut SplitMix| {
             // 2020-01-01 .. ~2030, whole 100 ns ticks
-            let secs = 1_577_836_800 + (rng.next() % 315_360_000) as i128;
-            let ticks = (rng.next() % 10_000_000) as i128;
+            let secs = 1_577_836_800 + (rng.next_u64() % 315_360_000) as i128;
+            let ticks = (rng.next_u64() % 10_000_000) as i128;
             Timestamp::from_picos(secs * 1_000_000_000_000 + ticks * 100_000)
         };
         let workflows = (0..2)
@@ -356,11 +356,13 @@ impl Fixture {
                                 results: tasks
                                     .iter()
                                     .map(|task| {
-                                        let status =
-                                            statuses[(rng.next() % statuses.len() as u64) as usize];
+                                        let status = statuses
+                                            [(rng.next_u64() % statuses.len() as u64) as usize];
                                         let created = ts(&mut rng);
-                                        let started = (rng.next() % 2 == 0).then(|| ts(&mut rng));
-                                        let completed = (rng.next() % 3 == 0).then(|| ts(&mut rng));
+                                        let started =
+                                            (rng.next_u64() % 2 == 0).then(|| ts(&mut rng));
+                                        let completed =
+                                            (rng.next_u64() % 3 == 0).then(|| ts(&mut rng));
                                         let failure_reason = (status == ProcessingStatus::Failed)
                                             .then(|| "Task failed: timeout".to_string());
                                         (
@@ -397,7 +399,7 @@ pub struct SplitMix(pub u64);
 
 impl SplitMix {
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -407,8 +409,8 @@ impl SplitMix {
 
     /// A GUID-shaped id.
     pub fn guid(&mut self) -> String {
-        let a = self.next();
-        let b = self.next();
+        let a = self.next_u64();
+        let b = self.next_u64();
         format!(
             "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
             a >> 32,

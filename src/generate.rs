@@ -494,7 +494,7 @@ pub fn catalogue_for(profile: &Profile) -> Vec<Defect> {
 
 /// Malformed cases: one catalogue defect (chosen uniformly, so each is reached) on a valid
 /// spec, plus with some probability further defects (E4).
-pub fn malformed(profile: &Profile) -> impl Strategy<Value = CaseSpec> {
+pub fn malformed(profile: &Profile) -> impl Strategy<Value = CaseSpec> + use<> {
     let cat = catalogue_for(profile);
     let n = cat.len();
     (specs(), 0..n, proptest::collection::vec(0..n, 0..3)).prop_map(move |(mut s, first, more)| {
@@ -507,12 +507,12 @@ pub fn malformed(profile: &Profile) -> impl Strategy<Value = CaseSpec> {
 }
 
 /// A mix: roughly one valid case in three.
-pub fn any_case(profile: &Profile) -> impl Strategy<Value = CaseSpec> {
+pub fn any_case(profile: &Profile) -> impl Strategy<Value = CaseSpec> + use<> {
     prop_oneof![1 => valid(), 2 => malformed(profile)]
 }
 
 /// Sequences of cases (valid, malformed, GET, both routes, aliases) for stateful properties.
-pub fn sequence(profile: &Profile, max_len: usize) -> impl Strategy<Value = Vec<CaseSpec>> {
+pub fn sequence(profile: &Profile, max_len: usize) -> impl Strategy<Value = Vec<CaseSpec>> + use<> {
     proptest::collection::vec(any_case(profile), 1..max_len)
 }
 

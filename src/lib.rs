@@ -17,6 +17,9 @@
 //! * [`check`]: the invariants S2–S8 as functions.
 //! * [`defect`], [`generate`]: the defect catalogue and the generators of valid and malformed requests.
 //! * [`endpoint`] (feature `endpoint`): the model served over HTTP (wiremock `Respond` + a flat-memory server).
+//! * [`remote`], [`conformance`] (feature `remote`): checking any implementation over HTTP, shrinking findings.
+//! * [`report`] (feature `remote`): curl lines, Rust tests, JSON, JUnit, console.
+//! * [`fuzz`]: the bodies of the cargo-fuzz targets; [`cli`] (feature `cli`): the command line.
 //!
 //! ```
 //! use tpr_harness::{fixture::Fixture, model, profile::Profile, spec::Request, store::{Store, Tokens}};
@@ -28,10 +31,15 @@
 //! ```
 
 pub mod check;
+#[cfg(feature = "cli")]
+pub mod cli;
+#[cfg(feature = "remote")]
+pub mod conformance;
 pub mod defect;
 #[cfg(feature = "endpoint")]
 pub mod endpoint;
 pub mod fixture;
+pub mod fuzz;
 pub mod generate;
 pub mod json;
 pub mod model;
@@ -39,6 +47,8 @@ pub mod path;
 pub mod profile;
 #[cfg(feature = "remote")]
 pub mod remote;
+#[cfg(feature = "remote")]
+pub mod report;
 pub mod rule;
 pub mod spec;
 pub mod store;

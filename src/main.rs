@@ -1,1 +1,5 @@
-fn main() {}
+//! `tpr-harness`: see `tpr-harness --help`.
+
+fn main() -> std::process::ExitCode {
+    tpr_harness::cli::main()
+}

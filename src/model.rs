@@ -37,7 +37,7 @@ use crate::timestamp::Timestamp;
 pub const INCLUDE_UNKNOWN_ENUM_MEMBERS: &str = "include-unknown-enum-members";
 
 /// One acceptable response.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Answer {
     /// HTTP status.
     pub status: u16,
@@ -60,7 +60,7 @@ impl Answer {
 
 /// The set of responses the contract accepts for one request, in E4 order (the endpoint sends
 /// the first), and what it did to the store.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Outcome {
     /// Acceptable answers; never empty.
     pub answers: Vec<Answer>,

@@ -209,10 +209,8 @@ impl Segments<'_> {
         let mut id = String::with_capacity(quoted.len());
         let mut chars = quoted.chars().peekable();
         while let Some(c) = chars.next() {
-            if c == '\'' {
-                if chars.next() != Some('\'') {
-                    return Err(perr(RuleId::R3, format!("unescaped quote in key `{seg}`")));
-                }
+            if c == '\'' && chars.next() != Some('\'') {
+                return Err(perr(RuleId::R3, format!("unescaped quote in key `{seg}`")));
             }
             id.push(c);
         }

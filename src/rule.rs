@@ -86,6 +86,29 @@ rules! {
     F2 => ("[choice]", "Tokens: a write token and an optional read-only token are configured"),
 }
 
+impl RuleId {
+    /// The profile knobs that change what this rule demands.
+    pub fn knobs(self) -> &'static [&'static str] {
+        match self {
+            RuleId::R3 => &["paren_keys"],
+            RuleId::R4 => &["segment_case"],
+            RuleId::H1 => &["patch_supported"],
+            RuleId::H4 => &["max_body_bytes"],
+            RuleId::B2 => &["duplicate_members"],
+            RuleId::B4 => &["required_in_body"],
+            RuleId::B6 => &["members_after_sentinel", "sentinel_in_patch", "enum_case"],
+            RuleId::B7 => &["id_in_body"],
+            RuleId::B8 => &["unknown_properties"],
+            RuleId::T1 => &["timestamp_grammar"],
+            RuleId::T2 => &["timestamp_tolerance_ns"],
+            RuleId::S4 => &["success"],
+            RuleId::E2 => &["strict_error_codes"],
+            RuleId::E4 => &["strict_precedence"],
+            _ => &[],
+        }
+    }
+}
+
 impl fmt::Display for RuleId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

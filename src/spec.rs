@@ -216,6 +216,36 @@ impl TaskProcessingResult {
     }
 }
 
+impl TaskProcessingResult {
+    /// Reads a representation back (leniently: timestamps under `odata-abnf`, members after the
+    /// sentinel by name). `None` when a required property is missing or malformed.
+    pub fn from_json(v: &serde_json::Value) -> Option<TaskProcessingResult> {
+        let ts = |k: &str| -> Option<Option<Timestamp>> {
+            match v.get(k)? {
+                serde_json::Value::Null => Some(None),
+                serde_json::Value::String(s) => {
+                    Timestamp::parse(s, crate::timestamp::Grammar::OdataAbnf)
+                        .ok()
+                        .map(Some)
+                }
+                _ => None,
+            }
+        };
+        Some(TaskProcessingResult {
+            id: v.get("id")?.as_str()?.to_string(),
+            created: ts("createdDateTime")??,
+            status: ProcessingStatus::from_name(v.get("processingStatus")?.as_str()?)?,
+            started: ts("startedDateTime")?,
+            completed: ts("completedDateTime")?,
+            failure_reason: match v.get("failureReason")? {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some(s.clone()),
+                _ => return None,
+            },
+        })
+    }
+}
+
 /// An HTTP request as the model sees it. `path` is below the version root (`/beta` is in the
 /// base URL, not here) and may carry a query string, which the model ignores (R6).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

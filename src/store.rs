@@ -111,6 +111,18 @@ impl Store {
         self.entities.is_empty()
     }
 
+    /// Replaces the value of a stored result (the runner re-syncs its copy from an observation
+    /// after a finding, so one bug does not cascade into many). Returns false if unknown.
+    pub fn set_value(&mut self, id: &str, value: TaskProcessingResult) -> bool {
+        match self.entities.get_mut(id) {
+            Some(e) => {
+                e.value = value;
+                true
+            }
+            None => false,
+        }
+    }
+
     pub(crate) fn value_mut(&mut self, id: &str) -> Option<&mut TaskProcessingResult> {
         self.entities.get_mut(id).map(|e| &mut e.value)
     }

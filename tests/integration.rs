@@ -1,5 +1,7 @@
 //! The one integration test binary (faster to build than one per file).
 
+#![allow(clippy::print_stdout)]
+
 /// Shared fixture and request helpers.
 mod support;
 

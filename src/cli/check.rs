@@ -1,0 +1,246 @@
+//! `tpr-harness check` and `tpr-harness replay`.
+
+use super::{CliError, Status, load_fixture, load_profile, runtime};
+use crate::conformance::{Config, Event, Observe, Report, Runner};
+use crate::endpoint::{Endpoint, ModelResponder};
+use crate::remote::Remote;
+use crate::report;
+use crate::store::{Store, Tokens};
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Default write token of the embedded endpoint.
+pub const DEFAULT_TOKEN: &str = "tpr-write-token";
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ObserveArg {
+    Get,
+    EmptyPatch,
+    None,
+}
+
+/// Check an implementation against the contract and report every difference as a shrunk,
+/// replayable finding.
+///
+/// Without --base-url it generates fixtures, starts the built-in reference endpoint and checks
+/// it (that run must end with 0 findings). With --base-url (which includes the version root,
+/// e.g. http://127.0.0.1:8080/beta) the implementation must already hold the state of
+/// --fixtures and accept --token.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  tpr-harness check\n  tpr-harness check --base-url http://127.0.0.1:8080/beta --fixtures fixtures.json --token $TOKEN --junit junit.xml --report-json report.json"
+)]
+pub struct CheckArgs {
+    /// Base URL of the implementation, including the version root; omit to check the embedded endpoint.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Fixture file the implementation was seeded with (F1); generated from --seed when omitted.
+    #[arg(long)]
+    fixtures: Option<PathBuf>,
+    /// Write token (LifecycleWorkflows.ReadWrite.All). Defaults to the embedded endpoint's token.
+    #[arg(long, env = "TPR_TOKEN")]
+    token: Option<String>,
+    /// Read-only token, to check 403 on PATCH.
+    #[arg(long)]
+    read_only_token: Option<String>,
+    /// Profile: graph, strict, graph-live, or a .toml/.json profile file.
+    #[arg(long, default_value = "graph")]
+    profile: String,
+    /// Seed of fixtures (when generated) and of the random cases.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Number of random cases (after the deterministic boundary cases).
+    #[arg(long, default_value_t = 300)]
+    cases: usize,
+    /// Number of stateful sequences.
+    #[arg(long, default_value_t = 20)]
+    sequences: usize,
+    /// Concurrent PATCHes in the concurrency phase (S7).
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Per-request timeout in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    timeout_ms: u64,
+    /// How to observe state after a request.
+    #[arg(long, value_enum, default_value = "get")]
+    observe: ObserveArg,
+    /// Do not shrink failing cases.
+    #[arg(long)]
+    no_shrink: bool,
+    /// Write the JSON report here.
+    #[arg(long)]
+    report_json: Option<PathBuf>,
+    /// Write JUnit XML here (one test case per rule).
+    #[arg(long)]
+    junit: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+pub fn check(a: CheckArgs) -> Result<Status, CliError> {
+    let profile = load_profile(&a.profile)?;
+    if a.base_url.is_some() && a.fixtures.is_none() {
+        return Err(CliError("with --base-url, --fixtures FILE is required: seed your implementation with it (tpr-harness fixtures --out FILE writes one)".into()));
+    }
+    if a.base_url.is_some() && a.token.is_none() {
+        return Err(CliError("with --base-url, --token (or TPR_TOKEN) is required: a write token your implementation accepts".into()));
+    }
+    let fixture = load_fixture(a.fixtures.as_deref(), a.seed, &profile)?;
+    let token = a.token.clone().unwrap_or_else(|| DEFAULT_TOKEN.to_string());
+    let read_only = match (&a.base_url, &a.read_only_token) {
+        (None, None) => Some("tpr-read-token".to_string()),
+        (_, r) => r.clone(),
+    };
+    let store = Store::new(&fixture, Tokens::new(&token, read_only.as_deref()));
+    let config = Config {
+        profile: profile.clone(),
+        seed: a.seed,
+        cases: a.cases,
+        sequences: a.sequences,
+        concurrency: a.concurrency.max(1),
+        observe: match a.observe {
+            ObserveArg::Get => Observe::Get,
+            ObserveArg::EmptyPatch => Observe::EmptyPatch,
+            ObserveArg::None => Observe::None,
+        },
+        shrink: !a.no_shrink,
+        ..Config::default()
+    };
+    let rt = runtime()?;
+    let report = rt.block_on(async {
+        let embedded;
+        let base = match &a.base_url {
+            Some(u) => u.clone(),
+            None => {
+                embedded =
+                    Endpoint::start(ModelResponder::new(store.clone(), profile.clone())).await?;
+                embedded.base_url()
+            }
+        };
+        let remote = Remote::new(&base, Duration::from_millis(a.timeout_ms));
+        let bar = progress(a.quiet);
+        let b = bar.clone();
+        let runner = Runner::new(&remote, store, config).on_event(move |e| match e {
+            Event::Phase { name, cases } => {
+                b.set_length(*cases as u64);
+                b.set_position(0);
+                b.set_message(*name);
+            }
+            Event::Case => b.inc(1),
+            Event::Finding(f) => b.println(format!("finding {}: {}", f.rule, f.message)),
+        });
+        let r = runner.run().await;
+        bar.finish_and_clear();
+        Ok::<Report, CliError>(r?)
+    })?;
+    print!("{}", report::console(&report));
+    if let Some(p) = &a.report_json {
+        std::fs::write(p, report::json(&report))
+            .map_err(|e| CliError(format!("cannot write {}: {e}", p.display())))?;
+    }
+    if let Some(p) = &a.junit {
+        std::fs::write(p, report::junit(&report))
+            .map_err(|e| CliError(format!("cannot write {}: {e}", p.display())))?;
+    }
+    Ok(if report.findings.is_empty() {
+        Status::Clean
+    } else {
+        Status::Findings
+    })
+}
+
+fn progress(quiet: bool) -> indicatif::ProgressBar {
+    if quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg:>12} [{bar:40}] {pos}/{len} ({per_sec}, {eta})",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// Re-send the findings of a JSON report and say, for each, FIXED or STILL FAILING.
+///
+/// The implementation should hold the same state as when the report was made (re-seed it with
+/// the same fixtures first); findings that depend on earlier requests may need the full run.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A report written by `check --report-json`.
+    file: PathBuf,
+    /// Base URL to replay against (default: the report's).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Write token (replaces $TPR_TOKEN in the recorded requests).
+    #[arg(long, env = "TPR_TOKEN")]
+    token: Option<String>,
+    /// Per-request timeout in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    timeout_ms: u64,
+}
+
+pub fn replay(a: ReplayArgs) -> Result<Status, CliError> {
+    let text = std::fs::read_to_string(&a.file)
+        .map_err(|e| CliError(format!("cannot read {}: {e}", a.file.display())))?;
+    let rep: Report = serde_json::from_str(&text).map_err(|e| {
+        CliError(format!(
+            "{} is not a tpr-harness JSON report: {e}",
+            a.file.display()
+        ))
+    })?;
+    let base = a.base_url.clone().unwrap_or_else(|| rep.base_url.clone());
+    let token = a.token.clone().unwrap_or_else(|| DEFAULT_TOKEN.to_string());
+    let remote = Remote::new(&base, Duration::from_millis(a.timeout_ms));
+    let rt = runtime()?;
+    let mut failing = 0;
+    rt.block_on(async {
+        for f in &rep.findings {
+            let req = report::unredact(&f.request, &token);
+            let verdict = match remote.send(&req).await {
+                Ok(resp) => {
+                    let status_ok = f.expected.statuses.contains(&resp.status);
+                    let body_ok = match (&f.expected.body, resp.status) {
+                        (Some(e), 200) => serde_json::from_slice::<serde_json::Value>(&resp.body)
+                            .ok()
+                            .is_some_and(|a| {
+                                crate::check::compare_representation(
+                                    e,
+                                    &a,
+                                    &crate::profile::Profile::graph(),
+                                )
+                                .is_ok()
+                            }),
+                        _ => true,
+                    };
+                    if status_ok && body_ok {
+                        "FIXED".to_string()
+                    } else {
+                        format!("STILL FAILING (got {})", resp.status)
+                    }
+                }
+                Err(e) => format!("STILL FAILING ({e})"),
+            };
+            if verdict != "FIXED" {
+                failing += 1;
+            }
+            println!(
+                "{verdict}  {}  {} {}",
+                f.rule, f.request.method, f.request.path
+            );
+        }
+    });
+    println!(
+        "{} of {} finding(s) still failing",
+        failing,
+        rep.findings.len()
+    );
+    Ok(if failing == 0 {
+        Status::Clean
+    } else {
+        Status::Findings
+    })
+}

@@ -1,0 +1,223 @@
+//! Reporters: they consume a [`Report`] (and its findings) and write curl lines, Rust tests,
+//! JSON, JUnit XML and the console summary. They never decide anything.
+
+use crate::conformance::{Finding, Report};
+use crate::rule::RuleId;
+use crate::spec::Request;
+use std::fmt::Write;
+
+/// Quotes bytes for a POSIX shell as `$'…'` with every non-printable byte as `\xHH`.
+pub fn shell_quote(bytes: &[u8]) -> String {
+    let plain = bytes.iter().all(|b| b.is_ascii_graphic() || *b == b' ') && !bytes.contains(&b'\'');
+    if plain {
+        return format!("'{}'", String::from_utf8_lossy(bytes));
+    }
+    let mut s = String::from("$'");
+    for &b in bytes {
+        match b {
+            b'\'' => s.push_str("\\'"),
+            b'\\' => s.push_str("\\\\"),
+            b' '..=b'~' => s.push(b as char),
+            _ => {
+                let _ = write!(s, "\\x{b:02x}");
+            }
+        }
+    }
+    s.push('\'');
+    s
+}
+
+/// The placeholder reports use for the write token.
+pub const TOKEN_PLACEHOLDER: &str = "$TPR_TOKEN";
+
+/// `req` with the write token replaced by [`TOKEN_PLACEHOLDER`], so reports never hold it.
+pub fn redact(req: &Request, write_token: &str) -> Request {
+    let mut r = req.clone();
+    if !write_token.is_empty() {
+        for (_, v) in &mut r.headers {
+            *v = v.replace(write_token, TOKEN_PLACEHOLDER);
+        }
+    }
+    r
+}
+
+/// `req` with [`TOKEN_PLACEHOLDER`] replaced by the real token (for replay).
+pub fn unredact(req: &Request, write_token: &str) -> Request {
+    let mut r = req.clone();
+    for (_, v) in &mut r.headers {
+        *v = v.replace(TOKEN_PLACEHOLDER, write_token);
+    }
+    r
+}
+
+/// A curl command that reproduces a (redacted) request against `base_url`; the token comes
+/// from the `TPR_TOKEN` environment variable.
+pub fn curl(base_url: &str, req: &Request) -> String {
+    let mut s = format!(
+        "curl -sS -i -X {} {}",
+        shell_quote(req.method.as_bytes()),
+        shell_quote(format!("{base_url}{}", req.path).as_bytes())
+    );
+    for (k, v) in &req.headers {
+        if v.contains(TOKEN_PLACEHOLDER) && !v.contains(['"', '\\', '`']) {
+            let _ = write!(s, " -H \"{k}: {v}\"");
+        } else {
+            let _ = write!(s, " -H {}", shell_quote(format!("{k}: {v}").as_bytes()));
+        }
+    }
+    if !req.body.is_empty() {
+        if req.body.len() > 4096 {
+            let _ = write!(
+                s,
+                " --data-binary @body.bin  # {} bytes: write the body from the JSON report to body.bin",
+                req.body.len()
+            );
+        } else {
+            let _ = write!(s, " --data-binary {}", shell_quote(&req.body));
+        }
+    }
+    s
+}
+
+/// A ready-to-paste `#[tokio::test]` that replays a (redacted) request against a running
+/// implementation and asserts the contract's statuses.
+pub fn rust_test(base_url: &str, rule: RuleId, req: &Request, statuses: &[u16]) -> String {
+    let json = serde_json::to_string(req).unwrap_or_default();
+    let hashes = "#".repeat(json.matches('#').count().min(1) + 2);
+    let name = format!("{}_regression", rule.as_str().to_lowercase());
+    format!(
+        r#"#[tokio::test]
+async fn {name}() {{
+    // {title}
+    let token = std::env::var("TPR_TOKEN").expect("TPR_TOKEN");
+    let json = r{hashes}"{json}"{hashes}.replace("{placeholder}", &token);
+    let req: tpr_harness::spec::Request = serde_json::from_str(&json).unwrap();
+    let remote = tpr_harness::remote::Remote::new("{base_url}", std::time::Duration::from_secs(10));
+    let resp = remote.send(&req).await.unwrap();
+    assert!({statuses:?}.contains(&resp.status), "{rule}: got {{}}", resp.status);
+}}"#,
+        title = rule.title(),
+        placeholder = TOKEN_PLACEHOLDER,
+    )
+}
+
+/// The report as pretty JSON.
+pub fn json(report: &Report) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_default()
+}
+
+/// JUnit XML: one test case per rule id; failed when it has findings, skipped when no case
+/// exercised it.
+pub fn junit(report: &Report) -> String {
+    use quick_junit::{NonSuccessKind, Report as JReport, TestCase, TestCaseStatus, TestSuite};
+    let mut suite = TestSuite::new(format!(
+        "tpr-harness contract v{} ({})",
+        report.contract_version, report.profile
+    ));
+    for rule in RuleId::ALL {
+        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.rule == *rule).collect();
+        let failures = report.failures.get(rule).copied().unwrap_or(0);
+        let status = if !findings.is_empty() || failures > 0 {
+            let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            let text = findings
+                .iter()
+                .map(|f| format!("{}\n{}\n", f.message, f.curl))
+                .collect::<String>();
+            st.set_message(format!(
+                "{failures} failing case(s): {}",
+                findings.first().map(|f| f.message.as_str()).unwrap_or("")
+            ));
+            st.set_description(text);
+            st
+        } else if report.coverage.get(rule).copied().unwrap_or(0) == 0 {
+            let mut st = TestCaseStatus::skipped();
+            st.set_message("no case exercised this rule");
+            st
+        } else {
+            TestCaseStatus::success()
+        };
+        let mut tc = TestCase::new(format!("{rule} {}", rule.title()), status);
+        tc.set_classname(format!("tpr_harness.{}", report.profile));
+        suite.add_test_case(tc);
+    }
+    let mut r = JReport::new("tpr-harness check");
+    r.add_test_suite(suite);
+    r.to_string().unwrap_or_default()
+}
+
+/// The console summary: findings grouped by rule, then totals.
+pub fn console(report: &Report) -> String {
+    let mut s = String::new();
+    let mut rules: Vec<RuleId> = report.findings.iter().map(|f| f.rule).collect();
+    rules.sort();
+    rules.dedup();
+    for rule in &rules {
+        let n = report.failures.get(rule).copied().unwrap_or(0);
+        let _ = writeln!(s, "\n{rule} {} ({n} failing case(s))", rule.title());
+        for f in report.findings.iter().filter(|f| f.rule == *rule) {
+            let _ = writeln!(s, "  - {}", f.message);
+            let _ = writeln!(
+                s,
+                "    expected: {:?}, got: {}",
+                f.expected.statuses,
+                f.actual
+                    .as_ref()
+                    .map(|a| a.status.to_string())
+                    .unwrap_or_else(|| "no answer".into())
+            );
+            let _ = writeln!(
+                s,
+                "    replay:   seed {} {} case {}",
+                f.seed, f.phase, f.case_index
+            );
+            let _ = writeln!(s, "    {}", f.curl);
+        }
+    }
+    let exercised = report.coverage.len();
+    let _ = writeln!(
+        s,
+        "\n{} finding(s) against {} (profile {}, seed {}): {} cases, {} requests in {} ms, {} of {} rules exercised",
+        report.findings.len(),
+        report.base_url,
+        report.profile,
+        report.seed,
+        report.cases,
+        report.requests,
+        report.duration_ms,
+        exercised,
+        RuleId::ALL.len()
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curl_quotes_control_bytes_and_hides_the_token() {
+        let req = Request::new("PATCH", "/x('a b')")
+            .header("Authorization", "Bearer s3cret")
+            .header("Content-Type", "application/json")
+            .body(b"{\"a\":\"it's\xff\"}".to_vec());
+        let c = curl("http://h/beta", &redact(&req, "s3cret"));
+        assert!(!c.contains("s3cret"), "{c}");
+        assert!(c.contains("-H \"Authorization: Bearer $TPR_TOKEN\""), "{c}");
+        assert!(c.contains(r"$'{"), "{c}");
+        assert!(c.contains(r"\xff"), "{c}");
+        assert!(c.contains(r"it\'s"), "{c}");
+        assert_eq!(shell_quote(b"plain"), "'plain'");
+        assert_eq!(unredact(&redact(&req, "s3cret"), "s3cret"), req);
+    }
+
+    #[test]
+    fn rust_test_embeds_the_request_without_the_token() {
+        let req = Request::new("PATCH", "/p")
+            .header("Authorization", "Bearer s3cret")
+            .body(r##"{"@odata.type":"#x"}"##);
+        let t = rust_test("http://h/beta", RuleId::B6, &redact(&req, "s3cret"), &[400]);
+        assert!(!t.contains("s3cret"));
+        assert!(t.contains("async fn b6_regression()"));
+        assert!(t.contains("[400].contains"));
+    }
+}
