@@ -47,6 +47,13 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+    g.bench_function("model_body_rules", |b| {
+        b.iter(|| {
+            for r in &reqs {
+                let _ = black_box(model::body(black_box(&r.body), Some("t"), &profile, false));
+            }
+        })
+    });
     g.bench_function("model_apply", |b| {
         let mut s = store.clone();
         b.iter(|| {

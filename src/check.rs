@@ -177,7 +177,7 @@ pub fn s4_representation_matches_get(
     if req.method != "PATCH" {
         return Ok(());
     }
-    let Some(body) = &ok.body else {
+    let Some(body) = ok.json() else {
         return Err(violation(RuleId::S4, "200 without a representation"));
     };
     let mut probe = after.clone();
@@ -186,7 +186,7 @@ pub fn s4_representation_matches_get(
         ..req.clone()
     };
     let read = model::apply(&mut probe, &get, profile);
-    match read.answer(200).and_then(|a| a.body.as_ref()) {
+    match read.answer(200).and_then(|a| a.json()) {
         Some(g) if g == body => Ok(()),
         other => Err(violation(
             RuleId::S4,

@@ -384,7 +384,8 @@ impl<'a> Runner<'a> {
             };
             let actual: serde_json::Value = serde_json::from_slice(&resp.body)
                 .map_err(|e| (RuleId::S4, format!("200 body is not JSON: {e}")))?;
-            check::compare_representation(expected, &actual, p).map_err(|v| (v.rule, v.message))?;
+            check::compare_representation(&expected.to_json(), &actual, p)
+                .map_err(|v| (v.rule, v.message))?;
             let include = answer.preference_applied;
             if include
                 && !resp.header("preference-applied").is_some_and(|v| {
@@ -418,7 +419,7 @@ impl<'a> Runner<'a> {
         let out = model::apply(&mut self.store, &case.request, &self.config.profile);
         let expected = Expected {
             statuses: out.statuses(),
-            body: out.answers[0].body.clone(),
+            body: out.answers[0].json(),
             rules: out.rules(),
         };
         let resp = match self.send(&case.request).await {
@@ -754,7 +755,7 @@ impl<'a> Runner<'a> {
             let out = model::apply(&mut self.store.clone(), &case.request, &self.config.profile);
             let expected = Expected {
                 statuses: out.statuses(),
-                body: out.answers[0].body.clone(),
+                body: out.answers[0].json(),
                 rules: vec![RuleId::S5],
             };
             let msg = format!(

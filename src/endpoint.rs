@@ -91,6 +91,7 @@ pub struct ModelResponder {
     faults: Option<Faults>,
     counter: AtomicU64,
     log: bool,
+    mutant: Option<crate::mutant::Mutant>,
 }
 
 impl ModelResponder {
@@ -102,12 +103,19 @@ impl ModelResponder {
             faults: None,
             counter: AtomicU64::new(0),
             log: false,
+            mutant: None,
         }
     }
 
     /// Enables seeded faults.
     pub fn with_faults(mut self, faults: Option<Faults>) -> ModelResponder {
         self.faults = faults;
+        self
+    }
+
+    /// Breaks one rule on purpose (for the runner's self-test).
+    pub fn with_mutant(mut self, mutant: Option<crate::mutant::Mutant>) -> ModelResponder {
+        self.mutant = mutant;
         self
     }
 
@@ -170,15 +178,40 @@ impl ModelResponder {
             .strip_prefix(VERSION_ROOT)
             .filter(|p| p.starts_with('/'))
             .unwrap_or(raw_path);
-        let req = Request {
+        let mut req = Request {
             method: method.to_string(),
             path: path.to_string(),
             headers,
             body,
         };
-        let outcome = {
-            let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-            model::apply(&mut store, &req, &self.profile)
+        let outcome = match self.mutant {
+            None => {
+                let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+                model::apply(&mut store, &req, &self.profile)
+            }
+            Some(crate::mutant::Mutant::LostUpdates) if req.method == "PATCH" => {
+                // read, compute outside the lock, write the whole entity back: loses updates
+                let mut private = self.snapshot();
+                std::thread::sleep(Duration::from_millis(3));
+                let out = model::apply(&mut private, &req, &self.profile);
+                if let Some(id) = &out.updated {
+                    if let Some(v) = private.get(id).map(|e| e.value.clone()) {
+                        self.store
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .set_value(id, v);
+                    }
+                }
+                out
+            }
+            Some(m) => {
+                let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+                m.rewrite(&mut req, &store, &self.profile);
+                let before = store.clone();
+                let out = model::apply(&mut store, &req, &self.profile);
+                m.after(&req, &before, &out, &mut store, &self.profile);
+                out
+            }
         };
         let Some(a) = outcome.answers.first() else {
             return error_reply(500, "the model gave no answer", &request_id, None);
@@ -191,13 +224,13 @@ impl ModelResponder {
                     model::INCLUDE_UNKNOWN_ENUM_MEMBERS.into(),
                 ));
             }
-            let body = match &a.body {
+            let body = match a.json() {
                 Some(b) if a.status == 200 => {
                     headers.push((
                         "Content-Type".into(),
                         "application/json; odata.metadata=minimal; charset=utf-8".into(),
                     ));
-                    serde_json::to_vec(b).unwrap_or_default()
+                    serde_json::to_vec(&b).unwrap_or_default()
                 }
                 _ => Vec::new(),
             };
@@ -225,6 +258,9 @@ impl ModelResponder {
             r
         };
         reply.delay = delay;
+        if let Some(m) = self.mutant {
+            m.reply(&mut reply.status, &mut reply.headers, &mut reply.body, &req);
+        }
         self.log_line(method, raw_path, reply.status);
         reply
     }

@@ -473,7 +473,7 @@ mod tests {
         );
         assert_eq!(
             error_at(|v| {
-                v.pointer_mut(&format!("{T}"))
+                v.pointer_mut(T)
                     .unwrap()
                     .as_object_mut()
                     .unwrap()

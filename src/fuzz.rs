@@ -174,7 +174,7 @@ impl ModelImplementation {
 impl Implementation for ModelImplementation {
     fn handle(&mut self, req: &Request) -> (u16, Option<serde_json::Value>) {
         let out = model::apply(&mut self.store, req, &self.profile);
-        (out.answers[0].status, out.answers[0].body.clone())
+        (out.answers[0].status, out.answers[0].json())
     }
     fn get(&mut self, id: &str) -> Option<TaskProcessingResult> {
         self.store.get(id).map(|e| e.value.clone())
@@ -201,7 +201,7 @@ pub fn differential<I: Implementation>(imp: &mut I, profile: &Profile, data: &[u
         );
         if let (200, Some(expected), Some(actual)) = (
             status,
-            out.answer(200).and_then(|a| a.body.as_ref()),
+            out.answer(200).and_then(|a| a.json()).as_ref(),
             body.as_ref(),
         ) {
             if let Err(v) = check::compare_representation(expected, actual, profile) {

@@ -135,19 +135,26 @@ impl fmt::Display for JsonErrorKind {
 
 /// Parses one JSON text. Never panics; never recurses deeper than [`MAX_DEPTH`].
 pub fn parse(bytes: &[u8]) -> Result<Json, JsonError> {
-    if let Err(e) = std::str::from_utf8(bytes) {
-        return Err(JsonError {
-            kind: JsonErrorKind::InvalidUtf8,
-            at: e.valid_up_to(),
-        });
-    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(JsonError {
+                kind: JsonErrorKind::InvalidUtf8,
+                at: e.valid_up_to(),
+            });
+        }
+    };
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return Err(JsonError {
             kind: JsonErrorKind::ByteOrderMark,
             at: 0,
         });
     }
-    let mut p = Parser { b: bytes, i: 0 };
+    let mut p = Parser {
+        b: bytes,
+        s: text,
+        i: 0,
+    };
     p.ws();
     if p.i == bytes.len() {
         return Err(p.err(JsonErrorKind::Empty));
@@ -162,6 +169,8 @@ pub fn parse(bytes: &[u8]) -> Result<Json, JsonError> {
 
 struct Parser<'a> {
     b: &'a [u8],
+    /// The same bytes as text: string runs are sliced from it without validating again.
+    s: &'a str,
     i: usize,
 }
 
@@ -293,9 +302,9 @@ impl Parser<'_> {
                 return Err(self.syntax());
             }
         }
-        // The input was validated as UTF-8 and a number is ASCII.
-        let text = String::from_utf8_lossy(&self.b[start..self.i]).into_owned();
-        Ok(Json::Number(text))
+        Ok(Json::Number(
+            self.s.get(start..self.i).unwrap_or_default().to_string(),
+        ))
     }
     fn hex4(&mut self) -> Result<u32, JsonError> {
         let mut v = 0u32;
@@ -325,9 +334,10 @@ impl Parser<'_> {
             }
             if self.i > run {
                 // Whole input is UTF-8 and runs end at ASCII bytes, so this slice is UTF-8.
-                match std::str::from_utf8(&self.b[run..self.i]) {
-                    Ok(s) => out.push_str(s),
-                    Err(_) => return Err(self.err(JsonErrorKind::InvalidUtf8)),
+                // runs start after and end before ASCII bytes, so these are char boundaries
+                match self.s.get(run..self.i) {
+                    Some(s) => out.push_str(s),
+                    None => return Err(self.err(JsonErrorKind::InvalidUtf8)),
                 }
             }
             match self.b.get(self.i) {

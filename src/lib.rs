@@ -43,6 +43,8 @@ pub mod fuzz;
 pub mod generate;
 pub mod json;
 pub mod model;
+#[cfg(feature = "endpoint")]
+pub mod mutant;
 pub mod path;
 pub mod profile;
 #[cfg(feature = "remote")]

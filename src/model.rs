@@ -45,13 +45,41 @@ pub struct Answer {
     pub rules: Vec<RuleId>,
     /// For errors, why (also the `error.message` the endpoint sends).
     pub message: String,
-    /// For `200`, the representation.
-    pub body: Option<serde_json::Value>,
+    /// For `200`, the representation (rendered on demand by [`Answer::json`]).
+    pub body: Option<Representation>,
     /// Whether `Preference-Applied: include-unknown-enum-members` is due (H5).
     pub preference_applied: bool,
 }
 
+/// A representation due in a 200 answer: the value and whether members after the sentinel
+/// are shown (B6/H5). Rendering to JSON is deferred: most callers only need the status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Representation {
+    /// The entity.
+    pub value: TaskProcessingResult,
+    /// Render members after the sentinel by name.
+    pub include_unknown: bool,
+}
+
+impl Representation {
+    /// The JSON representation (S4).
+    pub fn to_json(&self) -> serde_json::Value {
+        self.value.to_json(self.include_unknown)
+    }
+}
+
+impl serde::Serialize for Representation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
 impl Answer {
+    /// The 200 representation as JSON, if any.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        self.body.as_ref().map(Representation::to_json)
+    }
+
     /// A 2xx answer.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
@@ -192,7 +220,7 @@ pub fn authorize(req: &Request, tokens: &Tokens) -> Result<Caller, Defect> {
             "exactly one Authorization header is required",
         ));
     };
-    let value = value.trim();
+    let value = value.trim_ascii();
     let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(defect(
@@ -201,7 +229,7 @@ pub fn authorize(req: &Request, tokens: &Tokens) -> Result<Caller, Defect> {
             "the Authorization scheme must be Bearer",
         ));
     }
-    let token = token.trim();
+    let token = token.trim_ascii();
     if token.is_empty() {
         return Err(defect(401, RuleId::H2, "the bearer token is empty"));
     }
@@ -231,7 +259,7 @@ pub fn content_type(req: &Request) -> Result<(), Defect> {
         ));
     };
     let mut parts = value.split(';');
-    let media = parts.next().unwrap_or_default().trim();
+    let media = parts.next().unwrap_or_default().trim_ascii();
     if !media.eq_ignore_ascii_case("application/json") {
         return Err(defect(
             415,
@@ -240,7 +268,7 @@ pub fn content_type(req: &Request) -> Result<(), Defect> {
         ));
     }
     for param in parts {
-        let param = param.trim();
+        let param = param.trim_ascii();
         let Some((name, v)) = param.split_once('=') else {
             return Err(defect(
                 415,
@@ -248,7 +276,7 @@ pub fn content_type(req: &Request) -> Result<(), Defect> {
                 format!("malformed media-type parameter `{param}`"),
             ));
         };
-        let (name, v) = (name.trim(), v.trim());
+        let (name, v) = (name.trim_ascii(), v.trim_ascii());
         let v = v
             .strip_prefix('"')
             .and_then(|v| v.strip_suffix('"'))
@@ -295,7 +323,7 @@ pub fn prefers_unknown_members(req: &Request) -> bool {
         .flat_map(|v| v.split(','))
         .any(|p| {
             let token = p.split(';').next().unwrap_or_default();
-            let token = token.split('=').next().unwrap_or_default().trim();
+            let token = token.split('=').next().unwrap_or_default().trim_ascii();
             token.eq_ignore_ascii_case(INCLUDE_UNKNOWN_ENUM_MEMBERS)
         })
 }
@@ -464,7 +492,7 @@ pub fn body(
         }
         let result = if name == "@odata.type" {
             odata_type(value)
-        } else if name.contains('@') {
+        } else if name.as_bytes().contains(&b'@') {
             Ok(()) // B9: other annotations are ignored
         } else if name == "id" {
             id_member(value, addressed, profile)
@@ -540,7 +568,7 @@ pub fn resolve<'s>(store: &'s Store, route: &Route) -> Result<&'s str, Defect> {
 }
 
 /// S4: the success answers of an accepted PATCH under the `success` knob.
-fn success_answers(repr: serde_json::Value, prefer: bool, profile: &Profile) -> Vec<Answer> {
+fn success_answers(repr: Representation, prefer: bool, profile: &Profile) -> Vec<Answer> {
     let ok = Answer {
         status: 200,
         rules: vec![RuleId::S2, RuleId::S4],
@@ -613,7 +641,10 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
                 .as_ref()
                 .and_then(|r| store.resolve(r))
                 .unwrap_or_default();
-            let repr = store.get(id).map(|e| e.value.to_json(prefer));
+            let repr = store.get(id).map(|e| Representation {
+                value: e.value.clone(),
+                include_unknown: prefer,
+            });
             Outcome {
                 answers: vec![Answer {
                     status: 200,
@@ -664,7 +695,10 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
                         return rejection(vec![defect(404, RuleId::S1, "vanished")], profile);
                     };
                     patch.apply_to(value);
-                    let repr = value.to_json(prefer);
+                    let repr = Representation {
+                        value: value.clone(),
+                        include_unknown: prefer,
+                    };
                     Outcome {
                         answers: success_answers(repr, prefer, profile),
                         updated: Some(id),

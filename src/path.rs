@@ -14,6 +14,7 @@
 use crate::profile::{ParenKeys, Profile, SegmentCase};
 use crate::rule::RuleId;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// The fixed segments before the first key.
@@ -79,10 +80,10 @@ fn perr(rule: RuleId, reason: impl Into<String>) -> PathError {
 }
 
 /// Decodes `%XX` escapes once (R3); the result must be UTF-8.
-pub fn percent_decode(s: &str) -> Result<String, PathError> {
+pub fn percent_decode(s: &str) -> Result<Cow<'_, str>, PathError> {
     let b = s.as_bytes();
     if !b.contains(&b'%') {
-        return Ok(s.to_string());
+        return Ok(Cow::Borrowed(s));
     }
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -104,7 +105,9 @@ pub fn percent_decode(s: &str) -> Result<String, PathError> {
             i += 1;
         }
     }
-    String::from_utf8(out).map_err(|_| perr(RuleId::R3, format!("`{s}` does not decode to UTF-8")))
+    String::from_utf8(out)
+        .map(Cow::Owned)
+        .map_err(|_| perr(RuleId::R3, format!("`{s}` does not decode to UTF-8")))
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.
@@ -126,7 +129,7 @@ struct Segments<'a> {
     profile: &'a Profile,
 }
 
-impl Segments<'_> {
+impl<'a> Segments<'a> {
     fn name_matches(&self, seg: &str, name: &str) -> Result<bool, PathError> {
         if seg == name {
             return Ok(true);
@@ -143,17 +146,18 @@ impl Segments<'_> {
         Ok(false)
     }
 
-    fn next(&mut self, what: &str) -> Result<String, PathError> {
-        let seg = self
+    fn next(&mut self, what: &str, name: &str) -> Result<Cow<'a, str>, PathError> {
+        let seg: &'a str = self
             .segs
             .get(self.i)
-            .ok_or_else(|| perr(RuleId::R5, format!("missing {what}")))?;
+            .copied()
+            .ok_or_else(|| perr(RuleId::R5, format!("missing {what} `{name}`")))?;
         self.i += 1;
         percent_decode(seg)
     }
 
     fn literal(&mut self, name: &str) -> Result<(), PathError> {
-        let seg = self.next(&format!("segment `{name}`"))?;
+        let seg = self.next("segment", name)?;
         if self.name_matches(&seg, name)? {
             Ok(())
         } else {
@@ -166,9 +170,9 @@ impl Segments<'_> {
 
     /// `name/{id}` or `name('{id}')`.
     fn collection(&mut self, name: &str) -> Result<String, PathError> {
-        let seg = self.next(&format!("segment `{name}`"))?;
+        let seg = self.next("segment", name)?;
         if self.name_matches(&seg, name)? {
-            let id = self.next(&format!("key after `{name}`"))?;
+            let id = self.next("key after", name)?.into_owned();
             if id.is_empty() {
                 return Err(perr(RuleId::R3, format!("empty key after `{name}`")));
             }
@@ -225,12 +229,17 @@ impl Route {
     /// Parses a path below the version root under `profile` (R1–R6). A query string or
     /// fragment is ignored (R6). Never panics.
     pub fn parse(path: &str, profile: &Profile) -> Result<Route, PathError> {
-        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let end = path
+            .bytes()
+            .position(|b| b == b'?' || b == b'#')
+            .unwrap_or(path.len());
+        let path = &path[..end];
         let rest = path
             .strip_prefix('/')
             .ok_or_else(|| perr(RuleId::R5, "path must start with '/'"))?;
         let rest = rest.strip_suffix('/').unwrap_or(rest);
-        let segs: Vec<&str> = rest.split('/').collect();
+        let mut segs: Vec<&str> = Vec::with_capacity(16);
+        segs.extend(rest.split('/'));
         let mut s = Segments {
             segs,
             i: 0,

@@ -57,8 +57,8 @@ fn same_as_model(resp: &Response, out: &model::Outcome) -> Result<(), String> {
         200 => {
             let got: serde_json::Value =
                 serde_json::from_slice(&resp.body).map_err(|e| e.to_string())?;
-            if Some(&got) != a.body.as_ref() {
-                return Err(format!("body {got} but the model says {:?}", a.body));
+            if Some(&got) != a.json().as_ref() {
+                return Err(format!("body {got} but the model says {:?}", a.json()));
             }
         }
         204 => {}

@@ -14,3 +14,7 @@ mod generate;
 /// The embedded endpoint over real HTTP.
 #[cfg(all(feature = "endpoint", feature = "remote"))]
 mod endpoint;
+
+/// The harness checks its own oracle: mutants killed, no false findings, reproducibility.
+#[cfg(all(feature = "endpoint", feature = "remote"))]
+mod selftest;

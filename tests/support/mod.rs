@@ -93,5 +93,5 @@ pub fn statuses(req: &Request, profile: &Profile) -> Vec<u16> {
 /// The representation a GET returns, as JSON.
 pub fn read(store: &mut Store, t: &str, profile: &Profile) -> serde_json::Value {
     let out = model::apply(store, &get(t), profile);
-    out.answers[0].body.clone().expect("GET answers 200")
+    out.answers[0].json().expect("GET answers 200")
 }

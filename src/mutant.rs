@@ -1,0 +1,318 @@
+//! Deliberately broken implementations: the model with one realistic bug each, served by the
+//! same endpoint. The runner's self-test checks that `check` finds every one, citing the right
+//! rule, within the default budget (the kill rate), and finds nothing on the correct endpoint.
+
+use crate::json::{self, Json};
+use crate::model::{self, Outcome};
+use crate::path::{PathStyle, Route};
+use crate::profile::Profile;
+use crate::rule::RuleId;
+use crate::spec::{Property, Request};
+use crate::store::Store;
+
+/// One realistic bug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mutant {
+    /// Accepts `"createdDateTime": null` (and ignores it).
+    AcceptNullCreated,
+    /// An open enum: unknown `processingStatus` strings are accepted (and ignored).
+    OpenEnum,
+    /// PUT semantics: properties a PATCH does not name are reset to null.
+    PutSemantics,
+    /// Non-atomic rejection: the valid members of a rejected body are written anyway.
+    NonAtomicRejection,
+    /// `204 No Content` instead of `200` with the representation.
+    NoContentInsteadOf200,
+    /// The via-task route updates `{t0}` instead of `{t}`.
+    WrongAliasTarget,
+    /// Read-modify-write without the lock: concurrent updates are lost.
+    LostUpdates,
+    /// 500 on a body that is not JSON.
+    ServerErrorOnBadJson,
+    /// Segment names compared case-sensitively under a profile that says insensitive.
+    CaseSensitiveSegments,
+    /// No authentication at all.
+    NoAuthentication,
+    /// The read-only token may PATCH.
+    ReadOnlyTokenWrites,
+    /// Any Content-Type is accepted.
+    AnyContentType,
+    /// Timestamps without an offset are accepted (as UTC).
+    TimestampWithoutOffset,
+    /// Errors with an empty body.
+    EmptyErrorBody,
+    /// `Prefer` honoured without `Preference-Applied`.
+    NoPreferenceApplied,
+    /// `unknownFutureValue` in a PATCH is stored instead of ignored.
+    SentinelStored,
+    /// A PATCH also writes `failureReason` of a sibling result.
+    IsolationLeak,
+    /// PUT is treated as PATCH.
+    PutAccepted,
+    /// Duplicate members are accepted (last wins).
+    DuplicatesAccepted,
+}
+
+impl Mutant {
+    /// Every mutant.
+    pub const ALL: [Mutant; 19] = [
+        Mutant::AcceptNullCreated,
+        Mutant::OpenEnum,
+        Mutant::PutSemantics,
+        Mutant::NonAtomicRejection,
+        Mutant::NoContentInsteadOf200,
+        Mutant::WrongAliasTarget,
+        Mutant::LostUpdates,
+        Mutant::ServerErrorOnBadJson,
+        Mutant::CaseSensitiveSegments,
+        Mutant::NoAuthentication,
+        Mutant::ReadOnlyTokenWrites,
+        Mutant::AnyContentType,
+        Mutant::TimestampWithoutOffset,
+        Mutant::EmptyErrorBody,
+        Mutant::NoPreferenceApplied,
+        Mutant::SentinelStored,
+        Mutant::IsolationLeak,
+        Mutant::PutAccepted,
+        Mutant::DuplicatesAccepted,
+    ];
+
+    /// The rules a finding may cite for this bug (the first is the expected one).
+    pub fn rules(self) -> &'static [RuleId] {
+        use Mutant::*;
+        match self {
+            AcceptNullCreated => &[RuleId::B4],
+            OpenEnum => &[RuleId::B6],
+            PutSemantics => &[RuleId::S2],
+            NonAtomicRejection => &[RuleId::S3],
+            NoContentInsteadOf200 => &[RuleId::S4],
+            WrongAliasTarget => &[RuleId::R2],
+            LostUpdates => &[RuleId::S7],
+            ServerErrorOnBadJson => &[RuleId::E3],
+            CaseSensitiveSegments => &[RuleId::R4],
+            NoAuthentication => &[RuleId::H2],
+            ReadOnlyTokenWrites => &[RuleId::H2],
+            AnyContentType => &[RuleId::H3],
+            TimestampWithoutOffset => &[RuleId::T1],
+            EmptyErrorBody => &[RuleId::E1],
+            NoPreferenceApplied => &[RuleId::H5],
+            SentinelStored => &[RuleId::B6, RuleId::S2],
+            IsolationLeak => &[RuleId::S6],
+            PutAccepted => &[RuleId::H1],
+            DuplicatesAccepted => &[RuleId::B2],
+        }
+    }
+
+    /// Rewrites the request before the model sees it.
+    pub fn rewrite(self, req: &mut Request, store: &Store, profile: &Profile) {
+        use Mutant::*;
+        match self {
+            AcceptNullCreated => {
+                drop_members(req, |n, v| n == "createdDateTime" && *v == Json::Null)
+            }
+            OpenEnum => drop_members(req, |n, v| {
+                n == "processingStatus"
+                    && v.as_str()
+                        .is_some_and(|s| model::enum_member(s, profile, true).is_err())
+            }),
+            WrongAliasTarget => {
+                if let Ok(r) = Route::parse(&req.path, profile) {
+                    if r.via_task.is_some() {
+                        req.path = Route {
+                            via_task: None,
+                            ..r
+                        }
+                        .to_path(&PathStyle::default());
+                    }
+                }
+            }
+            CaseSensitiveSegments => {
+                let exact = Profile {
+                    segment_case: crate::profile::SegmentCase::Exact,
+                    ..profile.clone()
+                };
+                if matches!(Route::parse(&req.path, &exact), Err(e) if e.rule == RuleId::R4) {
+                    req.path = "/not-a-route".into();
+                }
+            }
+            NoAuthentication => {
+                if model::authorize(req, store.tokens()).is_err() {
+                    set_header(
+                        req,
+                        "Authorization",
+                        &format!(
+                            "Bearer {}",
+                            store.tokens().write.first().cloned().unwrap_or_default()
+                        ),
+                    );
+                }
+            }
+            ReadOnlyTokenWrites => {
+                if model::authorize(req, store.tokens()) == Ok(model::Caller::Reader) {
+                    set_header(
+                        req,
+                        "Authorization",
+                        &format!(
+                            "Bearer {}",
+                            store.tokens().write.first().cloned().unwrap_or_default()
+                        ),
+                    );
+                }
+            }
+            AnyContentType => {
+                if req.method == "PATCH" {
+                    set_header(req, "Content-Type", "application/json");
+                }
+            }
+            TimestampWithoutOffset => {
+                let Ok(Json::Object(members)) = json::parse(&req.body) else {
+                    return;
+                };
+                let fixed: Vec<(String, Json)> = members
+                    .into_iter()
+                    .map(|(n, v)| match (&v, Property::from_name(&n)) {
+                        (Json::String(s), Some(p)) if p.is_timestamp() && s.len() == 19 => {
+                            (n, Json::String(format!("{s}Z")))
+                        }
+                        _ => (n, v),
+                    })
+                    .collect();
+                req.body = serde_json::to_vec(&Json::Object(fixed).to_value()).unwrap_or_default();
+            }
+            PutAccepted => {
+                if req.method == "PUT" {
+                    req.method = "PATCH".into();
+                }
+            }
+            DuplicatesAccepted => {
+                if let Ok(v @ Json::Object(_)) = json::parse(&req.body) {
+                    req.body = serde_json::to_vec(&v.to_value()).unwrap_or_default();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Changes the store after the model answered (under the lock).
+    pub fn after(
+        self,
+        req: &Request,
+        before: &Store,
+        out: &Outcome,
+        store: &mut Store,
+        profile: &Profile,
+    ) {
+        use Mutant::*;
+        match self {
+            PutSemantics => {
+                if let Some(id) = &out.updated {
+                    let named: Vec<String> = match json::parse(&req.body) {
+                        Ok(Json::Object(m)) => m.into_iter().map(|(n, _)| n).collect(),
+                        _ => vec![],
+                    };
+                    if let Some(mut v) = store.get(id).map(|e| e.value.clone()) {
+                        if !named.iter().any(|n| n == "startedDateTime") {
+                            v.started = None;
+                        }
+                        if !named.iter().any(|n| n == "completedDateTime") {
+                            v.completed = None;
+                        }
+                        if !named.iter().any(|n| n == "failureReason") {
+                            v.failure_reason = None;
+                        }
+                        store.set_value(id, v);
+                    }
+                }
+            }
+            NonAtomicRejection => {
+                if out.updated.is_some() || req.method != "PATCH" {
+                    return;
+                }
+                let Ok(Json::Object(members)) = json::parse(&req.body) else {
+                    return;
+                };
+                for (n, v) in members {
+                    let one = serde_json::to_vec(&Json::Object(vec![(n, v)]).to_value())
+                        .unwrap_or_default();
+                    let single = Request {
+                        body: one,
+                        ..req.clone()
+                    };
+                    let mut probe = store.clone();
+                    if model::apply(&mut probe, &single, profile).updated.is_some() {
+                        *store = probe;
+                    }
+                }
+            }
+            SentinelStored => {
+                if let (Some(id), Ok(Json::Object(m))) = (&out.updated, json::parse(&req.body)) {
+                    if m.iter().any(|(n, v)| {
+                        n == "processingStatus" && v.as_str() == Some("unknownFutureValue")
+                    }) {
+                        if let Some(mut v) = store.get(id).map(|e| e.value.clone()) {
+                            v.status = crate::spec::ProcessingStatus::UnknownFutureValue;
+                            store.set_value(id, v);
+                        }
+                    }
+                }
+            }
+            IsolationLeak => {
+                if let Some(id) = &out.updated {
+                    let reason = store.get(id).and_then(|e| e.value.failure_reason.clone());
+                    let sibling = before.entities().map(|(k, _)| k.clone()).find(|k| k != id);
+                    if let (Some(s), Some(r)) = (sibling, reason) {
+                        if let Some(mut v) = store.get(&s).map(|e| e.value.clone()) {
+                            v.failure_reason = Some(r);
+                            store.set_value(&s, v);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Changes the HTTP reply.
+    pub fn reply(
+        self,
+        status: &mut u16,
+        headers: &mut Vec<(String, String)>,
+        body: &mut Vec<u8>,
+        req: &Request,
+    ) {
+        use Mutant::*;
+        match self {
+            NoContentInsteadOf200 if *status == 200 && req.method == "PATCH" => {
+                *status = 204;
+                body.clear();
+                headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+            }
+            ServerErrorOnBadJson
+                if req.method == "PATCH" && json::parse(&req.body).is_err() && *status == 400 =>
+            {
+                *status = 500
+            }
+            EmptyErrorBody if *status >= 400 => body.clear(),
+            NoPreferenceApplied => {
+                headers.retain(|(k, _)| !k.eq_ignore_ascii_case("preference-applied"))
+            }
+            _ => {}
+        }
+    }
+}
+
+fn set_header(req: &mut Request, name: &str, value: &str) {
+    req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+    req.headers.push((name.to_string(), value.to_string()));
+}
+
+fn drop_members(req: &mut Request, drop: impl Fn(&str, &Json) -> bool) {
+    if let Ok(Json::Object(members)) = json::parse(&req.body) {
+        if members.iter().any(|(n, v)| drop(n, v)) {
+            let kept: Vec<(String, Json)> =
+                members.into_iter().filter(|(n, v)| !drop(n, v)).collect();
+            req.body = serde_json::to_vec(&Json::Object(kept).to_value()).unwrap_or_default();
+        }
+    }
+}
