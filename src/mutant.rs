@@ -136,34 +136,30 @@ impl Mutant {
                     req.path = "/not-a-route".into();
                 }
             }
-            NoAuthentication => {
-                if model::authorize(req, store.tokens()).is_err() {
-                    set_header(
-                        req,
-                        "Authorization",
-                        &format!(
-                            "Bearer {}",
-                            store.tokens().write.first().cloned().unwrap_or_default()
-                        ),
-                    );
-                }
+            NoAuthentication if model::authorize(req, store.tokens()).is_err() => {
+                set_header(
+                    req,
+                    "Authorization",
+                    &format!(
+                        "Bearer {}",
+                        store.tokens().write.first().cloned().unwrap_or_default()
+                    ),
+                );
             }
-            ReadOnlyTokenWrites => {
-                if model::authorize(req, store.tokens()) == Ok(model::Caller::Reader) {
-                    set_header(
-                        req,
-                        "Authorization",
-                        &format!(
-                            "Bearer {}",
-                            store.tokens().write.first().cloned().unwrap_or_default()
-                        ),
-                    );
-                }
+            ReadOnlyTokenWrites
+                if model::authorize(req, store.tokens()) == Ok(model::Caller::Reader) =>
+            {
+                set_header(
+                    req,
+                    "Authorization",
+                    &format!(
+                        "Bearer {}",
+                        store.tokens().write.first().cloned().unwrap_or_default()
+                    ),
+                );
             }
-            AnyContentType => {
-                if req.method == "PATCH" {
-                    set_header(req, "Content-Type", "application/json");
-                }
+            AnyContentType if req.method == "PATCH" => {
+                set_header(req, "Content-Type", "application/json")
             }
             TimestampWithoutOffset => {
                 let Ok(Json::Object(members)) = json::parse(&req.body) else {
@@ -180,11 +176,7 @@ impl Mutant {
                     .collect();
                 req.body = serde_json::to_vec(&Json::Object(fixed).to_value()).unwrap_or_default();
             }
-            PutAccepted => {
-                if req.method == "PUT" {
-                    req.method = "PATCH".into();
-                }
-            }
+            PutAccepted if req.method == "PUT" => req.method = "PATCH".into(),
             DuplicatesAccepted => {
                 if let Ok(v @ Json::Object(_)) = json::parse(&req.body) {
                     req.body = serde_json::to_vec(&v.to_value()).unwrap_or_default();
