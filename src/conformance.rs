@@ -179,6 +179,10 @@ pub struct Runner<'a> {
     requests: u64,
     cases: usize,
     consecutive_connect_errors: u32,
+    /// The last failure was a state mismatch seen by observation (it may predate the request).
+    state_mismatch: bool,
+    /// The addressed entity's value before the last checked request.
+    last_before: Option<(String, TaskProcessingResult)>,
     on_event: Box<dyn FnMut(&Event) + Send + 'a>,
 }
 
@@ -228,6 +232,8 @@ impl<'a> Runner<'a> {
             requests: 0,
             cases: 0,
             consecutive_connect_errors: 0,
+            state_mismatch: false,
+            last_before: None,
             on_event: Box::new(|_| {}),
         }
     }
@@ -415,7 +421,12 @@ impl<'a> Runner<'a> {
         &mut self,
         case: &Case,
     ) -> Result<(), (RuleId, String, Option<Response>, Expected)> {
+        self.state_mismatch = false;
         let before = self.store.clone();
+        self.last_before = case
+            .target
+            .as_ref()
+            .and_then(|id| before.get(id).map(|e| (id.clone(), e.value.clone())));
         let out = model::apply(&mut self.store, &case.request, &self.config.profile);
         let expected = Expected {
             statuses: out.statuses(),
@@ -449,6 +460,7 @@ impl<'a> Runner<'a> {
                                 check::compare_representation(mv, &seen, &self.config.profile)
                             {
                                 let rule = if out.is_success() { v.rule } else { RuleId::S3 };
+                                self.state_mismatch = true;
                                 let what = if out.is_success() {
                                     "after an accepted PATCH"
                                 } else {
@@ -498,6 +510,12 @@ impl<'a> Runner<'a> {
                             self.store.set_value(&id, t);
                         }
                     }
+                    // S6: after an accepted PATCH, one sibling (round robin) must be untouched
+                    if verdict.is_ok() && out.updated.is_some() {
+                        if let Some((rule, m)) = self.sibling_check(&id).await {
+                            verdict = Err((rule, m, Some(resp.clone()), expected.clone()));
+                        }
+                    }
                 }
                 Some(Err((rule, m, r))) if verdict.is_ok() => {
                     verdict = Err((rule, m, r, expected.clone()))
@@ -518,7 +536,12 @@ impl<'a> Runner<'a> {
 
     /// Shrinks a failing spec against the implementation: greedily drops defects, members and
     /// spelling variations while the same rule still fails.
-    async fn shrink(&mut self, spec: &CaseSpec, rule: RuleId) -> CaseSpec {
+    async fn shrink(
+        &mut self,
+        spec: &CaseSpec,
+        rule: RuleId,
+        pre: Option<(String, TaskProcessingResult)>,
+    ) -> CaseSpec {
         let mut best = spec.clone();
         let mut budget = 80;
         'outer: loop {
@@ -527,6 +550,9 @@ impl<'a> Runner<'a> {
                     break 'outer;
                 }
                 budget -= 1;
+                if let Some((id, v)) = &pre {
+                    self.restore(id, v).await;
+                }
                 let case = cand.build(&self.store, &self.config.profile);
                 if let Err((r, ..)) = self.check_case(&case).await {
                     if r == rule {
@@ -543,11 +569,106 @@ impl<'a> Runner<'a> {
     async fn run_case(&mut self, spec: CaseSpec, phase: &'static str, index: usize) {
         let case = spec.build(&self.store, &self.config.profile);
         self.record_coverage(&case);
-        let Err((rule, message, actual, expected)) = self.check_case(&case).await else {
+        let Err((mut rule, mut message, actual, expected)) = self.check_case(&case).await else {
             return;
         };
+        if self.state_mismatch && rule != RuleId::S6 {
+            // The entity was observed (and re-synced) after the failure. Put it back as it was
+            // before the request and send the request again: if it now passes, the entity had
+            // drifted before the request, written by a request to another entity (S6).
+            if let Some((id, pre)) = self.last_before.clone() {
+                if self.restore(&id, &pre).await && self.check_case(&case).await.is_ok() {
+                    rule = RuleId::S6;
+                    message = format!(
+                        "`{id}` held a value no request to it wrote (a request to another entity changed it); first seen as: {message}"
+                    );
+                    *self.failures.entry(rule).or_default() += 1;
+                    if self.findings.iter().filter(|f| f.rule == rule).count()
+                        < self.config.max_findings_per_rule
+                    {
+                        let f = self.finding(rule, message, phase, index, &case, actual, expected);
+                        (self.on_event)(&Event::Finding(Box::new(f.clone())));
+                        self.findings.push(f);
+                    }
+                    return;
+                }
+            }
+        }
         self.report(spec, case, phase, index, rule, message, actual, expected)
             .await;
+    }
+
+    /// Writes `value` back into entity `id` with one PATCH naming every property (the state a
+    /// failing request needs, for re-checks and shrinking). False when that is not possible.
+    async fn restore(&mut self, id: &str, value: &TaskProcessingResult) -> bool {
+        if !self.config.profile.patch_supported
+            || value.status == crate::spec::ProcessingStatus::UnknownFutureValue
+        {
+            return false;
+        }
+        let Some(route) = self.store.direct_route(id) else {
+            return false;
+        };
+        let ts = |t: &Option<crate::timestamp::Timestamp>| {
+            t.map(|t| serde_json::Value::String(t.to_string()))
+                .unwrap_or(serde_json::Value::Null)
+        };
+        let body = serde_json::json!({
+            "createdDateTime": value.created.to_string(),
+            "processingStatus": value.status.as_str(),
+            "startedDateTime": ts(&value.started),
+            "completedDateTime": ts(&value.completed),
+            "failureReason": value.failure_reason,
+        });
+        let req = Request::new("PATCH", &route.to_path(&PathStyle::default()))
+            .header("Authorization", &self.auth())
+            .header("Content-Type", "application/json")
+            .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS)
+            .body(body.to_string());
+        let mut probe = self.store.clone();
+        if !model::apply(&mut probe, &req, &self.config.profile).is_success() {
+            return false;
+        }
+        match self.send(&req).await {
+            Ok(r) if (200..300).contains(&r.status) => {
+                self.store.set_value(id, value.clone());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// S6: observes one other entity (round robin) and compares it with the model.
+    async fn sibling_check(&mut self, updated: &str) -> Option<(RuleId, String)> {
+        let ids: Vec<String> = self
+            .store
+            .entities()
+            .map(|(id, _)| id.clone())
+            .filter(|i| i != updated)
+            .collect();
+        if ids.is_empty() {
+            return None;
+        }
+        let id = ids[(self.requests as usize) % ids.len()].clone();
+        *self.coverage.entry(RuleId::S6).or_default() += 1;
+        let Some(Ok(seen)) = self.observe(&id).await else {
+            return None;
+        };
+        let mv = self.store.get(&id).map(|e| e.value.to_json(true))?;
+        let verdict = check::compare_representation(&mv, &seen, &self.config.profile)
+            .err()
+            .map(|v| {
+                (
+                    RuleId::S6,
+                    format!("a PATCH to `{updated}` changed `{id}`: {}", v.message),
+                )
+            });
+        if let Some(t) = TaskProcessingResult::from_json(&seen) {
+            if t.id == id {
+                self.store.set_value(&id, t);
+            }
+        }
+        verdict
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -569,7 +690,11 @@ impl<'a> Runner<'a> {
             return;
         }
         let (case, message, actual, expected) = if self.config.shrink {
-            let small = self.shrink(&spec, rule).await;
+            let pre = self.last_before.clone();
+            let small = self.shrink(&spec, rule, pre.clone()).await;
+            if let Some((id, v)) = &pre {
+                self.restore(id, v).await;
+            }
             let case2 = small.build(&self.store, &self.config.profile);
             match self.check_case(&case2).await {
                 Err((r, m, a, e)) if r == rule => (case2, m, a, e),

@@ -18,3 +18,6 @@ mod endpoint;
 /// The harness checks its own oracle: mutants killed, no false findings, reproducibility.
 #[cfg(all(feature = "endpoint", feature = "remote"))]
 mod selftest;
+
+/// Fuzz crash inputs and committed seeds, replayed through the fuzz target functions.
+mod fuzz_regressions;

@@ -1,0 +1,3 @@
+#![no_main]
+// See tpr_harness::fuzz::path for what this target asserts.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| tpr_harness::fuzz::path(data));
