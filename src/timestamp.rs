@@ -11,8 +11,8 @@
 //!
 //! Decisions where T1 is silent (see `docs/DECISIONS.md`): `odata-abnf` still requires a real
 //! calendar date (the ABNF is syntax; the value must denote an instant), a leap second `:60`
-//! denotes the instant one second after `:59`, and years of more than 15 digits are rejected as
-//! not representable.
+//! denotes the instant one second after `:59`, and years of more than 15 digits (also after
+//! applying the offset) are rejected as not representable.
 //!
 //! ```
 //! use tpr_harness::timestamp::{Grammar, Timestamp};
@@ -52,6 +52,8 @@ pub enum Grammar {
 const PICOS_PER_SEC: i128 = 1_000_000_000_000;
 /// Longest year accepted by `odata-abnf` (digits): keeps instants inside `i128` picoseconds.
 pub const MAX_YEAR_DIGITS: usize = 15;
+/// Largest year of an instant (in UTC) that parses and renders.
+const MAX_YEAR: i64 = 999_999_999_999_999;
 
 /// An instant, exact to the picosecond (12 fractional digits), as picoseconds since
 /// 1970-01-01T00:00:00Z. Equality is instant equality: the spelling it came from is gone (T2).
@@ -295,9 +297,14 @@ impl Timestamp {
         let days = days_from_civil(year, month, day);
         let secs = i128::from(days) * 86_400 + i128::from(hour * 3600 + minute * 60 + second)
             - i128::from(offset_minutes) * 60;
-        Ok(Timestamp {
-            picos: secs * PICOS_PER_SEC + frac_picos,
-        })
+        let picos = secs * PICOS_PER_SEC + frac_picos;
+        // the offset (or a leap second) may carry a 15-digit year past what renders back
+        let limit = (i128::from(days_from_civil(MAX_YEAR + 1, 1, 1)) * 86_400) * PICOS_PER_SEC;
+        let floor = (i128::from(days_from_civil(-MAX_YEAR, 1, 1)) * 86_400) * PICOS_PER_SEC;
+        if picos >= limit || picos < floor {
+            return Err(c.err("instant outside the representable years"));
+        }
+        Ok(Timestamp { picos })
     }
 
     /// Whether `s` is valid under `grammar`.
@@ -530,6 +537,21 @@ mod tests {
             p("0001-01-01T00:00:00Z").picos(),
             -62_135_596_800 * PICOS_PER_SEC
         );
+    }
+
+    #[test]
+    fn t1_instants_past_the_representable_range_are_rejected_not_misrendered() {
+        // Found by the timestamp fuzz target's replay: a 15-digit year whose offset carried the
+        // UTC instant into a 16-digit year parsed, but its rendering did not parse back.
+        let edge = "999999999999999-12-31T23:59:59.999999999999-23:59";
+        assert!(Timestamp::parse(edge, Grammar::OdataAbnf).is_err());
+        let ok = "999999999999999-12-31T23:59:59.999999999999Z";
+        let t = Timestamp::parse(ok, Grammar::OdataAbnf).unwrap();
+        assert_eq!(Timestamp::parse(&t.to_string(), Grammar::OdataAbnf), Ok(t));
+        assert!(
+            Timestamp::parse("-999999999999999-01-01T00:00+00:01", Grammar::OdataAbnf).is_err()
+        );
+        assert!(Timestamp::parse("-999999999999999-01-01T00:00Z", Grammar::OdataAbnf).is_ok());
     }
 
     #[test]

@@ -25,7 +25,10 @@ fn replay(dir: &str, target: fn(&[u8])) -> usize {
     files.len()
 }
 
-fn targets() -> [(&'static str, fn(&[u8])); 5] {
+/// A fuzz target: its name and the library function its body calls.
+type Target = (&'static str, fn(&[u8]));
+
+fn targets() -> [Target; 5] {
     use tpr_harness::fuzz;
     [
         ("timestamp", fuzz::timestamp),
