@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod load;
 mod serve;
 mod tools;
 
@@ -37,6 +38,7 @@ enum Command {
     Profile(tools::ProfileArgs),
     Explain(tools::ExplainArgs),
     Corpus(tools::CorpusArgs),
+    Load(load::LoadArgs),
 }
 
 /// An error the CLI reports with exit code 2.
@@ -82,6 +84,7 @@ fn run(cli: Cli) -> Result<Status, CliError> {
         Command::Profile(a) => tools::profile(a),
         Command::Explain(a) => tools::explain(a),
         Command::Corpus(a) => tools::corpus(a),
+        Command::Load(a) => load::load(a),
     }
 }
 
