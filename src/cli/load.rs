@@ -40,9 +40,13 @@ pub struct LoadArgs {
 }
 
 pub fn load(a: LoadArgs) -> Result<Status, CliError> {
-    let host_ok = a.base_url.starts_with("http://127.") || a.base_url.starts_with("http://localhost") || a.base_url.starts_with("http://[::1]");
+    let host_ok = a.base_url.starts_with("http://127.")
+        || a.base_url.starts_with("http://localhost")
+        || a.base_url.starts_with("http://[::1]");
     if !host_ok {
-        return Err(CliError("load only targets loopback addresses (http://127.0.0.1:PORT/…)".into()));
+        return Err(CliError(
+            "load only targets loopback addresses (http://127.0.0.1:PORT/…)".into(),
+        ));
     }
     let profile = load_profile(&a.profile)?;
     let fixture = load_fixture(a.fixtures.as_deref(), a.seed, &profile)?;
@@ -50,11 +54,16 @@ pub fn load(a: LoadArgs) -> Result<Status, CliError> {
     let mut runner = TestRunner::deterministic();
     let strategy = generate::any_case(&profile);
     // a fixed pool of small requests (the oversize defect is left out: it measures the network)
-    let pool: Vec<_> = std::iter::repeat_with(|| strategy.new_tree(&mut runner).ok().map(|t| t.current().build(&store, &profile).request))
-        .flatten()
-        .filter(|r| r.body.len() < 64 * 1024)
-        .take(512)
-        .collect();
+    let pool: Vec<_> = std::iter::repeat_with(|| {
+        strategy
+            .new_tree(&mut runner)
+            .ok()
+            .map(|t| t.current().build(&store, &profile).request)
+    })
+    .flatten()
+    .filter(|r| r.body.len() < 64 * 1024)
+    .take(512)
+    .collect();
     let pool = Arc::new(pool);
     let remote = Remote::new(&a.base_url, Duration::from_secs(10));
     let next = Arc::new(AtomicU64::new(0));
@@ -64,14 +73,24 @@ pub fn load(a: LoadArgs) -> Result<Status, CliError> {
     rt.block_on(async {
         let mut tasks = Vec::new();
         for _ in 0..a.concurrency.max(1) {
-            let (pool, remote, next, errors, total) = (pool.clone(), remote.clone(), next.clone(), errors.clone(), a.requests);
+            let (pool, remote, next, errors, total) = (
+                pool.clone(),
+                remote.clone(),
+                next.clone(),
+                errors.clone(),
+                a.requests,
+            );
             tasks.push(tokio::spawn(async move {
                 loop {
                     let n = next.fetch_add(1, Ordering::Relaxed);
                     if n >= total {
                         break;
                     }
-                    if remote.send_once(&pool[(n as usize) % pool.len()]).await.is_err() {
+                    if remote
+                        .send_once(&pool[(n as usize) % pool.len()])
+                        .await
+                        .is_err()
+                    {
                         errors.fetch_add(1, Ordering::Relaxed);
                     }
                 }
