@@ -363,3 +363,54 @@ fn wiremock_mounted_responder_answers_like_the_model() {
         assert_eq!(responder.snapshot(), mirror);
     });
 }
+
+#[test]
+fn readme_curl_example_answers_as_the_contract_says() {
+    // The README's serve example: default seed 1, token "secret", the example entity's URL.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let profile = Profile::graph();
+    let s = Store::new(&Fixture::generate(1, &profile), Tokens::new("secret", None));
+    let (id, _) = s.entities().next().unwrap();
+    let path = s.direct_route(id).unwrap().to_path(&PathStyle::default());
+    assert!(
+        readme.contains(&format!("URL=http://127.0.0.1:8080/beta{path}")),
+        "README example URL is stale: {path}"
+    );
+    rt().block_on(async {
+        let ep = Endpoint::start(ModelResponder::new(s.clone(), profile.clone()))
+            .await
+            .unwrap();
+        let remote = Remote::new(&ep.base_url(), Duration::from_secs(5));
+        let req = |body: &str| {
+            Request::new("PATCH", &path)
+                .header("Authorization", "Bearer secret")
+                .header("Content-Type", "application/json")
+                .body(body.to_string())
+        };
+        let ok = remote
+            .send(&req(
+                r#"{"processingStatus":"failed","failureReason":"timeout"}"#,
+            ))
+            .await
+            .unwrap();
+        assert_eq!(ok.status, 200);
+        let v: serde_json::Value = serde_json::from_slice(&ok.body).unwrap();
+        assert_eq!(
+            (v["processingStatus"].as_str(), v["failureReason"].as_str()),
+            (Some("failed"), Some("timeout"))
+        );
+        let bad = remote
+            .send(&req(r#"{"createdDateTime":null}"#))
+            .await
+            .unwrap();
+        assert_eq!(bad.status, 400);
+        let e = ErrorBody::parse(&bad.body).unwrap();
+        assert_eq!(e.code, "BadRequest");
+        assert!(
+            e.message.contains("(B4)") && readme.contains(&e.message),
+            "README shows: {}",
+            e.message
+        );
+    });
+}
