@@ -19,6 +19,7 @@
 //! * [`endpoint`] (feature `endpoint`): the model served over HTTP (wiremock `Respond` + a flat-memory server).
 //! * [`remote`], [`conformance`] (feature `remote`): checking any implementation over HTTP, shrinking findings.
 //! * [`report`] (feature `remote`): curl lines, Rust tests, JSON, JUnit, console.
+//! * [`openapi`]: the contract as OpenAPI 3.1; [`mutant`] (feature `endpoint`): broken endpoints for the self-test.
 //! * [`fuzz`]: the bodies of the cargo-fuzz targets; [`cli`] (feature `cli`): the command line.
 //!
 //! ```
@@ -45,6 +46,7 @@ pub mod json;
 pub mod model;
 #[cfg(feature = "endpoint")]
 pub mod mutant;
+pub mod openapi;
 pub mod path;
 pub mod profile;
 #[cfg(feature = "remote")]

@@ -39,6 +39,7 @@ enum Command {
     Explain(tools::ExplainArgs),
     Corpus(tools::CorpusArgs),
     Load(load::LoadArgs),
+    Openapi(tools::OpenapiArgs),
 }
 
 /// An error the CLI reports with exit code 2.
@@ -66,6 +67,8 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(Status::Clean) => ExitCode::SUCCESS,
         Ok(Status::Findings) => ExitCode::from(1),
+        // a closed pipe (`tpr-harness openapi | head`) is not an error
+        Err(CliError(m)) if m.contains("Broken pipe") => ExitCode::SUCCESS,
         Err(CliError(m)) => {
             eprintln!("error: {m}");
             ExitCode::from(2)
@@ -85,6 +88,7 @@ fn run(cli: Cli) -> Result<Status, CliError> {
         Command::Explain(a) => tools::explain(a),
         Command::Corpus(a) => tools::corpus(a),
         Command::Load(a) => load::load(a),
+        Command::Openapi(a) => tools::openapi(a),
     }
 }
 
