@@ -21,3 +21,7 @@ mod selftest;
 
 /// Fuzz crash inputs and committed seeds, replayed through the fuzz target functions.
 mod fuzz_regressions;
+
+/// The command line end to end: exit codes, reports, hostile servers.
+#[cfg(feature = "cli")]
+mod cli;

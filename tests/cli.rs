@@ -1,0 +1,314 @@
+//! The command line end to end (the real binary): exit codes, reports, clear errors, and the
+//! runner against hostile servers (garbage, huge bodies, slow answers, resets).
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_tpr-harness"))
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tpr-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn check_on_the_embedded_endpoint_exits_0_and_writes_json_and_junit_reports() {
+    let (json, junit) = (tmp("r.json"), tmp("j.xml"));
+    let out = bin()
+        .args([
+            "check",
+            "--quiet",
+            "--cases",
+            "60",
+            "--sequences",
+            "3",
+            "--report-json",
+        ])
+        .arg(&json)
+        .arg("--junit")
+        .arg(&junit)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    for k in [
+        "seed",
+        "profile",
+        "base_url",
+        "cases",
+        "requests",
+        "duration_ms",
+        "findings",
+        "coverage",
+    ] {
+        assert!(report.get(k).is_some(), "report lacks {k}");
+    }
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(
+        xml.matches("<testcase").count(),
+        tpr_harness::rule::RuleId::ALL.len()
+    );
+    assert!(!xml.contains("<failure"));
+}
+
+#[test]
+fn usage_and_configuration_errors_exit_2_with_a_message_naming_the_problem() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &[
+                "check",
+                "--base-url",
+                "http://127.0.0.1:9/beta",
+                "--token",
+                "t",
+            ],
+            "--fixtures",
+        ),
+        (&["check", "--profile", "nonsense"], "nonsense"),
+        (&["explain", "B99"], "B99"),
+        (&["serve", "--token", "t", "--faults", "2"], "--faults"),
+    ];
+    for (args, needle) in cases {
+        let out = bin().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn an_unreachable_implementation_is_a_connection_error_exit_2() {
+    let fixtures = tmp("fx.json");
+    assert!(
+        bin()
+            .args(["fixtures", "--out"])
+            .arg(&fixtures)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // a port nothing listens on: bind, note the port, close
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = bin()
+        .args([
+            "check",
+            "--quiet",
+            "--token",
+            "t",
+            "--timeout-ms",
+            "2000",
+            "--base-url",
+            &format!("http://127.0.0.1:{port}/beta"),
+            "--fixtures",
+        ])
+        .arg(&fixtures)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot connect"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A server that answers every connection with `reply` (after `delay`), for `n` connections.
+fn hostile(reply: &'static [u8], delay: Duration) -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in l.incoming().take(5000) {
+            let Ok(mut s) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
+                let _ = s.read(&mut buf);
+                std::thread::sleep(delay);
+                let _ = s.write_all(reply);
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn hostile_servers_give_findings_or_clear_errors_never_a_hang_or_panic() {
+    let fixtures = tmp("fx2.json");
+    assert!(
+        bin()
+            .args(["fixtures", "--out"])
+            .arg(&fixtures)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let huge: &'static [u8] = Box::leak(
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: 50000000\r\n\r\n{}",
+            "x".repeat(100_000)
+        )
+        .into_bytes()
+        .into_boxed_slice(),
+    );
+    let servers: [(&str, &'static [u8], Duration); 4] = [
+        (
+            "garbage",
+            b"\x00\x01 this is not HTTP\r\n\r\n",
+            Duration::ZERO,
+        ),
+        ("reset", b"", Duration::ZERO),
+        ("huge", huge, Duration::ZERO),
+        (
+            "slow",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+            Duration::from_secs(3),
+        ),
+    ];
+    for (name, reply, delay) in servers {
+        let port = hostile(reply, delay);
+        let started = Instant::now();
+        let out = bin()
+            .args([
+                "check",
+                "--quiet",
+                "--token",
+                "t",
+                "--cases",
+                "5",
+                "--sequences",
+                "1",
+                "--no-shrink",
+                "--timeout-ms",
+                "1000",
+            ])
+            .args([
+                "--base-url",
+                &format!("http://127.0.0.1:{port}/beta"),
+                "--fixtures",
+            ])
+            .arg(&fixtures)
+            .output()
+            .unwrap();
+        let code = out.status.code();
+        assert!(
+            code == Some(1) || code == Some(2),
+            "{name}: exit {code:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "{name} took {:?}",
+            started.elapsed()
+        );
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!text.contains("panicked"), "{name}: {text}");
+        assert!(
+            text.contains("finding") || text.contains("error:"),
+            "{name}: {text}"
+        );
+    }
+}
+
+#[test]
+fn model_subcommand_prints_the_answer_to_a_request_file() {
+    let req = tmp("req.json");
+    let path = "/identityGovernance/lifecycleWorkflows/deletedItems/workflows/w/runs/r/userProcessingResults/u/taskProcessingResults/t";
+    std::fs::write(&req, serde_json::json!({"method": "DELETE", "path": path, "headers": [["Authorization", "Bearer tpr-write-token"]], "body": ""}).to_string()).unwrap();
+    let out = bin()
+        .args(["model", "--request"])
+        .arg(&req)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["statuses"], serde_json::json!([405]));
+    assert_eq!(v["rules"], serde_json::json!(["H1"]));
+}
+
+#[test]
+fn cases_subcommand_writes_deterministic_json_lines() {
+    let run = || {
+        bin()
+            .args([
+                "cases",
+                "--count",
+                "25",
+                "--seed",
+                "9",
+                "--kind",
+                "malformed",
+            ])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let (a, b) = (run(), run());
+    assert_eq!(a, b);
+    let lines: Vec<serde_json::Value> = String::from_utf8(a)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 25);
+    assert!(lines.iter().all(
+        |c| !c["defects"].as_array().unwrap().is_empty() && c["demand"]["statuses"].is_array()
+    ));
+}
+
+#[test]
+fn replay_says_fixed_or_still_failing_per_finding() {
+    // a report with one finding whose expectation the embedded endpoint meets: FIXED, exit 0
+    let report = tmp("replay.json");
+    let check = bin()
+        .args([
+            "check",
+            "--quiet",
+            "--cases",
+            "5",
+            "--sequences",
+            "1",
+            "--report-json",
+        ])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0));
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let base = v["base_url"].as_str().unwrap().to_string();
+    let port = hostile(
+        b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n",
+        Duration::ZERO,
+    );
+    let path = "/identityGovernance/lifecycleWorkflows/deletedItems/workflows/w/runs/r/userProcessingResults/u/taskProcessingResults/t";
+    v["findings"] = serde_json::json!([{
+        "rule": "E3", "title": "E3", "message": "5xx", "phase": "random", "seed": 1, "case_index": 0, "defects": [],
+        "request": {"method": "GET", "path": path, "headers": [["Authorization", "Bearer $TPR_TOKEN"]], "body": ""},
+        "expected": {"statuses": [404], "body": null, "rules": ["S1"]}, "actual": null, "curl": "", "rust_test": ""
+    }]);
+    v["base_url"] = format!("http://127.0.0.1:{port}/beta").into();
+    std::fs::write(&report, v.to_string()).unwrap();
+    let out = bin().args(["replay"]).arg(&report).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("STILL FAILING"));
+    let _ = base;
+}
