@@ -864,6 +864,17 @@ impl<'a> Runner<'a> {
         let Ok(first) = self.send(&case.request).await else {
             return;
         };
+        if !(200..300).contains(&first.status) {
+            // not accepted at all: the main check of this case reports that, under its own rule
+            if let Some(t) = case.target.as_deref() {
+                if let Some(Ok(seen)) = self.observe(t).await {
+                    if let Some(v) = TaskProcessingResult::from_json(&seen) {
+                        self.store.set_value(t, v);
+                    }
+                }
+            }
+            return;
+        }
         let Ok(second) = self.send(&case.request).await else {
             return;
         };

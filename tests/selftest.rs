@@ -138,3 +138,24 @@ fn findings_are_shrunk_to_one_defect_and_carry_curl_and_a_rust_test() {
         );
     });
 }
+
+#[test]
+fn s5_is_not_reported_for_requests_the_implementation_rejects() {
+    // Found with examples/tiny_server: a valid PATCH the implementation rejected (404 twice) was
+    // reported as an S5 idempotence failure; it is the case's own rule (here R4) that broke.
+    rt().block_on(async {
+        let r = check(&Profile::graph(), Some(Mutant::CaseSensitiveSegments), 1).await;
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.rule == tpr_harness::rule::RuleId::R4)
+        );
+        assert!(
+            !r.findings
+                .iter()
+                .any(|f| f.rule == tpr_harness::rule::RuleId::S5),
+            "{:#?}",
+            r.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+        );
+    });
+}
