@@ -5,6 +5,8 @@
 //! media type and JSON, and merges known properties, but treats `processingStatus` as an open
 //! string and knows nothing of the via-task route. `check` reports what that breaks, rule by rule.
 
+#![allow(clippy::print_stdout)]
+
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
