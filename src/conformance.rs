@@ -582,14 +582,7 @@ impl<'a> Runner<'a> {
                     message = format!(
                         "`{id}` held a value no request to it wrote (a request to another entity changed it); first seen as: {message}"
                     );
-                    *self.failures.entry(rule).or_default() += 1;
-                    if self.findings.iter().filter(|f| f.rule == rule).count()
-                        < self.config.max_findings_per_rule
-                    {
-                        let f = self.finding(rule, message, phase, index, &case, actual, expected);
-                        (self.on_event)(&Event::Finding(Box::new(f.clone())));
-                        self.findings.push(f);
-                    }
+                    self.record(rule, message, phase, index, &case, actual, expected);
                     return;
                 }
             }
@@ -715,6 +708,30 @@ impl<'a> Runner<'a> {
         let finding = self.finding(rule, message, phase, index, &case, actual, expected);
         (self.on_event)(&Event::Finding(Box::new(finding.clone())));
         self.findings.push(finding);
+    }
+
+    /// Counts a failure of `rule` and keeps it as a finding unless the rule already has
+    /// `max_findings_per_rule` of them (no shrinking: for failures of phases, not of one case).
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        rule: RuleId,
+        message: String,
+        phase: &str,
+        index: usize,
+        case: &Case,
+        actual: Option<Response>,
+        expected: Expected,
+    ) {
+        *self.failures.entry(rule).or_default() += 1;
+        if self.findings.iter().filter(|f| f.rule == rule).count()
+            >= self.config.max_findings_per_rule
+        {
+            return;
+        }
+        let f = self.finding(rule, message, phase, index, case, actual, expected);
+        (self.on_event)(&Event::Finding(Box::new(f.clone())));
+        self.findings.push(f);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -898,26 +915,15 @@ impl<'a> Runner<'a> {
                 "the same PATCH twice answered {} then {}",
                 first.status, second.status
             );
-            *self.failures.entry(RuleId::S5).or_default() += 1;
-            if self
-                .findings
-                .iter()
-                .filter(|f| f.rule == RuleId::S5)
-                .count()
-                < self.config.max_findings_per_rule
-            {
-                let f = self.finding(
-                    RuleId::S5,
-                    msg,
-                    "sequence",
-                    index,
-                    &case,
-                    Some(second),
-                    expected,
-                );
-                (self.on_event)(&Event::Finding(Box::new(f.clone())));
-                self.findings.push(f);
-            }
+            self.record(
+                RuleId::S5,
+                msg,
+                "sequence",
+                index,
+                &case,
+                Some(second),
+                expected,
+            );
         }
     }
 
@@ -936,7 +942,6 @@ impl<'a> Runner<'a> {
             return;
         };
         if let Err(v) = check::compare_representation(&mv, &seen, &self.config.profile) {
-            *self.failures.entry(RuleId::S6).or_default() += 1;
             let case = CaseSpec {
                 get: true,
                 ..CaseSpec::default()
@@ -957,28 +962,19 @@ impl<'a> Runner<'a> {
                 body: Some(mv),
                 rules: vec![RuleId::S6],
             };
-            if self
-                .findings
-                .iter()
-                .filter(|f| f.rule == RuleId::S6)
-                .count()
-                < self.config.max_findings_per_rule
-            {
-                let f = self.finding(
-                    RuleId::S6,
-                    format!(
-                        "entity `{id}` changed though no request addressed it: {}",
-                        v.message
-                    ),
-                    "sequence",
-                    index,
-                    &case,
-                    None,
-                    expected,
-                );
-                (self.on_event)(&Event::Finding(Box::new(f.clone())));
-                self.findings.push(f);
-            }
+            let message = format!(
+                "entity `{id}` changed though no request addressed it: {}",
+                v.message
+            );
+            self.record(
+                RuleId::S6,
+                message,
+                "sequence",
+                index,
+                &case,
+                None,
+                expected,
+            );
             if let Some(t) = TaskProcessingResult::from_json(&seen) {
                 self.store.set_value(&id, t);
             }
@@ -1073,7 +1069,6 @@ impl<'a> Runner<'a> {
         };
         self.store = fin;
         if let Err(v) = verdict {
-            *self.failures.entry(RuleId::S7).or_default() += 1;
             let case = CaseSpec::default().build(&initial, &profile);
             let case = Case {
                 request: reqs[0].clone(),
@@ -1084,25 +1079,16 @@ impl<'a> Runner<'a> {
                 body: None,
                 rules: vec![RuleId::S7],
             };
-            if self
-                .findings
-                .iter()
-                .filter(|f| f.rule == RuleId::S7)
-                .count()
-                < self.config.max_findings_per_rule
-            {
-                let f = self.finding(
-                    RuleId::S7,
-                    format!("{} concurrent PATCHes to `{id}`: {}", reqs.len(), v.message),
-                    "concurrency",
-                    round,
-                    &case,
-                    None,
-                    expected,
-                );
-                (self.on_event)(&Event::Finding(Box::new(f.clone())));
-                self.findings.push(f);
-            }
+            let message = format!("{} concurrent PATCHes to `{id}`: {}", reqs.len(), v.message);
+            self.record(
+                RuleId::S7,
+                message,
+                "concurrency",
+                round,
+                &case,
+                None,
+                expected,
+            );
         }
     }
 }
