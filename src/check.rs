@@ -457,7 +457,8 @@ pub fn compare_representation(
         if !same {
             let rule = match k {
                 "id" => RuleId::S8,
-                "failureReason" => RuleId::B10,
+                // B10 when the text itself came back different; set/unset is S2
+                "failureReason" if e.is_string() && a.is_string() => RuleId::B10,
                 "processingStatus" if e == "unknownFutureValue" || a == "unknownFutureValue" => {
                     RuleId::B6
                 }

@@ -78,6 +78,13 @@ impl Mutant {
         Mutant::DuplicatesAccepted,
     ];
 
+    /// The mutant with this name (as `Debug` writes it, e.g. `OpenEnum`), ignoring case.
+    pub fn from_name(name: &str) -> Option<Mutant> {
+        Mutant::ALL
+            .into_iter()
+            .find(|m| format!("{m:?}").eq_ignore_ascii_case(name))
+    }
+
     /// The rules a finding may cite for this bug (the first is the expected one).
     pub fn rules(self) -> &'static [RuleId] {
         use Mutant::*;

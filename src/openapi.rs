@@ -10,18 +10,18 @@
 //! ```
 
 use crate::path::PREFIX;
-use crate::profile::{IdInBody, Profile, Success, UnknownProperties};
+use crate::profile::{Profile, Success, UnknownProperties};
 use crate::rule::CONTRACT_VERSION;
 use crate::spec::{ODATA_TYPE, ProcessingStatus, error_code};
 use crate::timestamp::Grammar;
 use serde_json::{Value, json};
 
-/// T1 as a regular expression: the shape only. Calendar dates, year 0000 under `graph` and the
-/// representable year range are the parser's checks.
+/// T1 as a regular expression: the shape, with the year range of `graph`. Calendar dates and
+/// the representable year range of `odata-abnf` are the parser's checks.
 pub fn timestamp_pattern(grammar: Grammar) -> &'static str {
     match grammar {
         Grammar::Graph => {
-            r"^[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,12})?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))$"
+            r"^(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,12})?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))$"
         }
         Grammar::OdataAbnf => {
             r"^-?([0-9]{4}|[1-9][0-9]{4,14})-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9](:([0-5][0-9]|60)([.][0-9]{1,12})?)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
@@ -52,23 +52,33 @@ pub fn document(profile: &Profile) -> Value {
         .filter(|m| profile.has_member(*m))
         .map(ProcessingStatus::as_str)
         .collect();
+    // a schema-valid PATCH must be contract-valid: no members after the sentinel (they need the
+    // Prefer header) and no sentinel where the profile rejects it
+    let patch_members: Vec<&str> = ProcessingStatus::ALL
+        .into_iter()
+        .filter(|m| !m.is_after_sentinel())
+        .filter(|m| {
+            *m != ProcessingStatus::UnknownFutureValue
+                || profile.sentinel_in_patch == crate::profile::SentinelInPatch::Ignore
+        })
+        .map(ProcessingStatus::as_str)
+        .collect();
     let ts = json!({"$ref": "#/components/schemas/DateTimeOffset"});
     let nullable_ts = json!({"oneOf": [ts, {"type": "null"}]});
-    let mut body_props = json!({
+    let body_props = json!({
         "completedDateTime": nullable_ts,
         "createdDateTime": ts,
         "failureReason": {"type": ["string", "null"]},
-        "processingStatus": {"$ref": "#/components/schemas/ProcessingStatus"},
+        "processingStatus": {"type": "string", "enum": patch_members, "description": "Members after the sentinel are accepted only with Prefer: include-unknown-enum-members (B6), which a schema cannot say, so they are left out here."},
         "startedDateTime": nullable_ts,
         "@odata.type": {"type": "string", "enum": [ODATA_TYPE, &ODATA_TYPE[1..]]},
     });
-    if profile.id_in_body == IdInBody::IgnoreIfEqual {
-        body_props["id"] =
-            json!({"type": "string", "description": "Must equal the addressed id (B7)."});
-    }
+    // `id` is left out of the schema on purpose: B7 accepts it only when equal to the addressed
+    // id, which a schema cannot say, and a schema-valid request must never be a contract
+    // violation (Schemathesis flagged the first export for exactly that).
     let mut patch_schema = json!({
         "type": "object",
-        "description": "B3-B10. Members whose names hold '@' are annotations and are ignored (B9).",
+        "description": "B3-B10. Members whose names hold '@' are annotations and are ignored (B9). `id` may also be sent when it equals the addressed id (B7); a schema cannot express that, so it is left out. The DateTimeOffset pattern is T1's shape: calendar dates (2023-02-29) are checked by the service.",
         "properties": body_props,
         "patternProperties": {"@": {}},
     });
@@ -232,6 +242,32 @@ mod tests {
                 }
             );
         }
+    }
+
+    #[test]
+    fn openapi_body_schema_admits_nothing_the_contract_rejects_for_its_shape() {
+        // Found by running Schemathesis on the export: `id` was schema-valid with any value,
+        // while B7 rejects an id that differs from the addressed one; and the graph pattern
+        // admitted year 0000 (see the pattern test's samples).
+        let doc = document(&Profile::graph());
+        let body = &doc["components"]["schemas"]["TaskProcessingResultPatch"];
+        assert!(body["properties"].get("id").is_none());
+        let members = body["properties"]["processingStatus"]["enum"]
+            .as_array()
+            .unwrap();
+        assert!(
+            !members
+                .iter()
+                .any(|m| m == "canceling" || m == "quarantined"),
+            "need Prefer (B6)"
+        );
+        let strict = document(&Profile::strict());
+        let members = strict["components"]["schemas"]["TaskProcessingResultPatch"]["properties"]["processingStatus"]["enum"].as_array().unwrap();
+        assert!(
+            !members.iter().any(|m| m == "unknownFutureValue"),
+            "rejected under strict"
+        );
+        assert_eq!(body["additionalProperties"], json!(false));
     }
 
     #[test]

@@ -47,6 +47,10 @@ pub struct ServeArgs {
     /// Log one line per request to standard error.
     #[arg(long)]
     log: bool,
+    /// Break one rule on purpose (e.g. OpenEnum, LostUpdates; see src/mutant.rs), to see what a
+    /// checker catches. Never for real use.
+    #[arg(long)]
+    mutant: Option<String>,
 }
 
 fn parse_latency(s: &str) -> Result<(u64, u64), CliError> {
@@ -79,6 +83,19 @@ pub fn serve(a: ServeArgs) -> Result<Status, CliError> {
         return Err(CliError("--token must not be empty".into()));
     }
     let latency = a.latency_ms.as_deref().map(parse_latency).transpose()?;
+    let mutant = match &a.mutant {
+        Some(n) => Some(crate::mutant::Mutant::from_name(n).ok_or_else(|| {
+            let names: Vec<String> = crate::mutant::Mutant::ALL
+                .iter()
+                .map(|m| format!("{m:?}"))
+                .collect();
+            CliError(format!(
+                "unknown mutant `{n}`, expected one of {}",
+                names.join(", ")
+            ))
+        })?),
+        None => None,
+    };
     let fixture = load_fixture(a.fixtures.as_deref(), a.seed, &profile)?;
     if let Some(p) = &a.write_fixtures {
         fixture
@@ -100,6 +117,7 @@ pub fn serve(a: ServeArgs) -> Result<Status, CliError> {
         retry_after_s: 1,
     });
     let responder = ModelResponder::new(store, profile.clone())
+        .with_mutant(mutant)
         .with_faults(faults)
         .with_log(a.log);
     let rt = runtime()?;
