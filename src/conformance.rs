@@ -181,6 +181,8 @@ pub struct Runner<'a> {
     consecutive_connect_errors: u32,
     /// The last failure was a state mismatch seen by observation (it may predate the request).
     state_mismatch: bool,
+    /// The last failure was a valid request rejected (its rule is the feature it used).
+    false_rejection: bool,
     /// The addressed entity's value before the last checked request.
     last_before: Option<(String, TaskProcessingResult)>,
     on_event: Box<dyn FnMut(&Event) + Send + 'a>,
@@ -195,10 +197,23 @@ fn status_list(s: &[u16]) -> String {
 
 /// The most specific valid feature a case uses: the rule that says it must be accepted.
 fn feature_rule(case: &Case) -> RuleId {
-    const ORDER: [RuleId; 11] = [
-        RuleId::R2,
-        RuleId::R3,
-        RuleId::R4,
+    let s = &case.spec;
+    let has = |r| case.exercised.contains(&r);
+    let mut features = Vec::new();
+    for r in [RuleId::R2, RuleId::R3, RuleId::R4] {
+        if has(r) {
+            features.push(r);
+        }
+    }
+    if s.auth_variant % 3 != 0 {
+        features.push(RuleId::H2); // lower-case scheme, or the read-only token on a GET
+    }
+    if case.request.method == "PATCH"
+        && usize::from(s.content_type) % generate::ALLOWED_CONTENT_TYPES.len() != 0
+    {
+        features.push(RuleId::H3);
+    }
+    for r in [
         RuleId::H5,
         RuleId::B6,
         RuleId::B9,
@@ -207,10 +222,14 @@ fn feature_rule(case: &Case) -> RuleId {
         RuleId::B10,
         RuleId::T1,
         RuleId::B3,
-    ];
-    ORDER
-        .into_iter()
-        .find(|r| case.exercised.contains(r))
+    ] {
+        if has(r) {
+            features.push(r);
+        }
+    }
+    features
+        .first()
+        .copied()
         .unwrap_or(if case.request.method == "GET" {
             RuleId::H1
         } else {
@@ -233,6 +252,7 @@ impl<'a> Runner<'a> {
             cases: 0,
             consecutive_connect_errors: 0,
             state_mismatch: false,
+            false_rejection: false,
             last_before: None,
             on_event: Box::new(|_| {}),
         }
@@ -422,6 +442,7 @@ impl<'a> Runner<'a> {
         case: &Case,
     ) -> Result<(), (RuleId, String, Option<Response>, Expected)> {
         self.state_mismatch = false;
+        self.false_rejection = false;
         let before = self.store.clone();
         self.last_before = case
             .target
@@ -449,6 +470,8 @@ impl<'a> Runner<'a> {
         let mut verdict = self
             .compare(case, &out, &resp)
             .map_err(|(r, m)| (r, m, Some(resp.clone()), expected.clone()));
+        self.false_rejection =
+            verdict.is_err() && out.is_success() && resp.status >= 400 && resp.status < 500;
         let is_patch = case.request.method == "PATCH";
         if let (true, Some(id)) = (is_patch, case.target.clone()) {
             match self.observe(&id).await {
@@ -542,6 +565,7 @@ impl<'a> Runner<'a> {
         rule: RuleId,
         pre: Option<(String, TaskProcessingResult)>,
     ) -> CaseSpec {
+        let false_rejection = self.false_rejection;
         let mut best = spec.clone();
         let mut budget = 80;
         'outer: loop {
@@ -554,8 +578,11 @@ impl<'a> Runner<'a> {
                     self.restore(id, v).await;
                 }
                 let case = cand.build(&self.store, &self.config.profile);
+                let wanted_false_rejection = false_rejection;
                 if let Err((r, ..)) = self.check_case(&case).await {
-                    if r == rule {
+                    // a rejected valid request shrinks to the one feature it is rejected for,
+                    // whatever rule that feature turns out to be
+                    if r == rule || (wanted_false_rejection && self.false_rejection) {
                         best = cand;
                         continue 'outer;
                     }
@@ -671,17 +698,19 @@ impl<'a> Runner<'a> {
         case: Case,
         phase: &'static str,
         index: usize,
-        rule: RuleId,
+        mut rule: RuleId,
         message: String,
         actual: Option<Response>,
         expected: Expected,
     ) {
+        let first_rule = rule;
         *self.failures.entry(rule).or_default() += 1;
         if self.findings.iter().filter(|f| f.rule == rule).count()
             >= self.config.max_findings_per_rule
         {
             return;
         }
+        let was_false_rejection = self.false_rejection;
         let (case, message, actual, expected) = if self.config.shrink {
             let pre = self.last_before.clone();
             let small = self.shrink(&spec, rule, pre.clone()).await;
@@ -691,6 +720,14 @@ impl<'a> Runner<'a> {
             let case2 = small.build(&self.store, &self.config.profile);
             match self.check_case(&case2).await {
                 Err((r, m, a, e)) if r == rule => (case2, m, a, e),
+                Err((r, m, a, e)) if was_false_rejection && self.false_rejection => {
+                    rule = r;
+                    if rule != first_rule {
+                        *self.failures.entry(first_rule).or_default() -= 1;
+                        *self.failures.entry(rule).or_default() += 1;
+                    }
+                    (case2, m, a, e)
+                }
                 _ => (case, message, actual, expected),
             }
         } else {
@@ -1169,6 +1206,27 @@ pub fn candidates(spec: &CaseSpec) -> Vec<CaseSpec> {
         },
         CaseSpec {
             style: PathStyle::default(),
+            ..spec.clone()
+        },
+        CaseSpec {
+            style: PathStyle {
+                paren: 0,
+                ..spec.style
+            },
+            ..spec.clone()
+        },
+        CaseSpec {
+            style: PathStyle {
+                case: crate::path::NameCase::Canonical,
+                ..spec.style
+            },
+            ..spec.clone()
+        },
+        CaseSpec {
+            style: PathStyle {
+                trailing_slash: false,
+                ..spec.style
+            },
             ..spec.clone()
         },
         CaseSpec {

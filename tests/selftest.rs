@@ -159,3 +159,31 @@ fn s5_is_not_reported_for_requests_the_implementation_rejects() {
         );
     });
 }
+
+#[test]
+fn false_rejections_shrink_to_the_feature_they_are_rejected_for() {
+    // Found with examples/tiny_server: a valid request rejected for its lower-case `bearer`
+    // scheme was reported under R4 because the unshrunk case also had a trailing slash.
+    rt().block_on(async {
+        let r = check(&Profile::graph(), Some(Mutant::CaseSensitiveSegments), 2).await;
+        let false_rejections: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| {
+                f.expected.statuses.iter().all(|s| *s < 300)
+                    && f.actual.as_ref().is_some_and(|a| a.status >= 400)
+            })
+            .collect();
+        assert!(!false_rejections.is_empty());
+        for f in false_rejections {
+            assert_eq!(
+                f.rule,
+                tpr_harness::rule::RuleId::R4,
+                "{}: {} {}",
+                f.message,
+                f.request.method,
+                f.request.path
+            );
+        }
+    });
+}
