@@ -569,22 +569,17 @@ pub fn resolve<'s>(store: &'s Store, route: &Route) -> Result<&'s str, Defect> {
 
 /// S4: the success answers of an accepted PATCH under the `success` knob.
 fn success_answers(repr: Representation, prefer: bool, profile: &Profile) -> Vec<Answer> {
-    let ok = Answer {
-        status: 200,
+    let answer = |status: u16, body: Option<Representation>| Answer {
+        status,
         rules: vec![RuleId::S2, RuleId::S4],
         message: String::new(),
-        body: Some(repr),
+        body,
         preference_applied: prefer,
     };
-    let none = Answer {
-        status: 204,
-        body: None,
-        ..ok.clone()
-    };
     match profile.success {
-        Success::Ok200Body => vec![ok],
-        Success::NoContent204 => vec![none],
-        Success::Either => vec![ok, none],
+        Success::Ok200Body => vec![answer(200, Some(repr))],
+        Success::NoContent204 => vec![answer(204, None)],
+        Success::Either => vec![answer(200, Some(repr)), answer(204, None)],
     }
 }
 

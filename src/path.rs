@@ -124,8 +124,7 @@ pub fn percent_encode(s: &str) -> String {
 }
 
 struct Segments<'a> {
-    segs: Vec<&'a str>,
-    i: usize,
+    segs: std::str::Split<'a, char>,
     profile: &'a Profile,
 }
 
@@ -147,12 +146,10 @@ impl<'a> Segments<'a> {
     }
 
     fn next(&mut self, what: &str, name: &str) -> Result<Cow<'a, str>, PathError> {
-        let seg: &'a str = self
+        let seg = self
             .segs
-            .get(self.i)
-            .copied()
+            .next()
             .ok_or_else(|| perr(RuleId::R5, format!("missing {what} `{name}`")))?;
-        self.i += 1;
         percent_decode(seg)
     }
 
@@ -238,11 +235,8 @@ impl Route {
             .strip_prefix('/')
             .ok_or_else(|| perr(RuleId::R5, "path must start with '/'"))?;
         let rest = rest.strip_suffix('/').unwrap_or(rest);
-        let mut segs: Vec<&str> = Vec::with_capacity(16);
-        segs.extend(rest.split('/'));
         let mut s = Segments {
-            segs,
-            i: 0,
+            segs: rest.split('/'),
             profile,
         };
         for name in PREFIX {
@@ -252,14 +246,14 @@ impl Route {
         let run = s.collection("runs")?;
         let user_result = s.collection("userProcessingResults")?;
         let result = s.collection("taskProcessingResults")?;
-        let via_task = if s.i < s.segs.len() {
+        let via_task = if s.segs.clone().next().is_some() {
             s.literal("task")?;
             Some(s.collection("taskProcessingResults")?)
         } else {
             None
         };
-        if s.i < s.segs.len() {
-            return Err(perr(RuleId::R5, format!("extra segment `{}`", s.segs[s.i])));
+        if let Some(extra) = s.segs.next() {
+            return Err(perr(RuleId::R5, format!("extra segment `{extra}`")));
         }
         Ok(Route {
             workflow,
