@@ -312,3 +312,24 @@ fn replay_says_fixed_or_still_failing_per_finding() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("STILL FAILING"));
     let _ = base;
 }
+
+#[test]
+fn explain_and_profile_print_what_a_user_needs() {
+    let out = bin().args(["explain", "b6"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("B6") && text.contains("sentinel_in_patch") && text.contains("[seed]"),
+        "{text}"
+    );
+    let out = bin().args(["profile", "strict"]).output().unwrap();
+    let toml = String::from_utf8_lossy(&out.stdout);
+    let p = tpr_harness::profile::Profile::from_toml_str(&toml).unwrap();
+    assert_eq!(p, tpr_harness::profile::Profile::strict());
+    let out = bin()
+        .args(["openapi", "--profile", "graph-live"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+}
