@@ -1045,6 +1045,23 @@ mod tests {
     }
 
     #[test]
+    fn the_catalogue_lists_every_variant_of_the_enum() {
+        // a variant added to `Defect` but not to `catalogue()` would never be generated
+        use arbitrary::{Arbitrary, Unstructured};
+        let listed: std::collections::HashSet<Defect> = Defect::catalogue().into_iter().collect();
+        let mut rng = crate::fixture::SplitMix(3);
+        for _ in 0..20_000 {
+            let bytes: Vec<u8> = (0..16).map(|_| rng.next_u64() as u8).collect();
+            if let Ok(d) = Defect::arbitrary(&mut Unstructured::new(&bytes)) {
+                assert!(
+                    listed.contains(&d),
+                    "{d:?} is missing from Defect::catalogue()"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn generator_read_only_token_never_combines_with_another_method() {
         // Found by the sequence property: ReadOnlyToken + Method(Put) demanded 403, but 403 is a
         // PATCH-only answer (H2); a PUT with a read-only token is just 405.
