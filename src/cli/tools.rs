@@ -226,7 +226,7 @@ pub fn explain(a: ExplainArgs) -> Result<Status, CliError> {
                 .collect();
             println!("    knobs: {}", values.join("; "));
         }
-        println!("    full text: CONTRACT.md, rule {r}");
+        println!("    full text: docs/CONTRACT.md, rule {r}");
     }
     Ok(Status::Clean)
 }
