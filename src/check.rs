@@ -22,12 +22,15 @@ pub struct Violation {
     pub rule: RuleId,
     /// What was seen.
     pub message: String,
+    /// The property of a representation that differed, when one did.
+    pub property: Option<&'static str>,
 }
 
 fn violation(rule: RuleId, message: impl Into<String>) -> Violation {
     Violation {
         rule,
         message: message.into(),
+        property: None,
     }
 }
 
@@ -470,7 +473,10 @@ pub fn compare_representation(
                 }
                 _ => RuleId::S2,
             };
-            return Err(violation(rule, format!("'{k}' is {a}, expected {e}")));
+            return Err(Violation {
+                property: Some(k),
+                ..violation(rule, format!("'{k}' is {a}, expected {e}"))
+            });
         }
     }
     Ok(())

@@ -13,6 +13,7 @@
 use crate::check::{self, Violation};
 use crate::defect::Defect;
 use crate::generate::{self, Case, CaseSpec, MemberSpec};
+use crate::json;
 use crate::model::{self, Outcome};
 use crate::path::PathStyle;
 use crate::profile::Profile;
@@ -183,6 +184,8 @@ pub struct Runner<'a> {
     state_mismatch: bool,
     /// The last failure was a valid request rejected (its rule is the feature it used).
     false_rejection: bool,
+    /// The property a 200 representation differed in, if that was the last failure.
+    mismatched_property: std::cell::Cell<Option<&'static str>>,
     /// The addressed entity's value before the last checked request.
     last_before: Option<(String, TaskProcessingResult)>,
     on_event: Box<dyn FnMut(&Event) + Send + 'a>,
@@ -253,6 +256,7 @@ impl<'a> Runner<'a> {
             consecutive_connect_errors: 0,
             state_mismatch: false,
             false_rejection: false,
+            mismatched_property: std::cell::Cell::new(None),
             last_before: None,
             on_event: Box::new(|_| {}),
         }
@@ -410,8 +414,10 @@ impl<'a> Runner<'a> {
             };
             let actual: serde_json::Value = serde_json::from_slice(&resp.body)
                 .map_err(|e| (RuleId::S4, format!("200 body is not JSON: {e}")))?;
-            check::compare_representation(&expected.to_json(), &actual, p)
-                .map_err(|v| (v.rule, v.message))?;
+            if let Err(v) = check::compare_representation(&expected.to_json(), &actual, p) {
+                self.mismatched_property.set(v.property);
+                return Err((v.rule, v.message));
+            }
             let include = answer.preference_applied;
             if include
                 && !resp.header("preference-applied").is_some_and(|v| {
@@ -443,6 +449,7 @@ impl<'a> Runner<'a> {
     ) -> Result<(), (RuleId, String, Option<Response>, Expected)> {
         self.state_mismatch = false;
         self.false_rejection = false;
+        self.mismatched_property.set(None);
         let before = self.store.clone();
         self.last_before = case
             .target
@@ -472,6 +479,18 @@ impl<'a> Runner<'a> {
             .map_err(|(r, m)| (r, m, Some(resp.clone()), expected.clone()));
         self.false_rejection =
             verdict.is_err() && out.is_success() && resp.status >= 400 && resp.status < 500;
+        // A 200 representation that differs in a property the request did not name shows the
+        // entity's state, not this request's effect: decide S2 or drift (S6) like an observation.
+        if let (Err(v), Some(p)) = (&mut verdict, self.mismatched_property.take()) {
+            let named = match json::parse(&case.request.body) {
+                Ok(json::Json::Object(m)) => m.iter().any(|(n, _)| n == p),
+                _ => false,
+            };
+            if !named || case.request.method == "GET" {
+                v.0 = RuleId::S2;
+                self.state_mismatch = true;
+            }
+        }
         let is_patch = case.request.method == "PATCH";
         if let (true, Some(id)) = (is_patch, case.target.clone()) {
             match self.observe(&id).await {
@@ -1094,6 +1113,7 @@ impl<'a> Runner<'a> {
         fin.set_value(&id, observed);
         let verdict = if accepted.len() < reqs.len() {
             Err(Violation {
+                property: None,
                 rule: RuleId::S7,
                 message: format!(
                     "only {} of {} concurrent valid PATCHes were accepted (the others were rejected or not answered)",

@@ -187,3 +187,20 @@ fn false_rejections_shrink_to_the_feature_they_are_rejected_for() {
         }
     });
 }
+
+#[test]
+fn drift_seen_in_a_200_body_is_attributed_to_s6_not_to_the_property_rule() {
+    // Found with examples/tiny_server: an entity changed by an earlier request showed up in the
+    // 200 body of a later, unrelated PATCH and was cited as T2/B10 for a property that request
+    // never named. Now it is decided like an observation: restore, re-send, S6 if it passes.
+    rt().block_on(async {
+        let r = check(&Profile::graph(), Some(Mutant::IsolationLeak), 1).await;
+        let rules: Vec<_> = r.findings.iter().map(|f| f.rule).collect();
+        assert!(rules.contains(&tpr_harness::rule::RuleId::S6), "{rules:?}");
+        assert!(
+            !rules.contains(&tpr_harness::rule::RuleId::B10)
+                && !rules.contains(&tpr_harness::rule::RuleId::T2),
+            "{rules:?}"
+        );
+    });
+}
