@@ -856,6 +856,8 @@ impl<'a> Runner<'a> {
             return Err(RunError::Unreachable(e));
         }
 
+        // F1: the implementation holds the fixture's state (the preflight GET just read it)
+        *self.coverage.entry(RuleId::F1).or_default() += 1;
         let boundary = generate::boundary_cases(&profile);
         (self.on_event)(&Event::Phase {
             name: "boundary",

@@ -221,6 +221,12 @@ impl Case {
         if self.defects.len() > 1 {
             r.push(RuleId::E4);
         }
+        // F2: the configured tokens decide the answer (a defect on them, or the read-only token)
+        if r.contains(&RuleId::H2)
+            && (self.demand.rules.contains(&RuleId::H2) || self.spec.auth_variant % 3 == 2)
+        {
+            r.push(RuleId::F2);
+        }
         r.sort();
         r.dedup();
         r
