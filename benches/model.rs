@@ -36,6 +36,10 @@ fn bench(c: &mut Criterion) {
     let profile = Profile::graph();
     let (store, reqs, specs) = workload();
     let bytes: u64 = reqs.iter().map(|r| r.body.len() as u64).sum();
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("workload: {} PATCH bodies, {bytes} bytes", reqs.len());
+    }
     let mut g = c.benchmark_group("body");
     g.throughput(Throughput::Bytes(bytes));
     g.bench_function("serde_json_from_slice", |b| {

@@ -428,15 +428,8 @@ pub fn compare_representation(
             return Err(violation(RuleId::S4, format!("@odata.type is {t}")));
         }
     }
-    let keys = [
-        "id",
-        "completedDateTime",
-        "createdDateTime",
-        "failureReason",
-        "processingStatus",
-        "startedDateTime",
-    ];
-    for k in keys {
+    // the key and the B3 properties, from their one definition
+    for k in std::iter::once("id").chain(Property::ALL.map(Property::name)) {
         let (Some(e), Some(a)) = (expected.get(k), obj.get(k)) else {
             return Err(violation(
                 RuleId::S4,

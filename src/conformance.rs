@@ -547,11 +547,7 @@ impl<'a> Runner<'a> {
                         }
                     }
                     // keep in step with the implementation whatever happened
-                    if let Some(t) = TaskProcessingResult::from_json(&seen) {
-                        if t.id == id {
-                            self.store.set_value(&id, t);
-                        }
-                    }
+                    self.resync(&id, &seen);
                     // S6: after an accepted PATCH, one sibling (round robin) must be untouched
                     if verdict.is_ok() && out.updated.is_some() {
                         if let Some((rule, m)) = self.sibling_check(&id).await {
@@ -677,6 +673,14 @@ impl<'a> Runner<'a> {
         }
     }
 
+    /// Takes the observed representation of `id` into the runner's store, so one bug does not
+    /// cascade into many findings (a representation of another entity is ignored).
+    fn resync(&mut self, id: &str, seen: &serde_json::Value) {
+        if let Some(t) = TaskProcessingResult::from_json(seen).filter(|t| t.id == id) {
+            self.store.set_value(id, t);
+        }
+    }
+
     /// S6: observes one other entity (round robin) and compares it with the model.
     async fn sibling_check(&mut self, updated: &str) -> Option<(RuleId, String)> {
         let ids: Vec<String> = self
@@ -702,11 +706,7 @@ impl<'a> Runner<'a> {
                     format!("a PATCH to `{updated}` changed `{id}`: {}", v.message),
                 )
             });
-        if let Some(t) = TaskProcessingResult::from_json(&seen) {
-            if t.id == id {
-                self.store.set_value(&id, t);
-            }
-        }
+        self.resync(&id, &seen);
         verdict
     }
 
@@ -943,9 +943,7 @@ impl<'a> Runner<'a> {
             // not accepted at all: the main check of this case reports that, under its own rule
             if let Some(t) = case.target.as_deref() {
                 if let Some(Ok(seen)) = self.observe(t).await {
-                    if let Some(v) = TaskProcessingResult::from_json(&seen) {
-                        self.store.set_value(t, v);
-                    }
+                    self.resync(t, &seen);
                 }
             }
             return;
@@ -1033,9 +1031,7 @@ impl<'a> Runner<'a> {
                 None,
                 expected,
             );
-            if let Some(t) = TaskProcessingResult::from_json(&seen) {
-                self.store.set_value(&id, t);
-            }
+            self.resync(&id, &seen);
         }
     }
 

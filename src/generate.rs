@@ -26,7 +26,7 @@ use crate::profile::{IdInBody, Profile};
 use crate::rule::RuleId;
 use crate::spec::{ODATA_TYPE, ProcessingStatus, Request};
 use crate::store::Store;
-use crate::timestamp::{Grammar, Spelling, days_in_month};
+use crate::timestamp::{Spelling, days_in_month};
 use arbitrary::{Arbitrary, Unstructured};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -55,8 +55,8 @@ pub struct TsSpec {
 }
 
 impl TsSpec {
-    /// A valid spelling under `grammar` (the `graph` grammar's space is valid under both).
-    pub fn spelling(&self, _grammar: Grammar) -> Spelling {
+    /// A valid spelling under the `graph` grammar, hence under both (`graph` ⊂ `odata-abnf`).
+    pub fn spelling(&self) -> Spelling {
         let year = i64::from(self.year % 9999) + 1;
         let month = u32::from(self.month % 12) + 1;
         let last = days_in_month(year, month);
@@ -351,9 +351,10 @@ impl CaseSpec {
             request.headers.push(("Content-Type".into(), ct.clone()));
         }
         if d.prefer {
-            request
-                .headers
-                .push(("Prefer".into(), defect::prefer_header().into()));
+            request.headers.push((
+                "Prefer".into(),
+                crate::model::INCLUDE_UNKNOWN_ENUM_MEMBERS.into(),
+            ));
         }
         request.body = body;
         let demand = defect::demand(&d.method, &applied, profile);
@@ -387,8 +388,7 @@ impl CaseSpec {
 
     /// The valid members, normalised into the profile's valid space.
     fn valid_members(&self, d: &mut Draft, profile: &Profile, exercised: &mut Vec<RuleId>) {
-        let g = profile.timestamp_grammar;
-        let ts = |t: &TsSpec| quote(&t.spelling(g).to_string());
+        let ts = |t: &TsSpec| quote(&t.spelling().to_string());
         for m in &self.members {
             let (name, raw) = match m {
                 MemberSpec::Created(t) => ("createdDateTime", Raw::Json(ts(t))),

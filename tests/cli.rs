@@ -294,7 +294,6 @@ fn replay_says_fixed_or_still_failing_per_finding() {
     assert_eq!(check.status.code(), Some(0));
     let mut v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
-    let base = v["base_url"].as_str().unwrap().to_string();
     let port = hostile(
         b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n",
         Duration::ZERO,
@@ -310,7 +309,6 @@ fn replay_says_fixed_or_still_failing_per_finding() {
     let out = bin().args(["replay"]).arg(&report).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("STILL FAILING"));
-    let _ = base;
 }
 
 #[test]

@@ -7,7 +7,6 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestError, TestRunner};
 use std::collections::BTreeMap;
 use tpr_harness::check;
-use tpr_harness::defect::Defect;
 use tpr_harness::fixture::Fixture;
 use tpr_harness::generate::{self, CaseSpec};
 use tpr_harness::model;
@@ -198,5 +197,4 @@ fn case_specs_round_trip_through_json_lines() {
         assert_eq!(back.request, case.request);
         assert_eq!(back.spec.build(&s, &p).request, case.request);
     }
-    let _ = Defect::catalogue();
 }
