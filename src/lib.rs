@@ -5,22 +5,21 @@
 //! beta), checked against an explicit, versioned contract (`CONTRACT.md`, see [`rule`]) with
 //! profiles where public sources disagree ([`profile`]).
 //!
-//! The map:
-//! * [`rule`]: the rule ids every verdict and finding carries.
-//! * [`spec`]: contract types: the resource, its evolvable enum, requests, the error envelope.
-//! * [`timestamp`]: `Edm.DateTimeOffset` under both grammars of T1, instants (T2).
-//! * [`path`]: the routes (R1–R5): parse and format.
-//! * [`json`]: a strict JSON reader that sees duplicates and lone surrogates (B1, B2).
-//! * [`profile`]: the knobs and the built-in profiles.
-//! * [`fixture`], [`store`]: the state a run starts from (F1, F2).
-//! * [`model`]: the reference model, `apply(&mut Store, &Request, &Profile) -> Outcome`.
-//! * [`check`]: the invariants S2–S8 as functions.
-//! * [`defect`], [`generate`]: the defect catalogue and the generators of valid and malformed requests.
-//! * [`endpoint`] (feature `endpoint`): the model served over HTTP (wiremock `Respond` + a flat-memory server).
-//! * [`remote`], [`conformance`] (feature `remote`): checking any implementation over HTTP, shrinking findings.
-//! * [`report`] (feature `remote`): curl lines, Rust tests, JSON, JUnit, console.
-//! * [`openapi`]: the contract as OpenAPI 3.1; [`mutant`] (feature `endpoint`): broken endpoints for the self-test.
-//! * [`fuzz`]: the bodies of the cargo-fuzz targets; [`cli`] (feature `cli`): the command line.
+//! The map, one folder a layer; imports point down only:
+//! 1. [`contract`]: rule ids ([`rule`]), resource and request types ([`spec`]), timestamps
+//!    ([`timestamp`]), routes ([`path`]), the strict JSON reader ([`json`]), profiles
+//!    ([`profile`]), the OpenAPI export ([`openapi`]).
+//! 2. [`model`]: the pure reference model `apply(&mut Store, &Request, &Profile) -> Outcome`,
+//!    its store ([`store`]) and fixtures ([`fixture`]), and the invariants S2–S8 ([`check`]).
+//! 3. [`generate`]: the case space, the defect catalogue ([`defect`]), boundary cases, sequences.
+//! 4. [`target`]: the one seam, `trait Target { send(Request) -> Response }`: over HTTP
+//!    ([`remote`]), the model in process, a user's Rust implementation, mutants ([`mutant`]).
+//! 5. [`run`] (alias [`conformance`]): the runner (phases, observation, diagnosis, shrinking,
+//!    lanes) and its pure judge ([`run::judge`]); [`endpoint`]: any target served over HTTP.
+//! 6. [`report`]: console, JSON, JUnit — consumers of a finished report.
+//! 7. [`cli`]: the command line, one file per subcommand.
+//!
+//! [`fuzz`] holds the bodies of the cargo-fuzz targets. `ARCHITECTURE.md` draws the picture.
 //!
 //! ```
 //! use tpr_harness::{fixture::Fixture, model, profile::Profile, spec::Request, store::{Store, Tokens}};
@@ -31,29 +30,26 @@
 //! assert_eq!(model::apply(&mut store, &req, &profile).statuses(), vec![405]);
 //! ```
 
-pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
-#[cfg(feature = "remote")]
-pub mod conformance;
-pub mod defect;
+pub mod contract;
 #[cfg(feature = "endpoint")]
 pub mod endpoint;
-pub mod fixture;
 pub mod fuzz;
 pub mod generate;
-pub mod json;
 pub mod model;
-#[cfg(feature = "endpoint")]
-pub mod mutant;
-pub mod openapi;
-pub mod path;
-pub mod profile;
-#[cfg(feature = "remote")]
-pub mod remote;
 #[cfg(feature = "remote")]
 pub mod report;
-pub mod rule;
-pub mod spec;
-pub mod store;
-pub mod timestamp;
+pub mod run;
+pub mod target;
+
+// The public paths of the first version, kept: `tpr_harness::rule`, `tpr_harness::store`, …
+pub use contract::{json, openapi, path, profile, rule, spec, timestamp};
+pub use generate::defect;
+pub use model::invariants as check;
+pub use model::{fixture, store};
+#[cfg(feature = "remote")]
+pub use run as conformance;
+#[cfg(feature = "remote")]
+pub use target::http as remote;
+pub use target::mutant;

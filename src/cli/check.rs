@@ -1,7 +1,7 @@
 //! `tpr-harness check` and `tpr-harness replay`.
 
 use super::{CliError, Status, load_fixture, load_profile, runtime};
-use crate::conformance::{Config, Event, Observe, Report, Runner};
+use crate::conformance::{Config, Event, Observe, Replayed, Report, Runner};
 use crate::endpoint::{Endpoint, ModelResponder};
 use crate::remote::Remote;
 use crate::report;
@@ -130,6 +130,7 @@ pub fn check(a: CheckArgs) -> Result<Status, CliError> {
             }
             Event::Case => b.inc(1),
             Event::Finding(f) => b.println(format!("finding {}: {}", f.rule, f.message)),
+            Event::Note(n) => b.println(n),
         });
         let r = runner.run().await;
         bar.finish_and_clear();
@@ -164,11 +165,16 @@ fn progress(quiet: bool) -> indicatif::ProgressBar {
     bar
 }
 
-/// Re-send the findings of a JSON report and say, for each, FIXED or STILL FAILING.
+/// Replay the findings of a JSON report: restore the state each needs, re-send its request
+/// and judge the answer with the same judge as `check`, under the report's profile knobs.
 ///
-/// The implementation should hold the same state as when the report was made (re-seed it with
-/// the same fixtures first); findings that depend on earlier requests may need the full run.
+/// Says FIXED only when the judge finds nothing wrong; STILL FAILING with what it found;
+/// RE-RUN CHECK for findings about a whole run (S6 drift, S7, F1). Exit 0 when every finding
+/// is fixed, 1 otherwise. The implementation must hold the report's fixture (re-seed it).
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  tpr-harness replay report.json --token $TOKEN --fixtures fixtures.json\n  tpr-harness replay report.json --base-url http://127.0.0.1:8080/beta"
+)]
 pub struct ReplayArgs {
     /// A report written by `check --report-json`.
     file: PathBuf,
@@ -178,6 +184,9 @@ pub struct ReplayArgs {
     /// Write token (replaces $TPR_TOKEN in the recorded requests).
     #[arg(long, env = "TPR_TOKEN")]
     token: Option<String>,
+    /// Fixture file the implementation was seeded with (default: generated from the report's seed).
+    #[arg(long)]
+    fixtures: Option<PathBuf>,
     /// Per-request timeout in milliseconds.
     #[arg(long, default_value_t = 10_000)]
     timeout_ms: u64,
@@ -192,47 +201,44 @@ pub fn replay(a: ReplayArgs) -> Result<Status, CliError> {
             a.file.display()
         ))
     })?;
+    let profile = rep
+        .profile()
+        .map_err(|e| CliError(format!("the report's profile: {e}")))?;
+    let fixture = load_fixture(a.fixtures.as_deref(), rep.seed, &profile)?;
     let base = a.base_url.clone().unwrap_or_else(|| rep.base_url.clone());
+    if !base.starts_with("http://") && !base.starts_with("https://") {
+        return Err(CliError(format!(
+            "the report was made against `{base}`; give --base-url to replay over HTTP"
+        )));
+    }
     let token = a.token.clone().unwrap_or_else(|| DEFAULT_TOKEN.to_string());
+    let store = Store::new(&fixture, Tokens::new(&token, None));
     let remote = Remote::new(&base, Duration::from_millis(a.timeout_ms));
+    let config = Config {
+        profile,
+        seed: rep.seed,
+        ..Config::default()
+    };
     let rt = runtime()?;
+    let verdicts = rt.block_on(Runner::new(&remote, store, config).replay(&rep.findings));
     let mut failing = 0;
-    rt.block_on(async {
-        for f in &rep.findings {
-            let req = report::unredact(&f.request, &token);
-            let verdict = match remote.send(&req).await {
-                Ok(resp) => {
-                    let status_ok = f.expected.statuses.contains(&resp.status);
-                    let body_ok = match (&f.expected.body, resp.status) {
-                        (Some(e), 200) => serde_json::from_slice::<serde_json::Value>(&resp.body)
-                            .ok()
-                            .is_some_and(|a| {
-                                crate::check::compare_representation(
-                                    e,
-                                    &a,
-                                    &crate::profile::Profile::graph(),
-                                )
-                                .is_ok()
-                            }),
-                        _ => true,
-                    };
-                    if status_ok && body_ok {
-                        "FIXED".to_string()
-                    } else {
-                        format!("STILL FAILING (got {})", resp.status)
-                    }
-                }
-                Err(e) => format!("STILL FAILING ({e})"),
-            };
-            if verdict != "FIXED" {
+    for (f, v) in rep.findings.iter().zip(&verdicts) {
+        let shown = match v {
+            Replayed::Fixed => "FIXED".to_string(),
+            Replayed::StillFailing(why) => {
                 failing += 1;
+                format!("STILL FAILING ({why})")
             }
-            println!(
-                "{verdict}  {}  {} {}",
-                f.rule, f.request.method, f.request.path
-            );
-        }
-    });
+            Replayed::NeedsFullRun(why) => {
+                failing += 1;
+                format!("RE-RUN CHECK ({why})")
+            }
+        };
+        println!(
+            "{shown}  {}  {} {}",
+            f.rule, f.request.method, f.request.path
+        );
+    }
     println!(
         "{} of {} finding(s) still failing",
         failing,

@@ -123,6 +123,11 @@ impl Store {
         }
     }
 
+    /// Removes a result (the runner retires an entity whose state it can no longer predict).
+    pub fn remove(&mut self, id: &str) -> bool {
+        self.entities.remove(id).is_some()
+    }
+
     pub(crate) fn value_mut(&mut self, id: &str) -> Option<&mut TaskProcessingResult> {
         self.entities.get_mut(id).map(|e| &mut e.value)
     }

@@ -423,10 +423,21 @@ pub fn compare_representation(
             format!("the representation is not a JSON object: {actual}"),
         ));
     };
-    if let Some(t) = obj.get("@odata.type") {
-        if t.as_str() != Some(ODATA_TYPE) && t.as_str() != Some(&ODATA_TYPE[1..]) {
-            return Err(violation(RuleId::S4, format!("@odata.type is {t}")));
+    match obj.get("@odata.type") {
+        Some(t) if t.as_str() != Some(ODATA_TYPE) && t.as_str() != Some(&ODATA_TYPE[1..]) => {
+            return Err(Violation {
+                property: Some("@odata.type"),
+                ..violation(RuleId::S4, format!("@odata.type is {t}"))
+            });
         }
+        // S4.a: the representation names its type
+        None if expected.get("@odata.type").is_some() => {
+            return Err(Violation {
+                property: Some("@odata.type"),
+                ..violation(RuleId::S4, "the representation lacks '@odata.type' (S4.a)")
+            });
+        }
+        _ => {}
     }
     // the key and the B3 properties, from their one definition
     for k in std::iter::once("id").chain(Property::ALL.map(Property::name)) {

@@ -1,7 +1,11 @@
-//! Deliberately broken implementations: the model with one realistic bug each, served by the
-//! same endpoint. The runner's self-test checks that `check` finds every one, citing the right
-//! rule, within the default budget (the kill rate), and finds nothing on the correct endpoint.
+//! Deliberately broken implementations: [`Mutated`] decorates the in-process model target with
+//! one or more realistic bugs ([`Mutant`]); `serve --mutant` serves it over HTTP. The runner's
+//! self-test checks that `check` finds every one, citing the right rule, within the default
+//! budget (the kill rate), that stacks of several are each found with nothing else blamed, and
+//! that it finds nothing on the correct model. None of this lives in the production responder.
 
+use super::model::ModelTarget;
+use super::{BoxFuture, Response, Target, TransportError, yield_once};
 use crate::json::{self, Json};
 use crate::model::{self, Outcome};
 use crate::path::{PathStyle, Route};
@@ -313,5 +317,93 @@ fn drop_members(req: &mut Request, drop: impl Fn(&str, &Json) -> bool) {
                 members.into_iter().filter(|(n, v)| !drop(n, v)).collect();
             req.body = serde_json::to_vec(&Json::Object(kept).to_value()).unwrap_or_default();
         }
+    }
+}
+
+/// The model with bugs: a decorator around [`ModelTarget`].
+#[derive(Debug)]
+pub struct Mutated {
+    model: std::sync::Arc<ModelTarget>,
+    mutants: Vec<Mutant>,
+}
+
+impl Mutated {
+    /// The model over `store` under `profile`, broken by every mutant in `mutants`.
+    pub fn new(store: Store, profile: Profile, mutants: &[Mutant]) -> Mutated {
+        Mutated::over(
+            std::sync::Arc::new(ModelTarget::new(store, profile)),
+            mutants,
+        )
+    }
+
+    /// `model`, broken by every mutant in `mutants` (the model stays shared).
+    pub fn over(model: std::sync::Arc<ModelTarget>, mutants: &[Mutant]) -> Mutated {
+        Mutated {
+            model,
+            mutants: mutants.to_vec(),
+        }
+    }
+
+    /// The active mutants.
+    pub fn mutants(&self) -> &[Mutant] {
+        &self.mutants
+    }
+
+    /// The model underneath (its store shows what the bugs did).
+    pub fn model(&self) -> &ModelTarget {
+        &self.model
+    }
+
+    fn has(&self, m: Mutant) -> bool {
+        self.mutants.contains(&m)
+    }
+
+    async fn answer(&self, original: &Request) -> Response {
+        let profile = self.model.profile();
+        let mut req = original.clone();
+        let out = if self.has(Mutant::LostUpdates) && req.method == "PATCH" {
+            // read, let other requests run, write the whole entity back: loses their updates
+            let mut private = self.model.snapshot();
+            for m in &self.mutants {
+                m.rewrite(&mut req, &private, profile);
+            }
+            yield_once().await;
+            let before = private.clone();
+            let out = model::apply(&mut private, &req, profile);
+            for m in &self.mutants {
+                m.after(&req, &before, &out, &mut private, profile);
+            }
+            if let Some(id) = &out.updated {
+                if let Some(v) = private.get(id).map(|e| e.value.clone()) {
+                    self.model.lock().set_value(id, v);
+                }
+            }
+            out
+        } else {
+            let mut store = self.model.lock();
+            for m in &self.mutants {
+                m.rewrite(&mut req, &store, profile);
+            }
+            let before = store.clone();
+            let out = model::apply(&mut store, &req, profile);
+            for m in &self.mutants {
+                m.after(&req, &before, &out, &mut store, profile);
+            }
+            out
+        };
+        let mut resp = self.model.render(&req, &out);
+        for m in &self.mutants {
+            m.reply(&mut resp.status, &mut resp.headers, &mut resp.body, &req);
+        }
+        resp
+    }
+}
+
+impl Target for Mutated {
+    fn send<'a>(&'a self, req: &'a Request) -> BoxFuture<'a, Result<Response, TransportError>> {
+        Box::pin(async move { Ok(self.answer(req).await) })
+    }
+    fn describe(&self) -> String {
+        format!("in-process model with mutants {:?}", self.mutants)
     }
 }

@@ -1,7 +1,6 @@
-//! Reporters: they consume a [`Report`] (and its findings) and write curl lines, Rust tests,
-//! JSON, JUnit XML and the console summary. They never decide anything.
+//! Reproduction: the curl line and the ready-to-paste Rust test of a finding, with the write
+//! token redacted. The runner attaches them to findings; reporters only print them.
 
-use crate::conformance::{Finding, Report};
 use crate::rule::RuleId;
 use crate::spec::Request;
 use std::fmt::Write;
@@ -99,95 +98,6 @@ async fn {name}() {{
         title = rule.title(),
         placeholder = TOKEN_PLACEHOLDER,
     )
-}
-
-/// The report as pretty JSON.
-pub fn json(report: &Report) -> String {
-    serde_json::to_string_pretty(report).unwrap_or_default()
-}
-
-/// JUnit XML: one test case per rule id; failed when it has findings, skipped when no case
-/// exercised it.
-pub fn junit(report: &Report) -> String {
-    use quick_junit::{NonSuccessKind, Report as JReport, TestCase, TestCaseStatus, TestSuite};
-    let mut suite = TestSuite::new(format!(
-        "tpr-harness contract v{} ({})",
-        report.contract_version, report.profile
-    ));
-    for rule in RuleId::ALL {
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.rule == *rule).collect();
-        let failures = report.failures.get(rule).copied().unwrap_or(0);
-        let status = if !findings.is_empty() || failures > 0 {
-            let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            let text = findings
-                .iter()
-                .map(|f| format!("{}\n{}\n", f.message, f.curl))
-                .collect::<String>();
-            st.set_message(format!(
-                "{failures} failing case(s): {}",
-                findings.first().map(|f| f.message.as_str()).unwrap_or("")
-            ));
-            st.set_description(text);
-            st
-        } else if report.coverage.get(rule).copied().unwrap_or(0) == 0 {
-            let mut st = TestCaseStatus::skipped();
-            st.set_message("no case exercised this rule");
-            st
-        } else {
-            TestCaseStatus::success()
-        };
-        let mut tc = TestCase::new(format!("{rule} {}", rule.title()), status);
-        tc.set_classname(format!("tpr_harness.{}", report.profile));
-        suite.add_test_case(tc);
-    }
-    let mut r = JReport::new("tpr-harness check");
-    r.add_test_suite(suite);
-    r.to_string().unwrap_or_default()
-}
-
-/// The console summary: findings grouped by rule, then totals.
-pub fn console(report: &Report) -> String {
-    let mut s = String::new();
-    let mut rules: Vec<RuleId> = report.findings.iter().map(|f| f.rule).collect();
-    rules.sort();
-    rules.dedup();
-    for rule in &rules {
-        let n = report.failures.get(rule).copied().unwrap_or(0);
-        let _ = writeln!(s, "\n{rule} {} ({n} failing case(s))", rule.title());
-        for f in report.findings.iter().filter(|f| f.rule == *rule) {
-            let _ = writeln!(s, "  - {}", f.message);
-            let _ = writeln!(
-                s,
-                "    expected: {:?}, got: {}",
-                f.expected.statuses,
-                f.actual
-                    .as_ref()
-                    .map(|a| a.status.to_string())
-                    .unwrap_or_else(|| "no answer".into())
-            );
-            let _ = writeln!(
-                s,
-                "    replay:   seed {} {} case {}",
-                f.seed, f.phase, f.case_index
-            );
-            let _ = writeln!(s, "    {}", f.curl);
-        }
-    }
-    let exercised = report.coverage.len();
-    let _ = writeln!(
-        s,
-        "\n{} finding(s) against {} (profile {}, seed {}): {} cases, {} requests in {} ms, {} of {} rules exercised",
-        report.findings.len(),
-        report.base_url,
-        report.profile,
-        report.seed,
-        report.cases,
-        report.requests,
-        report.duration_ms,
-        exercised,
-        RuleId::ALL.len()
-    );
-    s
 }
 
 #[cfg(test)]

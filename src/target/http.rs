@@ -1,78 +1,12 @@
-//! A client for any implementation over HTTP: sends a model [`Request`] below a base URL and
-//! returns what came back, with a timeout, bounded retries of connection errors and of
-//! 429/503 honouring `Retry-After`, and a cap on the response size (a hostile server cannot
-//! exhaust memory or hang the runner).
+//! The HTTP [`Target`]: sends a model [`Request`] below a base URL and returns what came back,
+//! with a deadline on the whole exchange (headers and body), bounded retries of 429/503
+//! honouring `Retry-After`, one quick retry of a refused connection, and a cap on the response
+//! body (a hostile server can neither exhaust memory nor hang the runner).
 
+use super::{BoxFuture, DEFAULT_MAX_RESPONSE_BYTES, Target};
+pub use super::{Response, TransportError};
 use crate::spec::Request;
 use std::time::Duration;
-
-/// Largest response body read (bytes); more is a finding, not a crash.
-pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
-
-/// What came back.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Response {
-    /// Status.
-    pub status: u16,
-    /// Headers (lower-case names).
-    pub headers: Vec<(String, String)>,
-    /// Body (possibly cut at [`MAX_RESPONSE_BYTES`]).
-    #[serde(with = "lossy")]
-    pub body: Vec<u8>,
-}
-
-mod lossy {
-    use serde::{Deserialize, Deserializer, Serializer};
-    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&String::from_utf8_lossy(b))
-    }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        Ok(String::deserialize(d)?.into_bytes())
-    }
-}
-
-impl Response {
-    /// The first value of header `name` (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// A transport failure: the implementation did not answer.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TransportError {
-    /// Could not connect.
-    #[error("cannot connect to {url}: {message}")]
-    Connect {
-        /// URL.
-        url: String,
-        /// Why.
-        message: String,
-    },
-    /// No complete answer within the timeout.
-    #[error("no answer from {url} within {timeout_ms} ms")]
-    Timeout {
-        /// URL.
-        url: String,
-        /// The timeout.
-        timeout_ms: u64,
-    },
-    /// The connection broke, or the answer was not HTTP.
-    #[error("broken answer from {url}: {message}")]
-    Broken {
-        /// URL.
-        url: String,
-        /// Why.
-        message: String,
-    },
-    /// The request could not be expressed over HTTP (e.g. a header value with control bytes).
-    #[error("cannot send this request over HTTP: {0}")]
-    Unsendable(String),
-}
 
 /// An HTTP client bound to a base URL (which carries the version root).
 #[derive(Debug, Clone)]
@@ -84,6 +18,8 @@ pub struct Remote {
     pub retries: u32,
     /// Longest `Retry-After` honoured (longer values are capped).
     pub max_retry_after: Duration,
+    /// Largest response body read; the rest is not read and the response is marked cut.
+    pub max_response_bytes: usize,
 }
 
 impl Remote {
@@ -101,6 +37,7 @@ impl Remote {
             timeout,
             retries: 3,
             max_retry_after: Duration::from_secs(5),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -157,19 +94,24 @@ impl Remote {
                 )
             })
             .collect();
+        // the client's timeout covers the body too: an endless or trickling body ends at the
+        // deadline or at the cap, whichever comes first
+        let cap = self.max_response_bytes;
         let mut body = Vec::new();
+        let mut seen: u64 = 0;
         while let Some(chunk) = resp.chunk().await.map_err(classify)? {
-            let room = MAX_RESPONSE_BYTES.saturating_sub(body.len());
+            seen += chunk.len() as u64;
+            let room = cap.saturating_sub(body.len());
             body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            if room <= chunk.len() {
+            if seen > cap as u64 {
                 break;
             }
         }
-        Ok(Response {
-            status,
-            headers,
-            body,
-        })
+        let mut r = Response::new(status, headers, body);
+        if seen > cap as u64 {
+            r.body_len = Some(seen);
+        }
+        Ok(r)
     }
 
     /// Sends with bounded retries: connection errors, and 429/503 (waiting `Retry-After`,
@@ -179,8 +121,9 @@ impl Remote {
         loop {
             let r = self.send_once(req).await;
             let wait = match &r {
-                Err(TransportError::Connect { .. }) => {
-                    Some(Duration::from_millis(100 << attempt.min(4)))
+                // one quick retry: a longer outage is the runner's business (crash awareness)
+                Err(TransportError::Connect { .. }) if attempt == 0 => {
+                    Some(Duration::from_millis(100))
                 }
                 Ok(resp) if resp.status == 429 || resp.status == 503 => Some(
                     resp.header("retry-after")
@@ -199,5 +142,14 @@ impl Remote {
                 _ => return r,
             }
         }
+    }
+}
+
+impl Target for Remote {
+    fn send<'a>(&'a self, req: &'a Request) -> BoxFuture<'a, Result<Response, TransportError>> {
+        Box::pin(Remote::send(self, req))
+    }
+    fn describe(&self) -> String {
+        self.base_url.clone()
     }
 }

@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 
 /// A loaded, valid fixture: the tree of F1 with typed results.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Fixture {
     /// Deleted workflows.
     pub workflows: Vec<Workflow>,

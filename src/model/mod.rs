@@ -21,6 +21,10 @@
 //! assert_eq!(outcome.statuses(), vec![200]);
 //! ```
 
+pub mod fixture;
+pub mod invariants;
+pub mod store;
+
 use crate::json::{self, Json};
 use crate::path::Route;
 use crate::profile::{

@@ -1,10 +1,10 @@
-//! The embedded endpoint: the reference model served over HTTP.
+//! The embedded endpoint: a [`Target`] (the reference model by default) served over HTTP.
 //!
 //! [`ModelResponder`] is a [`wiremock::Respond`]: mount it on your own `MockServer` with
-//! [`ModelResponder::mount`]. It turns each request into the model's [`Request`], applies it to
-//! one shared store under one lock (S7) and answers with the first acceptable answer in E4
-//! order: status, `Content-Type`, `Preference-Applied`, the Graph error body with `innerError`
-//! (`date`, `request-id`, `client-request-id` echoed), the 200 representation.
+//! [`ModelResponder::mount`]. It turns each request into the model's [`Request`] and asks its
+//! target — by default [`ModelTarget`]: one shared store under one lock (S7), the first
+//! acceptable answer in E4 order, the Graph error body with `innerError` (`date`, `request-id`,
+//! `client-request-id` echoed), the 200 representation.
 //!
 //! **Memory.** wiremock keeps a clone of every request a mock matched, even with request
 //! recording off (about 5.6 KB a request: 1.12 GB after 200 000). So [`Endpoint::start`] and
@@ -17,16 +17,18 @@
 //! only on the seed and n.
 
 use crate::fixture::SplitMix;
-use crate::model;
 use crate::profile::Profile;
-use crate::spec::{Request, error_code};
-use crate::store::Store;
+use crate::spec::Request;
+use crate::store::{Store, Tokens};
+use crate::target::model::{ModelTarget, error_response};
+use crate::target::mutant::{Mutant, Mutated};
+use crate::target::{Response, Target};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The version root the endpoint serves below (the base URL carries it).
@@ -70,52 +72,73 @@ impl Faults {
     }
 }
 
-/// An HTTP answer, independent of the server that sends it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply {
-    /// Status.
-    pub status: u16,
-    /// Headers.
-    pub headers: Vec<(String, String)>,
-    /// Body.
-    pub body: Vec<u8>,
-    /// Delay before answering.
-    pub delay: Duration,
-}
-
-/// The model behind one lock, as an HTTP responder.
-#[derive(Debug)]
+/// A [`Target`] served over HTTP: the reference model by default ([`ModelResponder::new`]), the
+/// model with built-in bugs ([`ModelResponder::with_mutants`]) or any other target
+/// ([`ModelResponder::serving`]), plus optional seeded faults and a request log. The responder
+/// itself decides nothing: it turns HTTP into a [`Request`], asks the target, and sends back
+/// the [`Response`].
 pub struct ModelResponder {
-    store: Mutex<Store>,
+    target: Arc<dyn Target>,
+    model: Option<Arc<ModelTarget>>,
     profile: Profile,
     faults: Option<Faults>,
     counter: AtomicU64,
     log: bool,
-    mutant: Option<crate::mutant::Mutant>,
+}
+
+impl std::fmt::Debug for ModelResponder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelResponder")
+            .field("target", &self.target.describe())
+            .field("faults", &self.faults)
+            .finish()
+    }
 }
 
 impl ModelResponder {
-    /// A responder over `store` under `profile`.
+    /// The reference model over `store` under `profile`.
     pub fn new(store: Store, profile: Profile) -> ModelResponder {
+        let model = Arc::new(ModelTarget::new(store, profile.clone()));
         ModelResponder {
-            store: Mutex::new(store),
+            target: model.clone(),
+            model: Some(model),
             profile,
             faults: None,
             counter: AtomicU64::new(0),
             log: false,
-            mutant: None,
         }
+    }
+
+    /// Any target (a user's in-process implementation, a decorator), served under `profile`'s
+    /// body limit. [`ModelResponder::snapshot`] is then empty.
+    pub fn serving(target: Arc<dyn Target>, profile: Profile) -> ModelResponder {
+        ModelResponder {
+            target,
+            model: None,
+            profile,
+            faults: None,
+            counter: AtomicU64::new(0),
+            log: false,
+        }
+    }
+
+    /// The same model, broken by `mutants` (for the self-test and `serve --mutant`).
+    pub fn with_mutants(mut self, mutants: &[Mutant]) -> ModelResponder {
+        if let (Some(model), false) = (&self.model, mutants.is_empty()) {
+            self.target = Arc::new(Mutated::over(model.clone(), mutants));
+        }
+        self
+    }
+
+    /// Breaks one rule on purpose (for the runner's self-test); `None` keeps it correct.
+    pub fn with_mutant(self, mutant: Option<Mutant>) -> ModelResponder {
+        let list: Vec<Mutant> = mutant.into_iter().collect();
+        self.with_mutants(&list)
     }
 
     /// Enables seeded faults.
     pub fn with_faults(mut self, faults: Option<Faults>) -> ModelResponder {
         self.faults = faults;
-        self
-    }
-
-    /// Breaks one rule on purpose (for the runner's self-test).
-    pub fn with_mutant(mut self, mutant: Option<crate::mutant::Mutant>) -> ModelResponder {
-        self.mutant = mutant;
         self
     }
 
@@ -130,9 +153,12 @@ impl ModelResponder {
         &self.profile
     }
 
-    /// A copy of the current store.
+    /// A copy of the model's current store (empty for [`ModelResponder::serving`]).
     pub fn snapshot(&self) -> Store {
-        self.store.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        match &self.model {
+            Some(m) => m.snapshot(),
+            None => Store::new(&crate::fixture::Fixture::default(), Tokens::default()),
+        }
     }
 
     /// How many requests it answered.
@@ -140,129 +166,50 @@ impl ModelResponder {
         self.counter.load(Ordering::Relaxed)
     }
 
-    /// Answers one request given as method, raw path (with query) below the host, headers and body.
-    pub fn answer(
+    /// Answers one request given as method, raw path (with query) below the host, headers and
+    /// body; returns the response and the delay to wait before sending it (faults).
+    pub async fn answer(
         &self,
         method: &str,
         raw_path: &str,
         headers: Vec<(String, String)>,
         body: Vec<u8>,
-    ) -> Reply {
+    ) -> (Response, Duration) {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        let request_id = {
-            let mut r = SplitMix(n ^ 0x5EED);
-            r.guid()
-        };
-        let client_request_id = headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("client-request-id"))
-            .map(|(_, v)| v.clone());
         let decision = self.faults.as_ref().map(|f| f.decide(n));
         let delay = decision.map(|d| d.delay).unwrap_or_default();
         if let Some(status) = decision.and_then(|d| d.status) {
             let retry = self.faults.as_ref().map(|f| f.retry_after_s).unwrap_or(1);
-            let mut reply = error_reply(
+            let client_request_id = headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("client-request-id"))
+                .map(|(_, v)| v.as_str());
+            let mut resp = error_response(
                 status,
                 "Injected fault (seeded); retry after the given delay.",
-                &request_id,
-                client_request_id.as_deref(),
+                &SplitMix(n ^ 0xFA17).guid(),
+                client_request_id,
             );
-            reply
-                .headers
-                .push(("Retry-After".into(), retry.to_string()));
-            reply.delay = delay;
+            resp.headers.push(("Retry-After".into(), retry.to_string()));
             self.log_line(method, raw_path, status);
-            return reply;
+            return (resp, delay);
         }
         let path = raw_path
             .strip_prefix(VERSION_ROOT)
             .filter(|p| p.starts_with('/'))
             .unwrap_or(raw_path);
-        let mut req = Request {
+        let req = Request {
             method: method.to_string(),
             path: path.to_string(),
             headers,
             body,
         };
-        let outcome = match self.mutant {
-            None => {
-                let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-                model::apply(&mut store, &req, &self.profile)
-            }
-            Some(crate::mutant::Mutant::LostUpdates) if req.method == "PATCH" => {
-                // read, compute outside the lock, write the whole entity back: loses updates
-                let mut private = self.snapshot();
-                std::thread::sleep(Duration::from_millis(3));
-                let out = model::apply(&mut private, &req, &self.profile);
-                if let Some(id) = &out.updated {
-                    if let Some(v) = private.get(id).map(|e| e.value.clone()) {
-                        self.store
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .set_value(id, v);
-                    }
-                }
-                out
-            }
-            Some(m) => {
-                let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-                m.rewrite(&mut req, &store, &self.profile);
-                let before = store.clone();
-                let out = model::apply(&mut store, &req, &self.profile);
-                m.after(&req, &before, &out, &mut store, &self.profile);
-                out
-            }
+        let resp = match self.target.send(&req).await {
+            Ok(r) => r,
+            Err(e) => error_response(502, &e.to_string(), &SplitMix(n).guid(), None),
         };
-        let Some(a) = outcome.answers.first() else {
-            return error_reply(500, "the model gave no answer", &request_id, None);
-        };
-        let mut reply = if a.is_success() {
-            let mut headers = vec![("request-id".to_string(), request_id.clone())];
-            if a.preference_applied {
-                headers.push((
-                    "Preference-Applied".into(),
-                    model::INCLUDE_UNKNOWN_ENUM_MEMBERS.into(),
-                ));
-            }
-            let body = match a.json() {
-                Some(b) if a.status == 200 => {
-                    headers.push((
-                        "Content-Type".into(),
-                        "application/json; odata.metadata=minimal; charset=utf-8".into(),
-                    ));
-                    serde_json::to_vec(&b).unwrap_or_default()
-                }
-                _ => Vec::new(),
-            };
-            Reply {
-                status: a.status,
-                headers,
-                body,
-                delay: Duration::ZERO,
-            }
-        } else {
-            let mut r = error_reply(
-                a.status,
-                &a.message,
-                &request_id,
-                client_request_id.as_deref(),
-            );
-            if a.status == 405 {
-                let allow = if self.profile.patch_supported {
-                    "GET, PATCH"
-                } else {
-                    "GET"
-                };
-                r.headers.push(("Allow".into(), allow.into()));
-            }
-            r
-        };
-        reply.delay = delay;
-        if let Some(m) = self.mutant {
-            m.reply(&mut reply.status, &mut reply.headers, &mut reply.body, &req);
-        }
-        self.log_line(method, raw_path, reply.status);
-        reply
+        self.log_line(method, raw_path, resp.status);
+        (resp, delay)
     }
 
     fn log_line(&self, method: &str, path: &str, status: u16) {
@@ -284,31 +231,6 @@ impl ModelResponder {
     }
 }
 
-fn error_reply(
-    status: u16,
-    message: &str,
-    request_id: &str,
-    client_request_id: Option<&str>,
-) -> Reply {
-    let mut inner = serde_json::json!({
-        "date": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
-        "request-id": request_id,
-    });
-    if let Some(c) = client_request_id {
-        inner["client-request-id"] = c.into();
-    }
-    let body = serde_json::json!({"error": {"code": error_code(status), "message": message, "innerError": inner}});
-    Reply {
-        status,
-        headers: vec![
-            ("Content-Type".into(), "application/json".into()),
-            ("request-id".into(), request_id.into()),
-        ],
-        body: serde_json::to_vec(&body).unwrap_or_default(),
-        delay: Duration::ZERO,
-    }
-}
-
 fn wiremock_headers(req: &wiremock::Request) -> Vec<(String, String)> {
     req.headers
         .iter()
@@ -327,18 +249,22 @@ impl wiremock::Respond for ModelResponder {
             Some(q) => format!("{}?{q}", req.url.path()),
             None => req.url.path().to_string(),
         };
-        let reply = self.answer(
+        // wiremock asks synchronously; in-process targets never wait on I/O
+        let answered = crate::target::block_on(self.answer(
             req.method.as_str(),
             &path,
             wiremock_headers(req),
             req.body.clone(),
-        );
-        let mut t = wiremock::ResponseTemplate::new(reply.status).set_body_bytes(reply.body);
-        for (k, v) in reply.headers {
+        ));
+        let Some((resp, delay)) = answered else {
+            return wiremock::ResponseTemplate::new(500);
+        };
+        let mut t = wiremock::ResponseTemplate::new(resp.status).set_body_bytes(resp.body);
+        for (k, v) in resp.headers {
             t = t.append_header(k.as_str(), v.as_str());
         }
-        if !reply.delay.is_zero() {
-            t = t.set_delay(reply.delay);
+        if !delay.is_zero() {
+            t = t.set_delay(delay);
         }
         t
     }
@@ -476,9 +402,9 @@ async fn serve_one(
             vec![b' '; limit]
         }
     };
-    let reply = r.answer(&method, &path, headers, body);
-    if !reply.delay.is_zero() {
-        tokio::time::sleep(reply.delay).await;
+    let (reply, delay) = r.answer(&method, &path, headers, body).await;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
     let mut resp = hyper::Response::builder().status(reply.status);
     for (k, v) in &reply.headers {

@@ -19,7 +19,9 @@
 //! }
 //! ```
 
-use crate::defect::{self, Defect, Demand, Draft, Raw};
+pub mod defect;
+
+use self::defect::{Defect, Demand, Draft, Raw};
 use crate::json::quote;
 use crate::path::{NameCase, PathStyle, Route};
 use crate::profile::{IdInBody, Profile};
@@ -516,6 +518,49 @@ pub fn malformed(profile: &Profile) -> impl Strategy<Value = CaseSpec> + use<> {
 /// A mix: roughly one valid case in three.
 pub fn any_case(profile: &Profile) -> impl Strategy<Value = CaseSpec> + use<> {
     prop_oneof![1 => valid(), 2 => malformed(profile)]
+}
+
+/// The one seed-to-RNG function: the random source of case `index` of stream `stream`
+/// (`"random"`, `"sequence"`) under `seed`. The runner, `cases` and `replay` all use it, so a
+/// finding's seed, phase and index regenerate its case, whatever the number of lanes.
+pub fn rng(seed: u64, stream: &str, index: usize) -> proptest::test_runner::TestRunner {
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in stream.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut bytes = [0u8; 32];
+    for (i, chunk) in bytes.chunks_mut(8).enumerate() {
+        let word = seed
+            ^ h.rotate_left(i as u32 * 16)
+            ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ (i as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+        chunk.copy_from_slice(&word.to_le_bytes());
+    }
+    TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
+    )
+}
+
+/// Case `index` of the random phase under `seed` and `profile` (what `check` sends).
+pub fn random_case(seed: u64, index: usize, profile: &Profile) -> CaseSpec {
+    use proptest::strategy::ValueTree;
+    let mut runner = rng(seed, "random", index);
+    any_case(profile)
+        .new_tree(&mut runner)
+        .map(|t| t.current())
+        .unwrap_or_default()
+}
+
+/// Sequence `index` of the sequence phase under `seed` and `profile`.
+pub fn sequence_case(seed: u64, index: usize, profile: &Profile, max_len: usize) -> Vec<CaseSpec> {
+    use proptest::strategy::ValueTree;
+    let mut runner = rng(seed, "sequence", index);
+    sequence(profile, max_len)
+        .new_tree(&mut runner)
+        .map(|t| t.current())
+        .unwrap_or_default()
 }
 
 /// Sequences of cases (valid, malformed, GET, both routes, aliases) for stateful properties.

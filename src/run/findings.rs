@@ -1,0 +1,113 @@
+//! The findings collector: one [`Finding`] per (rule, cause), however many cases hit it. The
+//! cause key is built from what the *shrunk* case carries (its rule, kind, property, method,
+//! defect kinds, valid variants and the status class that came back), so one bug met through
+//! many random cases is one finding with a count, and two bugs under one rule are two.
+
+use super::{Finding, Kind};
+use crate::rule::RuleId;
+use std::collections::BTreeMap;
+
+/// The cause key of a verdict on a case.
+pub fn cause_key(
+    rule: RuleId,
+    kind: Kind,
+    property: Option<&str>,
+    method: &str,
+    defects: &[String],
+    variants: &[&str],
+    status: Option<u16>,
+) -> String {
+    let mut k = format!("{rule} {kind:?}");
+    if let Some(p) = property {
+        k.push_str(&format!(" property={p}"));
+    }
+    match kind {
+        // what matters is the request shape that provoked it
+        Kind::Rejected
+        | Kind::Accepted
+        | Kind::WrongStatus
+        | Kind::ServerError
+        | Kind::Stopped
+        | Kind::NoAnswer
+        | Kind::Oversized
+        | Kind::SuccessShape => {
+            k.push_str(&format!(" {method}"));
+            if !defects.is_empty() {
+                k.push_str(&format!(" defects={}", defects.join("+")));
+            }
+            if !variants.is_empty() {
+                k.push_str(&format!(" variants={}", variants.join("+")));
+            }
+        }
+        _ => {}
+    }
+    if let (Some(s), Kind::Rejected | Kind::WrongStatus | Kind::Envelope | Kind::SuccessShape) =
+        (status, kind)
+    {
+        k.push_str(&format!(" got={s}"));
+    }
+    k
+}
+
+/// Collects findings of one unit (or a whole run), keyed by cause.
+#[derive(Debug, Default, Clone)]
+pub struct Collector {
+    by_cause: BTreeMap<String, usize>,
+    findings: Vec<Finding>,
+    failures: BTreeMap<RuleId, u64>,
+}
+
+impl Collector {
+    /// Whether this cause already has a finding.
+    pub fn has(&self, cause: &str) -> bool {
+        self.by_cause.contains_key(cause)
+    }
+
+    /// Counts one more case for a known cause; false if unknown.
+    pub fn count(&mut self, cause: &str, rule: RuleId) -> bool {
+        match self.by_cause.get(cause) {
+            Some(&i) => {
+                self.findings[i].count += 1;
+                *self.failures.entry(rule).or_default() += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Adds a finding (or counts it when its cause is known). Returns true when it is new.
+    pub fn add(&mut self, f: Finding) -> bool {
+        *self.failures.entry(f.rule).or_default() += f.count.max(1);
+        if let Some(&i) = self.by_cause.get(&f.cause) {
+            self.findings[i].count += f.count.max(1);
+            return false;
+        }
+        self.by_cause.insert(f.cause.clone(), self.findings.len());
+        self.findings.push(f);
+        true
+    }
+
+    /// Merges another collector's findings in (units are merged in unit order, so the result
+    /// does not depend on how many lanes ran them).
+    pub fn merge(&mut self, other: Collector) {
+        for f in other.findings {
+            let n = f.count.max(1);
+            if let Some(&i) = self.by_cause.get(&f.cause) {
+                self.findings[i].count += n;
+            } else {
+                self.by_cause.insert(f.cause.clone(), self.findings.len());
+                self.findings.push(f);
+            }
+        }
+        for (r, n) in other.failures {
+            *self.failures.entry(r).or_default() += n;
+        }
+    }
+
+    /// The findings, ordered by rule then by first appearance, and the failures per rule.
+    pub fn finish(self) -> (Vec<Finding>, BTreeMap<RuleId, u64>) {
+        let mut f = self.findings;
+        f.sort_by_key(|f| f.rule);
+        (f, self.failures)
+    }
+}

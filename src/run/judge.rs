@@ -1,0 +1,351 @@
+//! The judge: pure functions from (the model's outcome set, the answer, the profile) to
+//! verdicts. No I/O, no state, no flags: the runner only sequences requests and hands what
+//! came back to these functions. Each verdict names its rule and the *kind* of cause, which the
+//! findings collector groups by.
+
+use crate::check::{self, Violation};
+use crate::model::{self, Outcome};
+use crate::profile::Profile;
+use crate::rule::RuleId;
+use crate::spec::{ErrorBody, Request, error_code};
+use crate::target::Response;
+use serde::{Deserialize, Serialize};
+
+/// What kind of difference a verdict is: part of a finding's cause.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Kind {
+    /// A 5xx to client input (E3).
+    ServerError,
+    /// A response body longer than the cap, or endless (E3).
+    Oversized,
+    /// No complete answer: timeout or broken connection (E3).
+    NoAnswer,
+    /// The implementation stopped answering after a request (E3).
+    Stopped,
+    /// An accepted request answered with a 2xx the `success` knob does not allow (S4).
+    SuccessShape,
+    /// A request the contract accepts was rejected (its rule is the feature it was rejected for).
+    Rejected,
+    /// A request with a defect was accepted.
+    Accepted,
+    /// A request with a defect got an error status the contract does not allow for it.
+    #[default]
+    WrongStatus,
+    /// A 4xx without the JSON error envelope (E1).
+    Envelope,
+    /// An error code other than the endpoint's under `strict_error_codes` (E2).
+    ErrorCode,
+    /// A 200 representation differs from the model's.
+    Representation,
+    /// `Prefer` honoured without `Preference-Applied` (H5).
+    PreferenceApplied,
+    /// A representation breaks an invariant (S8).
+    Invariant,
+    /// Observed state differs from the model's after a request (S2, S3).
+    State,
+    /// An entity changed that no request addressed (S6).
+    Drift,
+    /// The same PATCH twice gave different answers or states (S5).
+    Idempotence,
+    /// Concurrent PATCHes ended in a state no serial order explains (S7).
+    Linearizability,
+    /// The implementation's state differs from the fixture before the run (F1).
+    Fixture,
+}
+
+/// One difference, decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The broken rule.
+    pub rule: RuleId,
+    /// The kind of cause.
+    pub kind: Kind,
+    /// What was wrong, in one sentence.
+    pub message: String,
+    /// The property of a representation that differed, when one did.
+    pub property: Option<&'static str>,
+}
+
+impl Verdict {
+    /// A verdict without a property.
+    pub fn new(rule: RuleId, kind: Kind, message: impl Into<String>) -> Verdict {
+        Verdict {
+            rule,
+            kind,
+            message: message.into(),
+            property: None,
+        }
+    }
+
+    fn from_violation(v: Violation, kind: Kind) -> Verdict {
+        Verdict {
+            rule: v.rule,
+            kind,
+            message: v.message,
+            property: v.property,
+        }
+    }
+}
+
+fn status_list(s: &[u16]) -> String {
+    s.iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// Judges one answer against the model's outcome set. Returns every verdict, the primary one
+/// (the status, or the representation) first; E1 is judged on every 4xx whatever its status.
+/// An empty list is a pass.
+pub fn judge(req: &Request, out: &Outcome, resp: &Response, profile: &Profile) -> Vec<Verdict> {
+    let mut verdicts = Vec::new();
+    let expected = status_list(&out.statuses());
+    if resp.truncated() {
+        verdicts.push(Verdict::new(
+            RuleId::E3,
+            Kind::Oversized,
+            format!(
+                "answered {} with a body of at least {} bytes (cut at {}); expected {expected}",
+                resp.status,
+                resp.body_len.unwrap_or_default(),
+                resp.body.len()
+            ),
+        ));
+        return verdicts;
+    }
+    if resp.status >= 500 {
+        verdicts.push(Verdict::new(
+            RuleId::E3,
+            Kind::ServerError,
+            format!(
+                "answered {} (a 5xx) to client input; expected {expected}",
+                resp.status
+            ),
+        ));
+        return verdicts;
+    }
+    let status_ok = out.accepts(resp.status);
+    if !status_ok {
+        verdicts.push(status_verdict(req, out, resp.status));
+    }
+    if (400..500).contains(&resp.status) {
+        if let Some(v) = envelope(resp) {
+            verdicts.push(v);
+        } else if status_ok && profile.strict_error_codes {
+            verdicts.extend(error_code_verdict(resp));
+        }
+    }
+    if status_ok && resp.status == 200 {
+        let answer = out.answer(200).unwrap_or(&out.answers[0]);
+        if let Some(expected) = &answer.body {
+            verdicts.extend(representation(
+                resp,
+                &expected.to_json(),
+                answer.preference_applied,
+                profile,
+            ));
+        }
+    }
+    verdicts
+}
+
+/// The status is not one the contract accepts: which kind, and which rule.
+pub fn status_verdict(req: &Request, out: &Outcome, status: u16) -> Verdict {
+    let expected = status_list(&out.statuses());
+    if out.is_success() {
+        if (200..300).contains(&status) {
+            return Verdict::new(
+                RuleId::S4,
+                Kind::SuccessShape,
+                format!(
+                    "answered {status} to an accepted {}; the profile's success knob demands {expected}",
+                    req.method
+                ),
+            );
+        }
+        // the rule is the feature it was rejected for: the runner's diagnosis decides it
+        let rule = if req.method == "GET" {
+            RuleId::H1
+        } else {
+            RuleId::S2
+        };
+        return Verdict::new(
+            rule,
+            Kind::Rejected,
+            format!("rejected a valid request with {status}; expected {expected}"),
+        );
+    }
+    let first = &out.answers[0];
+    let rule = first.rules[0];
+    let (kind, what) = if (200..300).contains(&status) {
+        (Kind::Accepted, "accepted")
+    } else {
+        (Kind::WrongStatus, "answered")
+    };
+    Verdict::new(
+        rule,
+        kind,
+        format!(
+            "{what} ({status}) a request that breaks {rule}: {}; expected {expected}",
+            first.message
+        ),
+    )
+}
+
+/// E1: a 4xx carries `Content-Type: application/json` and the Graph error envelope.
+pub fn envelope(resp: &Response) -> Option<Verdict> {
+    let ct = resp.header("content-type").unwrap_or_default();
+    let media = ct.split(';').next().unwrap_or_default().trim_ascii();
+    if !media.eq_ignore_ascii_case("application/json") {
+        let shown = if ct.is_empty() { "none" } else { ct };
+        return Some(Verdict::new(
+            RuleId::E1,
+            Kind::Envelope,
+            format!(
+                "{} error with Content-Type {shown}, expected application/json",
+                resp.status
+            ),
+        ));
+    }
+    ErrorBody::parse(&resp.body).err().map(|e| {
+        Verdict::new(
+            RuleId::E1,
+            Kind::Envelope,
+            format!("{} error: {e}", resp.status),
+        )
+    })
+}
+
+/// E2 under `strict_error_codes`: the code the endpoint emits for this status.
+pub fn error_code_verdict(resp: &Response) -> Option<Verdict> {
+    let body = ErrorBody::parse(&resp.body).ok()?;
+    let want = error_code(resp.status);
+    (body.code != want).then(|| {
+        Verdict::new(
+            RuleId::E2,
+            Kind::ErrorCode,
+            format!(
+                "error code `{}` for {}, expected `{want}` (strict_error_codes)",
+                body.code, resp.status
+            ),
+        )
+    })
+}
+
+/// S4, H5, S8 on a 200 representation against the model's.
+pub fn representation(
+    resp: &Response,
+    expected: &serde_json::Value,
+    preference_applied: bool,
+    profile: &Profile,
+) -> Option<Verdict> {
+    let actual: serde_json::Value = match serde_json::from_slice(&resp.body) {
+        Ok(v) => v,
+        Err(e) => {
+            return Some(Verdict::new(
+                RuleId::S4,
+                Kind::Representation,
+                format!("200 body is not JSON: {e}"),
+            ));
+        }
+    };
+    if let Err(v) = check::compare_representation(expected, &actual, profile) {
+        return Some(Verdict::from_violation(v, Kind::Representation));
+    }
+    if preference_applied
+        && !resp.header("preference-applied").is_some_and(|v| {
+            v.to_ascii_lowercase()
+                .contains(model::INCLUDE_UNKNOWN_ENUM_MEMBERS)
+        })
+    {
+        return Some(Verdict::new(
+            RuleId::H5,
+            Kind::PreferenceApplied,
+            "Prefer: include-unknown-enum-members was honoured without Preference-Applied",
+        ));
+    }
+    let id = expected
+        .get("id")
+        .and_then(|i| i.as_str())
+        .unwrap_or_default();
+    check::s8_representation(&actual, id, profile, preference_applied)
+        .err()
+        .map(|v| Verdict::from_violation(v, Kind::Invariant))
+}
+
+/// S2/S3: the observed representation of the addressed entity after a request, against the
+/// model's view. `accepted` says whether the model accepted the request.
+pub fn observed_state(
+    model_view: &serde_json::Value,
+    seen: &serde_json::Value,
+    accepted: bool,
+    profile: &Profile,
+) -> Option<Verdict> {
+    let v = check::compare_representation(model_view, seen, profile).err()?;
+    let (rule, what) = if accepted {
+        (v.rule, "after an accepted PATCH")
+    } else {
+        (RuleId::S3, "after a rejected request")
+    };
+    Some(Verdict {
+        rule,
+        kind: Kind::State,
+        message: format!("{what} the entity differs from the contract: {}", v.message),
+        property: v.property,
+    })
+}
+
+/// S4.b: a PATCH's 200 body equals what a GET right after returns (the GET carries `Prefer`,
+/// so without it the status may render as the sentinel).
+pub fn patch_body_equals_get(
+    body: &serde_json::Value,
+    seen: &serde_json::Value,
+    preference_applied: bool,
+    profile: &Profile,
+) -> Option<Verdict> {
+    let mut b = body.clone();
+    let mut g = seen.clone();
+    if !preference_applied {
+        b["processingStatus"] = serde_json::Value::Null;
+        g["processingStatus"] = serde_json::Value::Null;
+    }
+    check::compare_representation(&b, &g, profile)
+        .err()
+        .map(|v| Verdict {
+            rule: RuleId::S4,
+            kind: Kind::Representation,
+            message: format!("the 200 body differs from a GET right after: {}", v.message),
+            property: v.property,
+        })
+}
+
+/// S5: the same accepted PATCH sent twice gives the same status and representation.
+pub fn idempotent(first: &Response, second: &Response, profile: &Profile) -> Option<Verdict> {
+    let same_body = match (
+        serde_json::from_slice::<serde_json::Value>(&first.body),
+        serde_json::from_slice::<serde_json::Value>(&second.body),
+    ) {
+        (Ok(a), Ok(b)) => check::compare_representation(&a, &b, profile).is_ok(),
+        _ => first.body == second.body,
+    };
+    (first.status != second.status || !same_body).then(|| {
+        Verdict::new(
+            RuleId::S5,
+            Kind::Idempotence,
+            format!(
+                "the same PATCH twice answered {} then {}{}",
+                first.status,
+                second.status,
+                if same_body {
+                    ""
+                } else {
+                    " with different representations"
+                }
+            ),
+        )
+    })
+}

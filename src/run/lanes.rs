@@ -1,0 +1,22 @@
+//! Units of parallel work: the fixture split by workflow. A result travels with its siblings
+//! and with the other results of its task (which are all in one workflow), so S6 and R2 stay
+//! inside one unit, and a unit's state is touched by its own lane only.
+
+use crate::fixture::Fixture;
+use crate::store::Store;
+
+/// `store` split into one store per workflow, in the store's order.
+pub fn units(store: &Store) -> Vec<Store> {
+    let fixture = store.to_fixture();
+    fixture
+        .workflows
+        .into_iter()
+        .map(|w| Store::new(&Fixture { workflows: vec![w] }, store.tokens().clone()))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Which units lane `lane` of `lanes` runs.
+pub fn units_of_lane(lane: usize, lanes: usize, units: usize) -> impl Iterator<Item = usize> {
+    (lane..units).step_by(lanes.max(1))
+}

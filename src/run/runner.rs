@@ -1,0 +1,1697 @@
+//! The runner: sequences phases, talks to the [`Target`], hands answers to the [`judge`] and
+//! verdicts to the [`Collector`]. It decides nothing about the contract itself.
+//!
+//! Order of a run: preflight (tokens, seeding, fixture values), then per unit of the fixture
+//! (a workflow, owned by one lane): the boundary cases, the random cases, stateful sequences
+//! with repeats (S5) and isolation reads (S6), and concurrency rounds (S7). Units run in
+//! `jobs` lanes at once; each unit's work is fixed by the seed, so the findings do not depend
+//! on the number of lanes.
+//!
+//! Diagnosis: a request with a defect that is answered wrongly is re-sent as its *valid twin*
+//! (same spelling, headers and framing, without the defect). If the twin is rejected too, the
+//! finding belongs to the valid variant the twin still carries, found by removing variants one
+//! at a time; otherwise it is shrunk (valid variants first) and filed under the defect's rule.
+
+use super::findings::{Collector, cause_key};
+use super::judge::{self, Kind, Verdict};
+use super::{
+    Config, Event, Expected, Finding, Observe, Report, RunError, StopKind, Stopped, lanes,
+};
+use crate::generate::{self, Case, CaseSpec, MemberSpec};
+use crate::json;
+use crate::model;
+use crate::path::{NameCase, PathStyle};
+use crate::profile::Profile;
+use crate::rule::RuleId;
+use crate::spec::{NOT_UPDATABLE, ProcessingStatus, Request, TaskProcessingResult};
+use crate::store::Store;
+use crate::target::{Response, Target, TransportError};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::time::Instant;
+
+type EventSink<'a> = Box<dyn FnMut(&Event) + Send + 'a>;
+
+/// The runner over one implementation.
+pub struct Runner<'a> {
+    target: &'a dyn Target,
+    store: Store,
+    config: Config,
+    on_event: EventSink<'a>,
+}
+
+/// What lanes share: the target, the configuration, the implementation's health.
+struct Shared<'a> {
+    target: &'a dyn Target,
+    config: Config,
+    tokens_write: String,
+    started: Instant,
+    /// Bumped each time the implementation came back after a crash: lanes re-read their state.
+    epoch: AtomicU64,
+    answered: AtomicBool,
+    consecutive_failures: AtomicU32,
+    stop: Mutex<Option<Stopped>>,
+    recovery: tokio::sync::Mutex<()>,
+    probe: Request,
+    events: Mutex<EventSink<'a>>,
+}
+
+impl Shared<'_> {
+    fn emit(&self, e: &Event) {
+        if let Ok(mut f) = self.events.lock() {
+            f(e)
+        }
+    }
+
+    fn stopped(&self) -> bool {
+        if let Some(limit) = self.config.max_time {
+            if self.started.elapsed() >= limit {
+                self.stop_with(
+                    StopKind::MaxTime,
+                    format!(
+                        "the run was cut short: --max-time {} s expired",
+                        limit.as_secs()
+                    ),
+                );
+            }
+        }
+        self.stop.lock().map(|s| s.is_some()).unwrap_or(true)
+    }
+
+    fn stop_with(&self, kind: StopKind, message: String) {
+        if let Ok(mut s) = self.stop.lock() {
+            if s.is_none() {
+                *s = Some(Stopped { kind, message });
+            }
+        }
+    }
+
+    /// The implementation stopped answering: wait (bounded) for it to come back. True when it did.
+    async fn wait_for_recovery(&self, epoch_seen: u64) -> bool {
+        let _guard = self.recovery.lock().await;
+        if self.epoch.load(Ordering::SeqCst) != epoch_seen {
+            return true; // another lane already waited
+        }
+        if self.stopped() {
+            return false;
+        }
+        let wait = self.config.crash_wait;
+        self.emit(&Event::Note(format!(
+            "the implementation stopped answering; waiting up to {} s for it to come back",
+            wait.as_secs()
+        )));
+        let until = Instant::now() + wait;
+        while Instant::now() < until {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            if self.target.send(&self.probe).await.is_ok() {
+                self.epoch.fetch_add(1, Ordering::SeqCst);
+                self.emit(&Event::Note(
+                    "the implementation answers again; re-reading its state".into(),
+                ));
+                return true;
+            }
+        }
+        self.stop_with(
+            StopKind::Crashed,
+            format!(
+                "the implementation stopped answering and did not come back within {} s",
+                wait.as_secs()
+            ),
+        );
+        false
+    }
+}
+
+/// A lane's work on one unit of the fixture.
+struct Unit<'s, 'a> {
+    shared: &'s Shared<'a>,
+    index: usize,
+    store: Store,
+    collector: Collector,
+    /// pre-shrink key → cause key, so a cause met again is counted, not shrunk again
+    known: HashMap<String, String>,
+    coverage: BTreeMap<RuleId, u64>,
+    cases: usize,
+    requests: u64,
+    round_robin: usize,
+    recent: VecDeque<Request>,
+    epoch: u64,
+}
+
+/// What one checked request showed.
+struct Checked {
+    verdicts: Vec<Verdict>,
+    response: Option<Response>,
+    expected: Expected,
+    /// The implementation was down and came back (or not): the case says nothing.
+    interrupted: bool,
+}
+
+/// A valid variant a case carries (the features a server may wrongly reject).
+struct Variant {
+    name: &'static str,
+    rule: RuleId,
+    without: CaseSpec,
+}
+
+fn variants(spec: &CaseSpec) -> Vec<Variant> {
+    let mut v = Vec::new();
+    let mut push = |name, rule, without: CaseSpec| {
+        if &without != spec {
+            v.push(Variant {
+                name,
+                rule,
+                without,
+            })
+        }
+    };
+    if spec.alias.is_some() {
+        push(
+            "via-task route",
+            RuleId::R2,
+            CaseSpec {
+                alias: None,
+                ..spec.clone()
+            },
+        );
+    }
+    if spec.style.paren != 0 {
+        push(
+            "parenthesised keys",
+            RuleId::R3,
+            CaseSpec {
+                style: PathStyle {
+                    paren: 0,
+                    ..spec.style
+                },
+                ..spec.clone()
+            },
+        );
+    }
+    if spec.style.case != NameCase::Canonical {
+        push(
+            "segment case",
+            RuleId::R4,
+            CaseSpec {
+                style: PathStyle {
+                    case: NameCase::Canonical,
+                    ..spec.style
+                },
+                ..spec.clone()
+            },
+        );
+    }
+    if spec.style.trailing_slash {
+        push(
+            "trailing slash",
+            RuleId::R4,
+            CaseSpec {
+                style: PathStyle {
+                    trailing_slash: false,
+                    ..spec.style
+                },
+                ..spec.clone()
+            },
+        );
+    }
+    if spec.prefer {
+        push(
+            "Prefer header",
+            RuleId::H5,
+            CaseSpec {
+                prefer: false,
+                ..spec.clone()
+            },
+        );
+    }
+    if !spec.get && usize::from(spec.content_type) % generate::ALLOWED_CONTENT_TYPES.len() != 0 {
+        push(
+            "Content-Type spelling",
+            RuleId::H3,
+            CaseSpec {
+                content_type: 0,
+                ..spec.clone()
+            },
+        );
+    }
+    match spec.auth_variant % 3 {
+        1 => push(
+            "lower-case bearer scheme",
+            RuleId::H2,
+            CaseSpec {
+                auth_variant: 0,
+                ..spec.clone()
+            },
+        ),
+        2 if spec.get => push(
+            "read-only token",
+            RuleId::H2,
+            CaseSpec {
+                auth_variant: 0,
+                ..spec.clone()
+            },
+        ),
+        _ => {}
+    }
+    if !spec.get {
+        for (i, m) in spec.members.iter().enumerate() {
+            let (name, rule) = member_variant(m);
+            let mut without = spec.clone();
+            without.members.remove(i);
+            push(name, rule, without);
+        }
+    }
+    v
+}
+
+fn member_variant(m: &MemberSpec) -> (&'static str, RuleId) {
+    match m {
+        MemberSpec::Created(_) => ("createdDateTime timestamp", RuleId::T1),
+        MemberSpec::Started(Some(_)) => ("startedDateTime timestamp", RuleId::T1),
+        MemberSpec::Completed(Some(_)) => ("completedDateTime timestamp", RuleId::T1),
+        MemberSpec::Started(None) => ("null startedDateTime", RuleId::B4),
+        MemberSpec::Completed(None) => ("null completedDateTime", RuleId::B4),
+        MemberSpec::FailureReason(None) => ("null failureReason", RuleId::B4),
+        MemberSpec::FailureReason(Some(_)) => ("failureReason text", RuleId::B10),
+        MemberSpec::Status(s) if s.is_after_sentinel() => ("member after the sentinel", RuleId::B6),
+        MemberSpec::Status(ProcessingStatus::UnknownFutureValue) => {
+            ("unknownFutureValue in a PATCH", RuleId::B6)
+        }
+        MemberSpec::Status(_) => ("processingStatus member", RuleId::B6),
+        MemberSpec::OdataType(_) => ("@odata.type", RuleId::B9),
+        MemberSpec::Annotation(_) => ("annotation", RuleId::B9),
+        MemberSpec::IdEqual => ("id equal to the key", RuleId::B7),
+    }
+}
+
+/// Smaller variants of a spec for shrinking, valid variants first (so a finding ends up
+/// carrying only what provokes it), then members, then extra defects, then long texts.
+fn shrink_candidates(spec: &CaseSpec) -> Vec<CaseSpec> {
+    let mut out: Vec<CaseSpec> = variants(spec)
+        .into_iter()
+        .filter(|v| v.without.members.len() == spec.members.len())
+        .map(|v| v.without)
+        .collect();
+    if spec.members.len() > 1 {
+        out.push(CaseSpec {
+            members: vec![],
+            ..spec.clone()
+        });
+    }
+    for i in 0..spec.members.len() {
+        let mut c = spec.clone();
+        c.members.remove(i);
+        out.push(c);
+    }
+    if spec.defects.len() > 1 {
+        for i in 0..spec.defects.len() {
+            let mut c = spec.clone();
+            c.defects.remove(i);
+            out.push(c);
+        }
+    }
+    for (i, m) in spec.members.iter().enumerate() {
+        if let MemberSpec::FailureReason(Some(t)) = m {
+            if t.text.len() > 1 || t.repeat == 255 || t.escape_all {
+                let mut c = spec.clone();
+                c.members[i] = MemberSpec::FailureReason(Some(generate::TextSpec {
+                    text: "x".into(),
+                    escape_all: false,
+                    repeat: 0,
+                }));
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+fn body_names(req: &Request) -> Vec<String> {
+    match json::parse(&req.body) {
+        Ok(json::Json::Object(m)) => m.into_iter().map(|(n, _)| n).collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl<'a> Runner<'a> {
+    /// A runner against `target`, whose implementation holds `store`'s state.
+    pub fn new(target: &'a dyn Target, store: Store, config: Config) -> Runner<'a> {
+        Runner {
+            target,
+            store,
+            config,
+            on_event: Box::new(|_| {}),
+        }
+    }
+
+    /// Calls `f` for every event (progress bars, live logs).
+    pub fn on_event(mut self, f: impl FnMut(&Event) + Send + 'a) -> Self {
+        self.on_event = Box::new(f);
+        self
+    }
+
+    /// Runs the preflight and every phase, and returns the report.
+    pub async fn run(self) -> Result<Report, RunError> {
+        let started = Instant::now();
+        let Runner {
+            target,
+            mut store,
+            config,
+            on_event,
+        } = self;
+        let profile = config.profile.clone();
+        if store.is_empty() {
+            return Err(RunError::EmptyStore);
+        }
+        if profile.members_after_sentinel.is_empty() {
+            if let Some((id, e)) = store
+                .entities()
+                .find(|(_, e)| !profile.has_member(e.value.status))
+            {
+                return Err(RunError::FixtureProfile(format!(
+                    "the fixture holds `{}` (entity `{id}`), a member profile {} does not have. Make a matching fixture with `tpr-harness fixtures --profile {} --out FILE` and seed the implementation with it",
+                    e.value.status.as_str(),
+                    profile.name,
+                    profile.name
+                )));
+            }
+        }
+        let write = store.tokens().write.first().cloned().unwrap_or_default();
+        let first_id = store
+            .entities()
+            .next()
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default();
+        let probe_path = store
+            .direct_route(&first_id)
+            .map(|r| r.to_path(&PathStyle::default()))
+            .unwrap_or_default();
+        let probe =
+            Request::new("GET", &probe_path).header("Authorization", &format!("Bearer {write}"));
+        let shared = Shared {
+            target,
+            config: config.clone(),
+            tokens_write: write,
+            started,
+            epoch: AtomicU64::new(0),
+            answered: AtomicBool::new(false),
+            consecutive_failures: AtomicU32::new(0),
+            stop: Mutex::new(None),
+            recovery: tokio::sync::Mutex::new(()),
+            probe,
+            events: Mutex::new(on_event),
+        };
+
+        // preflight: tokens, seeding, values; the runner adopts what it read
+        let mut preflight = Collector::default();
+        let mut requests = preflight_run(&shared, &mut store, &mut preflight).await?;
+
+        let units = lanes::units(&store);
+        let n_units = units.len();
+        let boundary = generate::boundary_cases(&profile);
+        let concurrency_rounds = 4.max(n_units.min(8));
+        let total = boundary.len() + config.cases + config.sequences + concurrency_rounds;
+        shared.emit(&Event::Phase {
+            name: "cases",
+            cases: total,
+        });
+        let jobs = config.jobs.clamp(1, n_units.max(1));
+        let lane_futures = (0..jobs).map(|lane| {
+            let shared = &shared;
+            let units = &units;
+            let boundary = &boundary;
+            async move {
+                let mut done = Vec::new();
+                for u in lanes::units_of_lane(lane, jobs, n_units) {
+                    let mut unit = Unit::new(shared, u, units[u].clone());
+                    unit.run(boundary, n_units, concurrency_rounds).await;
+                    done.push(unit);
+                }
+                done
+            }
+        });
+        let mut finished: Vec<Unit> = join_all(lane_futures).await.into_iter().flatten().collect();
+        finished.sort_by_key(|u| u.index);
+
+        let mut collector = preflight;
+        let mut coverage: BTreeMap<RuleId, u64> = BTreeMap::new();
+        coverage.insert(RuleId::F1, 1);
+        let mut cases = 0;
+        for u in finished {
+            requests += u.requests;
+            cases += u.cases;
+            for (r, n) in u.coverage {
+                *coverage.entry(r).or_default() += n;
+            }
+            collector.merge(u.collector);
+        }
+        let (findings, failures) = collector.finish();
+        let stopped = shared.stop.lock().ok().and_then(|s| s.clone());
+        Ok(Report {
+            contract_version: crate::rule::CONTRACT_VERSION.to_string(),
+            seed: config.seed,
+            profile: profile.name.clone(),
+            profile_knobs: serde_json::to_value(&profile).unwrap_or_default(),
+            base_url: target.describe(),
+            cases,
+            requests,
+            duration_ms: started.elapsed().as_millis() as u64,
+            jobs,
+            findings,
+            coverage,
+            failures,
+            stopped,
+        })
+    }
+}
+
+/// What replaying one finding showed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replayed {
+    /// The same judge finds nothing wrong now.
+    Fixed,
+    /// Still wrong: what the judge says.
+    StillFailing(String),
+    /// The finding is about a whole run (drift, concurrency, fixture): run `check` again.
+    NeedsFullRun(String),
+}
+
+impl Runner<'_> {
+    /// Replays findings one by one: restores the state each needs (the `before` value of its
+    /// entity), re-sends its request (its sequence first, for crashes) and judges the answer with
+    /// the same judge as `check`, under the runner's profile. FIXED only when the verdict is clean.
+    pub async fn replay(self, findings: &[Finding]) -> Vec<Replayed> {
+        let Runner {
+            target,
+            store,
+            config,
+            on_event,
+        } = self;
+        let write = store.tokens().write.first().cloned().unwrap_or_default();
+        let shared = Shared {
+            target,
+            config: Config {
+                crash_wait: std::time::Duration::ZERO,
+                ..config
+            },
+            tokens_write: write.clone(),
+            started: Instant::now(),
+            epoch: AtomicU64::new(0),
+            answered: AtomicBool::new(true),
+            consecutive_failures: AtomicU32::new(0),
+            stop: Mutex::new(None),
+            recovery: tokio::sync::Mutex::new(()),
+            probe: Request::new("GET", "/"),
+            events: Mutex::new(on_event),
+        };
+        let mut unit = Unit::new(&shared, 0, store);
+        let mut out = Vec::new();
+        for f in findings {
+            out.push(unit.replay(f, &write).await);
+        }
+        out
+    }
+}
+
+impl Unit<'_, '_> {
+    async fn replay(&mut self, f: &Finding, token: &str) -> Replayed {
+        let req = super::repro::unredact(&f.request, token);
+        match f.kind {
+            Kind::Drift | Kind::Linearizability | Kind::Fixture => {
+                return Replayed::NeedsFullRun(format!(
+                    "{} is a property of a whole run: run check again",
+                    f.rule
+                ));
+            }
+            Kind::Stopped => {
+                for r in &f.sequence {
+                    let _ = self.send(&super::repro::unredact(r, token)).await;
+                }
+                return match self.send(&req).await {
+                    Err(e) => Replayed::StillFailing(format!("no answer: {e}")),
+                    Ok(_) => match self.send(&self.shared.probe.clone()).await {
+                        Ok(_) => Replayed::Fixed,
+                        Err(e) => Replayed::StillFailing(format!("stopped answering: {e}")),
+                    },
+                };
+            }
+            _ => {}
+        }
+        let profile = self.profile().clone();
+        let case_target = crate::path::Route::parse(&req.path, &profile)
+            .ok()
+            .and_then(|r| self.store.resolve(&r).map(str::to_string));
+        if let (Some(id), Some(before)) = (
+            &case_target,
+            f.before.as_ref().and_then(TaskProcessingResult::from_json),
+        ) {
+            // the implementation's current value first, then the value the finding needs
+            if let Observed::Seen(seen) = self.observe(id).await {
+                self.resync(id, &seen);
+            }
+            if !self.restore(id, &before).await {
+                return Replayed::StillFailing(format!(
+                    "could not restore `{id}` to the state the finding needs"
+                ));
+            }
+        }
+        let case = Case {
+            spec: f.spec.clone().unwrap_or_default(),
+            request: req.clone(),
+            defects: f.defects.clone(),
+            demand: crate::defect::Demand {
+                statuses: f.expected.statuses.clone(),
+                rules: f.expected.rules.clone(),
+            },
+            target: case_target,
+            exercised: vec![],
+        };
+        if f.kind == Kind::Idempotence {
+            let first = self.send(&req).await;
+            let second = self.send(&req).await;
+            return match (first, second) {
+                (Ok(a), Ok(b)) => match judge::idempotent(&a, &b, &profile) {
+                    None => Replayed::Fixed,
+                    Some(v) => Replayed::StillFailing(v.message),
+                },
+                (Err(e), _) | (_, Err(e)) => Replayed::StillFailing(format!("no answer: {e}")),
+            };
+        }
+        let checked = self.check(&case).await;
+        match checked.verdicts.first() {
+            None => Replayed::Fixed,
+            Some(v) => Replayed::StillFailing(format!("{}: {}", v.rule, v.message)),
+        }
+    }
+}
+
+/// Preflight: the write token reads, the read-only token reads, the fixture is there and holds
+/// the fixture's values (a difference is one F1 finding per property, and the runner adopts
+/// what it read). Returns the requests it sent.
+async fn preflight_run(
+    shared: &Shared<'_>,
+    store: &mut Store,
+    collector: &mut Collector,
+) -> Result<u64, RunError> {
+    let mut requests = 0u64;
+    let resp = shared.target.send(&shared.probe).await;
+    requests += 1;
+    match resp {
+        Err(e) => return Err(RunError::Unreachable(e)),
+        Ok(r) if r.status == 401 || r.status == 403 => {
+            return Err(RunError::TokenRefused {
+                which: "write",
+                flag: "token",
+                perm: " with LifecycleWorkflows.ReadWrite.All",
+                path: shared.probe.path.clone(),
+                status: r.status,
+            });
+        }
+        Ok(_) => shared.answered.store(true, Ordering::SeqCst),
+    }
+    if let Some(read) = store.tokens().read_only.first() {
+        let req = Request::new("GET", &shared.probe.path)
+            .header("Authorization", &format!("Bearer {read}"));
+        requests += 1;
+        if let Ok(r) = shared.target.send(&req).await {
+            if r.status == 401 || r.status == 403 {
+                return Err(RunError::TokenRefused {
+                    which: "read-only",
+                    flag: "read-only-token",
+                    perm: " with LifecycleWorkflows.Read.All",
+                    path: shared.probe.path.clone(),
+                    status: r.status,
+                });
+            }
+        }
+    }
+    if shared.config.observe == Observe::None {
+        return Ok(requests);
+    }
+    let ids: Vec<String> = store.entities().map(|(id, _)| id.clone()).collect();
+    let n = shared.config.preflight_sample.max(1).min(ids.len());
+    let sample: Vec<&String> = (0..n).map(|i| &ids[i * ids.len() / n]).collect();
+    let mut missing = Vec::new();
+    let mut differences: BTreeMap<
+        &'static str,
+        (u64, String, Request, serde_json::Value, serde_json::Value),
+    > = BTreeMap::new();
+    for id in sample {
+        let Some(path) = store
+            .direct_route(id)
+            .map(|r| r.to_path(&PathStyle::default()))
+        else {
+            continue;
+        };
+        let req = Request::new("GET", &path)
+            .header("Authorization", &format!("Bearer {}", shared.tokens_write))
+            .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS);
+        requests += 1;
+        let Ok(r) = shared.target.send(&req).await else {
+            continue;
+        };
+        if r.status == 404 {
+            missing.push(path);
+            continue;
+        }
+        if r.status != 200 {
+            continue; // H1 is judged by the cases
+        }
+        let Ok(seen) = serde_json::from_slice::<serde_json::Value>(&r.body) else {
+            continue;
+        };
+        let Some(mv) = store.get(id).map(|e| e.value.to_json(true)) else {
+            continue;
+        };
+        if let Err(v) = crate::check::compare_representation(&mv, &seen, &shared.config.profile) {
+            let key = v.property.unwrap_or("representation");
+            let e = differences
+                .entry(key)
+                .or_insert_with(|| (0, v.message.clone(), req.clone(), mv.clone(), seen.clone()));
+            e.0 += 1;
+        }
+        if let Some(t) = TaskProcessingResult::from_json(&seen).filter(|t| t.id == *id) {
+            store.set_value(id, t);
+        }
+    }
+    if !missing.is_empty() {
+        return Err(RunError::NotSeeded {
+            missing: missing.len(),
+            sampled: n,
+            first: missing[0].clone(),
+        });
+    }
+    for (property, (count, message, req, mv, _seen)) in differences {
+        let request = super::repro::redact(&req, &shared.tokens_write);
+        let base = shared.target.describe();
+        collector.add(Finding {
+            rule: RuleId::F1,
+            title: format!("F1: {}", RuleId::F1.title()),
+            kind: Kind::Fixture,
+            cause: format!("F1 Fixture property={property}"),
+            count,
+            message: format!(
+                "before the run, {count} entit{} held a value other than the fixture's: {message} (the runner adopted what it read)",
+                if count == 1 { "y" } else { "ies" }
+            ),
+            phase: "preflight".into(),
+            seed: shared.config.seed,
+            case_index: 0,
+            defects: vec![],
+            spec: None,
+            before: None,
+            curl: super::repro::curl(&base, &request),
+            rust_test: super::repro::rust_test(&base, RuleId::F1, &request, &[200]),
+            request,
+            sequence: vec![],
+            expected: Expected {
+                statuses: vec![200],
+                body: Some(mv),
+                rules: vec![RuleId::F1],
+            },
+            actual: None,
+        });
+    }
+    Ok(requests)
+}
+
+impl<'s, 'a> Unit<'s, 'a> {
+    fn new(shared: &'s Shared<'a>, index: usize, store: Store) -> Unit<'s, 'a> {
+        Unit {
+            shared,
+            index,
+            store,
+            collector: Collector::default(),
+            known: HashMap::new(),
+            coverage: BTreeMap::new(),
+            cases: 0,
+            requests: 0,
+            round_robin: 0,
+            recent: VecDeque::new(),
+            epoch: shared.epoch.load(Ordering::SeqCst),
+        }
+    }
+
+    fn profile(&self) -> &Profile {
+        &self.shared.config.profile
+    }
+
+    fn auth(&self) -> String {
+        format!("Bearer {}", self.shared.tokens_write)
+    }
+
+    async fn run(&mut self, boundary: &[CaseSpec], units: usize, concurrency_rounds: usize) {
+        let config = self.shared.config.clone();
+        let me = self.index;
+        let mine = move |i: usize| i % units == me;
+        for (i, spec) in boundary.iter().enumerate() {
+            if mine(i) && !self.shared.stopped() {
+                self.run_case(spec.clone(), "boundary", i).await;
+            }
+        }
+        for i in (0..config.cases).filter(|i| mine(*i)) {
+            if self.shared.stopped() {
+                return;
+            }
+            let spec = generate::random_case(config.seed, i, self.profile());
+            self.run_case(spec, "random", i).await;
+        }
+        for i in (0..config.sequences).filter(|i| mine(*i)) {
+            if self.shared.stopped() {
+                return;
+            }
+            let seq = generate::sequence_case(config.seed, i, self.profile(), 8);
+            for spec in seq {
+                self.run_case(spec.clone(), "sequence", i).await;
+                self.idempotence(spec, i).await;
+            }
+            self.isolation(i).await;
+            self.shared.emit(&Event::Case);
+        }
+        for round in (0..concurrency_rounds).filter(|r| mine(*r)) {
+            if self.shared.stopped() {
+                return;
+            }
+            self.concurrency(round).await;
+            self.shared.emit(&Event::Case);
+        }
+    }
+
+    /// Sends one request, keeping the last few for sequence repros and tracking health.
+    async fn send(&mut self, req: &Request) -> Result<Response, TransportError> {
+        self.requests += 1;
+        self.recent.push_back(req.clone());
+        if self.recent.len() > 6 {
+            self.recent.pop_front();
+        }
+        let r = self.shared.target.send(req).await;
+        match &r {
+            Ok(_) => {
+                self.shared.answered.store(true, Ordering::SeqCst);
+                self.shared.consecutive_failures.store(0, Ordering::SeqCst);
+            }
+            Err(e) if !e.is_down() => {
+                let n = self
+                    .shared
+                    .consecutive_failures
+                    .fetch_add(1, Ordering::SeqCst)
+                    + 1;
+                if n >= self.shared.config.max_transport_failures {
+                    self.shared.stop_with(
+                        StopKind::Unresponsive,
+                        format!("{n} requests in a row got no answer (last: {e}); the run stopped"),
+                    );
+                }
+            }
+            Err(_) => {}
+        }
+        r
+    }
+
+    /// Re-reads every entity of the unit after the implementation came back.
+    async fn resync_all(&mut self) {
+        let ids: Vec<String> = self.store.entities().map(|(id, _)| id.clone()).collect();
+        for id in ids {
+            match self.observe(&id).await {
+                Observed::Seen(v) => self.resync(&id, &v),
+                Observed::Gone => self.retire(&id),
+                _ => {}
+            }
+        }
+    }
+
+    async fn run_case(&mut self, spec: CaseSpec, phase: &'static str, index: usize) {
+        let epoch = self.shared.epoch.load(Ordering::SeqCst);
+        if epoch != self.epoch {
+            self.epoch = epoch;
+            self.resync_all().await;
+        }
+        let case = spec.build(&self.store, self.profile());
+        self.cases += 1;
+        for r in case.rules() {
+            *self.coverage.entry(r).or_default() += 1;
+        }
+        self.shared.emit(&Event::Case);
+        let before = self.before_of(&case);
+        let checked = self.check(&case).await;
+        if checked.interrupted {
+            return;
+        }
+        let mut verdicts = checked.verdicts.into_iter();
+        let Some(primary) = verdicts.next() else {
+            return;
+        };
+        // secondary verdicts (E1 on a wrong status, …) are causes of their own, not shrunk
+        for v in verdicts {
+            self.file(
+                v,
+                &case,
+                phase,
+                index,
+                checked.response.clone(),
+                checked.expected.clone(),
+                before.clone(),
+                false,
+            );
+        }
+        self.diagnose(
+            primary,
+            case,
+            phase,
+            index,
+            checked.response,
+            checked.expected,
+            before,
+        )
+        .await;
+    }
+
+    fn before_of(&self, case: &Case) -> Option<TaskProcessingResult> {
+        case.target
+            .as_ref()
+            .and_then(|id| self.store.get(id).map(|e| e.value.clone()))
+    }
+
+    /// Establishes the cause of a primary verdict and files it.
+    #[allow(clippy::too_many_arguments)]
+    async fn diagnose(
+        &mut self,
+        v: Verdict,
+        case: Case,
+        phase: &'static str,
+        index: usize,
+        resp: Option<Response>,
+        expected: Expected,
+        before: Option<TaskProcessingResult>,
+    ) {
+        let no_shrink = !self.shared.config.shrink
+            || matches!(
+                v.kind,
+                Kind::NoAnswer
+                    | Kind::Stopped
+                    | Kind::Oversized
+                    | Kind::Fixture
+                    | Kind::Linearizability
+            );
+        if no_shrink {
+            self.file(v, &case, phase, index, resp, expected, before, false);
+            return;
+        }
+        // drift: the entity held a value no request to it wrote (S6), seen through this case
+        if v.kind == Kind::State {
+            if let (Some(id), Some(pre)) = (case.target.clone(), before.clone()) {
+                if self.restore(&id, &pre).await && self.check(&case).await.verdicts.is_empty() {
+                    let drift = Verdict {
+                        rule: RuleId::S6,
+                        kind: Kind::Drift,
+                        message: format!(
+                            "`{id}` held a value no request to it wrote (a request to another entity changed it); first seen as: {}",
+                            v.message
+                        ),
+                        property: v.property,
+                    };
+                    self.file(drift, &case, phase, index, resp, expected, None, false);
+                    return;
+                }
+            }
+        }
+        let status = resp.as_ref().map(|r| r.status);
+        let pre_key = format!(
+            "{} {:?} {:?} {} {:?} {:?}",
+            v.rule,
+            v.kind,
+            v.property,
+            case.request.method,
+            case.defects.iter().map(|d| d.variant()).collect::<Vec<_>>(),
+            status
+        );
+        if let Some(cause) = self.known.get(&pre_key).cloned() {
+            if self.collector.count(&cause, v.rule) {
+                return;
+            }
+        }
+        // differential diagnosis: is the valid twin answered wrongly too?
+        if matches!(v.kind, Kind::WrongStatus | Kind::Accepted) && !case.defects.is_empty() {
+            let twin = CaseSpec {
+                defects: vec![],
+                ..case.spec.clone()
+            };
+            if let Some(pre) = &before {
+                if let Some(id) = &case.target {
+                    self.restore(id, pre).await;
+                }
+            }
+            let twin_case = twin.build(&self.store, self.profile());
+            let twin_before = self.before_of(&twin_case);
+            let tc = self.check(&twin_case).await;
+            if let Some(tv) = tc.verdicts.into_iter().find(|t| t.kind == Kind::Rejected) {
+                let cause = self
+                    .diagnose_rejection(
+                        tv,
+                        twin_case,
+                        phase,
+                        index,
+                        tc.response,
+                        tc.expected,
+                        twin_before,
+                    )
+                    .await;
+                self.known.insert(pre_key, cause);
+                return;
+            }
+        }
+        if v.kind == Kind::Rejected {
+            let cause = self
+                .diagnose_rejection(v, case, phase, index, resp, expected, before)
+                .await;
+            self.known.insert(pre_key, cause);
+            return;
+        }
+        // shrink while the same rule fails the same way
+        let (small, sv, sresp, sexp, sbefore) = self
+            .shrink(&case, before.clone(), |w| {
+                w.rule == v.rule && w.kind == v.kind
+            })
+            .await
+            .unwrap_or((case, v, resp, expected, before));
+        let cause = self.file(sv, &small, phase, index, sresp, sexp, sbefore, true);
+        self.known.insert(pre_key, cause);
+    }
+
+    /// A valid request was rejected: remove valid variants one at a time while it stays
+    /// rejected; what remains is the cause, filed under its variant's rule.
+    #[allow(clippy::too_many_arguments)]
+    async fn diagnose_rejection(
+        &mut self,
+        v: Verdict,
+        case: Case,
+        phase: &'static str,
+        index: usize,
+        resp: Option<Response>,
+        expected: Expected,
+        before: Option<TaskProcessingResult>,
+    ) -> String {
+        let (small, mut sv, sresp, sexp, sbefore) = self
+            .shrink(&case, before.clone(), |w| w.kind == Kind::Rejected)
+            .await
+            .unwrap_or((case, v, resp, expected, before));
+        let left = variants(&small.spec);
+        match left.first() {
+            Some(first) => {
+                sv.rule = first.rule;
+                let names: Vec<&str> = left.iter().map(|v| v.name).collect();
+                sv.message = format!("{} (cause: {})", sv.message, names.join(" + "));
+            }
+            None => {
+                sv.message = format!(
+                    "{} (a plain valid {}: no variant involved)",
+                    sv.message, small.request.method
+                );
+            }
+        }
+        self.file(sv, &small, phase, index, sresp, sexp, sbefore, true)
+    }
+
+    /// Greedy shrinking against the implementation: keeps a candidate while `same` holds for
+    /// its primary verdict. Restores the addressed entity before every attempt.
+    #[allow(clippy::type_complexity)]
+    async fn shrink(
+        &mut self,
+        case: &Case,
+        before: Option<TaskProcessingResult>,
+        same: impl Fn(&Verdict) -> bool,
+    ) -> Option<(
+        Case,
+        Verdict,
+        Option<Response>,
+        Expected,
+        Option<TaskProcessingResult>,
+    )> {
+        let mut best: Option<(
+            Case,
+            Verdict,
+            Option<Response>,
+            Expected,
+            Option<TaskProcessingResult>,
+        )> = None;
+        let mut spec = case.spec.clone();
+        let mut budget = self.shared.config.shrink_budget;
+        'outer: loop {
+            for cand in shrink_candidates(&spec) {
+                if budget == 0 || self.shared.stopped() {
+                    break 'outer;
+                }
+                budget -= 1;
+                if let (Some(id), Some(pre)) = (&case.target, &before) {
+                    self.restore(id, pre).await;
+                }
+                let c = cand.build(&self.store, self.profile());
+                let cb = self.before_of(&c);
+                let checked = self.check(&c).await;
+                if checked.interrupted {
+                    break 'outer;
+                }
+                if let Some(v) = checked.verdicts.into_iter().next().filter(|v| same(v)) {
+                    spec = cand;
+                    best = Some((c, v, checked.response, checked.expected, cb));
+                    continue 'outer;
+                }
+            }
+            break;
+        }
+        // re-establish the shrunk failure from its own pre-state for the report
+        if let Some((c, ..)) = &best {
+            if let (Some(id), Some(pre)) = (&c.target, &best.as_ref().and_then(|b| b.4.clone())) {
+                self.restore(id, pre).await;
+            }
+        }
+        best
+    }
+
+    /// Files a verdict as a finding (or counts it under its known cause). Returns the cause key.
+    #[allow(clippy::too_many_arguments)]
+    fn file(
+        &mut self,
+        v: Verdict,
+        case: &Case,
+        phase: &'static str,
+        index: usize,
+        resp: Option<Response>,
+        expected: Expected,
+        before: Option<TaskProcessingResult>,
+        _shrunk: bool,
+    ) -> String {
+        let defects: Vec<String> = case.defects.iter().map(|d| d.variant()).collect();
+        let names: Vec<&str> = variants(&case.spec).iter().map(|v| v.name).collect();
+        let variant_names: Vec<&str> = if v.kind == Kind::Rejected {
+            names
+        } else {
+            vec![]
+        };
+        let cause = cause_key(
+            v.rule,
+            v.kind,
+            v.property,
+            &case.request.method,
+            &defects,
+            &variant_names,
+            resp.as_ref().map(|r| r.status),
+        );
+        if self.collector.count(&cause, v.rule) {
+            return cause;
+        }
+        let base = self.shared.target.describe();
+        let request = super::repro::redact(&case.request, &self.shared.tokens_write);
+        let sequence = if v.kind == Kind::Stopped {
+            self.recent
+                .iter()
+                .map(|r| super::repro::redact(r, &self.shared.tokens_write))
+                .collect()
+        } else {
+            vec![]
+        };
+        let f = Finding {
+            rule: v.rule,
+            title: format!("{}: {}", v.rule, v.rule.title()),
+            kind: v.kind,
+            cause: cause.clone(),
+            count: 1,
+            message: v.message,
+            phase: phase.to_string(),
+            seed: self.shared.config.seed,
+            case_index: index,
+            defects: case.defects.clone(),
+            spec: Some(case.spec.clone()),
+            before: before.map(|b| b.to_json(true)),
+            curl: super::repro::curl(&base, &request),
+            rust_test: super::repro::rust_test(&base, v.rule, &request, &expected.statuses),
+            request,
+            sequence,
+            expected,
+            actual: resp.map(|r| r.clipped(self.shared.config.max_kept_body)),
+        };
+        self.shared.emit(&Event::Finding(Box::new(f.clone())));
+        self.collector.add(f);
+        cause
+    }
+
+    /// Sends a case, judges the answer, observes the state it leaves and keeps the unit's store
+    /// in step with the implementation.
+    async fn check(&mut self, case: &Case) -> Checked {
+        let profile = self.shared.config.profile.clone();
+        let before = self.store.clone();
+        let out = model::apply(&mut self.store, &case.request, &profile);
+        let expected = Expected {
+            statuses: out.statuses(),
+            body: out.answers[0].json(),
+            rules: out.rules(),
+        };
+        let epoch = self.shared.epoch.load(Ordering::SeqCst);
+        let resp = match self.send(&case.request).await {
+            Ok(r) => r,
+            Err(e) => {
+                self.store = before;
+                let (kind, message, interrupted) = match &e {
+                    TransportError::Unsendable(m) => {
+                        (Kind::NoAnswer, format!("request not sendable: {m}"), true)
+                    }
+                    e if e.is_down() => {
+                        if self.shared.epoch.load(Ordering::SeqCst) != epoch {
+                            // another lane saw the crash and the implementation came back
+                            return Checked {
+                                verdicts: vec![],
+                                response: None,
+                                expected,
+                                interrupted: true,
+                            };
+                        }
+                        let back = self.shared.wait_for_recovery(epoch).await;
+                        let v = Verdict::new(
+                            RuleId::E3,
+                            Kind::Stopped,
+                            format!(
+                                "the implementation stopped answering after this request ({e}){}",
+                                if back {
+                                    "; it came back and the run went on"
+                                } else {
+                                    ""
+                                }
+                            ),
+                        );
+                        return Checked {
+                            verdicts: vec![v],
+                            response: None,
+                            expected,
+                            interrupted: false,
+                        };
+                    }
+                    e => (Kind::NoAnswer, format!("no complete answer: {e}"), false),
+                };
+                return Checked {
+                    verdicts: if interrupted && matches!(e, TransportError::Unsendable(_)) {
+                        vec![]
+                    } else {
+                        vec![Verdict::new(RuleId::E3, kind, message)]
+                    },
+                    response: None,
+                    expected,
+                    interrupted,
+                };
+            }
+        };
+        let mut verdicts = judge::judge(&case.request, &out, &resp, &profile);
+        // a 200 body that differs in a property the request did not name shows the entity's
+        // state, not this request's effect: decide it like an observation
+        if let Some(v) = verdicts.first_mut() {
+            if v.kind == Kind::Representation {
+                if let Some(p) = v.property {
+                    let named = body_names(&case.request).iter().any(|n| n == p);
+                    if (!named || case.request.method == "GET") && p != "@odata.type" && p != "id" {
+                        v.rule = RuleId::S2;
+                        v.kind = Kind::State;
+                    }
+                }
+            }
+        }
+        let method = case.request.method.as_str();
+        let accepted_wrongly = verdicts.first().is_some_and(|v| v.kind == Kind::Accepted);
+        // state safety: a wrongly accepted probe that may have changed more than values
+        // (another method, a navigation or read-only property) retires its entity
+        if accepted_wrongly {
+            let names = body_names(&case.request);
+            let structural = method != "PATCH" && method != "GET"
+                || names.iter().any(|n| NOT_UPDATABLE.contains(&n.as_str()));
+            if structural {
+                if let Some(id) = self.addressed_anyway(case) {
+                    self.retire(&id);
+                }
+                return Checked {
+                    verdicts,
+                    response: Some(resp),
+                    expected,
+                    interrupted: false,
+                };
+            }
+        }
+        let observe = method == "PATCH" || (!verdicts.is_empty() && method != "GET");
+        let target = case.target.clone().or_else(|| {
+            if accepted_wrongly {
+                self.addressed_anyway(case)
+            } else {
+                None
+            }
+        });
+        if let (true, Some(id)) = (observe, target) {
+            match self.observe(&id).await {
+                Observed::Seen(seen) => {
+                    if verdicts.is_empty() {
+                        if let Some(mv) = self.store.get(&id).map(|e| e.value.to_json(true)) {
+                            if let Some(v) =
+                                judge::observed_state(&mv, &seen, out.is_success(), &profile)
+                            {
+                                verdicts.push(v);
+                            } else if resp.status == 200 {
+                                if let Ok(body) =
+                                    serde_json::from_slice::<serde_json::Value>(&resp.body)
+                                {
+                                    verdicts.extend(judge::patch_body_equals_get(
+                                        &body,
+                                        &seen,
+                                        out.answers[0].preference_applied,
+                                        &profile,
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                    self.resync(&id, &seen);
+                    if verdicts.is_empty() && out.updated.is_some() {
+                        if let Some(v) = self.sibling_check(&id).await {
+                            verdicts.push(v);
+                        }
+                    }
+                }
+                Observed::Gone => {
+                    if verdicts.is_empty() {
+                        verdicts.push(Verdict::new(
+                            if out.is_success() {
+                                RuleId::S2
+                            } else {
+                                RuleId::S3
+                            },
+                            Kind::State,
+                            format!("after this request `{id}` no longer exists"),
+                        ));
+                    }
+                    self.retire(&id);
+                }
+                Observed::Failed(v) => {
+                    if verdicts.is_empty() {
+                        verdicts.push(v);
+                    }
+                }
+                Observed::Skipped => {}
+            }
+        }
+        Checked {
+            verdicts,
+            response: Some(resp),
+            expected,
+            interrupted: false,
+        }
+    }
+
+    /// The entity a request names by its last id, even when the model says it does not resolve
+    /// (an implementation that resolves it anyway may have written it).
+    fn addressed_anyway(&self, case: &Case) -> Option<String> {
+        case.target.clone().or_else(|| {
+            crate::path::Route::parse(&case.request.path, self.profile())
+                .ok()
+                .map(|r| r.addressed().to_string())
+                .filter(|id| self.store.get(id).is_some())
+        })
+    }
+
+    /// Takes an entity out of the unit: no later case addresses or judges it.
+    fn retire(&mut self, id: &str) {
+        self.store.remove(id);
+    }
+
+    /// Observes entity `id` (with every enum member, `Prefer`).
+    async fn observe(&mut self, id: &str) -> Observed {
+        let Some(route) = self.store.direct_route(id) else {
+            return Observed::Skipped;
+        };
+        let path = route.to_path(&PathStyle::default());
+        let p = self.profile();
+        let empty_patch = self.shared.config.observe == Observe::EmptyPatch
+            && p.patch_supported
+            && p.success == crate::profile::Success::Ok200Body;
+        if self.shared.config.observe == Observe::None {
+            return Observed::Skipped;
+        }
+        let mut req = Request::new(if empty_patch { "PATCH" } else { "GET" }, &path)
+            .header("Authorization", &self.auth())
+            .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS);
+        if empty_patch {
+            req = req.header("Content-Type", "application/json").body("{}");
+        }
+        match self.send(&req).await {
+            Err(e) => Observed::Failed(Verdict::new(
+                RuleId::E3,
+                Kind::NoAnswer,
+                format!("observing `{id}` failed: {e}"),
+            )),
+            Ok(r) if r.status == 404 => Observed::Gone,
+            Ok(r) if r.status != 200 => Observed::Failed(Verdict::new(
+                RuleId::H1,
+                Kind::WrongStatus,
+                format!("observing `{id}` answered {} instead of 200", r.status),
+            )),
+            Ok(r) => match serde_json::from_slice(&r.body) {
+                Ok(v) => Observed::Seen(v),
+                Err(e) => Observed::Failed(Verdict::new(
+                    RuleId::S4,
+                    Kind::Representation,
+                    format!("observed body is not JSON: {e}"),
+                )),
+            },
+        }
+    }
+
+    /// Takes the observed representation of `id` into the unit's store, so one bug does not
+    /// cascade into many findings (a representation of another entity is ignored).
+    fn resync(&mut self, id: &str, seen: &serde_json::Value) {
+        if let Some(t) = TaskProcessingResult::from_json(seen).filter(|t| t.id == id) {
+            self.store.set_value(id, t);
+        }
+    }
+
+    /// Writes `value` back into entity `id` with one PATCH naming every property (the state a
+    /// failing request needs, for re-checks and shrinking). False when that is not possible.
+    async fn restore(&mut self, id: &str, value: &TaskProcessingResult) -> bool {
+        if self.store.get(id).is_some_and(|e| e.value == *value) {
+            return true;
+        }
+        let profile = self.profile().clone();
+        if !profile.patch_supported || value.status == ProcessingStatus::UnknownFutureValue {
+            return false;
+        }
+        let Some(route) = self.store.direct_route(id) else {
+            return false;
+        };
+        let ts = |t: &Option<crate::timestamp::Timestamp>| {
+            t.map(|t| serde_json::Value::String(t.to_string()))
+                .unwrap_or(serde_json::Value::Null)
+        };
+        let body = serde_json::json!({
+            "createdDateTime": value.created.to_string(),
+            "processingStatus": value.status.as_str(),
+            "startedDateTime": ts(&value.started),
+            "completedDateTime": ts(&value.completed),
+            "failureReason": value.failure_reason,
+        });
+        let req = Request::new("PATCH", &route.to_path(&PathStyle::default()))
+            .header("Authorization", &self.auth())
+            .header("Content-Type", "application/json")
+            .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS)
+            .body(body.to_string());
+        let mut probe = self.store.clone();
+        if !model::apply(&mut probe, &req, &profile).is_success() {
+            return false;
+        }
+        match self.send(&req).await {
+            Ok(r) if (200..300).contains(&r.status) => {
+                self.store.set_value(id, value.clone());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// S6: after an accepted PATCH, one other entity of the unit (round robin) is untouched.
+    async fn sibling_check(&mut self, updated: &str) -> Option<Verdict> {
+        let ids: Vec<String> = self
+            .store
+            .entities()
+            .map(|(id, _)| id.clone())
+            .filter(|i| i != updated)
+            .collect();
+        if ids.is_empty() {
+            return None;
+        }
+        self.round_robin += 1;
+        let id = ids[self.round_robin % ids.len()].clone();
+        *self.coverage.entry(RuleId::S6).or_default() += 1;
+        let Observed::Seen(seen) = self.observe(&id).await else {
+            return None;
+        };
+        let mv = self.store.get(&id).map(|e| e.value.to_json(true))?;
+        let verdict = crate::check::compare_representation(&mv, &seen, self.profile())
+            .err()
+            .map(|v| Verdict {
+                rule: RuleId::S6,
+                kind: Kind::Drift,
+                message: format!("a PATCH to `{updated}` changed `{id}`: {}", v.message),
+                property: v.property,
+            });
+        self.resync(&id, &seen);
+        verdict
+    }
+
+    /// S5: an accepted PATCH sent again gives the same answer and state.
+    async fn idempotence(&mut self, spec: CaseSpec, index: usize) {
+        let profile = self.profile().clone();
+        let case = spec.build(&self.store, &profile);
+        if case.request.method != "PATCH" || !case.defects.is_empty() || !profile.patch_supported {
+            return;
+        }
+        let before = self.before_of(&case);
+        let Ok(first) = self.send(&case.request).await else {
+            return;
+        };
+        if !(200..300).contains(&first.status) {
+            // not accepted at all: the main check of this case reports that, under its own rule
+            if let Some(t) = case.target.clone() {
+                if let Observed::Seen(seen) = self.observe(&t).await {
+                    self.resync(&t, &seen);
+                }
+            }
+            return;
+        }
+        let Ok(second) = self.send(&case.request).await else {
+            return;
+        };
+        let _ = model::apply(&mut self.store, &case.request, &profile);
+        *self.coverage.entry(RuleId::S5).or_default() += 1;
+        if let Some(v) = judge::idempotent(&first, &second, &profile) {
+            let out = model::apply(&mut self.store.clone(), &case.request, &profile);
+            let expected = Expected {
+                statuses: out.statuses(),
+                body: out.answers[0].json(),
+                rules: vec![RuleId::S5],
+            };
+            self.file(
+                v,
+                &case,
+                "sequence",
+                index,
+                Some(second),
+                expected,
+                before,
+                false,
+            );
+        }
+        if let Some(t) = case.target.clone() {
+            if let Observed::Seen(seen) = self.observe(&t).await {
+                self.resync(&t, &seen);
+            }
+        }
+    }
+
+    /// S6: an entity of the unit still holds what the model says.
+    async fn isolation(&mut self, index: usize) {
+        let ids: Vec<String> = self.store.entities().map(|(id, _)| id.clone()).collect();
+        if ids.is_empty() {
+            return;
+        }
+        let id = ids[index % ids.len()].clone();
+        *self.coverage.entry(RuleId::S6).or_default() += 1;
+        let Observed::Seen(seen) = self.observe(&id).await else {
+            return;
+        };
+        let Some(mv) = self.store.get(&id).map(|e| e.value.to_json(true)) else {
+            return;
+        };
+        if let Err(v) = crate::check::compare_representation(&mv, &seen, self.profile()) {
+            let case = CaseSpec {
+                get: true,
+                ..CaseSpec::default()
+            }
+            .build(&self.store, self.profile());
+            let mut req = case.request.clone();
+            req.path = self
+                .store
+                .direct_route(&id)
+                .map(|r| r.to_path(&PathStyle::default()))
+                .unwrap_or_default();
+            let case = Case {
+                request: req,
+                ..case
+            };
+            let expected = Expected {
+                statuses: vec![200],
+                body: Some(mv),
+                rules: vec![RuleId::S6],
+            };
+            let verdict = Verdict {
+                rule: RuleId::S6,
+                kind: Kind::Drift,
+                message: format!(
+                    "entity `{id}` changed though no request addressed it: {}",
+                    v.message
+                ),
+                property: v.property,
+            };
+            self.file(
+                verdict, &case, "sequence", index, None, expected, None, false,
+            );
+            self.resync(&id, &seen);
+        }
+    }
+
+    /// S7: concurrent PATCHes of distinct properties to one entity; nothing accepted is lost.
+    async fn concurrency(&mut self, round: usize) {
+        let profile = self.profile().clone();
+        if !profile.patch_supported {
+            return;
+        }
+        let ids: Vec<String> = self.store.entities().map(|(id, _)| id.clone()).collect();
+        if ids.is_empty() {
+            return;
+        }
+        let id = ids[round % ids.len()].clone();
+        let Some(route) = self.store.direct_route(&id) else {
+            return;
+        };
+        let path = route.to_path(&PathStyle::default());
+        let n = self.shared.config.concurrency.max(7);
+        let r = round % 60;
+        let mut bodies = vec![
+            format!(r#"{{"createdDateTime":"2011-01-01T00:00:{r:02}Z"}}"#),
+            format!(r#"{{"startedDateTime":"2012-02-02T00:00:{r:02}Z"}}"#),
+            format!(r#"{{"completedDateTime":"2013-03-03T00:00:{r:02}Z"}}"#),
+            r#"{"processingStatus":"completedWithErrors"}"#.to_string(),
+        ];
+        for i in bodies.len()..n {
+            bodies.push(format!(r#"{{"failureReason":"concurrent {round}/{i}"}}"#));
+        }
+        if profile.required_in_body {
+            // B4 under required_in_body: every body names both required properties
+            for (i, b) in bodies.iter_mut().enumerate() {
+                let extra = if b.contains("createdDateTime") {
+                    r#""processingStatus":"failed""#.to_string()
+                } else if b.contains("processingStatus") {
+                    format!(r#""createdDateTime":"2014-04-04T00:00:{:02}Z""#, i % 60)
+                } else {
+                    format!(
+                        r#""createdDateTime":"2014-04-04T00:00:{:02}Z","processingStatus":"failed""#,
+                        i % 60
+                    )
+                };
+                b.insert_str(1, &format!("{extra},"));
+            }
+        }
+        let reqs: Vec<Request> = bodies
+            .into_iter()
+            .map(|b| {
+                Request::new("PATCH", &path)
+                    .header("Authorization", &self.auth())
+                    .header("Content-Type", "application/json")
+                    .body(b)
+            })
+            .collect();
+        let initial = self.store.clone();
+        // the phase only sends what the contract accepts
+        if reqs
+            .iter()
+            .any(|r| !model::apply(&mut initial.clone(), r, &profile).is_success())
+        {
+            return;
+        }
+        let target = self.shared.target;
+        let results = join_all(reqs.iter().map(|r| target.send(r))).await;
+        self.requests += reqs.len() as u64;
+        *self.coverage.entry(RuleId::S7).or_default() += 1;
+        let accepted: Vec<Request> = reqs
+            .iter()
+            .zip(&results)
+            .filter(|(_, r)| r.as_ref().is_ok_and(|r| (200..300).contains(&r.status)))
+            .map(|(q, _)| q.clone())
+            .collect();
+        let Observed::Seen(seen) = self.observe(&id).await else {
+            return;
+        };
+        let Some(observed) = TaskProcessingResult::from_json(&seen) else {
+            return;
+        };
+        let mut fin = initial.clone();
+        fin.set_value(&id, observed);
+        let verdict = if accepted.len() < reqs.len() {
+            Err(crate::check::Violation {
+                property: None,
+                rule: RuleId::S7,
+                message: format!(
+                    "only {} of {} concurrent valid PATCHes were accepted (the others were rejected or not answered)",
+                    accepted.len(),
+                    reqs.len()
+                ),
+            })
+        } else {
+            crate::check::s7_linearizable(&initial, &accepted, &fin, &profile)
+        };
+        self.store = fin;
+        if let Err(v) = verdict {
+            let case = CaseSpec::default().build(&initial, &profile);
+            let case = Case {
+                request: reqs[0].clone(),
+                ..case
+            };
+            let expected = Expected {
+                statuses: vec![200],
+                body: None,
+                rules: vec![RuleId::S7],
+            };
+            let verdict = Verdict::new(
+                RuleId::S7,
+                Kind::Linearizability,
+                format!("{} concurrent PATCHes to `{id}`: {}", reqs.len(), v.message),
+            );
+            self.file(
+                verdict,
+                &case,
+                "concurrency",
+                round,
+                None,
+                expected,
+                None,
+                false,
+            );
+        }
+    }
+}
+
+/// What an observation showed.
+enum Observed {
+    Seen(serde_json::Value),
+    Gone,
+    Failed(Verdict),
+    Skipped,
+}
+
+/// Awaits all futures concurrently in the current task (no spawning: lanes borrow the runner).
+pub(crate) async fn join_all<F: std::future::Future>(
+    futs: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut set: Vec<std::pin::Pin<Box<F>>> = futs.map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = (0..set.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in set.iter_mut().enumerate() {
+            if out[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => out[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().flatten().collect()
+}
