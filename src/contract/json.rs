@@ -75,6 +75,45 @@ impl Json {
     }
 
     /// Converts to a `serde_json::Value` (last duplicate wins), for rendering.
+    /// Compact JSON text, members in order and duplicates kept (unlike [`Json::to_value`]).
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        self.write_text(&mut out);
+        out
+    }
+
+    fn write_text(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Number(n) => out.push_str(n),
+            Json::String(s) => out.push_str(&quote(s)),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    v.write_text(out);
+                }
+                out.push(']');
+            }
+            Json::Object(members) => {
+                out.push('{');
+                for (i, (n, v)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&quote(n));
+                    out.push(':');
+                    v.write_text(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    /// As `serde_json::Value` (duplicate members collapse: the last wins).
     pub fn to_value(&self) -> serde_json::Value {
         match self {
             Json::Null => serde_json::Value::Null,

@@ -479,9 +479,19 @@ pub fn compare_representation(
             };
             return Err(Violation {
                 property: Some(k),
-                ..violation(rule, format!("'{k}' is {a}, expected {e}"))
+                ..violation(rule, format!("'{k}' is {}, expected {}", clip(a), clip(e)))
             });
         }
     }
     Ok(())
+}
+
+/// A JSON value for a message: at most 120 characters of it.
+pub fn clip(v: &serde_json::Value) -> String {
+    let t = v.to_string();
+    if t.chars().count() <= 120 {
+        return t;
+    }
+    let head: String = t.chars().take(100).collect();
+    format!("{head}… ({} bytes)", t.len())
 }

@@ -142,12 +142,23 @@ pub fn judge(req: &Request, out: &Outcome, resp: &Response, profile: &Profile) -
     if status_ok && resp.status == 200 {
         let answer = out.answer(200).unwrap_or(&out.answers[0]);
         if let Some(expected) = &answer.body {
-            verdicts.extend(representation(
+            let mut v = representation(
                 resp,
                 &expected.to_json(),
                 answer.preference_applied,
                 profile,
-            ));
+            );
+            // R2.c: through the via-task route the representation is `{t}`'s; another entity's
+            // is the alias resolved to the wrong entity
+            if let Some(v) = v.as_mut().filter(|v| v.property == Some("id")) {
+                if crate::path::Route::parse(&req.path, profile).is_ok_and(|r| r.via_task.is_some())
+                {
+                    v.rule = RuleId::R2;
+                    v.message =
+                        format!("the via-task route answered another entity: {}", v.message);
+                }
+            }
+            verdicts.extend(v);
         }
     }
     verdicts

@@ -838,7 +838,20 @@ impl<'s, 'a> Unit<'s, 'a> {
         if checked.interrupted {
             return;
         }
-        let mut verdicts = checked.verdicts.into_iter();
+        let mut verdicts = checked.verdicts;
+        // a state difference may predate the request: decide drift (S6) before anything else
+        if let Some(i) = verdicts.iter().position(|v| v.kind == Kind::State) {
+            if let Some(drift) = self.drift(&verdicts[i], &case, before.as_ref()).await {
+                verdicts[i] = drift;
+            }
+        }
+        // a state difference is the one to diagnose (a wrong 2xx or envelope beside it is
+        // filed as it is)
+        if let Some(i) = verdicts.iter().position(|v| v.kind == Kind::State) {
+            let v = verdicts.remove(i);
+            verdicts.insert(0, v);
+        }
+        let mut verdicts = verdicts.into_iter();
         let Some(primary) = verdicts.next() else {
             return;
         };
@@ -865,6 +878,40 @@ impl<'s, 'a> Unit<'s, 'a> {
             before,
         )
         .await;
+    }
+
+    /// The entity differed from the model after this case: put it back as it was before and
+    /// send the case again. If the state is then right, the entity had drifted before the
+    /// request, written by a request to another entity (S6).
+    async fn drift(
+        &mut self,
+        v: &Verdict,
+        case: &Case,
+        before: Option<&TaskProcessingResult>,
+    ) -> Option<Verdict> {
+        let (Some(id), Some(pre)) = (case.target.clone(), before) else {
+            return None;
+        };
+        // what the implementation holds now (a GET case was not observed), then the old value
+        if let Observed::Seen(seen) = self.observe(&id).await {
+            self.resync(&id, &seen);
+        }
+        if !self.restore(&id, pre).await {
+            return None;
+        }
+        let again = self.check(case).await;
+        if again.interrupted || again.verdicts.iter().any(|w| w.kind == Kind::State) {
+            return None;
+        }
+        Some(Verdict {
+            rule: RuleId::S6,
+            kind: Kind::Drift,
+            message: format!(
+                "`{id}` held a value no request to it wrote (a request to another entity changed it); first seen as: {}",
+                v.message
+            ),
+            property: v.property,
+        })
     }
 
     fn before_of(&self, case: &Case) -> Option<TaskProcessingResult> {
@@ -897,24 +944,6 @@ impl<'s, 'a> Unit<'s, 'a> {
         if no_shrink {
             self.file(v, &case, phase, index, resp, expected, before, false);
             return;
-        }
-        // drift: the entity held a value no request to it wrote (S6), seen through this case
-        if v.kind == Kind::State {
-            if let (Some(id), Some(pre)) = (case.target.clone(), before.clone()) {
-                if self.restore(&id, &pre).await && self.check(&case).await.verdicts.is_empty() {
-                    let drift = Verdict {
-                        rule: RuleId::S6,
-                        kind: Kind::Drift,
-                        message: format!(
-                            "`{id}` held a value no request to it wrote (a request to another entity changed it); first seen as: {}",
-                            v.message
-                        ),
-                        property: v.property,
-                    };
-                    self.file(drift, &case, phase, index, resp, expected, None, false);
-                    return;
-                }
-            }
         }
         let status = resp.as_ref().map(|r| r.status);
         let pre_key = format!(
@@ -959,6 +988,36 @@ impl<'s, 'a> Unit<'s, 'a> {
                     .await;
                 self.known.insert(pre_key, cause);
                 return;
+            }
+        }
+        // a state difference that a valid variant explains (the alias wrote another entity):
+        // the variant's rule
+        if v.kind == Kind::State && v.rule != RuleId::S3 && case.request.method == "PATCH" {
+            // spelling variants only (route, headers): removing a member changes what is written
+            let spelling = variants(&case.spec)
+                .into_iter()
+                .filter(|v| v.without.members.len() == case.spec.members.len());
+            for variant in spelling {
+                if let (Some(id), Some(pre)) = (&case.target, &before) {
+                    self.restore(id, pre).await;
+                }
+                let plain = variant.without.build(&self.store, self.profile());
+                if plain.defects != case.defects || plain.target != case.target {
+                    continue;
+                }
+                let again = self.check(&plain).await;
+                if !again.interrupted && again.verdicts.iter().all(|w| w.kind != Kind::State) {
+                    let mut blamed = v.clone();
+                    blamed.rule = variant.rule;
+                    blamed.message = format!(
+                        "{} (cause: {}; without it the state is right)",
+                        v.message, variant.name
+                    );
+                    let cause =
+                        self.file(blamed, &case, phase, index, resp, expected, before, true);
+                    self.known.insert(pre_key, cause);
+                    return;
+                }
             }
         }
         if v.kind == Kind::Rejected {
@@ -1052,7 +1111,7 @@ impl<'s, 'a> Unit<'s, 'a> {
                 if checked.interrupted {
                     break 'outer;
                 }
-                if let Some(v) = checked.verdicts.into_iter().next().filter(|v| same(v)) {
+                if let Some(v) = checked.verdicts.into_iter().find(|v| same(v)) {
                     spec = cand;
                     best = Some((c, v, checked.response, checked.expected, cb));
                     continue 'outer;
@@ -1235,6 +1294,14 @@ impl<'s, 'a> Unit<'s, 'a> {
             }
         }
         let observe = method == "PATCH" || (!verdicts.is_empty() && method != "GET");
+        // the state is judged whenever model and implementation agree on accepting or
+        // rejecting (a wrong 2xx, a bad envelope or a missing header does not hide a state
+        // bug); when they disagree it differs by necessity and is only adopted
+        let agree = out.is_success() == (200..300).contains(&resp.status);
+        let judge_state = agree
+            && !verdicts
+                .iter()
+                .any(|v| matches!(v.kind, Kind::State | Kind::Representation));
         let target = case.target.clone().or_else(|| {
             if accepted_wrongly {
                 self.addressed_anyway(case)
@@ -1245,13 +1312,13 @@ impl<'s, 'a> Unit<'s, 'a> {
         if let (true, Some(id)) = (observe, target) {
             match self.observe(&id).await {
                 Observed::Seen(seen) => {
-                    if verdicts.is_empty() {
+                    if judge_state {
                         if let Some(mv) = self.store.get(&id).map(|e| e.value.to_json(true)) {
                             if let Some(v) =
                                 judge::observed_state(&mv, &seen, out.is_success(), &profile)
                             {
                                 verdicts.push(v);
-                            } else if resp.status == 200 {
+                            } else if resp.status == 200 && verdicts.is_empty() {
                                 if let Ok(body) =
                                     serde_json::from_slice::<serde_json::Value>(&resp.body)
                                 {
@@ -1266,14 +1333,14 @@ impl<'s, 'a> Unit<'s, 'a> {
                         }
                     }
                     self.resync(&id, &seen);
-                    if verdicts.is_empty() && out.updated.is_some() {
+                    if judge_state && out.updated.is_some() {
                         if let Some(v) = self.sibling_check(&id).await {
                             verdicts.push(v);
                         }
                     }
                 }
                 Observed::Gone => {
-                    if verdicts.is_empty() {
+                    if judge_state {
                         verdicts.push(Verdict::new(
                             if out.is_success() {
                                 RuleId::S2

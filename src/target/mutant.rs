@@ -50,7 +50,7 @@ pub enum Mutant {
     NoPreferenceApplied,
     /// `unknownFutureValue` in a PATCH is stored instead of ignored.
     SentinelStored,
-    /// A PATCH also writes `failureReason` of a sibling result.
+    /// A PATCH also writes its `failureReason` into a sibling result (same user processing result).
     IsolationLeak,
     /// PUT is treated as PATCH.
     PutAccepted,
@@ -115,10 +115,32 @@ impl Mutant {
         }
     }
 
+    /// Every rule a finding may cite for this bug, its documented consequences included (a
+    /// finding outside this list, when this is the only bug, is a harness bug).
+    pub fn blamable(self) -> &'static [RuleId] {
+        use Mutant::*;
+        match self {
+            // a rejected body's valid members written anyway show as state after the rejection
+            NonAtomicRejection => &[RuleId::S3],
+            // a sentinel stored then rendered: the PATCH's answer and the state both show it
+            SentinelStored => &[RuleId::B6, RuleId::S2, RuleId::S8],
+            // the alias writes the wrong entity: the addressed one keeps its value (S2), its
+            // sibling changes (S6)
+            WrongAliasTarget => &[RuleId::R2, RuleId::S2, RuleId::S6],
+            // every PATCH resets what it does not name: concurrent PATCHes lose each other's
+            PutSemantics => &[RuleId::S2, RuleId::S7],
+            m => m.rules(),
+        }
+    }
+
     /// Rewrites the request before the model sees it.
     pub fn rewrite(self, req: &mut Request, store: &Store, profile: &Profile) {
         use Mutant::*;
+        // a realistic server checks the size before it parses: no body rewrite past the limit
+        let body_ok = req.body.len() as u64 <= profile.max_body_bytes;
         match self {
+            AcceptNullCreated | OpenEnum | TimestampWithoutOffset | DuplicatesAccepted
+                if !body_ok => {}
             AcceptNullCreated => {
                 drop_members(req, |n, v| n == "createdDateTime" && *v == Json::Null)
             }
@@ -176,16 +198,20 @@ impl Mutant {
                 let Ok(Json::Object(members)) = json::parse(&req.body) else {
                     return;
                 };
+                let mut changed = false;
                 let fixed: Vec<(String, Json)> = members
                     .into_iter()
                     .map(|(n, v)| match (&v, Property::from_name(&n)) {
                         (Json::String(s), Some(p)) if p.is_timestamp() && s.len() == 19 => {
+                            changed = true;
                             (n, Json::String(format!("{s}Z")))
                         }
                         _ => (n, v),
                     })
                     .collect();
-                req.body = serde_json::to_vec(&Json::Object(fixed).to_value()).unwrap_or_default();
+                if changed {
+                    req.body = Json::Object(fixed).to_text().into_bytes();
+                }
             }
             PutAccepted if req.method == "PUT" => req.method = "PATCH".into(),
             DuplicatesAccepted => {
@@ -236,8 +262,7 @@ impl Mutant {
                     return;
                 };
                 for (n, v) in members {
-                    let one = serde_json::to_vec(&Json::Object(vec![(n, v)]).to_value())
-                        .unwrap_or_default();
+                    let one = Json::Object(vec![(n, v)]).to_text().into_bytes();
                     let single = Request {
                         body: one,
                         ..req.clone()
@@ -263,7 +288,18 @@ impl Mutant {
             IsolationLeak => {
                 if let Some(id) = &out.updated {
                     let reason = store.get(id).and_then(|e| e.value.failure_reason.clone());
-                    let sibling = before.entities().map(|(k, _)| k.clone()).find(|k| k != id);
+                    // the other result of the same user processing result (a real sibling)
+                    let loc = before.get(id).map(|e| e.location.clone());
+                    let sibling = before
+                        .entities()
+                        .find(|(k, e)| {
+                            *k != id
+                                && loc.as_ref().is_some_and(|l| {
+                                    l.workflow == e.location.workflow
+                                        && l.user_result == e.location.user_result
+                                })
+                        })
+                        .map(|(k, _)| k.clone());
                     if let (Some(s), Some(r)) = (sibling, reason) {
                         if let Some(mut v) = store.get(&s).map(|e| e.value.clone()) {
                             v.failure_reason = Some(r);
@@ -315,7 +351,7 @@ fn drop_members(req: &mut Request, drop: impl Fn(&str, &Json) -> bool) {
         if members.iter().any(|(n, v)| drop(n, v)) {
             let kept: Vec<(String, Json)> =
                 members.into_iter().filter(|(n, v)| !drop(n, v)).collect();
-            req.body = serde_json::to_vec(&Json::Object(kept).to_value()).unwrap_or_default();
+            req.body = Json::Object(kept).to_text().into_bytes();
         }
     }
 }
@@ -373,9 +409,11 @@ impl Mutated {
             for m in &self.mutants {
                 m.after(&req, &before, &out, &mut private, profile);
             }
-            if let Some(id) = &out.updated {
-                if let Some(v) = private.get(id).map(|e| e.value.clone()) {
-                    self.model.lock().set_value(id, v);
+            // write back every entity this request changed (the other bugs' writes included)
+            let mut shared = self.model.lock();
+            for (id, e) in private.entities() {
+                if before.get(id).is_none_or(|b| b.value != e.value) {
+                    shared.set_value(id, e.value.clone());
                 }
             }
             out
