@@ -19,6 +19,14 @@ mod endpoint;
 #[cfg(all(feature = "endpoint", feature = "remote"))]
 mod selftest;
 
+/// Precision on implementations that break many things at once: preflight, crashes, cascades.
+#[cfg(all(feature = "endpoint", feature = "remote"))]
+mod precision;
+
+/// Hostile servers: bounded time and memory whatever the other side does.
+#[cfg(all(feature = "endpoint", feature = "remote"))]
+mod hostile;
+
 /// Fuzz crash inputs and committed seeds, replayed through the fuzz target functions.
 mod fuzz_regressions;
 

@@ -1,7 +1,7 @@
 //! `tpr-harness check` and `tpr-harness replay`.
 
 use super::{CliError, Status, load_fixture, load_profile, runtime};
-use crate::conformance::{Config, Event, Observe, Replayed, Report, Runner};
+use crate::conformance::{Config, Event, Observe, Replayed, Report, Runner, StopKind, Stopped};
 use crate::endpoint::{Endpoint, ModelResponder};
 use crate::remote::Remote;
 use crate::report;
@@ -65,9 +65,25 @@ pub struct CheckArgs {
     /// How to observe state after a request.
     #[arg(long, value_enum, default_value = "get")]
     observe: ObserveArg,
-    /// Do not shrink failing cases.
+    /// Do not shrink failing cases (nor diagnose their cause).
     #[arg(long)]
     no_shrink: bool,
+    /// Lanes run at once, each owning whole workflows of the fixture (at most one lane per
+    /// workflow). Same seed, same findings, whatever the number.
+    #[arg(long, default_value_t = 4)]
+    jobs: usize,
+    /// Stop the whole run after this many seconds and report what was found so far.
+    #[arg(long, value_name = "SECONDS")]
+    max_time: Option<u64>,
+    /// Largest response body read, in bytes; a longer or endless body is an E3 finding.
+    #[arg(long, default_value_t = crate::target::DEFAULT_MAX_RESPONSE_BYTES)]
+    max_response_bytes: usize,
+    /// When the implementation stops answering, how long to wait for it to come back, in seconds.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    crash_wait: u64,
+    /// Workflows in the generated fixture (without --fixtures; as `fixtures --workflows`).
+    #[arg(long, default_value_t = crate::fixture::DEFAULT_WORKFLOWS)]
+    workflows: usize,
     /// Write the JSON report here.
     #[arg(long)]
     report_json: Option<PathBuf>,
@@ -87,7 +103,7 @@ pub fn check(a: CheckArgs) -> Result<Status, CliError> {
     if a.base_url.is_some() && a.token.is_none() {
         return Err(CliError("with --base-url, --token (or TPR_TOKEN) is required: a write token your implementation accepts".into()));
     }
-    let fixture = load_fixture(a.fixtures.as_deref(), a.seed, &profile)?;
+    let fixture = load_fixture(a.fixtures.as_deref(), a.seed, &profile, a.workflows)?;
     let token = a.token.clone().unwrap_or_else(|| DEFAULT_TOKEN.to_string());
     let read_only = match (&a.base_url, &a.read_only_token) {
         (None, None) => Some("tpr-read-token".to_string()),
@@ -106,6 +122,9 @@ pub fn check(a: CheckArgs) -> Result<Status, CliError> {
             ObserveArg::None => Observe::None,
         },
         shrink: !a.no_shrink,
+        jobs: a.jobs.max(1),
+        max_time: a.max_time.map(Duration::from_secs),
+        crash_wait: Duration::from_secs(a.crash_wait),
         ..Config::default()
     };
     let rt = runtime()?;
@@ -119,11 +138,13 @@ pub fn check(a: CheckArgs) -> Result<Status, CliError> {
                 embedded.base_url()
             }
         };
-        let remote = Remote::new(&base, Duration::from_millis(a.timeout_ms));
+        let mut remote = Remote::new(&base, Duration::from_millis(a.timeout_ms));
+        remote.max_response_bytes = a.max_response_bytes;
         let bar = progress(a.quiet);
         let b = bar.clone();
         let runner = Runner::new(&remote, store, config).on_event(move |e| match e {
             Event::Phase { name, cases } => {
+                b.set_position(0);
                 b.set_length(*cases as u64);
                 b.set_position(0);
                 b.set_message(*name);
@@ -145,11 +166,25 @@ pub fn check(a: CheckArgs) -> Result<Status, CliError> {
         std::fs::write(p, report::junit(&report))
             .map_err(|e| CliError(format!("cannot write {}: {e}", p.display())))?;
     }
-    Ok(if report.findings.is_empty() {
-        Status::Clean
-    } else {
-        Status::Findings
-    })
+    match &report.stopped {
+        // the implementation went silent: not a verdict on it, a run that could not go on
+        Some(Stopped {
+            kind: StopKind::Unresponsive,
+            message,
+        }) => Err(CliError(message.clone())),
+        Some(Stopped {
+            kind: StopKind::MaxTime,
+            message,
+        }) if report.findings.is_empty() => Err(CliError(format!(
+            "{message}, with no finding so far: give more time or fewer cases"
+        ))),
+        Some(Stopped { message, .. }) => {
+            eprintln!("note: {message}");
+            Ok(Status::Findings)
+        }
+        None if report.findings.is_empty() => Ok(Status::Clean),
+        None => Ok(Status::Findings),
+    }
 }
 
 fn progress(quiet: bool) -> indicatif::ProgressBar {
@@ -204,7 +239,12 @@ pub fn replay(a: ReplayArgs) -> Result<Status, CliError> {
     let profile = rep
         .profile()
         .map_err(|e| CliError(format!("the report's profile: {e}")))?;
-    let fixture = load_fixture(a.fixtures.as_deref(), rep.seed, &profile)?;
+    let fixture = load_fixture(
+        a.fixtures.as_deref(),
+        rep.seed,
+        &profile,
+        crate::fixture::DEFAULT_WORKFLOWS,
+    )?;
     let base = a.base_url.clone().unwrap_or_else(|| rep.base_url.clone());
     if !base.starts_with("http://") && !base.starts_with("https://") {
         return Err(CliError(format!(

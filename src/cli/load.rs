@@ -49,7 +49,12 @@ pub fn load(a: LoadArgs) -> Result<Status, CliError> {
         ));
     }
     let profile = load_profile(&a.profile)?;
-    let fixture = load_fixture(a.fixtures.as_deref(), a.seed, &profile)?;
+    let fixture = load_fixture(
+        a.fixtures.as_deref(),
+        a.seed,
+        &profile,
+        crate::fixture::DEFAULT_WORKFLOWS,
+    )?;
     let store = Store::new(&fixture, Tokens::new(&a.token, None));
     let mut runner = TestRunner::deterministic();
     let strategy = generate::any_case(&profile);

@@ -110,9 +110,12 @@ fn load_fixture(
     path: Option<&std::path::Path>,
     seed: u64,
     profile: &crate::profile::Profile,
+    workflows: usize,
 ) -> Result<crate::fixture::Fixture, CliError> {
     match path {
         Some(p) => Ok(crate::fixture::Fixture::load(p, profile)?),
-        None => Ok(crate::fixture::Fixture::generate(seed, profile)),
+        None => Ok(crate::fixture::Fixture::generate_with(
+            seed, profile, workflows,
+        )),
     }
 }

@@ -20,6 +20,9 @@ pub struct ServeArgs {
     /// Fixture file (F1); generated from --seed when omitted.
     #[arg(long)]
     fixtures: Option<PathBuf>,
+    /// Workflows in the generated fixture (as `fixtures --workflows`).
+    #[arg(long, default_value_t = crate::fixture::DEFAULT_WORKFLOWS)]
+    workflows: usize,
     /// Also write the fixture in use to this file (to seed clients and `check`).
     #[arg(long)]
     write_fixtures: Option<PathBuf>,
@@ -96,7 +99,7 @@ pub fn serve(a: ServeArgs) -> Result<Status, CliError> {
         })?),
         None => None,
     };
-    let fixture = load_fixture(a.fixtures.as_deref(), a.seed, &profile)?;
+    let fixture = load_fixture(a.fixtures.as_deref(), a.seed, &profile, a.workflows)?;
     if let Some(p) = &a.write_fixtures {
         fixture
             .write(p)

@@ -9,18 +9,8 @@ use crate::spec::Request;
 use crate::store::{Store, Tokens};
 use clap::{Args, ValueEnum};
 use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use std::io::Write;
 use std::path::PathBuf;
-
-fn seeded_runner(seed: u64) -> TestRunner {
-    let mut bytes = [0u8; 32];
-    bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    TestRunner::new_with_rng(
-        Config::default(),
-        TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
-    )
-}
 
 fn output(path: Option<&PathBuf>) -> Result<Box<dyn Write>, CliError> {
     Ok(match path {
@@ -73,7 +63,12 @@ pub fn model(a: ModelArgs) -> Result<Status, CliError> {
             a.request
         ))
     })?;
-    let fixture = load_fixture(a.fixtures.as_deref(), a.seed, &profile)?;
+    let fixture = load_fixture(
+        a.fixtures.as_deref(),
+        a.seed,
+        &profile,
+        crate::fixture::DEFAULT_WORKFLOWS,
+    )?;
     let mut store = Store::new(
         &fixture,
         Tokens::new(&a.token, a.read_only_token.as_deref()),
@@ -114,34 +109,72 @@ pub struct CasesArgs {
     /// Write token used in the requests.
     #[arg(long, default_value = super::check::DEFAULT_TOKEN)]
     token: String,
+    /// Only the case a finding names: its phase (`random`, `boundary`, `sequence`) …
+    #[arg(long, requires = "index")]
+    phase: Option<String>,
+    /// … and its index (as a finding prints: `seed 1 random case 41`).
+    #[arg(long, requires = "phase")]
+    index: Option<usize>,
+    /// Workflows in the generated fixture (as `fixtures --workflows`).
+    #[arg(long, default_value_t = crate::fixture::DEFAULT_WORKFLOWS)]
+    workflows: usize,
     /// Output file (default: standard output).
     #[arg(long)]
     out: Option<PathBuf>,
 }
 
-/// The specs a `cases` or `corpus` run produces.
+/// The specs a `cases` or `corpus` run produces: `--kind any` gives exactly the random cases
+/// `check` sends with the same seed (case i of the random phase), through the one seed-to-RNG
+/// function [`generate::rng`].
 fn specs(kind: Kind, count: usize, seed: u64, profile: &Profile) -> Vec<CaseSpec> {
-    if let Kind::Boundary = kind {
-        return generate::boundary_cases(profile);
+    let from =
+        |stream: &str, i: usize, s: &dyn Fn() -> proptest::strategy::BoxedStrategy<CaseSpec>| {
+            s().new_tree(&mut generate::rng(seed, stream, i))
+                .map(|t| t.current())
+                .unwrap_or_default()
+        };
+    match kind {
+        Kind::Boundary => generate::boundary_cases(profile),
+        Kind::Any => (0..count)
+            .map(|i| generate::random_case(seed, i, profile))
+            .collect(),
+        Kind::Valid => (0..count)
+            .map(|i| from("valid", i, &|| generate::valid().boxed()))
+            .collect(),
+        Kind::Malformed => (0..count)
+            .map(|i| from("malformed", i, &|| generate::malformed(profile).boxed()))
+            .collect(),
     }
-    let mut runner = seeded_runner(seed);
-    let strategy = match kind {
-        Kind::Valid => generate::valid().boxed(),
-        Kind::Malformed => generate::malformed(profile).boxed(),
-        _ => generate::any_case(profile).boxed(),
-    };
-    (0..count)
-        .filter_map(|_| strategy.new_tree(&mut runner).ok().map(|t| t.current()))
-        .collect()
 }
 
 pub fn cases(a: CasesArgs) -> Result<Status, CliError> {
     let profile = load_profile(&a.profile)?;
-    let fixture = load_fixture(a.fixtures.as_deref(), a.seed, &profile)?;
+    let fixture = load_fixture(a.fixtures.as_deref(), a.seed, &profile, a.workflows)?;
     let store = Store::new(&fixture, Tokens::new(&a.token, Some("tpr-read-token")));
     let mut out = output(a.out.as_ref())?;
-    for spec in specs(a.kind, a.count, a.seed, &profile) {
-        let case = spec.build(&store, &profile);
+    let list = match (a.phase.as_deref(), a.index) {
+        (Some("random"), Some(i)) => vec![generate::random_case(a.seed, i, &profile)],
+        (Some("sequence"), Some(i)) => generate::sequence_case(a.seed, i, &profile, 8),
+        (Some("boundary"), Some(i)) => generate::boundary_cases(&profile)
+            .into_iter()
+            .nth(i)
+            .into_iter()
+            .collect(),
+        (Some(p), _) => {
+            return Err(CliError(format!(
+                "--phase {p}: the phases with cases are random, boundary and sequence"
+            )));
+        }
+        _ => specs(a.kind, a.count, a.seed, &profile),
+    };
+    // a case of a phase is built against the unit (workflow) that ran it, as `check` does
+    let units = crate::run::lanes::units(&store);
+    for spec in list {
+        let store = match a.index {
+            Some(i) if !units.is_empty() => &units[i % units.len()],
+            _ => &store,
+        };
+        let case = spec.build(store, &profile);
         serde_json::to_writer(&mut out, &case)?;
         out.write_all(b"\n")?;
     }
@@ -155,6 +188,10 @@ pub struct FixturesArgs {
     /// Seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Workflows (each with 2 tasks, 2 runs, 2 users: 8 results); `check --jobs` runs one lane
+    /// per workflow at most.
+    #[arg(long, default_value_t = crate::fixture::DEFAULT_WORKFLOWS)]
+    workflows: usize,
     /// Profile (its enum decides which statuses appear).
     #[arg(long, default_value = "graph")]
     profile: String,
@@ -165,7 +202,7 @@ pub struct FixturesArgs {
 
 pub fn fixtures(a: FixturesArgs) -> Result<Status, CliError> {
     let profile = load_profile(&a.profile)?;
-    let f = crate::fixture::Fixture::generate(a.seed, &profile);
+    let f = crate::fixture::Fixture::generate_with(a.seed, &profile, a.workflows);
     let mut out = output(a.out.as_ref())?;
     writeln!(out, "{}", f.to_json_string())?;
     out.flush()?;
@@ -294,10 +331,9 @@ pub fn corpus(a: CorpusArgs) -> Result<Status, CliError> {
     {
         std::fs::write(a.out.join("timestamp").join(format!("valid-{i:03}")), s)?;
     }
-    let mut runner = seeded_runner(a.seed);
     let bytes = proptest::collection::vec(proptest::prelude::any::<u8>(), 16..512);
     for i in 0..a.count {
-        if let Ok(t) = bytes.new_tree(&mut runner) {
+        if let Ok(t) = bytes.new_tree(&mut generate::rng(a.seed, "corpus", i)) {
             std::fs::write(
                 a.out.join("sequence").join(format!("random-{i:05}")),
                 t.current(),

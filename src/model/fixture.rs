@@ -21,6 +21,9 @@ use crate::timestamp::{Grammar, Timestamp};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 
+/// Workflows in a fixture the command line generates (`fixtures`, `check` without a file).
+pub const DEFAULT_WORKFLOWS: usize = 8;
+
 /// A loaded, valid fixture: the tree of F1 with typed results.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Fixture {
@@ -332,6 +335,12 @@ impl Fixture {
     /// result per task in each user result (16 results), so every via-task route has targets in
     /// other runs and users. Statuses are members of `profile`'s enum.
     pub fn generate(seed: u64, profile: &Profile) -> Fixture {
+        Fixture::generate_with(seed, profile, 2)
+    }
+
+    /// As [`Fixture::generate`] with `workflows` workflows (the first two are the same as
+    /// `generate`'s). More workflows let `check --jobs` run more lanes.
+    pub fn generate_with(seed: u64, profile: &Profile, workflows: usize) -> Fixture {
         let mut rng = SplitMix(seed);
         let statuses: Vec<ProcessingStatus> = ProcessingStatus::ALL
             .into_iter()
@@ -343,7 +352,7 @@ impl Fixture {
             let ticks = (rng.next_u64() % 10_000_000) as i128;
             Timestamp::from_picos(secs * 1_000_000_000_000 + ticks * 100_000)
         };
-        let workflows = (0..2)
+        let workflows = (0..workflows.max(1))
             .map(|_| {
                 let wid = rng.guid();
                 let tasks: Vec<String> = (0..2).map(|_| rng.guid()).collect();

@@ -51,7 +51,8 @@ pub fn junit(report: &Report) -> String {
     r.to_string().unwrap_or_default()
 }
 
-/// The console summary: findings grouped by rule, then totals.
+/// The console summary: findings grouped by rule, every distinct cause with its count and one
+/// shrunk example, then totals and why the run stopped early, if it did.
 pub fn console(report: &Report) -> String {
     let mut s = String::new();
     let mut rules: Vec<RuleId> = report.findings.iter().map(|f| f.rule).collect();
@@ -59,9 +60,14 @@ pub fn console(report: &Report) -> String {
     rules.dedup();
     for rule in &rules {
         let n = report.failures.get(rule).copied().unwrap_or(0);
-        let _ = writeln!(s, "\n{rule} {} ({n} failing case(s))", rule.title());
+        let causes = report.findings.iter().filter(|f| f.rule == *rule).count();
+        let _ = writeln!(
+            s,
+            "\n{rule} {} ({causes} cause(s), {n} failing case(s))",
+            rule.title()
+        );
         for f in report.findings.iter().filter(|f| f.rule == *rule) {
-            let _ = writeln!(s, "  - {}", f.message);
+            let _ = writeln!(s, "  - {} [{} case(s)]", f.message, f.count.max(1));
             let _ = writeln!(
                 s,
                 "    expected: {:?}, got: {}",
@@ -71,27 +77,41 @@ pub fn console(report: &Report) -> String {
                     .map(|a| a.status.to_string())
                     .unwrap_or_else(|| "no answer".into())
             );
-            let _ = writeln!(
-                s,
-                "    replay:   seed {} {} case {}",
-                f.seed, f.phase, f.case_index
-            );
+            if f.phase != "preflight" && f.phase != "concurrency" {
+                let _ = writeln!(
+                    s,
+                    "    case:     tpr-harness cases --seed {} --phase {} --index {}",
+                    f.seed, f.phase, f.case_index
+                );
+            }
+            if !f.sequence.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "    after {} earlier request(s) (in the JSON report)",
+                    f.sequence.len()
+                );
+            }
             let _ = writeln!(s, "    {}", f.curl);
         }
     }
     let exercised = report.coverage.len();
     let _ = writeln!(
         s,
-        "\n{} finding(s) against {} (profile {}, seed {}): {} cases, {} requests in {} ms, {} of {} rules exercised",
+        "\n{} finding(s) ({} failing case(s)) against {} (profile {}, seed {}): {} cases, {} requests in {} ms with {} lane(s), {} of {} rules exercised",
         report.findings.len(),
+        report.failures.values().sum::<u64>(),
         report.base_url,
         report.profile,
         report.seed,
         report.cases,
         report.requests,
         report.duration_ms,
+        report.jobs,
         exercised,
         RuleId::ALL.len()
     );
+    if let Some(st) = &report.stopped {
+        let _ = writeln!(s, "stopped early: {}", st.message);
+    }
     s
 }

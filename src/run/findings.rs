@@ -22,14 +22,14 @@ pub fn cause_key(
         k.push_str(&format!(" property={p}"));
     }
     match kind {
+        // the transport failed whatever the request said: one cause per method
+        Kind::NoAnswer | Kind::Oversized => k.push_str(&format!(" {method}")),
         // what matters is the request shape that provoked it
         Kind::Rejected
         | Kind::Accepted
         | Kind::WrongStatus
         | Kind::ServerError
         | Kind::Stopped
-        | Kind::NoAnswer
-        | Kind::Oversized
         | Kind::SuccessShape => {
             k.push_str(&format!(" {method}"));
             if !defects.is_empty() {
@@ -48,6 +48,9 @@ pub fn cause_key(
     }
     k
 }
+
+/// Distinct causes a collector keeps findings for.
+pub const MAX_CAUSES: usize = 256;
 
 /// Collects findings of one unit (or a whole run), keyed by cause.
 #[derive(Debug, Default, Clone)]
@@ -76,10 +79,15 @@ impl Collector {
     }
 
     /// Adds a finding (or counts it when its cause is known). Returns true when it is new.
+    /// Past [`MAX_CAUSES`] distinct causes, new ones are only counted (memory stays bounded
+    /// whatever the implementation does).
     pub fn add(&mut self, f: Finding) -> bool {
         *self.failures.entry(f.rule).or_default() += f.count.max(1);
         if let Some(&i) = self.by_cause.get(&f.cause) {
             self.findings[i].count += f.count.max(1);
+            return false;
+        }
+        if self.findings.len() >= MAX_CAUSES {
             return false;
         }
         self.by_cause.insert(f.cause.clone(), self.findings.len());
@@ -94,7 +102,7 @@ impl Collector {
             let n = f.count.max(1);
             if let Some(&i) = self.by_cause.get(&f.cause) {
                 self.findings[i].count += n;
-            } else {
+            } else if self.findings.len() < MAX_CAUSES {
                 self.by_cause.insert(f.cause.clone(), self.findings.len());
                 self.findings.push(f);
             }

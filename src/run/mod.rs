@@ -72,6 +72,9 @@ pub struct Config {
     pub crash_wait: Duration,
     /// Consecutive requests without an answer after which the run stops.
     pub max_transport_failures: u32,
+    /// Requests without an answer in the whole run after which it stops (so a server that
+    /// times out on every PATCH costs at most this many timeouts).
+    pub max_transport_failures_total: u32,
     /// Requests one finding's diagnosis and shrinking may spend.
     pub shrink_budget: usize,
     /// Fixture entities read and compared before the run (evenly spaced when there are more).
@@ -94,6 +97,7 @@ impl Default for Config {
             max_time: None,
             crash_wait: Duration::from_secs(10),
             max_transport_failures: 20,
+            max_transport_failures_total: 50,
             shrink_budget: 80,
             preflight_sample: 64,
             max_kept_body: 4096,

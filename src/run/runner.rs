@@ -51,6 +51,7 @@ struct Shared<'a> {
     epoch: AtomicU64,
     answered: AtomicBool,
     consecutive_failures: AtomicU32,
+    failures_total: AtomicU32,
     stop: Mutex<Option<Stopped>>,
     recovery: tokio::sync::Mutex<()>,
     probe: Request,
@@ -87,14 +88,14 @@ impl Shared<'_> {
         }
     }
 
-    /// The implementation stopped answering: wait (bounded) for it to come back. True when it did.
-    async fn wait_for_recovery(&self, epoch_seen: u64) -> bool {
+    /// The implementation stopped answering: wait (bounded) for it to come back.
+    async fn wait_for_recovery(&self, epoch_seen: u64) -> Recovery {
         let _guard = self.recovery.lock().await;
         if self.epoch.load(Ordering::SeqCst) != epoch_seen {
-            return true; // another lane already waited
+            return Recovery::ByAnotherLane;
         }
         if self.stopped() {
-            return false;
+            return Recovery::Gone;
         }
         let wait = self.config.crash_wait;
         self.emit(&Event::Note(format!(
@@ -109,7 +110,7 @@ impl Shared<'_> {
                 self.emit(&Event::Note(
                     "the implementation answers again; re-reading its state".into(),
                 ));
-                return true;
+                return Recovery::Back;
             }
         }
         self.stop_with(
@@ -119,8 +120,19 @@ impl Shared<'_> {
                 wait.as_secs()
             ),
         );
-        false
+        Recovery::Gone
     }
+}
+
+/// How a wait for a crashed implementation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recovery {
+    /// This lane waited and it came back.
+    Back,
+    /// Another lane saw the same crash and waited.
+    ByAnotherLane,
+    /// It did not come back: the run stops.
+    Gone,
 }
 
 /// A lane's work on one unit of the fixture.
@@ -397,6 +409,7 @@ impl<'a> Runner<'a> {
             epoch: AtomicU64::new(0),
             answered: AtomicBool::new(false),
             consecutive_failures: AtomicU32::new(0),
+            failures_total: AtomicU32::new(0),
             stop: Mutex::new(None),
             recovery: tokio::sync::Mutex::new(()),
             probe,
@@ -500,6 +513,7 @@ impl Runner<'_> {
             epoch: AtomicU64::new(0),
             answered: AtomicBool::new(true),
             consecutive_failures: AtomicU32::new(0),
+            failures_total: AtomicU32::new(0),
             stop: Mutex::new(None),
             recovery: tokio::sync::Mutex::new(()),
             probe: Request::new("GET", "/"),
@@ -664,12 +678,22 @@ async fn preflight_run(
         let Some(mv) = store.get(id).map(|e| e.value.to_json(true)) else {
             continue;
         };
-        if let Err(v) = crate::check::compare_representation(&mv, &seen, &shared.config.profile) {
+        // every property that differs, each once (a representation may differ in several)
+        let mut masked = seen.clone();
+        for _ in 0..8 {
+            let Err(v) = crate::check::compare_representation(&mv, &masked, &shared.config.profile)
+            else {
+                break;
+            };
             let key = v.property.unwrap_or("representation");
             let e = differences
                 .entry(key)
                 .or_insert_with(|| (0, v.message.clone(), req.clone(), mv.clone(), seen.clone()));
             e.0 += 1;
+            match v.property {
+                Some(p) => masked[p] = mv.get(p).cloned().unwrap_or_default(),
+                None => break,
+            }
         }
         if let Some(t) = TaskProcessingResult::from_json(&seen).filter(|t| t.id == *id) {
             store.set_value(id, t);
@@ -797,16 +821,29 @@ impl<'s, 'a> Unit<'s, 'a> {
                     .consecutive_failures
                     .fetch_add(1, Ordering::SeqCst)
                     + 1;
-                if n >= self.shared.config.max_transport_failures {
+                let total = self.shared.failures_total.fetch_add(1, Ordering::SeqCst) + 1;
+                let config = &self.shared.config;
+                if n >= config.max_transport_failures
+                    || total >= config.max_transport_failures_total
+                {
                     self.shared.stop_with(
                         StopKind::Unresponsive,
-                        format!("{n} requests in a row got no answer (last: {e}); the run stopped"),
+                        format!(
+                            "the implementation stopped giving answers: {total} requests got none ({n} in a row; last: {e}); the run stopped"
+                        ),
                     );
                 }
             }
             Err(_) => {}
         }
         r
+    }
+
+    /// After a request got no answer: is the implementation gone (a refused connection), or
+    /// was it this one answer?
+    async fn probe_down(&mut self) -> bool {
+        let probe = self.shared.probe.clone();
+        matches!(self.shared.target.send(&probe).await, Err(e) if e.is_down())
     }
 
     /// Re-reads every entity of the unit after the implementation came back.
@@ -1215,7 +1252,7 @@ impl<'s, 'a> Unit<'s, 'a> {
                     TransportError::Unsendable(m) => {
                         (Kind::NoAnswer, format!("request not sendable: {m}"), true)
                     }
-                    e if e.is_down() => {
+                    e if e.is_down() || self.probe_down().await => {
                         if self.shared.epoch.load(Ordering::SeqCst) != epoch {
                             // another lane saw the crash and the implementation came back
                             return Checked {
@@ -1225,7 +1262,18 @@ impl<'s, 'a> Unit<'s, 'a> {
                                 interrupted: true,
                             };
                         }
-                        let back = self.shared.wait_for_recovery(epoch).await;
+                        let back = match self.shared.wait_for_recovery(epoch).await {
+                            Recovery::ByAnotherLane => {
+                                // caught in another request's crash: this case says nothing
+                                return Checked {
+                                    verdicts: vec![],
+                                    response: None,
+                                    expected,
+                                    interrupted: true,
+                                };
+                            }
+                            r => r == Recovery::Back,
+                        };
                         let v = Verdict::new(
                             RuleId::E3,
                             Kind::Stopped,
@@ -1671,6 +1719,14 @@ impl<'s, 'a> Unit<'s, 'a> {
         let results = join_all(reqs.iter().map(|r| target.send(r))).await;
         self.requests += reqs.len() as u64;
         *self.coverage.entry(RuleId::S7).or_default() += 1;
+        if results.iter().any(|r| r.is_err()) {
+            // no answer is not a lost update: if the implementation went away, wait for it
+            let epoch = self.shared.epoch.load(Ordering::SeqCst);
+            if self.probe_down().await {
+                self.shared.wait_for_recovery(epoch).await;
+            }
+            return;
+        }
         let accepted: Vec<Request> = reqs
             .iter()
             .zip(&results)

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod server;
+
 use tpr_harness::fixture::Fixture;
 use tpr_harness::model::{self, Outcome};
 use tpr_harness::path::{PathStyle, Route};

@@ -1,0 +1,162 @@
+//! Hostile servers (issue 14): whatever the other side does, `check` ends within a stated bound
+//! with the default budget and shrinking on, and keeps at most a few KiB of any body. Each
+//! server answers GETs from the model (so the preflight passes and the run gets going) and
+//! misbehaves on every PATCH.
+
+use crate::support::server::{self, Act};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tpr_harness::conformance::{Config, Kind, Report, Runner, StopKind};
+use tpr_harness::fixture::Fixture;
+use tpr_harness::profile::Profile;
+use tpr_harness::remote::Remote;
+use tpr_harness::rule::RuleId;
+use tpr_harness::spec::Request;
+use tpr_harness::store::{Store, Tokens};
+use tpr_harness::target::Response;
+use tpr_harness::target::model::ModelTarget;
+
+/// Request timeout in these tests; every bound below is stated in it.
+const TIMEOUT: Duration = Duration::from_millis(500);
+
+fn store() -> Store {
+    Store::new(
+        &Fixture::generate(1, &Profile::graph()),
+        Tokens::new("t", None),
+    )
+}
+
+/// Runs the default budget (shrinking on) against a server that does `on_patch` to PATCHes.
+fn check(on_patch: fn() -> Act) -> (Report, Duration) {
+    let model = Arc::new(ModelTarget::new(store(), Profile::graph()));
+    let srv = server::serve(0, None, move |req: &Request| {
+        if req.method == "PATCH" {
+            on_patch()
+        } else {
+            Act::Answer(server::from_target(&*model, req))
+        }
+    });
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let remote = Remote::new(&srv.base_url(), TIMEOUT);
+        let started = Instant::now();
+        let config = Config {
+            seed: 1,
+            ..Config::default()
+        };
+        let r = Runner::new(&remote, store(), config).run().await.unwrap();
+        (r, started.elapsed())
+    })
+}
+
+/// At most `max_transport_failures_total` (50) timeouts, plus the cases that did not time out.
+fn bound() -> Duration {
+    TIMEOUT * 50 + Duration::from_secs(15)
+}
+
+fn assert_small(r: &Report) {
+    for f in &r.findings {
+        if let Some(a) = &f.actual {
+            assert!(
+                a.body.len() <= 4096,
+                "a finding keeps {} bytes",
+                a.body.len()
+            );
+        }
+    }
+    assert!(r.findings.len() < 40, "{} findings", r.findings.len());
+}
+
+#[test]
+fn e3_an_endless_chunked_body_is_capped_and_reported_not_a_stall() {
+    let (r, took) = check(|| Act::EndlessChunked);
+    assert!(took < bound(), "{took:?}");
+    assert_small(&r);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.kind == Kind::Oversized)
+        .expect("an E3 oversize finding");
+    assert_eq!(f.rule, RuleId::E3);
+    assert!(
+        f.actual
+            .as_ref()
+            .is_some_and(|a| a.body_len.unwrap_or(0) > 1024 * 1024)
+    );
+}
+
+#[test]
+fn e3_a_1_gb_content_length_trickling_in_stops_the_run_as_unresponsive() {
+    let (r, took) = check(|| Act::Trickle);
+    assert!(took < bound(), "{took:?}");
+    assert_small(&r);
+    assert_eq!(
+        r.stopped.as_ref().map(|s| s.kind),
+        Some(StopKind::Unresponsive),
+        "{:?}",
+        r.stopped
+    );
+}
+
+#[test]
+fn e3_headers_a_byte_a_second_stop_the_run_as_unresponsive() {
+    let (r, took) = check(|| Act::SlowHeaders);
+    assert!(took < bound(), "{took:?}");
+    assert_eq!(
+        r.stopped.as_ref().map(|s| s.kind),
+        Some(StopKind::Unresponsive)
+    );
+}
+
+#[test]
+fn e3_a_connection_closed_mid_body_is_a_finding_and_the_run_ends() {
+    let (r, took) = check(|| Act::CloseMidBody);
+    assert!(took < bound(), "{took:?}");
+    assert_small(&r);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule == RuleId::E3 && f.kind == Kind::NoAnswer)
+    );
+}
+
+#[test]
+fn e3_garbage_instead_of_http_and_resets_end_the_run() {
+    for act in [
+        (|| Act::Raw(b"\x00\x01 this is not HTTP\r\n\r\n".to_vec())) as fn() -> Act,
+        || Act::Reset,
+    ] {
+        let (r, took) = check(act);
+        assert!(took < bound(), "{took:?}");
+        assert_small(&r);
+        assert!(
+            r.findings.iter().all(|f| f.rule == RuleId::E3),
+            "{:#?}",
+            r.findings
+        );
+    }
+}
+
+#[test]
+fn e3_an_answer_after_the_timeout_is_no_answer() {
+    let (r, took) = check(|| {
+        Act::Late(
+            TIMEOUT * 3,
+            Response::new(
+                200,
+                vec![("Content-Type".into(), "application/json".into())],
+                b"{}".to_vec(),
+            ),
+        )
+    });
+    assert!(took < bound() + TIMEOUT * 100, "{took:?}");
+    assert!(r.findings.iter().any(|f| f.kind == Kind::NoAnswer));
+    assert_eq!(
+        r.stopped.as_ref().map(|s| s.kind),
+        Some(StopKind::Unresponsive)
+    );
+}

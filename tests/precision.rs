@@ -1,0 +1,291 @@
+//! Precision on implementations that break many things at once (issue 10): a refused token or
+//! an unseeded implementation ends in seconds with a message that says what to fix; a fixture
+//! loaded with less precision is one F1 finding per property and nothing later; an
+//! implementation that crashes costs one bounded wait per crash, not minutes of retries; probes
+//! that delete or re-point an entity do not cascade into state findings.
+
+use crate::support::server::{self, Act};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tpr_harness::conformance::{Config, Kind, Report, RunError, Runner, StopKind};
+use tpr_harness::fixture::Fixture;
+use tpr_harness::mutant::Mutated;
+use tpr_harness::profile::Profile;
+use tpr_harness::remote::Remote;
+use tpr_harness::rule::RuleId;
+use tpr_harness::spec::{Request, TaskProcessingResult};
+use tpr_harness::store::{Store, Tokens};
+use tpr_harness::target::model::ModelTarget;
+use tpr_harness::target::{Response, Target};
+use tpr_harness::timestamp::Timestamp;
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn store(seed: u64, write: &str) -> Store {
+    Store::new(
+        &Fixture::generate(seed, &Profile::graph()),
+        Tokens::new(write, Some("read-token")),
+    )
+}
+
+fn config() -> Config {
+    Config {
+        seed: 1,
+        crash_wait: Duration::from_secs(3),
+        ..Config::default()
+    }
+}
+
+async fn run(target: &dyn Target, store: Store, config: Config) -> Result<Report, RunError> {
+    Runner::new(target, store, config).run().await
+}
+
+#[test]
+fn f2_a_refused_token_ends_before_the_run_with_what_to_fix() {
+    rt().block_on(async {
+        let target = ModelTarget::new(store(1, "right"), Profile::graph());
+        let started = Instant::now();
+        let err = run(&target, store(1, "wrong"), config()).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(2));
+        let msg = err.to_string();
+        assert!(
+            matches!(
+                err,
+                RunError::TokenRefused {
+                    which: "write",
+                    status: 401,
+                    ..
+                }
+            ),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("refuses the write token") && msg.contains("--token"),
+            "{msg}"
+        );
+        // the read-only token is read too
+        let implementation = Store::new(
+            &Fixture::generate(1, &Profile::graph()),
+            Tokens::new("right", Some("reader")),
+        );
+        let target = ModelTarget::new(implementation, Profile::graph());
+        let runner_store = Store::new(
+            &Fixture::generate(1, &Profile::graph()),
+            Tokens::new("right", Some("not-the-reader")),
+        );
+        let err = run(&target, runner_store, config()).await.unwrap_err();
+        assert!(err.to_string().contains("read-only token"), "{err}");
+    });
+}
+
+#[test]
+fn f1_an_implementation_not_seeded_with_the_fixture_ends_before_the_run() {
+    rt().block_on(async {
+        let target = ModelTarget::new(store(2, "t"), Profile::graph());
+        let err = run(&target, store(1, "t"), config()).await.unwrap_err();
+        assert!(matches!(err, RunError::NotSeeded { .. }), "{err}");
+        assert!(
+            err.to_string()
+                .contains("not seeded with this fixture file"),
+            "{err}"
+        );
+    });
+}
+
+#[test]
+fn f1_values_loaded_with_less_precision_are_one_finding_per_property_and_adopted() {
+    // Found on a real framework: timestamps stored to the millisecond surfaced later as false
+    // S3 findings. Now the preflight reads every entity, files one F1 finding per property and
+    // the runner adopts what it read.
+    let mut seeded = store(1, "t");
+    let ids: Vec<String> = seeded.entities().map(|(id, _)| id.clone()).collect();
+    for id in &ids {
+        let mut v: TaskProcessingResult = seeded.get(id).unwrap().value.clone();
+        let ms =
+            |t: Timestamp| Timestamp::from_picos(t.picos() - t.picos().rem_euclid(1_000_000_000));
+        v.created = ms(v.created);
+        v.started = v.started.map(ms);
+        seeded.set_value(id, v);
+    }
+    rt().block_on(async {
+        let target = ModelTarget::new(seeded, Profile::graph());
+        let r = run(&target, store(1, "t"), config()).await.unwrap();
+        let rules: Vec<_> = r.findings.iter().map(|f| f.rule).collect();
+        assert!(rules.iter().all(|r| *r == RuleId::F1), "{:#?}", r.findings);
+        let props: Vec<_> = r.findings.iter().map(|f| f.cause.clone()).collect();
+        assert_eq!(props.len(), 2, "{props:?}");
+        assert!(
+            r.findings
+                .iter()
+                .all(|f| f.count > 1 && f.phase == "preflight")
+        );
+    });
+}
+
+#[test]
+fn f1_strict_with_a_fixture_holding_members_it_lacks_says_how_to_make_one() {
+    rt().block_on(async {
+        let mut s = store(1, "t");
+        let id = s.entities().next().unwrap().0.clone();
+        let mut v = s.get(&id).unwrap().value.clone();
+        v.status = tpr_harness::spec::ProcessingStatus::Quarantined;
+        s.set_value(&id, v);
+        let target = ModelTarget::new(s.clone(), Profile::graph());
+        let config = Config {
+            profile: Profile::strict(),
+            ..config()
+        };
+        let err = run(&target, s, config).await.unwrap_err();
+        assert!(
+            err.to_string().contains("fixtures --profile strict"),
+            "{err}"
+        );
+    });
+}
+
+/// The model over HTTP that crashes (stops listening) on bodies over 100 kB and comes back
+/// after `restart` (or never).
+fn crashing(seed: u64, restart: Option<Duration>) -> server::Server {
+    let model = Arc::new(ModelTarget::new(store(seed, "t"), Profile::graph()));
+    server::serve(0, restart, move |req: &Request| {
+        if req.body.len() > 100_000 {
+            Act::Crash
+        } else {
+            Act::Answer(server::from_target(&*model, req))
+        }
+    })
+}
+
+#[test]
+fn e3_a_crashing_supervised_implementation_costs_one_bounded_wait_per_crash() {
+    let srv = crashing(1, Some(Duration::from_millis(300)));
+    rt().block_on(async {
+        let remote = Remote::new(&srv.base_url(), Duration::from_secs(5));
+        let started = Instant::now();
+        let r = run(&remote, store(1, "t"), config()).await.unwrap();
+        let stopped: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.kind == Kind::Stopped)
+            .collect();
+        assert!(!stopped.is_empty(), "{:#?}", r.findings);
+        assert!(
+            stopped
+                .iter()
+                .all(|f| f.rule == RuleId::E3 && !f.sequence.is_empty())
+        );
+        assert!(
+            r.findings.iter().all(|f| f.rule == RuleId::E3),
+            "a crash must not cascade: {:#?}",
+            r.findings
+                .iter()
+                .map(|f| (&f.rule, &f.cause))
+                .collect::<Vec<_>>()
+        );
+        let crashes: u64 = stopped.iter().map(|f| f.count).sum();
+        // each crash costs the restart (~0.3 s) plus polling, never the retries of old
+        assert!(
+            started.elapsed() < Duration::from_secs(5 + 2 * crashes),
+            "{crashes} crashes took {:?}",
+            started.elapsed()
+        );
+        assert!(r.stopped.is_none(), "{:?}", r.stopped);
+    });
+}
+
+#[test]
+fn e3_an_implementation_that_does_not_come_back_stops_the_run_after_the_bounded_wait() {
+    let srv = crashing(1, None);
+    rt().block_on(async {
+        let remote = Remote::new(&srv.base_url(), Duration::from_secs(5));
+        let started = Instant::now();
+        let r = run(&remote, store(1, "t"), config()).await.unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(3 + 5),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(r.stopped.as_ref().map(|s| s.kind), Some(StopKind::Crashed));
+        assert!(r.findings.iter().any(|f| f.kind == Kind::Stopped));
+        assert!(
+            r.findings.iter().all(|f| f.rule == RuleId::E3),
+            "{:#?}",
+            r.findings
+        );
+    });
+}
+
+/// The model, except that other methods succeed and DELETE really deletes.
+struct DeletingModel(ModelTarget);
+
+impl Target for DeletingModel {
+    fn send<'a>(
+        &'a self,
+        req: &'a Request,
+    ) -> tpr_harness::target::BoxFuture<'a, Result<Response, tpr_harness::target::TransportError>>
+    {
+        if req.method == "DELETE" {
+            if let Ok(route) = tpr_harness::path::Route::parse(&req.path, self.0.profile()) {
+                let id = self.0.lock().resolve(&route).map(str::to_string);
+                if let Some(id) = id {
+                    self.0.lock().remove(&id);
+                    return Box::pin(std::future::ready(Ok(Response::new(204, vec![], vec![]))));
+                }
+            }
+        }
+        self.0.send(req)
+    }
+    fn describe(&self) -> String {
+        "deleting model".into()
+    }
+}
+
+#[test]
+fn h1_a_delete_probe_that_really_deletes_is_one_h1_finding_and_no_cascade() {
+    // Found on a real framework: a DELETE probe deleted the entity and every later case on it
+    // was a false S2/S3/S6 finding. The runner now observes after any unexpected answer and
+    // retires an entity whose state it can no longer predict.
+    rt().block_on(async {
+        let target = DeletingModel(ModelTarget::new(store(1, "t"), Profile::graph()));
+        let r = run(&target, store(1, "t"), config()).await.unwrap();
+        assert!(!r.findings.is_empty());
+        assert!(
+            r.findings.iter().all(|f| f.rule == RuleId::H1),
+            "{:#?}",
+            r.findings
+                .iter()
+                .map(|f| (&f.rule, &f.cause, &f.message))
+                .collect::<Vec<_>>()
+        );
+    });
+}
+
+#[test]
+fn e1_is_judged_on_every_4xx_whatever_its_status() {
+    // An answer with the wrong status and an HTML body is two causes: the status (its rule)
+    // and E1. Before, E1 was not judged once the status was wrong.
+    rt().block_on(async {
+        let target = Mutated::new(
+            store(1, "t"),
+            Profile::graph(),
+            &[
+                tpr_harness::mutant::Mutant::CaseSensitiveSegments,
+                tpr_harness::mutant::Mutant::EmptyErrorBody,
+            ],
+        );
+        let r = run(&target, store(1, "t"), config()).await.unwrap();
+        let e1: Vec<_> = r.findings.iter().filter(|f| f.rule == RuleId::E1).collect();
+        assert!(
+            e1.iter()
+                .any(|f| f.actual.as_ref().is_some_and(|a| a.status == 400)),
+            "{e1:#?}"
+        );
+        assert!(r.findings.iter().any(|f| f.rule == RuleId::R4));
+    });
+}
