@@ -98,6 +98,11 @@ fn f1_an_implementation_not_seeded_with_the_fixture_ends_before_the_run() {
     });
 }
 
+/// A timestamp cut to the millisecond, as some stores keep them.
+fn to_ms(t: Timestamp) -> Timestamp {
+    Timestamp::from_picos(t.picos() - t.picos().rem_euclid(1_000_000_000))
+}
+
 #[test]
 fn f1_values_loaded_with_less_precision_are_one_finding_per_property_and_adopted() {
     // Found on a real framework: timestamps stored to the millisecond surfaced later as false
@@ -107,10 +112,8 @@ fn f1_values_loaded_with_less_precision_are_one_finding_per_property_and_adopted
     let ids: Vec<String> = seeded.entities().map(|(id, _)| id.clone()).collect();
     for id in &ids {
         let mut v: TaskProcessingResult = seeded.get(id).unwrap().value.clone();
-        let ms =
-            |t: Timestamp| Timestamp::from_picos(t.picos() - t.picos().rem_euclid(1_000_000_000));
-        v.created = ms(v.created);
-        v.started = v.started.map(ms);
+        v.created = to_ms(v.created);
+        v.started = v.started.map(to_ms);
         seeded.set_value(id, v);
     }
     rt().block_on(async {
