@@ -161,5 +161,8 @@ async fn main() {
     .await
     .expect("reachable");
     print!("{}", tpr_harness::report::console(&report));
+    if let Ok(path) = std::env::var("TPR_REPORT_JSON") {
+        let _ = std::fs::write(path, tpr_harness::report::json(&report));
+    }
     // in a test: assert!(report.findings.is_empty(), "{}", tpr_harness::report::console(&report));
 }

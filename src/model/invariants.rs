@@ -24,6 +24,9 @@ pub struct Violation {
     pub message: String,
     /// The property of a representation that differed, when one did.
     pub property: Option<&'static str>,
+    /// How it differed, as a short stable tag (`sentinel-shown`, `null-expected`, …): part of
+    /// a finding's cause, so two bugs in one property are two causes.
+    pub detail: &'static str,
 }
 
 fn violation(rule: RuleId, message: impl Into<String>) -> Violation {
@@ -31,6 +34,23 @@ fn violation(rule: RuleId, message: impl Into<String>) -> Violation {
         rule,
         message: message.into(),
         property: None,
+        detail: "",
+    }
+}
+
+/// How an actual value differs from the expected one, as a short stable tag.
+fn difference(e: &serde_json::Value, a: &serde_json::Value) -> &'static str {
+    use serde_json::Value::{Null, String as S};
+    match (e, a) {
+        (Null, _) => "set-where-null-expected",
+        (_, Null) => "null-where-value-expected",
+        (S(x), S(y)) if x == "unknownFutureValue" => {
+            let _ = y;
+            "member-shown-instead-of-sentinel"
+        }
+        (S(_), S(y)) if y == "unknownFutureValue" => "sentinel-instead-of-member",
+        (S(_), S(_)) => "other-value",
+        _ => "other-type",
     }
 }
 
@@ -479,6 +499,7 @@ pub fn compare_representation(
             };
             return Err(Violation {
                 property: Some(k),
+                detail: difference(e, a),
                 ..violation(rule, format!("'{k}' is {}, expected {}", clip(a), clip(e)))
             });
         }

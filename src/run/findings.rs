@@ -24,6 +24,11 @@ pub fn cause_key(
     match kind {
         // the transport failed whatever the request said: one cause per method
         Kind::NoAnswer | Kind::Oversized => k.push_str(&format!(" {method}")),
+        // a valid request rejected for its variants: the variants are the cause, whatever the
+        // method
+        Kind::Rejected if !variants.is_empty() => {
+            k.push_str(&format!(" variants={}", variants.join("+")));
+        }
         // what matters is the request shape that provoked it
         Kind::Rejected
         | Kind::Accepted

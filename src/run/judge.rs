@@ -68,6 +68,8 @@ pub struct Verdict {
     pub message: String,
     /// The property of a representation that differed, when one did.
     pub property: Option<&'static str>,
+    /// How it differed (a stable tag; part of the cause).
+    pub detail: &'static str,
 }
 
 impl Verdict {
@@ -78,6 +80,7 @@ impl Verdict {
             kind,
             message: message.into(),
             property: None,
+            detail: "",
         }
     }
 
@@ -87,6 +90,7 @@ impl Verdict {
             kind,
             message: v.message,
             property: v.property,
+            detail: v.detail,
         }
     }
 }
@@ -187,7 +191,10 @@ pub fn status_verdict(req: &Request, out: &Outcome, status: u16) -> Verdict {
         return Verdict::new(
             rule,
             Kind::Rejected,
-            format!("rejected a valid request with {status}; expected {expected}"),
+            format!(
+                "rejected a valid {} with {status}; expected {expected}",
+                req.method
+            ),
         );
     }
     let first = &out.answers[0];
@@ -307,6 +314,7 @@ pub fn observed_state(
         kind: Kind::State,
         message: format!("{what} the entity differs from the contract: {}", v.message),
         property: v.property,
+        detail: v.detail,
     })
 }
 
@@ -331,6 +339,7 @@ pub fn patch_body_equals_get(
             kind: Kind::Representation,
             message: format!("the 200 body differs from a GET right after: {}", v.message),
             property: v.property,
+            detail: v.detail,
         })
 }
 
