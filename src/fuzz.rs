@@ -11,8 +11,11 @@ use crate::generate::CaseSpec;
 use crate::model;
 use crate::path::{PathStyle, Route};
 use crate::profile::Profile;
-use crate::spec::{Request, TaskProcessingResult};
+use crate::run::judge;
+use crate::spec::Request;
 use crate::store::{Store, Tokens};
+use crate::target::Target;
+use crate::target::model::ModelTarget;
 use crate::timestamp::{Grammar, Timestamp};
 use arbitrary::{Arbitrary, Unstructured};
 use std::sync::OnceLock;
@@ -166,43 +169,13 @@ pub fn sequence(data: &[u8]) {
     }
 }
 
-/// An implementation of the operation, in process: plug yours in to fuzz it against the model.
-pub trait Implementation {
-    /// Answers one request: the status and, for 200, the representation.
-    fn handle(&mut self, req: &Request) -> (u16, Option<serde_json::Value>);
-    /// The current value of a result, to compare state with the model.
-    fn get(&mut self, id: &str) -> Option<TaskProcessingResult>;
-}
-
-/// The reference model as an [`Implementation`] (the example, and a sanity check of the target).
-pub struct ModelImplementation {
-    store: Store,
-    profile: Profile,
-}
-
-impl ModelImplementation {
-    /// The model over the fuzz store.
-    pub fn new(profile: Profile) -> Self {
-        ModelImplementation {
-            store: store(&profile),
-            profile,
-        }
-    }
-}
-
-impl Implementation for ModelImplementation {
-    fn handle(&mut self, req: &Request) -> (u16, Option<serde_json::Value>) {
-        let out = model::apply(&mut self.store, req, &self.profile);
-        (out.answers[0].status, out.answers[0].json())
-    }
-    fn get(&mut self, id: &str) -> Option<TaskProcessingResult> {
-        self.store.get(id).map(|e| e.value.clone())
-    }
-}
-
-/// In-process differential fuzzing: the same request sequence to `imp` and to the model; the
-/// status must be acceptable, a 200 body semantically equal, and the addressed entity equal.
-pub fn differential<I: Implementation>(imp: &mut I, profile: &Profile, data: &[u8]) {
+/// In-process differential fuzzing through the one seam: the same request sequence to `target`
+/// (any [`Target`] whose futures complete without a runtime: the model, a mutant, your own
+/// implementation wrapped in [`InProcess`](crate::target::implementation::InProcess)) and to
+/// the model; every answer is judged by the runner's judge ([`crate::run::judge`]), and the
+/// addressed entity is read back through `target` and compared after each PATCH.
+/// The target must start from the fuzz store ([`store`]) under `profile`.
+pub fn differential(target: &dyn Target, profile: &Profile, data: &[u8]) {
     let mut u = Unstructured::new(data);
     let Ok(specs) = Vec::<CaseSpec>::arbitrary(&mut u) else {
         return;
@@ -211,39 +184,38 @@ pub fn differential<I: Implementation>(imp: &mut I, profile: &Profile, data: &[u
     for spec in specs.into_iter().take(16) {
         let case = spec.build(&s, profile);
         let out = model::apply(&mut s, &case.request, profile);
-        let (status, body) = imp.handle(&case.request);
-        assert!(
-            out.accepts(status),
-            "implementation answered {status}, contract demands {:?}: {}",
-            out.statuses(),
-            case.describe()
-        );
-        if let (200, Some(expected), Some(actual)) = (
-            status,
-            out.answer(200).and_then(|a| a.json()).as_ref(),
-            body.as_ref(),
-        ) {
-            if let Err(v) = check::compare_representation(expected, actual, profile) {
-                panic!("{v}: {}", case.describe());
-            }
+        let Some(Ok(resp)) = crate::target::block_on(target.send(&case.request)) else {
+            panic!("no answer in process: {}", case.describe());
+        };
+        let verdicts = judge::judge(&case.request, &out, &resp, profile);
+        if let Some(v) = verdicts.first() {
+            panic!("{}: {} — {}", v.rule, v.message, case.describe());
         }
-        if let Some(id) = &case.target {
-            assert_eq!(
-                imp.get(id),
-                s.get(id).map(|e| e.value.clone()),
-                "state of {id} differs after {}",
-                case.describe()
-            );
+        if let (Some(id), "PATCH") = (&case.target, case.request.method.as_str()) {
+            let Some(path) = s.direct_route(id).map(|r| r.to_path(&PathStyle::default())) else {
+                continue;
+            };
+            let get = Request::new("GET", &path)
+                .header("Authorization", &format!("Bearer {WRITE_TOKEN}"))
+                .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS);
+            let seen = crate::target::block_on(target.send(&get))
+                .and_then(Result::ok)
+                .and_then(|r| serde_json::from_slice::<serde_json::Value>(&r.body).ok());
+            let Some(seen) = seen else {
+                panic!("`{id}` cannot be read back after {}", case.describe());
+            };
+            let model_view = s.get(id).map(|e| e.value.to_json(true)).unwrap_or_default();
+            if let Some(v) = judge::observed_state(&model_view, &seen, out.is_success(), profile) {
+                panic!("{}: {} — after {}", v.rule, v.message, case.describe());
+            }
         }
     }
 }
 
-/// The differential target's body with the model as the implementation.
+/// The differential target's body with the in-process model target: the responses exactly as
+/// `serve` renders them (status, headers, error envelope, representation), judged by the judge.
 pub fn differential_model(data: &[u8]) {
     let profile = Profile::graph();
-    differential(
-        &mut ModelImplementation::new(profile.clone()),
-        &profile,
-        data,
-    );
+    let target = ModelTarget::new(store(&profile), profile.clone());
+    differential(&target, &profile, data);
 }
