@@ -89,9 +89,56 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// The default `check` budget against the model in process (no socket): cases per second.
+fn check_in_process(c: &mut Criterion) {
+    use tpr_harness::conformance::{Config, Runner};
+    use tpr_harness::target::model::ModelTarget;
+    let profile = tpr_harness::profile::Profile::graph();
+    let fixture = tpr_harness::fixture::Fixture::generate_with(1, &profile, 8);
+    let store =
+        tpr_harness::store::Store::new(&fixture, tpr_harness::store::Tokens::new("t", None));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let run = || {
+        let target = ModelTarget::new(store.clone(), profile.clone());
+        rt.block_on(
+            Runner::new(
+                &target,
+                store.clone(),
+                Config {
+                    seed: 1,
+                    ..Config::default()
+                },
+            )
+            .run(),
+        )
+        .unwrap()
+    };
+    let r = run();
+    let started = std::time::Instant::now();
+    let n = 5;
+    for _ in 0..n {
+        run();
+    }
+    let per_run = started.elapsed() / n;
+    #[allow(clippy::print_stdout)]
+    {
+        println!(
+            "check_in_process: {} cases, {} requests per run in {per_run:?}: {:.0} cases/s, {:.0} requests/s",
+            r.cases,
+            r.requests,
+            r.cases as f64 / per_run.as_secs_f64(),
+            r.requests as f64 / per_run.as_secs_f64()
+        );
+    }
+    c.bench_function("check_in_process", |b| b.iter(run));
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(4));
-    targets = bench
+    targets = bench, check_in_process
 }
 criterion_main!(benches);

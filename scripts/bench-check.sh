@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Throughput of `check` (issue 11), as ratios measured in one run on this machine:
+#   1. `check` against `serve` vs wrk sending valid PATCHes to the same server (requests/s);
+#   2. against `serve --latency-ms 5-5`: `--jobs 16` vs `--jobs 1` (requests/s);
+#   3. the default budget against the in-process model target (cases/s, no socket).
+# Needs wrk (apt-get install wrk). Not run in CI: figures go to docs/MEASUREMENTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+BIN=target/release/tpr-harness
+TMP=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
+PORT=18471
+
+rate() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(round(r['requests']*1000/max(r['duration_ms'],1)), r['requests'], r['duration_ms'], r['cases'])" "$1"; }
+
+echo "== 1. check vs wrk against serve (same server, same run)"
+$BIN fixtures --workflows 16 --out "$TMP/fx.json"
+$BIN serve --token t --port $PORT --fixtures "$TMP/fx.json" >/dev/null 2>&1 &
+sleep 1
+URL=$(python3 - "$TMP/fx.json" $PORT <<'PY'
+import json,sys
+f=json.load(open(sys.argv[1])); w=f["workflows"][0]; r=w["runs"][0]; u=r["userProcessingResults"][0]; t=u["taskProcessingResults"][0]
+print(f"http://127.0.0.1:{sys.argv[2]}/beta/identityGovernance/lifecycleWorkflows/deletedItems/workflows/{w['id']}/runs/{r['id']}/userProcessingResults/{u['id']}/taskProcessingResults/{t['id']}")
+PY
+)
+cat > "$TMP/patch.lua" <<'LUA'
+wrk.method = "PATCH"
+wrk.body = '{"processingStatus":"failed","failureReason":"wrk"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer t"
+LUA
+WRK=$(wrk -t2 -c8 -d5s -s "$TMP/patch.lua" "$URL" | awk '/Requests\/sec/ {print int($2)}')
+$BIN check --quiet --base-url http://127.0.0.1:$PORT/beta --fixtures "$TMP/fx.json" --token t \
+  --cases 3000 --sequences 100 --jobs 4 --report-json "$TMP/c4.json" >/dev/null || true
+read -r C4 REQ DUR CASES < <(rate "$TMP/c4.json")
+echo "wrk (2 threads, 8 connections, valid PATCH): $WRK req/s"
+echo "check --jobs 4: $C4 req/s ($REQ requests, $CASES cases in $DUR ms) = $(python3 -c "print(f'{100*$C4/$WRK:.0f} %')") of wrk"
+kill %1; wait %1 2>/dev/null || true
+
+echo "== 2. against serve --latency-ms 5-5: --jobs 16 vs --jobs 1"
+$BIN serve --token t --port $PORT --fixtures "$TMP/fx.json" --latency-ms 5-5 >/dev/null 2>&1 &
+sleep 1
+$BIN check --quiet --base-url http://127.0.0.1:$PORT/beta --fixtures "$TMP/fx.json" --token t \
+  --cases 300 --sequences 20 --jobs 1 --report-json "$TMP/j1.json" >/dev/null || true
+$BIN check --quiet --base-url http://127.0.0.1:$PORT/beta --fixtures "$TMP/fx.json" --token t \
+  --cases 300 --sequences 20 --jobs 16 --report-json "$TMP/j16.json" >/dev/null || true
+read -r J1 R1 D1 _ < <(rate "$TMP/j1.json")
+read -r J16 R16 D16 _ < <(rate "$TMP/j16.json")
+echo "--jobs 1: $J1 req/s ($R1 requests in $D1 ms); --jobs 16: $J16 req/s ($R16 requests in $D16 ms) = $(python3 -c "print(f'{$J16/$J1:.1f}x')")"
+kill %2; wait %2 2>/dev/null || true
+
+echo "== 3. default budget against the in-process model target"
+cargo bench --quiet --bench model -- check_in_process 2>/dev/null | grep -E "check_in_process|cases/s" || true
