@@ -16,6 +16,7 @@ rate() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(roun
 echo "== 1. check vs wrk against serve (same server, same run)"
 $BIN fixtures --workflows 16 --out "$TMP/fx.json"
 $BIN serve --token t --port $PORT --fixtures "$TMP/fx.json" >/dev/null 2>&1 &
+SERVE=$!
 sleep 1
 URL=$(python3 - "$TMP/fx.json" $PORT <<'PY'
 import json,sys
@@ -35,10 +36,11 @@ $BIN check --quiet --base-url http://127.0.0.1:$PORT/beta --fixtures "$TMP/fx.js
 read -r C4 REQ DUR CASES < <(rate "$TMP/c4.json")
 echo "wrk (2 threads, 8 connections, valid PATCH): $WRK req/s"
 echo "check --jobs 4: $C4 req/s ($REQ requests, $CASES cases in $DUR ms) = $(python3 -c "print(f'{100*$C4/$WRK:.0f} %')") of wrk"
-kill %1; wait %1 2>/dev/null || true
+kill $SERVE; wait $SERVE 2>/dev/null || true
 
 echo "== 2. against serve --latency-ms 5-5: --jobs 16 vs --jobs 1"
 $BIN serve --token t --port $PORT --fixtures "$TMP/fx.json" --latency-ms 5-5 >/dev/null 2>&1 &
+SERVE=$!
 sleep 1
 $BIN check --quiet --base-url http://127.0.0.1:$PORT/beta --fixtures "$TMP/fx.json" --token t \
   --cases 300 --sequences 20 --jobs 1 --report-json "$TMP/j1.json" >/dev/null || true
@@ -47,7 +49,7 @@ $BIN check --quiet --base-url http://127.0.0.1:$PORT/beta --fixtures "$TMP/fx.js
 read -r J1 R1 D1 _ < <(rate "$TMP/j1.json")
 read -r J16 R16 D16 _ < <(rate "$TMP/j16.json")
 echo "--jobs 1: $J1 req/s ($R1 requests in $D1 ms); --jobs 16: $J16 req/s ($R16 requests in $D16 ms) = $(python3 -c "print(f'{$J16/$J1:.1f}x')")"
-kill %2; wait %2 2>/dev/null || true
+kill $SERVE; wait $SERVE 2>/dev/null || true
 
 echo "== 3. default budget against the in-process model target"
 cargo bench --quiet --bench model -- check_in_process 2>/dev/null | grep -E "check_in_process|cases/s" || true

@@ -949,3 +949,48 @@ fn knobs_without_a_model_effect_are_read_by_the_checker() {
         assert_eq!(statuses(&req, &p), vec![200]);
     }
 }
+
+#[test]
+fn t1_h_utc_instant_outside_net_range_is_400() {
+    // contract 1.1 T1.h (reverses decision 4): every field in range, the UTC instant not
+    for ts in ["9999-12-31T23:00:00-14:00", "0001-01-01T00:00:00+01:00"] {
+        let req = patch("t1", &format!(r#"{{"startedDateTime":"{ts}"}}"#));
+        assert_eq!(statuses(&req, &Profile::graph()), vec![400], "{ts}");
+        assert!(
+            tpr_harness::timestamp::Timestamp::parse(ts, tpr_harness::timestamp::Grammar::OdataAbnf).is_ok(),
+            "{ts} stays valid under odata-abnf"
+        );
+    }
+    // the edges themselves are inside
+    for ts in ["9999-12-31T23:59:59.9999999Z", "0001-01-01T00:00:00Z", "0001-01-01T00:00:00-14:00", "9999-12-31T23:59:59+14:00"] {
+        let req = patch("t1", &format!(r#"{{"startedDateTime":"{ts}"}}"#));
+        assert_eq!(statuses(&req, &Profile::graph()), vec![200], "{ts}");
+    }
+    let req = patch("t1", r#"{"startedDateTime":"9999-12-31T23:59:59.99999999Z"}"#);
+    assert_eq!(statuses(&req, &Profile::graph()), vec![400], "100 ns past the end");
+}
+
+#[test]
+fn b1_d_a_byte_order_mark_may_be_ignored_or_be_400() {
+    let mut req = patch("t1", r#"{"failureReason":"bom"}"#);
+    req.body.splice(0..0, [0xEF, 0xBB, 0xBF]);
+    let mut s = store();
+    let out = run(&mut s, &req, &Profile::graph());
+    assert_eq!(out.statuses(), vec![200, 400]);
+    assert_eq!(out.answer(400).unwrap().rules, vec![RuleId::B1]);
+    assert_eq!(read(&mut s, "t1", &Profile::graph())["failureReason"], "bom");
+    // a BOM before something that is not JSON is still only 400
+    let mut bad = patch("t1", "{");
+    bad.body.splice(0..0, [0xEF, 0xBB, 0xBF]);
+    assert_eq!(statuses(&bad, &Profile::graph()), vec![400]);
+}
+
+#[test]
+fn b10_a_failure_reason_over_64_kib_may_be_accepted_or_be_400() {
+    let exactly = "x".repeat(64 * 1024);
+    let req = patch("t1", &format!(r#"{{"failureReason":"{exactly}"}}"#));
+    assert_eq!(statuses(&req, &Profile::graph()), vec![200], "64 KiB must be accepted");
+    let longer = "x".repeat(64 * 1024 + 1);
+    let req = patch("t1", &format!(r#"{{"failureReason":"{longer}"}}"#));
+    assert_eq!(statuses(&req, &Profile::graph()), vec![200, 400]);
+}

@@ -68,6 +68,16 @@ pub enum DuplicateMembers {
     LastWins,
 }
 
+/// `request_encodings` (H6): the request content codings an implementation decodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RequestEncodings {
+    /// `gzip` and `identity` (what Microsoft's SDK middleware sends).
+    Gzip,
+    /// Only `identity` (or no `Content-Encoding`).
+    Identity,
+}
+
 /// `paren_keys` (R3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -136,8 +146,10 @@ pub struct Profile {
     pub strict_error_codes: bool,
     /// E4: only the first defect's status in precedence order is acceptable.
     pub strict_precedence: bool,
-    /// H4: largest accepted body in bytes.
+    /// H4: largest accepted body in bytes (decoded, H6).
     pub max_body_bytes: u64,
+    /// H6: request content codings decoded.
+    pub request_encodings: RequestEncodings,
     /// T2: tolerance of instant equality, in nanoseconds.
     pub timestamp_tolerance_ns: u64,
 }
@@ -202,6 +214,7 @@ struct ProfileFile {
     strict_error_codes: Option<bool>,
     strict_precedence: Option<bool>,
     max_body_bytes: Option<u64>,
+    request_encodings: Option<RequestEncodings>,
     timestamp_tolerance_ns: Option<u64>,
 }
 
@@ -228,6 +241,7 @@ impl Profile {
             strict_error_codes: false,
             strict_precedence: false,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            request_encodings: RequestEncodings::Gzip,
             timestamp_tolerance_ns: 100,
         }
     }
@@ -361,6 +375,7 @@ impl ProfileFile {
             strict_error_codes,
             strict_precedence,
             max_body_bytes,
+            request_encodings,
             timestamp_tolerance_ns
         );
         if let Some(members) = self.members_after_sentinel {

@@ -8,7 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The version of `CONTRACT.md` this harness implements; reports carry it.
-pub const CONTRACT_VERSION: &str = "1";
+pub const CONTRACT_VERSION: &str = "1.1";
 
 macro_rules! rules {
     ($( $id:ident => ($source:literal, $title:literal) ),* $(,)?) => {
@@ -57,6 +57,7 @@ rules! {
     H3 => ("[seed][docs]", "Content-Type: application/json required on PATCH, else 415"),
     H4 => ("[choice]", "A body over max_body_bytes is 413"),
     H5 => ("[guide]", "Prefer: include-unknown-enum-members is honoured and echoed in Preference-Applied"),
+    H6 => ("[rfc][docs][choice]", "Request content coding: gzip and identity decoded before the body rules; other codings 415; a corrupt body 400; decoding stops at max_body_bytes (413)"),
     B1 => ("[odata]", "The body is one UTF-8 JSON object; anything else is 400"),
     B2 => ("[odata][choice]", "A member name twice in the body is 400 (knob duplicate_members)"),
     B3 => ("[seed][csdl]", "Five updatable properties with their types and nullability"),
@@ -94,6 +95,7 @@ impl RuleId {
             RuleId::R4 => &["segment_case"],
             RuleId::H1 => &["patch_supported"],
             RuleId::H4 => &["max_body_bytes"],
+            RuleId::H6 => &["request_encodings", "max_body_bytes"],
             RuleId::B2 => &["duplicate_members"],
             RuleId::B4 => &["required_in_body"],
             RuleId::B6 => &["members_after_sentinel", "sentinel_in_patch", "enum_case"],
@@ -117,7 +119,7 @@ impl fmt::Display for RuleId {
 
 /// An unknown rule id was given (e.g. to `tpr-harness explain`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown rule id `{0}` (rules are R1-R6, H1-H5, B1-B10, T1-T3, S1-S8, E1-E4, F1-F2)")]
+#[error("unknown rule id `{0}` (rules are R1-R6, H1-H6, B1-B10, T1-T3, S1-S8, E1-E4, F1-F2)")]
 pub struct UnknownRule(pub String);
 
 impl FromStr for RuleId {

@@ -304,6 +304,18 @@ impl Timestamp {
         if picos >= limit || picos < floor {
             return Err(c.err("instant outside the representable years"));
         }
+        // T1.h: under `graph` the instant in UTC lies within .NET's DateTimeOffset range, so
+        // every stored instant renders inside the grammar (no year 0000 or 10000)
+        if !abnf {
+            let min = i128::from(days_from_civil(1, 1, 1)) * 86_400 * PICOS_PER_SEC;
+            let max = i128::from(days_from_civil(10_000, 1, 1)) * 86_400 * PICOS_PER_SEC
+                - 100_000; // 9999-12-31T23:59:59.9999999Z
+            if picos < min || picos > max {
+                return Err(c.err(
+                    "the instant in UTC is outside 0001-01-01T00:00:00Z..9999-12-31T23:59:59.9999999Z (T1.h)",
+                ));
+            }
+        }
         Ok(Timestamp { picos })
     }
 
@@ -448,7 +460,7 @@ mod tests {
         for s in [
             "2026-01-05T08:00:00Z",
             "0001-01-01T00:00:00Z",
-            "9999-12-31T23:59:59.999999999999Z",
+            "9999-12-31T23:59:59.9999999Z",
             "2024-02-29T12:00:00+14:00",
             "2024-02-29T12:00:00-14:00",
             "2000-02-29T00:00:00.1Z",
@@ -463,6 +475,7 @@ mod tests {
     #[test]
     fn t1_graph_rejects_every_edge_outside_the_pattern() {
         for s in [
+            "9999-12-31T23:59:59.999999999999Z",  // T1.h: past .NET's last tick
             "2023-02-29T00:00:00Z",               // not a calendar date
             "1900-02-29T00:00:00Z",               // 1900 is no leap year
             "2024-04-31T00:00:00Z",               // April has 30 days

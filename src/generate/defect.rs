@@ -108,6 +108,10 @@ pub enum TimestampFlaw {
     FiveDigitYear,
     /// offset `+14:01` (valid under odata-abnf)
     OffsetBeyond14,
+    /// `9999-12-31T23:00:00-14:00`: every field in range, the UTC instant in year 10000 (T1.h)
+    UtcAfterYear9999,
+    /// `0001-01-01T00:00:00+01:00`: the UTC instant in year 0000 (T1.h)
+    UtcBeforeYear1,
 }
 
 impl TimestampFlaw {
@@ -132,6 +136,8 @@ impl TimestampFlaw {
             TimestampFlaw::YearZero => "0000-01-01T12:00:00Z",
             TimestampFlaw::FiveDigitYear => "10000-01-01T12:00:00Z",
             TimestampFlaw::OffsetBeyond14 => "2024-01-01T12:00:00+14:01",
+            TimestampFlaw::UtcAfterYear9999 => "9999-12-31T23:00:00-14:00",
+            TimestampFlaw::UtcBeforeYear1 => "0001-01-01T00:00:00+01:00",
         }
     }
 
@@ -145,6 +151,8 @@ impl TimestampFlaw {
                 | TimestampFlaw::YearZero
                 | TimestampFlaw::FiveDigitYear
                 | TimestampFlaw::OffsetBeyond14
+                | TimestampFlaw::UtcAfterYear9999
+                | TimestampFlaw::UtcBeforeYear1
         );
         grammar == Grammar::Graph || !graph_only
     }
@@ -242,6 +250,13 @@ pub enum Defect {
     // H4
     /// A body one byte over `max_body_bytes` (valid JSON padded with white space).
     Oversize,
+    // H6
+    /// `Content-Encoding: br` (a coding the implementation does not decode): 415.
+    UnsupportedEncoding,
+    /// `Content-Encoding: gzip` on a body that is not gzip: 400.
+    CorruptGzip,
+    /// A small gzip body that decodes to one byte over `max_body_bytes`: 413.
+    GzipBomb,
     // H1
     /// Another method.
     Method(OtherMethod),
@@ -344,6 +359,8 @@ enum Slot {
     WriteAuth,
     ContentType,
     Size,
+    /// The body's content coding (H6): the body is not evaluated further.
+    Encoding,
     Method,
     PathShape,
     Resolve,
@@ -359,8 +376,9 @@ impl Slot {
                 (a, b),
                 (
                     Method,
-                    ContentType | Size | WholeBody | Member(_) | Resolve | WriteAuth
+                    ContentType | Size | Encoding | WholeBody | Member(_) | Resolve | WriteAuth
                 ) | (WriteAuth, Auth)
+                    | (Encoding, Size | WholeBody | Member(_))
                     | (PathShape, Resolve | Member("id"))
                     | (WholeBody, Member(_))
             )
@@ -392,6 +410,57 @@ pub struct Draft {
     pub whole_body: Option<Vec<u8>>,
     /// Pad the body with white space to this many bytes.
     pub pad_to: Option<u64>,
+    /// `Content-Encoding` header value (H6).
+    pub content_encoding: Option<String>,
+    /// How the body is coded on the wire (H6).
+    pub coding: BodyCoding,
+}
+
+/// How a draft's body is coded on the wire (H6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BodyCoding {
+    /// As written.
+    #[default]
+    Plain,
+    /// gzip-encoded (a valid variant when the profile decodes gzip).
+    Gzip,
+    /// Replaced by a gzip body that decodes to this many bytes of valid JSON.
+    Bomb(u64),
+}
+
+/// gzip-encodes `bytes` (H6).
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let _ = e.write_all(bytes);
+    e.finish().unwrap_or_default()
+}
+
+/// A small gzip body that decodes to `n` bytes of valid JSON (`{`, spaces, `}`); built once
+/// per size, since compressing megabytes per case would dominate generation.
+pub fn gzip_bomb(n: u64) -> Vec<u8> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<u64, Vec<u8>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut c = cache.lock().unwrap_or_else(|p| p.into_inner());
+    c.entry(n)
+        .or_insert_with(|| {
+            let n = usize::try_from(n).unwrap_or(usize::MAX).max(2);
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            let chunk = vec![b' '; 64 * 1024];
+            use std::io::Write;
+            let _ = e.write_all(b"{");
+            let mut left = n - 2;
+            while left > 0 {
+                let k = left.min(chunk.len());
+                let _ = e.write_all(&chunk[..k]);
+                left -= k;
+            }
+            let _ = e.write_all(b"}");
+            e.finish().unwrap_or_default()
+        })
+        .clone()
 }
 
 /// A member value in a draft.
@@ -439,6 +508,7 @@ impl Defect {
             NoAuthorization | NotBearer | EmptyToken | UnknownToken | ReadOnlyToken => RuleId::H2,
             NoContentType | MediaType(_) => RuleId::H3,
             Oversize => RuleId::H4,
+            UnsupportedEncoding | CorruptGzip | GzipBomb => RuleId::H6,
             Method(_) => RuleId::H1,
             UnknownSegment | MissingSegment | MissingKey | ExtraSegment => RuleId::R5,
             EmptyKey | BadPercentEscape | UnquotedParenKey | ParenKeyRejected => RuleId::R3,
@@ -470,8 +540,8 @@ impl Defect {
         match self {
             NoAuthorization | NotBearer | EmptyToken | UnknownToken => 401,
             ReadOnlyToken => 403,
-            NoContentType | MediaType(_) => 415,
-            Oversize => 413,
+            NoContentType | MediaType(_) | UnsupportedEncoding => 415,
+            Oversize | GzipBomb => 413,
             Method(_) => 405,
             UnknownId(_) | WrongParentChain | ViaTaskOtherTask => 404,
             _ => 400,
@@ -498,6 +568,7 @@ impl Defect {
             ReadOnlyToken => Slot::WriteAuth,
             NoContentType | MediaType(_) => Slot::ContentType,
             Oversize => Slot::Size,
+            UnsupportedEncoding | CorruptGzip | GzipBomb => Slot::Encoding,
             Method(_) => Slot::Method,
             UnknownSegment | MissingSegment | MissingKey | ExtraSegment | EmptyKey
             | BadPercentEscape | UnquotedParenKey | ParenKeyRejected | SegmentCaseRejected => {
@@ -549,6 +620,11 @@ impl Defect {
                 profile.unknown_properties == UnknownProperties::Reject
             }
             Oversize => profile.max_body_bytes < 64 * 1024 * 1024,
+            CorruptGzip => profile.request_encodings == crate::profile::RequestEncodings::Gzip,
+            GzipBomb => {
+                profile.request_encodings == crate::profile::RequestEncodings::Gzip
+                    && profile.max_body_bytes < 64 * 1024 * 1024
+            }
             _ => true,
         }
     }
@@ -557,7 +633,7 @@ impl Defect {
     pub fn patch_only(self) -> bool {
         matches!(
             self.slot(),
-            Slot::ContentType | Slot::Size | Slot::WholeBody | Slot::Member(_)
+            Slot::ContentType | Slot::Size | Slot::Encoding | Slot::WholeBody | Slot::Member(_)
         ) || self == Defect::ReadOnlyToken
     }
 
@@ -589,6 +665,18 @@ impl Defect {
                 )
             }
             Oversize => d.pad_to = Some(profile.max_body_bytes + 1),
+            UnsupportedEncoding => {
+                d.content_encoding = Some("br".into());
+                d.coding = BodyCoding::Plain;
+            }
+            CorruptGzip => {
+                d.content_encoding = Some("gzip".into());
+                d.coding = BodyCoding::Plain;
+            }
+            GzipBomb => {
+                d.content_encoding = Some("gzip".into());
+                d.coding = BodyCoding::Bomb(profile.max_body_bytes + 1);
+            }
             Method(m) => {
                 d.method = match m {
                     OtherMethod::Put => "PUT",
@@ -764,6 +852,9 @@ impl Defect {
             ReadOnlyToken,
             NoContentType,
             Oversize,
+            UnsupportedEncoding,
+            CorruptGzip,
+            GzipBomb,
             UnknownSegment,
             MissingSegment,
             MissingKey,
@@ -856,6 +947,8 @@ impl Defect {
             F::YearZero,
             F::FiveDigitYear,
             F::OffsetBeyond14,
+            F::UtcAfterYear9999,
+            F::UtcBeforeYear1,
         ];
         for p in [
             TimestampProperty::CreatedDateTime,
@@ -969,7 +1062,11 @@ pub fn finish_body(d: &Draft, applied: &[Defect]) -> Vec<u8> {
             body.extend(close);
         }
     }
-    body
+    match d.coding {
+        BodyCoding::Plain => body,
+        BodyCoding::Gzip => gzip(&body),
+        BodyCoding::Bomb(n) => gzip_bomb(n),
+    }
 }
 
 /// The outcome the contract demands for a case, from its defects alone (E4).

@@ -177,6 +177,8 @@ pub struct CaseSpec {
     pub prefer: bool,
     /// Use the read-only token (GET only) or the lower-case scheme.
     pub auth_variant: u8,
+    /// Send the body gzip-coded with `Content-Encoding: gzip` (H6), when the profile decodes it.
+    pub gzip: bool,
     /// Body members.
     pub members: Vec<MemberSpec>,
     /// Defects to apply.
@@ -320,6 +322,8 @@ impl CaseSpec {
             members: Vec::new(),
             whole_body: None,
             pad_to: None,
+            content_encoding: None,
+            coding: defect::BodyCoding::Plain,
         };
         if self.prefer {
             exercised.push(RuleId::H5);
@@ -339,6 +343,17 @@ impl CaseSpec {
                 applied.push(def);
             }
         }
+        // H6: the valid gzip variant, unless a defect already decides the coding or the size
+        if self.gzip
+            && d.method == "PATCH"
+            && profile.request_encodings == crate::profile::RequestEncodings::Gzip
+            && d.content_encoding.is_none()
+            && d.pad_to.is_none()
+        {
+            d.content_encoding = Some("gzip".into());
+            d.coding = defect::BodyCoding::Gzip;
+            exercised.push(RuleId::H6);
+        }
         let path = defect::finish_path(&d);
         let body = if d.method == "GET" {
             Vec::new()
@@ -351,6 +366,9 @@ impl CaseSpec {
         }
         if let Some(ct) = &d.content_type {
             request.headers.push(("Content-Type".into(), ct.clone()));
+        }
+        if let Some(ce) = &d.content_encoding {
+            request.headers.push(("Content-Encoding".into(), ce.clone()));
         }
         if d.prefer {
             request.headers.push((
@@ -634,6 +652,19 @@ pub fn boundary_cases(profile: &Profile) -> Vec<CaseSpec> {
             MemberSpec::Started(None),
             MemberSpec::Completed(None),
             MemberSpec::FailureReason(None),
+        ],
+        ..CaseSpec::default()
+    });
+    // H6: a gzip-coded body (decoded before the body rules), with a member of each kind
+    out.push(CaseSpec {
+        gzip: true,
+        members: vec![
+            MemberSpec::Status(ProcessingStatus::Failed),
+            MemberSpec::FailureReason(Some(TextSpec {
+                text: "gzip".into(),
+                escape_all: false,
+                repeat: 0,
+            })),
         ],
         ..CaseSpec::default()
     });

@@ -124,7 +124,12 @@ pub fn s6_only_addressed_entity_changes(
 }
 
 /// The last value of each B3 property a body names (re-read independently of the model).
-fn named_values(body: &[u8]) -> Vec<(Property, Json)> {
+fn named_values(req: &Request, profile: &Profile) -> Vec<(Property, Json)> {
+    // H6: the body as decoded; B1.d: an accepted body may start with a byte-order mark
+    let Ok(decoded) = crate::model::decode_body(req, profile) else {
+        return Vec::new();
+    };
+    let body = decoded.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&decoded);
     let Ok(Json::Object(members)) = json::parse(body) else {
         return Vec::new();
     };
@@ -161,7 +166,7 @@ pub fn s2_named_properties_set(
         return Err(violation(RuleId::S2, "the id changed"));
     }
     let mut expected = b.clone();
-    for (p, v) in named_values(&req.body) {
+    for (p, v) in named_values(req, profile) {
         let ts = |v: &Json| {
             v.as_str()
                 .and_then(|s| Timestamp::parse(s, profile.timestamp_grammar).ok())
@@ -373,7 +378,7 @@ pub fn s7_linearizable(
                         .as_deref()
                         == Some(id)
                 })
-                .filter(|r| named_values(&r.body).iter().any(|(q, _)| *q == p))
+                .filter(|r| named_values(r, profile).iter().any(|(q, _)| *q == p))
                 .collect();
             if writers.len() == 1 {
                 let mut one = init.value.clone();

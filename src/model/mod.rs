@@ -28,7 +28,8 @@ pub mod store;
 use crate::json::{self, Json};
 use crate::path::Route;
 use crate::profile::{
-    DuplicateMembers, EnumCase, IdInBody, Profile, SentinelInPatch, Success, UnknownProperties,
+    DuplicateMembers, EnumCase, IdInBody, Profile, RequestEncodings, SentinelInPatch, Success,
+    UnknownProperties,
 };
 use crate::rule::RuleId;
 use crate::spec::{
@@ -116,7 +117,8 @@ impl Outcome {
         self.answers.iter().find(|a| a.status == status)
     }
 
-    /// Whether the request succeeds (all answers are then 2xx).
+    /// Whether the request succeeds: the first answer is 2xx (an optional rejection the contract
+    /// allows, B1.d or B10, may follow it).
     pub fn is_success(&self) -> bool {
         self.answers.first().is_some_and(Answer::is_success)
     }
@@ -188,7 +190,13 @@ pub enum Change {
 pub struct Patch {
     /// The changes.
     pub changes: Vec<Change>,
+    /// Rejections the contract allows but does not demand ("may be 400": a byte-order mark,
+    /// B1.d; a `failureReason` longer than 64 KiB, B10). Each adds an acceptable answer.
+    pub optional: Vec<Defect>,
 }
+
+/// B10: lengths of `failureReason` up to this many bytes must be accepted; longer may be 400.
+pub const FAILURE_REASON_MUST_ACCEPT: usize = 64 * 1024;
 
 impl Patch {
     /// S2: sets each named property; nothing else.
@@ -318,6 +326,77 @@ pub fn body_size(req: &Request, profile: &Profile) -> Result<(), Defect> {
     } else {
         Ok(())
     }
+}
+
+/// H6: how the body is coded, or why it cannot be read (415 unsupported coding, 400 corrupt,
+/// 413 decoded past `max_body_bytes`). The body rules then apply to what this returns.
+pub fn decode_body<'b>(
+    req: &'b Request,
+    profile: &Profile,
+) -> Result<std::borrow::Cow<'b, [u8]>, Defect> {
+    let mut codings = req
+        .header_values("content-encoding")
+        .flat_map(|v| v.split(','))
+        .map(str::trim_ascii)
+        .filter(|c| !c.is_empty());
+    let (first, second) = (codings.next(), codings.next());
+    let coding = match (first, second) {
+        (None, _) => return Ok(std::borrow::Cow::Borrowed(&req.body)),
+        (Some(c), None) => c,
+        (Some(_), Some(_)) => {
+            return Err(defect(
+                415,
+                RuleId::H6,
+                "a list of content codings is not supported; use gzip or identity",
+            ));
+        }
+    };
+    let gzip = coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip");
+    if coding.eq_ignore_ascii_case("identity") {
+        return Ok(std::borrow::Cow::Borrowed(&req.body));
+    }
+    if !gzip || profile.request_encodings == RequestEncodings::Identity {
+        return Err(defect(
+            415,
+            RuleId::H6,
+            format!("content coding `{coding}` is not supported; use {}", accepted_encodings(profile)),
+        ));
+    }
+    gunzip(&req.body, profile.max_body_bytes).map(std::borrow::Cow::Owned)
+}
+
+/// The codings H6 accepts under `profile`, as an `Accept-Encoding` value.
+pub fn accepted_encodings(profile: &Profile) -> &'static str {
+    match profile.request_encodings {
+        RequestEncodings::Gzip => "gzip, identity",
+        RequestEncodings::Identity => "identity",
+    }
+}
+
+/// H6.c/H6.d: one gzip member, decoded to at most `max` bytes (never inflated past it).
+fn gunzip(raw: &[u8], max: u64) -> Result<Vec<u8>, Defect> {
+    use std::io::Read;
+    let corrupt = |why: &str| defect(400, RuleId::H6, format!("the body is not valid gzip: {why}"));
+    if raw.is_empty() {
+        return Err(corrupt("empty"));
+    }
+    let mut decoder = flate2::read::GzDecoder::new(raw);
+    let mut out = Vec::new();
+    let read = (&mut decoder)
+        .take(max.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(|e| corrupt(&e.to_string()))?;
+    if read as u64 > max {
+        return Err(defect(
+            413,
+            RuleId::H6,
+            format!("the body decodes to more than {max} bytes"),
+        ));
+    }
+    if !decoder.into_inner().is_empty() {
+        return Err(corrupt("bytes after the gzip member"));
+    }
+    Ok(out)
 }
 
 /// H5: whether the request carries `Prefer: include-unknown-enum-members` (RFC 7240: comma
@@ -463,6 +542,11 @@ pub fn body(
     profile: &Profile,
     prefer: bool,
 ) -> Result<Patch, Vec<Defect>> {
+    // B1.d: a UTF-8 byte-order mark may be ignored or be 400
+    let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
     let doc = json::parse(bytes).map_err(|e| {
         vec![defect(
             400,
@@ -479,6 +563,13 @@ pub fn body(
     };
     let mut defects = Vec::new();
     let mut patch = Patch::default();
+    if bom {
+        patch.optional.push(defect(
+            400,
+            RuleId::B1,
+            "a byte-order mark before the JSON text (B1.d: may be ignored or 400)",
+        ));
+    }
     let mut named = [false; 5];
     for (i, (name, value)) in members.iter().enumerate() {
         let later = members[i + 1..].iter().any(|(n, _)| n == name);
@@ -508,6 +599,18 @@ pub fn body(
             ))
         } else if let Some(p) = Property::from_name(name) {
             named[p as usize] = true;
+            if let (Property::FailureReason, Json::String(text)) = (p, value) {
+                if text.len() > FAILURE_REASON_MUST_ACCEPT {
+                    patch.optional.push(defect(
+                        400,
+                        RuleId::B10,
+                        format!(
+                            "'failureReason' of {} bytes is longer than 64 KiB (B10: may be accepted or 400)",
+                            text.len()
+                        ),
+                    ));
+                }
+            }
             property(p, value, profile, prefer).map(|c| patch.changes.extend(c))
         } else if profile.unknown_properties == UnknownProperties::Reject {
             Err(defect(
@@ -678,9 +781,17 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
                 defects.push(d);
             }
             let addressed = route.as_ref().map(Route::addressed);
-            let patch = body(&req.body, addressed, profile, prefer)
-                .map_err(|d| defects.extend(d))
-                .ok();
+            // H6: the body rules apply to the decoded body; one that cannot be decoded is not
+            // evaluated further
+            let patch = match decode_body(req, profile) {
+                Ok(bytes) => body(&bytes, addressed, profile, prefer)
+                    .map_err(|d| defects.extend(d))
+                    .ok(),
+                Err(d) => {
+                    defects.push(d);
+                    None
+                }
+            };
             let target = match &route {
                 Some(r) => resolve(store, r)
                     .map_err(|d| defects.push(d))
@@ -698,8 +809,20 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
                         value: value.clone(),
                         include_unknown: prefer,
                     };
+                    let mut answers = success_answers(repr, prefer, profile);
+                    for d in patch.optional {
+                        if !answers.iter().any(|a| a.status == d.status) {
+                            answers.push(Answer {
+                                status: d.status,
+                                rules: vec![d.rule],
+                                message: format!("{} ({})", d.message, d.rule),
+                                body: None,
+                                preference_applied: false,
+                            });
+                        }
+                    }
                     Outcome {
-                        answers: success_answers(repr, prefer, profile),
+                        answers,
                         updated: Some(id),
                     }
                 }

@@ -229,6 +229,16 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
             },
         );
     }
+    if spec.gzip && !spec.get {
+        push(
+            "gzip request body",
+            RuleId::H6,
+            CaseSpec {
+                gzip: false,
+                ..spec.clone()
+            },
+        );
+    }
     if spec.prefer {
         push(
             "Prefer header",
@@ -341,8 +351,11 @@ fn shrink_candidates(spec: &CaseSpec) -> Vec<CaseSpec> {
     out
 }
 
-fn body_names(req: &Request) -> Vec<String> {
-    match json::parse(&req.body) {
+fn body_names(req: &Request, profile: &Profile) -> Vec<String> {
+    let Ok(decoded) = model::decode_body(req, profile) else {
+        return Vec::new();
+    };
+    match json::parse(&decoded) {
         Ok(json::Json::Object(m)) => m.into_iter().map(|(n, _)| n).collect(),
         _ => Vec::new(),
     }
@@ -1324,7 +1337,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         if let Some(v) = verdicts.first_mut() {
             if v.kind == Kind::Representation {
                 if let Some(p) = v.property {
-                    let named = body_names(&case.request).iter().any(|n| n == p);
+                    let named = body_names(&case.request, &profile).iter().any(|n| n == p);
                     // the stored member after the sentinel shown by name without Prefer is a
                     // rendering bug (B6), whatever the request named
                     let shown = serde_json::from_slice::<serde_json::Value>(&resp.body)
@@ -1353,7 +1366,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         // state safety: a wrongly accepted probe that may have changed more than values
         // (another method, a navigation or read-only property) retires its entity
         if accepted_wrongly {
-            let names = body_names(&case.request);
+            let names = body_names(&case.request, &profile);
             let structural = method != "PATCH" && method != "GET"
                 || names.iter().any(|n| NOT_UPDATABLE.contains(&n.as_str()));
             if structural {
@@ -1506,8 +1519,14 @@ impl<'s, 'a> Unit<'s, 'a> {
     /// cascade into many findings (a representation of another entity is ignored).
     fn resync(&mut self, id: &str, seen: &serde_json::Value) {
         match TaskProcessingResult::from_json(seen) {
-            Some(t) if t.id == id => {
+            // a stored sentinel breaks S8 and cannot be written back: treat it as unreadable
+            Some(t) if t.id == id && t.status != ProcessingStatus::UnknownFutureValue => {
                 self.store.set_value(id, t);
+            }
+            Some(t) if t.id == id => {
+                if !self.unknown.iter().any(|u| u == id) {
+                    self.unknown.push(id.to_string());
+                }
             }
             Some(_) => {}
             // it holds what the contract cannot express (a wrongly accepted year 10000, an

@@ -122,8 +122,9 @@ impl Mutant {
         match self {
             // a rejected body's valid members written anyway show as state after the rejection
             NonAtomicRejection => &[RuleId::S3],
-            // a sentinel stored then rendered: the PATCH's answer and the state both show it
-            SentinelStored => &[RuleId::B6, RuleId::S2, RuleId::S8],
+            // a sentinel stored then rendered: the PATCH's answer and the state both show it, and
+            // the same PATCH sent again answers with the stored sentinel (S5)
+            SentinelStored => &[RuleId::B6, RuleId::S2, RuleId::S5, RuleId::S8],
             // the alias writes the wrong entity: the addressed one keeps its value (S2), its
             // sibling changes (S6)
             WrongAliasTarget => &[RuleId::R2, RuleId::S2, RuleId::S6],
@@ -397,6 +398,12 @@ impl Mutated {
     async fn answer(&self, original: &Request) -> Response {
         let profile = self.model.profile();
         let mut req = original.clone();
+        // the bugs live after the server decoded the body (H6), as in a real implementation
+        if let Ok(std::borrow::Cow::Owned(decoded)) = model::decode_body(&req, profile) {
+            req.body = decoded;
+            req.headers
+                .retain(|(k, _)| !k.eq_ignore_ascii_case("content-encoding"));
+        }
         let out = if self.has(Mutant::LostUpdates) && req.method == "PATCH" {
             // read, let other requests run, write the whole entity back: loses their updates
             let mut private = self.model.snapshot();
