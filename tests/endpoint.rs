@@ -414,3 +414,41 @@ fn readme_curl_example_answers_as_the_contract_says() {
         );
     });
 }
+
+#[test]
+fn h6_serve_decodes_gzip_bodies_refuses_other_codings_and_stops_a_bomb_at_the_limit() {
+    rt().block_on(async {
+        let profile = Profile::graph();
+        let (ep, remote) = start(&profile).await;
+        let s = ep.responder().snapshot();
+        let id = s.entities().next().unwrap().0.clone();
+        let mut zipped = patch(&s, &id, String::new()).header("Content-Encoding", "gzip");
+        zipped.body = tpr_harness::defect::gzip(br#"{"failureReason":"over the wire, zipped"}"#);
+        let r = remote.send(&zipped).await.unwrap();
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(v["failureReason"], "over the wire, zipped");
+
+        let br = patch(&s, &id, "{}".into()).header("Content-Encoding", "br");
+        let r = remote.send(&br).await.unwrap();
+        assert_eq!(r.status, 415);
+        assert_eq!(r.header("accept-encoding"), Some("gzip, identity"));
+
+        // ~4 KB on the wire, 4 MiB + 1 decoded: 413, and the endpoint never holds more
+        let mut bomb = patch(&s, &id, String::new()).header("Content-Encoding", "gzip");
+        bomb.body = tpr_harness::defect::gzip_bomb(profile.max_body_bytes + 1);
+        assert!(bomb.body.len() < 64 * 1024);
+        let r = remote.send(&bomb).await.unwrap();
+        assert_eq!(r.status, 413);
+        assert_eq!(
+            ep.responder()
+                .snapshot()
+                .get(&id)
+                .unwrap()
+                .value
+                .failure_reason
+                .as_deref(),
+            Some("over the wire, zipped")
+        );
+    });
+}

@@ -957,17 +957,33 @@ fn t1_h_utc_instant_outside_net_range_is_400() {
         let req = patch("t1", &format!(r#"{{"startedDateTime":"{ts}"}}"#));
         assert_eq!(statuses(&req, &Profile::graph()), vec![400], "{ts}");
         assert!(
-            tpr_harness::timestamp::Timestamp::parse(ts, tpr_harness::timestamp::Grammar::OdataAbnf).is_ok(),
+            tpr_harness::timestamp::Timestamp::parse(
+                ts,
+                tpr_harness::timestamp::Grammar::OdataAbnf
+            )
+            .is_ok(),
             "{ts} stays valid under odata-abnf"
         );
     }
     // the edges themselves are inside
-    for ts in ["9999-12-31T23:59:59.9999999Z", "0001-01-01T00:00:00Z", "0001-01-01T00:00:00-14:00", "9999-12-31T23:59:59+14:00"] {
+    for ts in [
+        "9999-12-31T23:59:59.9999999Z",
+        "0001-01-01T00:00:00Z",
+        "0001-01-01T00:00:00-14:00",
+        "9999-12-31T23:59:59+14:00",
+    ] {
         let req = patch("t1", &format!(r#"{{"startedDateTime":"{ts}"}}"#));
         assert_eq!(statuses(&req, &Profile::graph()), vec![200], "{ts}");
     }
-    let req = patch("t1", r#"{"startedDateTime":"9999-12-31T23:59:59.99999999Z"}"#);
-    assert_eq!(statuses(&req, &Profile::graph()), vec![400], "100 ns past the end");
+    let req = patch(
+        "t1",
+        r#"{"startedDateTime":"9999-12-31T23:59:59.99999999Z"}"#,
+    );
+    assert_eq!(
+        statuses(&req, &Profile::graph()),
+        vec![400],
+        "100 ns past the end"
+    );
 }
 
 #[test]
@@ -978,7 +994,10 @@ fn b1_d_a_byte_order_mark_may_be_ignored_or_be_400() {
     let out = run(&mut s, &req, &Profile::graph());
     assert_eq!(out.statuses(), vec![200, 400]);
     assert_eq!(out.answer(400).unwrap().rules, vec![RuleId::B1]);
-    assert_eq!(read(&mut s, "t1", &Profile::graph())["failureReason"], "bom");
+    assert_eq!(
+        read(&mut s, "t1", &Profile::graph())["failureReason"],
+        "bom"
+    );
     // a BOM before something that is not JSON is still only 400
     let mut bad = patch("t1", "{");
     bad.body.splice(0..0, [0xEF, 0xBB, 0xBF]);
@@ -989,8 +1008,105 @@ fn b1_d_a_byte_order_mark_may_be_ignored_or_be_400() {
 fn b10_a_failure_reason_over_64_kib_may_be_accepted_or_be_400() {
     let exactly = "x".repeat(64 * 1024);
     let req = patch("t1", &format!(r#"{{"failureReason":"{exactly}"}}"#));
-    assert_eq!(statuses(&req, &Profile::graph()), vec![200], "64 KiB must be accepted");
+    assert_eq!(
+        statuses(&req, &Profile::graph()),
+        vec![200],
+        "64 KiB must be accepted"
+    );
     let longer = "x".repeat(64 * 1024 + 1);
     let req = patch("t1", &format!(r#"{{"failureReason":"{longer}"}}"#));
     assert_eq!(statuses(&req, &Profile::graph()), vec![200, 400]);
+}
+
+fn gzip_patch(t: &str, body: &[u8]) -> Request {
+    let mut r = patch(t, "");
+    r.headers.push(("Content-Encoding".into(), "gzip".into()));
+    r.body = tpr_harness::defect::gzip(body);
+    r
+}
+
+#[test]
+fn h6_a_gzip_body_is_decoded_before_the_body_rules() {
+    let mut s = store();
+    let out = run(
+        &mut s,
+        &gzip_patch("t1", br#"{"failureReason":"zipped"}"#),
+        &Profile::graph(),
+    );
+    assert_eq!(out.statuses(), vec![200]);
+    assert_eq!(
+        read(&mut s, "t1", &Profile::graph())["failureReason"],
+        "zipped"
+    );
+    // the body rules apply to the decoded body
+    let out = run(
+        &mut store(),
+        &gzip_patch("t1", br#"{"createdDateTime":null}"#),
+        &Profile::graph(),
+    );
+    assert_eq!(out.statuses(), vec![400]);
+    assert_eq!(out.rules(), vec![RuleId::B4]);
+    // identity is no coding
+    let mut r = patch("t1", "{}");
+    r.headers
+        .push(("Content-Encoding".into(), "identity".into()));
+    assert_eq!(statuses(&r, &Profile::graph()), vec![200]);
+}
+
+#[test]
+fn h6_b_other_codings_and_lists_are_415() {
+    for coding in ["br", "deflate", "x-unknown", "gzip, identity"] {
+        let mut r = patch("t1", "{}");
+        r.headers.push(("Content-Encoding".into(), coding.into()));
+        let mut s = store();
+        let out = run(&mut s, &r, &Profile::graph());
+        assert_eq!(out.statuses(), vec![415], "{coding}");
+        assert_eq!(out.rules(), vec![RuleId::H6], "{coding}");
+    }
+    // under request_encodings = identity, gzip itself is 415
+    let identity = Profile {
+        request_encodings: RequestEncodings::Identity,
+        ..Profile::graph()
+    };
+    assert_eq!(statuses(&gzip_patch("t1", b"{}"), &identity), vec![415]);
+}
+
+#[test]
+fn h6_c_a_body_not_valid_in_its_coding_is_400() {
+    let mut r = patch("t1", "{}");
+    r.headers.push(("Content-Encoding".into(), "gzip".into()));
+    assert_eq!(
+        statuses(&r, &Profile::graph()),
+        vec![400],
+        "plain JSON declared gzip"
+    );
+    let mut truncated = gzip_patch("t1", br#"{"failureReason":"zipped"}"#);
+    truncated.body.truncate(truncated.body.len() / 2);
+    let out = run(&mut store(), &truncated, &Profile::graph());
+    assert_eq!((out.statuses(), out.rules()), (vec![400], vec![RuleId::H6]));
+}
+
+#[test]
+fn h6_d_a_body_decoding_past_the_limit_is_413_without_inflating_it() {
+    let small = Profile {
+        max_body_bytes: 1000,
+        ..Profile::graph()
+    };
+    let exactly = format!("{{\"failureReason\":\"{}\"}}", "x".repeat(1000 - 20));
+    assert_eq!(exactly.len(), 1000);
+    assert_eq!(
+        statuses(&gzip_patch("t1", exactly.as_bytes()), &small),
+        vec![200],
+        "H4.a: exactly the limit"
+    );
+    let over = format!("{exactly} ");
+    let out = run(&mut store(), &gzip_patch("t1", over.as_bytes()), &small);
+    assert_eq!((out.statuses(), out.rules()), (vec![413], vec![RuleId::H6]));
+    // a 10 GB bomb: decoding stops at the limit (the default 4 MiB), so this is quick
+    let bomb = tpr_harness::defect::gzip_bomb(Profile::graph().max_body_bytes + 1);
+    assert!(bomb.len() < 64 * 1024, "{} bytes", bomb.len());
+    let mut r = patch("t1", "");
+    r.headers.push(("Content-Encoding".into(), "gzip".into()));
+    r.body = bomb;
+    assert_eq!(statuses(&r, &Profile::graph()), vec![413]);
 }

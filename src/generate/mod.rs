@@ -368,7 +368,9 @@ impl CaseSpec {
             request.headers.push(("Content-Type".into(), ct.clone()));
         }
         if let Some(ce) = &d.content_encoding {
-            request.headers.push(("Content-Encoding".into(), ce.clone()));
+            request
+                .headers
+                .push(("Content-Encoding".into(), ce.clone()));
         }
         if d.prefer {
             request.headers.push((

@@ -359,7 +359,10 @@ pub fn decode_body<'b>(
         return Err(defect(
             415,
             RuleId::H6,
-            format!("content coding `{coding}` is not supported; use {}", accepted_encodings(profile)),
+            format!(
+                "content coding `{coding}` is not supported; use {}",
+                accepted_encodings(profile)
+            ),
         ));
     }
     gunzip(&req.body, profile.max_body_bytes).map(std::borrow::Cow::Owned)
@@ -376,7 +379,13 @@ pub fn accepted_encodings(profile: &Profile) -> &'static str {
 /// H6.c/H6.d: one gzip member, decoded to at most `max` bytes (never inflated past it).
 fn gunzip(raw: &[u8], max: u64) -> Result<Vec<u8>, Defect> {
     use std::io::Read;
-    let corrupt = |why: &str| defect(400, RuleId::H6, format!("the body is not valid gzip: {why}"));
+    let corrupt = |why: &str| {
+        defect(
+            400,
+            RuleId::H6,
+            format!("the body is not valid gzip: {why}"),
+        )
+    };
     if raw.is_empty() {
         return Err(corrupt("empty"));
     }
