@@ -356,13 +356,20 @@ fn b4_null_for_a_required_property_is_400_and_for_a_nullable_one_sets_null() {
     }
     let p = g();
     let mut s = store();
-    run(
+    let setup = run(
         &mut s,
         &patch(
             "t1",
-            r#"{"startedDateTime":"2026-01-01T00:00:00Z","failureReason":"x"}"#,
+            r#"{"startedDateTime":"2026-01-01T00:00:00Z","completedDateTime":"2026-01-02T00:00:00Z","failureReason":"x"}"#,
         ),
         &p,
+    );
+    assert_eq!(setup.statuses(), vec![200], "the setup PATCH is accepted");
+    let set = read(&mut s, "t1", &p);
+    assert!(
+        set["startedDateTime"].is_string()
+            && set["completedDateTime"].is_string()
+            && set["failureReason"] == "x"
     );
     assert_eq!(
         run(
@@ -378,8 +385,12 @@ fn b4_null_for_a_required_property_is_400_and_for_a_nullable_one_sets_null() {
     );
     let r = read(&mut s, "t1", &p);
     assert_eq!(
-        (r["startedDateTime"].clone(), r["failureReason"].clone()),
-        (json!(null), json!(null))
+        (
+            r["startedDateTime"].clone(),
+            r["completedDateTime"].clone(),
+            r["failureReason"].clone()
+        ),
+        (json!(null), json!(null), json!(null))
     );
 }
 
@@ -598,11 +609,22 @@ fn b9_odata_type_must_name_this_type_and_other_annotations_are_ignored() {
 fn b10_failure_reason_is_returned_exactly_up_to_64_kib() {
     let p = g();
     let mut s = store();
-    let long: String = "é\u{1F600}\u{0}\"\\\n\u{FFFF}x"
+    // exactly 64 KiB of UTF-8 after decoding, of every kind of character (a 32 KiB cap fails)
+    let mut long: String = "é\u{1F600}\u{0}\"\\\n\u{FFFF}x"
         .chars()
         .cycle()
-        .take(64 * 1024 / 4)
+        .take_while({
+            let mut n = 0;
+            move |c: &char| {
+                n += c.len_utf8();
+                n <= 64 * 1024
+            }
+        })
         .collect();
+    while long.len() < 64 * 1024 {
+        long.push('x');
+    }
+    assert_eq!(long.len(), 64 * 1024);
     let body = serde_json::to_string(&json!({ "failureReason": long })).unwrap();
     assert_eq!(run(&mut s, &patch("t1", &body), &p).statuses(), vec![200]);
     assert_eq!(read(&mut s, "t1", &p)["failureReason"], json!(long));
@@ -786,10 +808,23 @@ fn s6_a_patch_changes_only_the_addressed_entity() {
     let p = g();
     let mut s = store();
     let before = s.clone();
-    run(&mut s, &patch("t1", r#"{"failureReason":"iso"}"#), &p);
+    let out = run(&mut s, &patch("t1", r#"{"failureReason":"iso"}"#), &p);
+    assert_eq!(out.statuses(), vec![200], "the setup PATCH is accepted");
+    assert_ne!(s.get("t1"), before.get("t1"), "and it wrote t1");
     for id in ["t2", "t3", "t4", "t9"] {
         assert_eq!(s.get(id), before.get(id), "{id}");
     }
+    // the checker catches a leak into a sibling
+    let mut leaked = s.clone();
+    let mut v = leaked.get("t2").unwrap().value.clone();
+    v.failure_reason = Some("iso".into());
+    leaked.set_value("t2", v);
+    assert_eq!(
+        check::s6_only_addressed_entity_changes(&before, &out, &leaked)
+            .unwrap_err()
+            .rule,
+        RuleId::S6
+    );
 }
 
 #[test]
@@ -840,18 +875,53 @@ fn s8_representations_with_null_created_or_unknown_status_are_violations() {
 // ---------- E: errors ----------
 
 #[test]
-fn e1_every_rejection_carries_a_message_and_a_graph_code() {
-    for req in [
+fn e1_every_rejection_the_endpoint_sends_is_a_json_envelope_with_a_code() {
+    // through the in-process model target, exactly as `serve` renders it: every 4xx has
+    // Content-Type application/json and {"error":{"code":non-empty,"message":…}}, whatever the
+    // defect, route or method; the judge agrees
+    use tpr_harness::run::judge;
+    use tpr_harness::target::{Target, block_on, model::ModelTarget};
+    let target = ModelTarget::new(store(), g());
+    let mut delete = get("t1");
+    delete.method = "DELETE".into();
+    let mut reqs = vec![
         patch("t1", "x"),
         patch("nope", "{}"),
         with_content_type(None),
-    ] {
-        let out = model::apply(&mut store(), &req, &g());
-        for a in &out.answers {
-            assert!(!a.message.is_empty());
-            assert!(!error_code(a.status).is_empty());
-        }
+        delete,
+    ];
+    let mut unauth = patch("t1", "{}");
+    unauth.headers.retain(|(n, _)| n != "Authorization");
+    reqs.push(unauth);
+    let mut seen = std::collections::BTreeSet::new();
+    for req in reqs {
+        let resp = block_on(target.send(&req)).unwrap().unwrap();
+        assert!((400..500).contains(&resp.status));
+        seen.insert(resp.status);
+        assert!(
+            resp.header("content-type")
+                .unwrap()
+                .starts_with("application/json")
+        );
+        let body = tpr_harness::spec::ErrorBody::parse(&resp.body).unwrap();
+        assert!(
+            !body.code.is_empty() && body.code != "UnknownError",
+            "{}",
+            body.code
+        );
+        assert!(judge::envelope(&resp).is_none());
     }
+    assert_eq!(
+        seen.into_iter().collect::<Vec<_>>(),
+        vec![400, 401, 404, 405, 415]
+    );
+    // and the judge does catch a bare one
+    let bare = tpr_harness::target::Response::new(
+        400,
+        vec![("Content-Type".into(), "text/html".into())],
+        b"<h1>no</h1>".to_vec(),
+    );
+    assert_eq!(judge::envelope(&bare).unwrap().rule, RuleId::E1);
 }
 
 #[test]
@@ -870,14 +940,25 @@ fn e2_codes_per_status_are_the_contract_codes() {
 }
 
 #[test]
-fn e3_the_model_never_answers_5xx_on_odd_input() {
+fn e3_the_model_never_answers_5xx_on_odd_input_and_the_judge_flags_one() {
     let mut req = patch("t1", "");
     req.body = vec![0xff; 10];
     req.method = "\u{0}".into();
     req.path = "\u{fffd}/%".into();
     req.headers.push(("Content-Type".into(), "\u{0}".into()));
     let out = model::apply(&mut store(), &req, &g());
-    assert!(out.answers.iter().all(|a| a.status < 500));
+    assert!(!out.answers.is_empty());
+    assert!(
+        out.answers.iter().all(|a| (400..500).contains(&a.status)),
+        "{:?}",
+        out.statuses()
+    );
+    let five = tpr_harness::target::Response::new(500, vec![], vec![]);
+    let v = tpr_harness::run::judge::judge(&req, &out, &five, &g());
+    assert_eq!(
+        (v[0].rule, v[0].kind),
+        (RuleId::E3, tpr_harness::run::Kind::ServerError)
+    );
 }
 
 #[test]
@@ -937,17 +1018,57 @@ fn seed_example_is_accepted_under_graph_rejected_under_strict_and_refused_under_
 }
 
 #[test]
-fn knobs_without_a_model_effect_are_read_by_the_checker() {
-    // strict_error_codes and timestamp_tolerance_ns are comparison knobs (runner, T2): the model's
-    // answers do not depend on them.
-    let req = patch("t1", r#"{"failureReason":"x"}"#);
-    for p in [
-        with(|p| p.strict_error_codes = true),
-        with(|p| p.strict_error_codes = false),
-        with(|p| p.timestamp_tolerance_ns = 0),
-    ] {
-        assert_eq!(statuses(&req, &p), vec![200]);
-    }
+fn t2_the_tolerance_knob_decides_instant_equality_in_the_checker() {
+    // timestamp_tolerance_ns is read by the comparison (T2.b): 100 ns off passes at the default,
+    // fails at 0; 101 ns off fails at the default. A checker that ignored the knob, or compared
+    // text, fails this.
+    let mut s = store();
+    let expected = read(&mut s, "t1", &g());
+    let mut actual = expected.clone();
+    actual["createdDateTime"] = json!("2026-01-05T08:00:00.0000001Z"); // +100 ns
+    assert!(check::compare_representation(&expected, &actual, &g()).is_ok());
+    let exact = with(|p| p.timestamp_tolerance_ns = 0);
+    assert_eq!(
+        check::compare_representation(&expected, &actual, &exact)
+            .unwrap_err()
+            .rule,
+        RuleId::T2
+    );
+    actual["createdDateTime"] = json!("2026-01-05T09:00:00.0000001+01:00"); // same instant, offset
+    assert!(
+        check::compare_representation(&expected, &actual, &g()).is_ok(),
+        "T2.a: by instant, not text"
+    );
+    actual["createdDateTime"] = json!("2026-01-05T08:00:00.000000101Z"); // +101 ns
+    assert_eq!(
+        check::compare_representation(&expected, &actual, &g())
+            .unwrap_err()
+            .rule,
+        RuleId::T2
+    );
+}
+
+#[test]
+fn e2_the_strict_codes_knob_decides_whether_the_judge_compares_codes() {
+    use tpr_harness::run::judge;
+    use tpr_harness::target::Response;
+    let req = patch("t1", "{bad");
+    let out = model::apply(&mut store(), &req, &g());
+    let wrong_code = Response::new(
+        400,
+        vec![("Content-Type".into(), "application/json".into())],
+        br#"{"error":{"code":"InvalidRequest","message":"nope"}}"#.to_vec(),
+    );
+    assert!(
+        judge::judge(&req, &out, &wrong_code, &g()).is_empty(),
+        "codes vary by workload (A14)"
+    );
+    let strict = with(|p| p.strict_error_codes = true);
+    let v = judge::judge(&req, &out, &wrong_code, &strict);
+    assert_eq!(
+        v.iter().map(|v| v.rule).collect::<Vec<_>>(),
+        vec![RuleId::E2]
+    );
 }
 
 #[test]

@@ -56,11 +56,17 @@ pub enum Mutant {
     PutAccepted,
     /// Duplicate members are accepted (last wins).
     DuplicatesAccepted,
+    /// Re-sending the current `failureReason` appends " (again)": the same PATCH twice differs.
+    NotIdempotent,
+    /// Written timestamps are stored to the millisecond (T2.b: coarser than 100 ns).
+    CoarseTimestamps,
+    /// Every error carries the code `Error` (E2, judged under `strict_error_codes`).
+    GenericErrorCodes,
 }
 
 impl Mutant {
     /// Every mutant.
-    pub const ALL: [Mutant; 19] = [
+    pub const ALL: [Mutant; 22] = [
         Mutant::AcceptNullCreated,
         Mutant::OpenEnum,
         Mutant::PutSemantics,
@@ -80,6 +86,9 @@ impl Mutant {
         Mutant::IsolationLeak,
         Mutant::PutAccepted,
         Mutant::DuplicatesAccepted,
+        Mutant::NotIdempotent,
+        Mutant::CoarseTimestamps,
+        Mutant::GenericErrorCodes,
     ];
 
     /// The mutant with this name (as `Debug` writes it, e.g. `OpenEnum`), ignoring case.
@@ -112,6 +121,18 @@ impl Mutant {
             IsolationLeak => &[RuleId::S6],
             PutAccepted => &[RuleId::H1],
             DuplicatesAccepted => &[RuleId::B2],
+            NotIdempotent => &[RuleId::S5, RuleId::S2, RuleId::B10],
+            CoarseTimestamps => &[RuleId::T2, RuleId::S2],
+            GenericErrorCodes => &[RuleId::E2],
+        }
+    }
+
+    /// The profile under which this bug is a bug (`GenericErrorCodes` needs
+    /// `strict_error_codes`; the others break `graph`).
+    pub fn profile(self) -> Profile {
+        match self {
+            Mutant::GenericErrorCodes => Profile::strict(),
+            _ => Profile::graph(),
         }
     }
 
@@ -215,6 +236,32 @@ impl Mutant {
                 }
             }
             PutAccepted if req.method == "PUT" => req.method = "PATCH".into(),
+            NotIdempotent if body_ok && req.method == "PATCH" => {
+                let Ok(route) = Route::parse(&req.path, profile) else {
+                    return;
+                };
+                let current = store
+                    .resolve(&route)
+                    .and_then(|id| store.get(id))
+                    .and_then(|e| e.value.failure_reason.clone());
+                let Ok(Json::Object(members)) = json::parse(&req.body) else {
+                    return;
+                };
+                let mut changed = false;
+                let members: Vec<(String, Json)> = members
+                    .into_iter()
+                    .map(|(n, v)| match (&v, &current) {
+                        (Json::String(sent), Some(cur)) if n == "failureReason" && sent == cur => {
+                            changed = true;
+                            (n, Json::String(format!("{sent} (again)")))
+                        }
+                        _ => (n, v),
+                    })
+                    .collect();
+                if changed {
+                    req.body = Json::Object(members).to_text().into_bytes();
+                }
+            }
             DuplicatesAccepted => {
                 if let Ok(v @ Json::Object(_)) = json::parse(&req.body) {
                     req.body = serde_json::to_vec(&v.to_value()).unwrap_or_default();
@@ -286,6 +333,32 @@ impl Mutant {
                     }
                 }
             }
+            CoarseTimestamps => {
+                if let Some(id) = &out.updated {
+                    let ms = |t: crate::timestamp::Timestamp| {
+                        crate::timestamp::Timestamp::from_picos(
+                            t.picos() - t.picos().rem_euclid(1_000_000_000),
+                        )
+                    };
+                    let written: Vec<String> = match json::parse(&req.body) {
+                        Ok(Json::Object(m)) => m.into_iter().map(|(n, _)| n).collect(),
+                        _ => vec![],
+                    };
+                    if let Some(mut v) = store.get(id).map(|e| e.value.clone()) {
+                        let w = |n: &str| written.iter().any(|x| x == n);
+                        if w("createdDateTime") {
+                            v.created = ms(v.created);
+                        }
+                        if w("startedDateTime") {
+                            v.started = v.started.map(ms);
+                        }
+                        if w("completedDateTime") {
+                            v.completed = v.completed.map(ms);
+                        }
+                        store.set_value(id, v);
+                    }
+                }
+            }
             IsolationLeak => {
                 if let Some(id) = &out.updated {
                     let reason = store.get(id).and_then(|e| e.value.failure_reason.clone());
@@ -334,6 +407,12 @@ impl Mutant {
                 *status = 500
             }
             EmptyErrorBody if *status >= 400 => body.clear(),
+            GenericErrorCodes if *status >= 400 => {
+                if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body) {
+                    v["error"]["code"] = "Error".into();
+                    *body = serde_json::to_vec(&v).unwrap_or_default();
+                }
+            }
             NoPreferenceApplied => {
                 headers.retain(|(k, _)| !k.eq_ignore_ascii_case("preference-applied"))
             }
