@@ -292,3 +292,53 @@ fn e1_is_judged_on_every_4xx_whatever_its_status() {
         assert!(r.findings.iter().any(|f| f.rule == RuleId::R4));
     });
 }
+
+#[test]
+fn replay_says_fixed_only_when_the_same_judge_finds_nothing() {
+    // a report made against a broken implementation; replayed against the fixed one every
+    // finding is FIXED (or needs a full run), against the broken one the B6 finding still fails
+    use tpr_harness::conformance::Replayed;
+    use tpr_harness::mutant::Mutant;
+    rt().block_on(async {
+        let broken = Mutated::new(store(1, "t"), Profile::graph(), &[Mutant::OpenEnum]);
+        let report = run(&broken, store(1, "t"), config()).await.unwrap();
+        assert!(report.findings.iter().any(|f| f.rule == RuleId::B6));
+        let report: Report =
+            serde_json::from_str(&serde_json::to_string(&report).unwrap()).unwrap();
+        let profile = report.profile().unwrap();
+        assert_eq!(
+            profile,
+            Profile::graph(),
+            "the knobs travel with the report"
+        );
+
+        let fixed = ModelTarget::new(store(1, "t"), Profile::graph());
+        let verdicts = Runner::new(&fixed, store(1, "t"), config())
+            .replay(&report.findings)
+            .await;
+        for (f, v) in report.findings.iter().zip(&verdicts) {
+            assert!(
+                matches!(v, Replayed::Fixed | Replayed::NeedsFullRun(_)),
+                "{} {}: {v:?}",
+                f.rule,
+                f.message
+            );
+        }
+        assert!(verdicts.contains(&Replayed::Fixed));
+
+        let still = Mutated::new(store(1, "t"), Profile::graph(), &[Mutant::OpenEnum]);
+        let verdicts = Runner::new(&still, store(1, "t"), config())
+            .replay(&report.findings)
+            .await;
+        let b6 = report
+            .findings
+            .iter()
+            .position(|f| f.rule == RuleId::B6)
+            .unwrap();
+        assert!(
+            matches!(verdicts[b6], Replayed::StillFailing(_)),
+            "{:?}",
+            verdicts[b6]
+        );
+    });
+}
