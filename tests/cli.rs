@@ -248,6 +248,7 @@ fn f2_a_refused_token_is_exit_2_with_what_to_fix() {
         .output()
         .unwrap();
     let _ = serve.kill();
+    let _ = serve.wait();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
