@@ -2,6 +2,7 @@
 //! in-process model does, loses no update under concurrency, and its faults are reproducible.
 
 use crate::persist;
+use crate::support::rt;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use std::sync::Arc;
@@ -15,14 +16,6 @@ use tpr_harness::profile::Profile;
 use tpr_harness::remote::{Remote, Response};
 use tpr_harness::spec::{ErrorBody, Request, error_code};
 use tpr_harness::store::{Store, Tokens};
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 fn store(profile: &Profile) -> Store {
     Store::new(

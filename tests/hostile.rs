@@ -36,12 +36,7 @@ fn check(on_patch: fn() -> Act) -> (Report, Duration) {
             Act::Answer(server::from_target(&*model, req))
         }
     });
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    crate::support::rt().block_on(async {
         let remote = Remote::new(&srv.base_url(), TIMEOUT);
         let started = Instant::now();
         let config = Config {

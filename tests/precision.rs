@@ -4,6 +4,7 @@
 //! implementation that crashes costs one bounded wait per crash, not minutes of retries; probes
 //! that delete or re-point an entity do not cascade into state findings.
 
+use crate::support::rt;
 use crate::support::server::{self, Act};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,14 +19,6 @@ use tpr_harness::store::{Store, Tokens};
 use tpr_harness::target::model::ModelTarget;
 use tpr_harness::target::{Response, Target};
 use tpr_harness::timestamp::Timestamp;
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 fn store(seed: u64, write: &str) -> Store {
     Store::new(

@@ -3,6 +3,7 @@
 //! and the correct model (nothing found) — through the in-process target and over HTTP. Same
 //! seed, same findings, whatever the number of lanes.
 
+use crate::support::rt;
 use std::time::Duration;
 use tpr_harness::conformance::{Config, Report, Runner};
 use tpr_harness::endpoint::{Endpoint, ModelResponder};
@@ -13,14 +14,6 @@ use tpr_harness::remote::Remote;
 use tpr_harness::rule::RuleId;
 use tpr_harness::store::{Store, Tokens};
 use tpr_harness::target::model::ModelTarget;
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 fn store(profile: &Profile, seed: u64) -> Store {
     Store::new(

@@ -24,6 +24,16 @@ macro_rules! persist {
     };
 }
 
+/// The runtime every async test uses: two workers, like the CI machine's two cores.
+#[cfg(feature = "remote")]
+pub fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
 pub const WRITE: &str = "write-token";
 pub const READ: &str = "read-token";
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Mutation testing of the oracle (issue 15): cargo-mutants over the files that decide verdicts —
+# the model, the invariants and the judge, timestamps, paths, the JSON reader — with a time limit
+# fit for a nightly job, not CI. Every surviving mutant is either killed by a new test or listed
+# in docs/MEASUREMENTS.md with the reason it is equivalent.
+#
+#   scripts/mutants.sh                 # every verdict file
+#   scripts/mutants.sh src/run/judge.rs  # one file
+#
+# Output: mutants.out/ (caught.txt, missed.txt, timeout.txt, unviable.txt) and a per-file count.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v cargo-mutants >/dev/null 2>&1 || cargo install --locked cargo-mutants
+FILES=("$@")
+if [ ${#FILES[@]} -eq 0 ]; then
+  FILES=(src/model/mod.rs src/model/invariants.rs src/run/judge.rs src/run/findings.rs
+         src/contract/timestamp.rs src/contract/path.rs src/contract/json.rs)
+fi
+ARGS=()
+for f in "${FILES[@]}"; do ARGS+=(--file "$f"); done
+# the lib's unit tests and the integration binary's fast modules decide; the slow end-to-end
+# modules (cli, hostile, selftest stacks) are left to the regular suite
+timeout "${MUTANTS_TIME_LIMIT:-14400}" cargo mutants "${ARGS[@]}" --timeout 120 --jobs 1 \
+  -- --lib --test integration -- --skip hostile --skip cli:: --skip stacks || true
+echo "== caught / missed per file"
+for f in "${FILES[@]}"; do
+  c=$(grep -c "^$f" mutants.out/caught.txt 2>/dev/null || true)
+  m=$(grep -c "^$f" mutants.out/missed.txt 2>/dev/null || true)
+  echo "$f: caught ${c:-0}, missed ${m:-0}"
+done
+echo "== missed"
+cat mutants.out/missed.txt 2>/dev/null || true
