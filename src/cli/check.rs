@@ -1,7 +1,7 @@
-//! `tpr-harness check` and `tpr-harness replay`.
+//! `tpr-harness check`: check an implementation against the contract.
 
 use super::{CliError, Status, load_fixture, load_profile, runtime};
-use crate::conformance::{Config, Event, Observe, Replayed, Report, Runner, StopKind, Stopped};
+use crate::conformance::{Config, Event, Observe, Report, Runner, StopKind, Stopped};
 use crate::endpoint::{Endpoint, ModelResponder};
 use crate::remote::Remote;
 use crate::report;
@@ -98,10 +98,10 @@ pub struct CheckArgs {
 pub fn check(a: CheckArgs) -> Result<Status, CliError> {
     let profile = load_profile(&a.profile)?;
     if a.base_url.is_some() && a.fixtures.is_none() {
-        return Err(CliError("with --base-url, --fixtures FILE is required: seed your implementation with it (tpr-harness fixtures --out FILE writes one)".into()));
+        return Err(CliError::Usage("with --base-url, --fixtures FILE is required: seed your implementation with it (tpr-harness fixtures --out FILE writes one)".into()));
     }
     if a.base_url.is_some() && a.token.is_none() {
-        return Err(CliError("with --base-url, --token (or TPR_TOKEN) is required: a write token your implementation accepts".into()));
+        return Err(CliError::Usage("with --base-url, --token (or TPR_TOKEN) is required: a write token your implementation accepts".into()));
     }
     let fixture = load_fixture(a.fixtures.as_deref(), a.seed, &profile, a.workflows)?;
     let token = a.token.clone().unwrap_or_else(|| DEFAULT_TOKEN.to_string());
@@ -160,22 +160,22 @@ pub fn check(a: CheckArgs) -> Result<Status, CliError> {
     print!("{}", report::console(&report));
     if let Some(p) = &a.report_json {
         std::fs::write(p, report::json(&report))
-            .map_err(|e| CliError(format!("cannot write {}: {e}", p.display())))?;
+            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", p.display())))?;
     }
     if let Some(p) = &a.junit {
         std::fs::write(p, report::junit(&report))
-            .map_err(|e| CliError(format!("cannot write {}: {e}", p.display())))?;
+            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", p.display())))?;
     }
     match &report.stopped {
         // the implementation went silent: not a verdict on it, a run that could not go on
         Some(Stopped {
             kind: StopKind::Unresponsive,
             message,
-        }) => Err(CliError(message.clone())),
+        }) => Err(CliError::Usage(message.clone())),
         Some(Stopped {
             kind: StopKind::MaxTime,
             message,
-        }) if report.findings.is_empty() => Err(CliError(format!(
+        }) if report.findings.is_empty() => Err(CliError::Usage(format!(
             "{message}, with no finding so far: give more time or fewer cases"
         ))),
         Some(Stopped { message, .. }) => {
@@ -198,95 +198,4 @@ fn progress(quiet: bool) -> indicatif::ProgressBar {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
-}
-
-/// Replay the findings of a JSON report: restore the state each needs, re-send its request
-/// and judge the answer with the same judge as `check`, under the report's profile knobs.
-///
-/// Says FIXED only when the judge finds nothing wrong; STILL FAILING with what it found;
-/// RE-RUN CHECK for findings about a whole run (S6 drift, S7, F1). Exit 0 when every finding
-/// is fixed, 1 otherwise. The implementation must hold the report's fixture (re-seed it).
-#[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  tpr-harness replay report.json --token $TOKEN --fixtures fixtures.json\n  tpr-harness replay report.json --base-url http://127.0.0.1:8080/beta"
-)]
-pub struct ReplayArgs {
-    /// A report written by `check --report-json`.
-    file: PathBuf,
-    /// Base URL to replay against (default: the report's).
-    #[arg(long)]
-    base_url: Option<String>,
-    /// Write token (replaces $TPR_TOKEN in the recorded requests).
-    #[arg(long, env = "TPR_TOKEN")]
-    token: Option<String>,
-    /// Fixture file the implementation was seeded with (default: generated from the report's seed).
-    #[arg(long)]
-    fixtures: Option<PathBuf>,
-    /// Per-request timeout in milliseconds.
-    #[arg(long, default_value_t = 10_000)]
-    timeout_ms: u64,
-}
-
-pub fn replay(a: ReplayArgs) -> Result<Status, CliError> {
-    let text = std::fs::read_to_string(&a.file)
-        .map_err(|e| CliError(format!("cannot read {}: {e}", a.file.display())))?;
-    let rep: Report = serde_json::from_str(&text).map_err(|e| {
-        CliError(format!(
-            "{} is not a tpr-harness JSON report: {e}",
-            a.file.display()
-        ))
-    })?;
-    let profile = rep
-        .profile()
-        .map_err(|e| CliError(format!("the report's profile: {e}")))?;
-    let fixture = load_fixture(
-        a.fixtures.as_deref(),
-        rep.seed,
-        &profile,
-        crate::fixture::DEFAULT_WORKFLOWS,
-    )?;
-    let base = a.base_url.clone().unwrap_or_else(|| rep.base_url.clone());
-    if !base.starts_with("http://") && !base.starts_with("https://") {
-        return Err(CliError(format!(
-            "the report was made against `{base}`; give --base-url to replay over HTTP"
-        )));
-    }
-    let token = a.token.clone().unwrap_or_else(|| DEFAULT_TOKEN.to_string());
-    let store = Store::new(&fixture, Tokens::new(&token, None));
-    let remote = Remote::new(&base, Duration::from_millis(a.timeout_ms));
-    let config = Config {
-        profile,
-        seed: rep.seed,
-        ..Config::default()
-    };
-    let rt = runtime()?;
-    let verdicts = rt.block_on(Runner::new(&remote, store, config).replay(&rep.findings));
-    let mut failing = 0;
-    for (f, v) in rep.findings.iter().zip(&verdicts) {
-        let shown = match v {
-            Replayed::Fixed => "FIXED".to_string(),
-            Replayed::StillFailing(why) => {
-                failing += 1;
-                format!("STILL FAILING ({why})")
-            }
-            Replayed::NeedsFullRun(why) => {
-                failing += 1;
-                format!("RE-RUN CHECK ({why})")
-            }
-        };
-        println!(
-            "{shown}  {}  {} {}",
-            f.rule, f.request.method, f.request.path
-        );
-    }
-    println!(
-        "{} of {} finding(s) still failing",
-        failing,
-        rep.findings.len()
-    );
-    Ok(if failing == 0 {
-        Status::Clean
-    } else {
-        Status::Findings
-    })
 }

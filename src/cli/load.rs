@@ -44,7 +44,7 @@ pub fn load(a: LoadArgs) -> Result<Status, CliError> {
         || a.base_url.starts_with("http://localhost")
         || a.base_url.starts_with("http://[::1]");
     if !host_ok {
-        return Err(CliError(
+        return Err(CliError::Usage(
             "load only targets loopback addresses (http://127.0.0.1:PORT/…)".into(),
         ));
     }

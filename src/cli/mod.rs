@@ -3,10 +3,17 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod cases;
 mod check;
+mod corpus;
+mod explain;
+mod fixtures;
 mod load;
+mod model;
+mod openapi;
+mod profile;
+mod replay;
 mod serve;
-mod tools;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -30,27 +37,53 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Check(check::CheckArgs),
-    Replay(check::ReplayArgs),
+    Replay(replay::ReplayArgs),
     Serve(serve::ServeArgs),
-    Model(tools::ModelArgs),
-    Cases(tools::CasesArgs),
-    Fixtures(tools::FixturesArgs),
-    Profile(tools::ProfileArgs),
-    Explain(tools::ExplainArgs),
-    Corpus(tools::CorpusArgs),
+    Model(model::ModelArgs),
+    Cases(cases::CasesArgs),
+    Fixtures(fixtures::FixturesArgs),
+    Profile(profile::ProfileArgs),
+    Explain(explain::ExplainArgs),
+    Corpus(corpus::CorpusArgs),
     Load(load::LoadArgs),
-    Openapi(tools::OpenapiArgs),
+    Openapi(openapi::OpenapiArgs),
 }
 
-/// An error the CLI reports with exit code 2.
-#[derive(Debug)]
-pub struct CliError(pub String);
+/// Why a subcommand could not do its job. Every variant ends with exit code 2, but a closed
+/// pipe (`tpr-harness openapi | head`), which is not an error.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// A bad flag, file, profile or fixture (the message names it and says what to do).
+    #[error("{0}")]
+    Usage(String),
+    /// The run could not start or go on: no connection, a refused token, an implementation
+    /// not seeded with the fixture, one that stopped giving answers.
+    #[error("{0}")]
+    Run(#[from] crate::run::RunError),
+    /// Reading or writing a file or standard output failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
 
-impl<E: std::fmt::Display> From<E> for CliError {
-    fn from(e: E) -> Self {
-        CliError(e.to_string())
+impl CliError {
+    /// Whether this is standard output closed by the reader (not an error).
+    fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
+
+macro_rules! usage_from {
+    ($($t:ty),*) => { $(impl From<$t> for CliError {
+        fn from(e: $t) -> Self { CliError::Usage(e.to_string()) }
+    })* };
+}
+usage_from!(
+    crate::profile::ProfileError,
+    crate::fixture::FixtureError,
+    crate::endpoint::StartError,
+    serde_json::Error,
+    crate::rule::UnknownRule
+);
 
 /// What a subcommand ended with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,9 +101,9 @@ pub fn main() -> ExitCode {
         Ok(Status::Clean) => ExitCode::SUCCESS,
         Ok(Status::Findings) => ExitCode::from(1),
         // a closed pipe (`tpr-harness openapi | head`) is not an error
-        Err(CliError(m)) if m.contains("Broken pipe") => ExitCode::SUCCESS,
-        Err(CliError(m)) => {
-            eprintln!("error: {m}");
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
             ExitCode::from(2)
         }
     }
@@ -79,17 +112,28 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<Status, CliError> {
     match cli.command {
         Command::Check(a) => check::check(a),
-        Command::Replay(a) => check::replay(a),
+        Command::Replay(a) => replay::replay(a),
         Command::Serve(a) => serve::serve(a),
-        Command::Model(a) => tools::model(a),
-        Command::Cases(a) => tools::cases(a),
-        Command::Fixtures(a) => tools::fixtures(a),
-        Command::Profile(a) => tools::profile(a),
-        Command::Explain(a) => tools::explain(a),
-        Command::Corpus(a) => tools::corpus(a),
+        Command::Model(a) => model::model(a),
+        Command::Cases(a) => cases::cases(a),
+        Command::Fixtures(a) => fixtures::fixtures(a),
+        Command::Profile(a) => profile::profile(a),
+        Command::Explain(a) => explain::explain(a),
+        Command::Corpus(a) => corpus::corpus(a),
         Command::Load(a) => load::load(a),
-        Command::Openapi(a) => tools::openapi(a),
+        Command::Openapi(a) => openapi::openapi(a),
     }
+}
+
+pub(crate) fn output(
+    path: Option<&std::path::PathBuf>,
+) -> Result<Box<dyn std::io::Write>, CliError> {
+    Ok(match path {
+        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(
+            |e| CliError::Usage(format!("cannot create {}: {e}", p.display())),
+        )?)),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    })
 }
 
 /// A tokio runtime for a subcommand.
@@ -97,7 +141,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| CliError(format!("cannot start the async runtime: {e}")))
+        .map_err(|e| CliError::Usage(format!("cannot start the async runtime: {e}")))
 }
 
 /// Loads a profile by name or file, as every subcommand does.

@@ -59,17 +59,19 @@ pub struct ServeArgs {
 fn parse_latency(s: &str) -> Result<(u64, u64), CliError> {
     let (a, b) = s.split_once('-').unwrap_or((s, s));
     let lo = a.trim().parse::<u64>().map_err(|_| {
-        CliError(format!(
+        CliError::Usage(format!(
             "--latency-ms `{s}`: expected MIN-MAX in milliseconds"
         ))
     })?;
     let hi = b.trim().parse::<u64>().map_err(|_| {
-        CliError(format!(
+        CliError::Usage(format!(
             "--latency-ms `{s}`: expected MIN-MAX in milliseconds"
         ))
     })?;
     if hi < lo {
-        return Err(CliError(format!("--latency-ms `{s}`: MAX is below MIN")));
+        return Err(CliError::Usage(format!(
+            "--latency-ms `{s}`: MAX is below MIN"
+        )));
     }
     Ok((lo, hi))
 }
@@ -77,13 +79,13 @@ fn parse_latency(s: &str) -> Result<(u64, u64), CliError> {
 pub fn serve(a: ServeArgs) -> Result<Status, CliError> {
     let profile = load_profile(&a.profile)?;
     if !(0.0..=1.0).contains(&a.faults) {
-        return Err(CliError(format!(
+        return Err(CliError::Usage(format!(
             "--faults {}: expected a share between 0.0 and 1.0",
             a.faults
         )));
     }
     if a.token.trim().is_empty() {
-        return Err(CliError("--token must not be empty".into()));
+        return Err(CliError::Usage("--token must not be empty".into()));
     }
     let latency = a.latency_ms.as_deref().map(parse_latency).transpose()?;
     let mutant = match &a.mutant {
@@ -92,7 +94,7 @@ pub fn serve(a: ServeArgs) -> Result<Status, CliError> {
                 .iter()
                 .map(|m| format!("{m:?}"))
                 .collect();
-            CliError(format!(
+            CliError::Usage(format!(
                 "unknown mutant `{n}`, expected one of {}",
                 names.join(", ")
             ))
@@ -103,7 +105,7 @@ pub fn serve(a: ServeArgs) -> Result<Status, CliError> {
     if let Some(p) = &a.write_fixtures {
         fixture
             .write(p)
-            .map_err(|e| CliError(format!("cannot write {}: {e}", p.display())))?;
+            .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", p.display())))?;
     }
     let store = Store::new(
         &fixture,
@@ -141,7 +143,7 @@ pub fn serve(a: ServeArgs) -> Result<Status, CliError> {
         println!("press Ctrl-C to stop");
         tokio::signal::ctrl_c()
             .await
-            .map_err(|e| CliError(format!("cannot wait for Ctrl-C: {e}")))?;
+            .map_err(|e| CliError::Usage(format!("cannot wait for Ctrl-C: {e}")))?;
         println!("answered {} requests", ep.responder().requests());
         Ok::<(), CliError>(())
     })?;

@@ -1,0 +1,101 @@
+//! `tpr-harness replay`: re-judge the findings of a report.
+
+use super::check::DEFAULT_TOKEN;
+use super::{CliError, Status, load_fixture, runtime};
+use crate::conformance::{Config, Replayed, Report, Runner};
+use crate::remote::Remote;
+use crate::store::{Store, Tokens};
+use clap::Args;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Replay the findings of a JSON report: restore the state each needs, re-send its request
+/// and judge the answer with the same judge as `check`, under the report's profile knobs.
+///
+/// Says FIXED only when the judge finds nothing wrong; STILL FAILING with what it found;
+/// RE-RUN CHECK for findings about a whole run (S6 drift, S7, F1). Exit 0 when every finding
+/// is fixed, 1 otherwise. The implementation must hold the report's fixture (re-seed it).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  tpr-harness replay report.json --token $TOKEN --fixtures fixtures.json\n  tpr-harness replay report.json --base-url http://127.0.0.1:8080/beta"
+)]
+pub struct ReplayArgs {
+    /// A report written by `check --report-json`.
+    file: PathBuf,
+    /// Base URL to replay against (default: the report's).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Write token (replaces $TPR_TOKEN in the recorded requests).
+    #[arg(long, env = "TPR_TOKEN")]
+    token: Option<String>,
+    /// Fixture file the implementation was seeded with (default: generated from the report's seed).
+    #[arg(long)]
+    fixtures: Option<PathBuf>,
+    /// Per-request timeout in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    timeout_ms: u64,
+}
+
+pub fn replay(a: ReplayArgs) -> Result<Status, CliError> {
+    let text = std::fs::read_to_string(&a.file)
+        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", a.file.display())))?;
+    let rep: Report = serde_json::from_str(&text).map_err(|e| {
+        CliError::Usage(format!(
+            "{} is not a tpr-harness JSON report: {e}",
+            a.file.display()
+        ))
+    })?;
+    let profile = rep
+        .profile()
+        .map_err(|e| CliError::Usage(format!("the report's profile: {e}")))?;
+    let fixture = load_fixture(
+        a.fixtures.as_deref(),
+        rep.seed,
+        &profile,
+        crate::fixture::DEFAULT_WORKFLOWS,
+    )?;
+    let base = a.base_url.clone().unwrap_or_else(|| rep.base_url.clone());
+    if !base.starts_with("http://") && !base.starts_with("https://") {
+        return Err(CliError::Usage(format!(
+            "the report was made against `{base}`; give --base-url to replay over HTTP"
+        )));
+    }
+    let token = a.token.clone().unwrap_or_else(|| DEFAULT_TOKEN.to_string());
+    let store = Store::new(&fixture, Tokens::new(&token, None));
+    let remote = Remote::new(&base, Duration::from_millis(a.timeout_ms));
+    let config = Config {
+        profile,
+        seed: rep.seed,
+        ..Config::default()
+    };
+    let rt = runtime()?;
+    let verdicts = rt.block_on(Runner::new(&remote, store, config).replay(&rep.findings));
+    let mut failing = 0;
+    for (f, v) in rep.findings.iter().zip(&verdicts) {
+        let shown = match v {
+            Replayed::Fixed => "FIXED".to_string(),
+            Replayed::StillFailing(why) => {
+                failing += 1;
+                format!("STILL FAILING ({why})")
+            }
+            Replayed::NeedsFullRun(why) => {
+                failing += 1;
+                format!("RE-RUN CHECK ({why})")
+            }
+        };
+        println!(
+            "{shown}  {}  {} {}",
+            f.rule, f.request.method, f.request.path
+        );
+    }
+    println!(
+        "{} of {} finding(s) still failing",
+        failing,
+        rep.findings.len()
+    );
+    Ok(if failing == 0 {
+        Status::Clean
+    } else {
+        Status::Findings
+    })
+}
