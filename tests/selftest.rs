@@ -462,3 +462,43 @@ fn e2_generic_error_codes_are_found_under_strict_codes_and_ignored_otherwise() {
         assert!(graph.findings.is_empty(), "{:#?}", graph.findings);
     });
 }
+
+#[test]
+fn h1_a_mishandled_defect_among_several_is_found_by_sending_each_alone() {
+    // Found by 400 stacks: a PUT with a route defect, answered 403 by a server that treats PUT
+    // as PATCH, was filed under R5 (the first defect in E4 order). Each defect alone shows that
+    // the route defect is answered right and the method is not: H1.
+    assert_stack_precise(
+        &[
+            Mutant::PutAccepted,
+            Mutant::WrongAliasTarget,
+            Mutant::AnyContentType,
+        ],
+        303,
+    );
+    assert_stack_precise(
+        &[
+            Mutant::PutAccepted,
+            Mutant::OpenEnum,
+            Mutant::SentinelStored,
+            Mutant::LostUpdates,
+        ],
+        389,
+    );
+}
+
+#[test]
+fn s5_put_semantics_may_show_as_a_patch_that_answers_differently_the_second_time() {
+    // Found by 400 stacks: the first answer hides the reset that PUT semantics did; the second
+    // shows it. A true consequence of the bug, listed in Mutant::blamable.
+    assert_stack_precise(
+        &[
+            Mutant::CaseSensitiveSegments,
+            Mutant::OpenEnum,
+            Mutant::PutAccepted,
+            Mutant::PutSemantics,
+            Mutant::EmptyErrorBody,
+        ],
+        207,
+    );
+}

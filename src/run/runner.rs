@@ -1079,6 +1079,48 @@ impl<'s, 'a> Unit<'s, 'a> {
             self.known.insert(pre_key, cause);
             return;
         }
+        // several defects answered wrongly: which one is mishandled? Each alone, in turn; the
+        // first that fails alone is the cause. If each alone is answered right, only their
+        // combination is wrong: E4.
+        if matches!(v.kind, Kind::WrongStatus | Kind::Accepted) && case.defects.len() > 1 {
+            for d in case.spec.defects.clone() {
+                let alone = CaseSpec {
+                    defects: vec![d],
+                    ..case.spec.clone()
+                };
+                if let (Some(id), Some(pre)) = (&case.target, &before) {
+                    self.restore(id, pre).await;
+                }
+                let c = alone.build(&self.store, self.profile());
+                if c.defects.is_empty() {
+                    continue;
+                }
+                let cb = self.before_of(&c);
+                let checked = self.check(&c).await;
+                if let Some(w) = checked
+                    .verdicts
+                    .into_iter()
+                    .find(|w| matches!(w.kind, Kind::WrongStatus | Kind::Accepted))
+                {
+                    let (small, sv, sresp, sexp, sbefore) = self
+                        .shrink(&c, cb.clone(), |x, _| x.rule == w.rule && x.kind == w.kind)
+                        .await
+                        .unwrap_or((c, w, checked.response, checked.expected, cb));
+                    let cause = self.file(sv, &small, phase, index, sresp, sexp, sbefore, true);
+                    self.known.insert(pre_key, cause);
+                    return;
+                }
+            }
+            let mut e4 = v.clone();
+            e4.rule = RuleId::E4;
+            e4.message = format!(
+                "{} (each defect alone is answered right; their combination is not)",
+                v.message
+            );
+            let cause = self.file(e4, &case, phase, index, resp, expected, before, false);
+            self.known.insert(pre_key, cause);
+            return;
+        }
         // shrink while the same rule fails the same way
         let (small, sv, sresp, sexp, sbefore) = self
             .shrink(&case, before.clone(), |w, _| {

@@ -150,7 +150,8 @@ impl Mutant {
             // sibling changes (S6)
             WrongAliasTarget => &[RuleId::R2, RuleId::S2, RuleId::S6],
             // every PATCH resets what it does not name: concurrent PATCHes lose each other's
-            PutSemantics => &[RuleId::S2, RuleId::S7],
+            // and the same PATCH sent again answers with what the first one reset (S5)
+            PutSemantics => &[RuleId::S2, RuleId::S5, RuleId::S7],
             m => m.rules(),
         }
     }
