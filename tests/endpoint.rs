@@ -445,3 +445,129 @@ fn h6_serve_decodes_gzip_bodies_refuses_other_codings_and_stops_a_bomb_at_the_li
         );
     });
 }
+
+async fn start_limited(limits: tpr_harness::endpoint::Limits) -> Endpoint {
+    let profile = Profile::graph();
+    Endpoint::start_with(
+        ModelResponder::new(store(&profile), profile),
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        limits,
+    )
+    .await
+    .unwrap()
+}
+
+/// Reads until the server closes the connection or `within` passes; what it sent.
+fn read_until_closed(s: &mut std::net::TcpStream, within: Duration) -> Option<Vec<u8>> {
+    use std::io::Read;
+    s.set_read_timeout(Some(within)).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return Some(got),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return Some(got),
+            Err(_) => return None, // still open after `within`
+        }
+    }
+}
+
+#[test]
+fn e3_serve_drops_a_client_that_sends_headers_a_byte_at_a_time() {
+    use std::io::Write;
+    rt().block_on(async {
+        let ep = start_limited(tpr_harness::endpoint::Limits {
+            header_timeout: Duration::from_millis(400),
+            ..Default::default()
+        })
+        .await;
+        let addr = ep.addr();
+        tokio::task::spawn_blocking(move || {
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            let started = std::time::Instant::now();
+            for b in b"PATCH /beta/x HTTP/1.1\r\nHost: x\r\n" {
+                if s.write_all(&[*b]).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+                if started.elapsed() > Duration::from_secs(3) {
+                    break;
+                }
+            }
+            assert!(
+                read_until_closed(&mut s, Duration::from_secs(3)).is_some(),
+                "still open"
+            );
+            assert!(
+                started.elapsed() < Duration::from_secs(4),
+                "{:?}",
+                started.elapsed()
+            );
+        })
+        .await
+        .unwrap();
+    });
+}
+
+#[test]
+fn e3_serve_answers_408_to_a_body_that_does_not_arrive_in_time() {
+    use std::io::Write;
+    rt().block_on(async {
+        let ep = start_limited(tpr_harness::endpoint::Limits {
+            body_timeout: Duration::from_millis(300),
+            ..Default::default()
+        })
+        .await;
+        let addr = ep.addr();
+        tokio::task::spawn_blocking(move || {
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            s.write_all(b"PATCH /beta/x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\":")
+                .unwrap();
+            let got = read_until_closed(&mut s, Duration::from_secs(3)).expect("closed");
+            assert!(
+                String::from_utf8_lossy(&got).starts_with("HTTP/1.1 408"),
+                "{}",
+                String::from_utf8_lossy(&got)
+            );
+        })
+        .await
+        .unwrap();
+    });
+}
+
+#[test]
+fn e3_serve_caps_open_connections_and_keeps_serving_the_open_ones() {
+    rt().block_on(async {
+        let ep = start_limited(tpr_harness::endpoint::Limits {
+            max_connections: 2,
+            ..Default::default()
+        })
+        .await;
+        let addr = ep.addr();
+        tokio::task::spawn_blocking(move || {
+            use std::io::Write;
+            let mut held: Vec<_> = (0..2)
+                .map(|_| std::net::TcpStream::connect(addr).unwrap())
+                .collect();
+            std::thread::sleep(Duration::from_millis(200));
+            let mut extra = std::net::TcpStream::connect(addr).unwrap();
+            assert!(
+                read_until_closed(&mut extra, Duration::from_secs(2)).is_some(),
+                "the third is closed"
+            );
+            // the held ones still get answers
+            held[0]
+                .write_all(b"GET /beta/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            let got = read_until_closed(&mut held[0], Duration::from_secs(2)).expect("answered");
+            assert!(
+                String::from_utf8_lossy(&got).starts_with("HTTP/1.1 401"),
+                "{}",
+                String::from_utf8_lossy(&got)
+            );
+        })
+        .await
+        .unwrap();
+    });
+}

@@ -50,6 +50,15 @@ pub struct ServeArgs {
     /// Log one line per request to standard error.
     #[arg(long)]
     log: bool,
+    /// Open connections at most; more are closed as they arrive.
+    #[arg(long, default_value_t = 1024)]
+    max_connections: usize,
+    /// A request's headers must arrive within this many milliseconds (slow clients are dropped).
+    #[arg(long, default_value_t = 10_000)]
+    header_timeout_ms: u64,
+    /// A request's body must arrive within this many milliseconds, else 408.
+    #[arg(long, default_value_t = 30_000)]
+    body_timeout_ms: u64,
     /// Break one rule on purpose (e.g. OpenEnum, LostUpdates; see src/mutant.rs), to see what a
     /// checker catches. Never for real use.
     #[arg(long)]
@@ -127,7 +136,17 @@ pub fn serve(a: ServeArgs) -> Result<Status, CliError> {
         .with_log(a.log);
     let rt = runtime()?;
     rt.block_on(async {
-        let ep = Endpoint::start_on(responder, SocketAddr::from(([127, 0, 0, 1], a.port))).await?;
+        let limits = crate::endpoint::Limits {
+            header_timeout: std::time::Duration::from_millis(a.header_timeout_ms.max(1)),
+            body_timeout: std::time::Duration::from_millis(a.body_timeout_ms.max(1)),
+            max_connections: a.max_connections.max(1),
+        };
+        let ep = Endpoint::start_with(
+            responder,
+            SocketAddr::from(([127, 0, 0, 1], a.port)),
+            limits,
+        )
+        .await?;
         println!(
             "tpr-harness reference endpoint (profile {}) at {}",
             profile.name,

@@ -288,6 +288,27 @@ pub struct Endpoint {
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
+/// What keeps a slow, stalled or numerous client from holding the endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// A request's headers must arrive within this (also the keep-alive idle limit).
+    pub header_timeout: Duration,
+    /// A request's body must arrive within this, else 408 and the connection closes.
+    pub body_timeout: Duration,
+    /// Open connections at most; more are closed as they arrive.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            max_connections: 1024,
+        }
+    }
+}
+
 /// The endpoint could not start.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot start the endpoint on {addr}: {source}")]
@@ -304,10 +325,19 @@ impl Endpoint {
         Endpoint::start_on(responder, SocketAddr::from(([127, 0, 0, 1], 0))).await
     }
 
-    /// Starts the endpoint on `addr` (port 0 picks a free one).
+    /// Starts the endpoint on `addr` (port 0 picks a free one) with the default [`Limits`].
     pub async fn start_on(
         responder: ModelResponder,
         addr: SocketAddr,
+    ) -> Result<Endpoint, StartError> {
+        Endpoint::start_with(responder, addr, Limits::default()).await
+    }
+
+    /// Starts the endpoint on `addr` with `limits`: a slow or stalled client cannot hold it.
+    pub async fn start_with(
+        responder: ModelResponder,
+        addr: SocketAddr,
+        limits: Limits,
     ) -> Result<Endpoint, StartError> {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -322,6 +352,7 @@ impl Endpoint {
         let responder = Arc::new(responder);
         let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
         let r = responder.clone();
+        let open = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
         tokio::spawn(async move {
             loop {
                 let accepted = tokio::select! {
@@ -329,13 +360,24 @@ impl Endpoint {
                     a = listener.accept() => a,
                 };
                 let Ok((stream, _)) = accepted else { continue };
+                // past the cap a new connection is closed at once: the open ones keep working
+                let Ok(permit) = open.clone().try_acquire_owned() else {
+                    drop(stream);
+                    continue;
+                };
                 let _ = stream.set_nodelay(true);
                 let r = r.clone();
                 tokio::spawn(async move {
+                    let _permit = permit;
                     let io = hyper_util::rt::TokioIo::new(stream);
-                    let service = service_fn(move |req| serve_one(r.clone(), req));
+                    let body_timeout = limits.body_timeout;
+                    let service = service_fn(move |req| serve_one(r.clone(), req, body_timeout));
+                    // headers must arrive within the header timeout (a client sending one
+                    // byte a second is dropped); an idle keep-alive connection too
                     let _ = hyper::server::conn::http1::Builder::new()
                         .keep_alive(true)
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(limits.header_timeout)
                         .serve_connection(io, service)
                         .await;
                 });
@@ -375,6 +417,7 @@ impl Drop for Endpoint {
 async fn serve_one(
     r: Arc<ModelResponder>,
     req: hyper::Request<Incoming>,
+    body_timeout: Duration,
 ) -> Result<hyper::Response<Full<Bytes>>, std::convert::Infallible> {
     let method = req.method().as_str().to_string();
     let path = req
@@ -395,11 +438,28 @@ async fn serve_one(
     // H4: never read more than the limit + 1 bytes; the model answers 413 for that length.
     let limit = usize::try_from(r.profile().max_body_bytes.saturating_add(1)).unwrap_or(usize::MAX);
     let mut over = false;
-    let body = match Limited::new(req.into_body(), limit).collect().await {
-        Ok(c) => c.to_bytes().to_vec(),
-        Err(_) => {
+    let body = match tokio::time::timeout(
+        body_timeout,
+        Limited::new(req.into_body(), limit).collect(),
+    )
+    .await
+    {
+        Ok(Ok(c)) => c.to_bytes().to_vec(),
+        Ok(Err(_)) => {
             over = true;
             vec![b' '; limit]
+        }
+        Err(_) => {
+            // the body did not arrive in time: 408 and close, the model is not asked
+            let resp = hyper::Response::builder()
+                .status(408)
+                .header("Content-Type", "application/json")
+                .header("Connection", "close")
+                .body(Full::new(Bytes::from_static(
+                    br#"{"error":{"code":"RequestTimeout","message":"the request body did not arrive in time"}}"#,
+                )))
+                .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())));
+            return Ok(resp);
         }
     };
     let (reply, delay) = r.answer(&method, &path, headers, body).await;
