@@ -27,6 +27,9 @@ mod precision;
 #[cfg(all(feature = "endpoint", feature = "remote"))]
 mod hostile;
 
+/// Requests shaped as the Microsoft Graph SDKs send them.
+mod sdk;
+
 /// Fuzz crash inputs and committed seeds, replayed through the fuzz target functions.
 mod fuzz_regressions;
 

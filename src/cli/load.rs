@@ -37,6 +37,9 @@ pub struct LoadArgs {
     /// Profile the server runs.
     #[arg(long, default_value = "graph")]
     profile: String,
+    /// Also send one body over the size limit (413) in every 2048 requests.
+    #[arg(long)]
+    with_oversize: bool,
 }
 
 pub fn load(a: LoadArgs) -> Result<Status, CliError> {
@@ -67,8 +70,16 @@ pub fn load(a: LoadArgs) -> Result<Status, CliError> {
     })
     .flatten()
     .filter(|r| r.body.len() < 64 * 1024)
-    .take(512)
+    .take(if a.with_oversize { 2047 } else { 512 })
     .collect();
+    let mut pool = pool;
+    if a.with_oversize {
+        let oversize = generate::CaseSpec {
+            defects: vec![crate::defect::Defect::Oversize],
+            ..generate::CaseSpec::default()
+        };
+        pool.push(oversize.build(&store, &profile).request);
+    }
     let pool = Arc::new(pool);
     let remote = Remote::new(&a.base_url, Duration::from_secs(10));
     let next = Arc::new(AtomicU64::new(0));

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `check` against hostile implementations (issue 14): time and peak RSS of the whole run, with
+# the default budget and shrinking on, request timeout 500 ms. Not run in CI (tests/hostile.rs
+# asserts the time bounds there); figures go to docs/MEASUREMENTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet --example hostile_server
+cargo build --release --quiet
+BIN=target/release/tpr-harness
+TMP=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
+$BIN fixtures --out "$TMP/fx.json"
+PORT=18473
+printf "%-16s %6s %10s %12s  %s\n" mode exit seconds "peak RSS" "how it ended"
+for mode in endless-chunked trickle slow-headers close-mid-body garbage reset late; do
+  target/release/examples/hostile_server "$mode" $PORT >/dev/null &
+  SRV=$!
+  sleep 0.5
+  set +e
+  /usr/bin/time -f "%e %M" -o "$TMP/time" $BIN check --quiet --base-url http://127.0.0.1:$PORT/beta \
+    --fixtures "$TMP/fx.json" --token t --timeout-ms 500 >"$TMP/out" 2>"$TMP/err"
+  CODE=$?
+  set -e
+  read -r SECS KB < "$TMP/time"
+  HOW=$( (grep -E "finding\(s\)|stopped early" "$TMP/out"; grep -E "^error" "$TMP/err") | tail -1 | cut -c1-90)
+  printf "%-16s %6s %10s %9s kB  %s\n" "$mode" "$CODE" "$SECS" "$KB" "$HOW"
+  kill $SRV; wait $SRV 2>/dev/null || true
+done

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# serve's memory stays flat (issue 14): N requests (default 1 000 000) mixing valid, malformed,
+# gzip-coded (H6, bombs included) and oversize bodies, 8 connections; prints RSS before and the
+# peak after. Not run in CI; figures go to docs/MEASUREMENTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000000}
+cargo build --release --quiet
+BIN=target/release/tpr-harness
+PORT=18472
+$BIN serve --token t --port $PORT >/dev/null 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+sleep 1
+echo "serve RSS at start: $(grep VmRSS /proc/$PID/status | awk '{print $2}') kB"
+START=$(date +%s)
+$BIN load --base-url http://127.0.0.1:$PORT/beta --token t --requests "$N" --concurrency 8 --with-oversize
+echo "serve RSS after $N requests: $(grep VmRSS /proc/$PID/status | awk '{print $2}') kB, peak $(grep VmHWM /proc/$PID/status | awk '{print $2}') kB ($(( $(date +%s) - START )) s)"
