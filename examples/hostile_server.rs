@@ -21,8 +21,10 @@ use tpr_harness::target::model::ModelTarget;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (Some(mode), Some(port)) = (args.get(1).cloned(), args.get(2).and_then(|p| p.parse().ok()))
-    else {
+    let (Some(mode), Some(port)) = (
+        args.get(1).cloned(),
+        args.get(2).and_then(|p| p.parse().ok()),
+    ) else {
         eprintln!("usage: hostile_server MODE PORT");
         std::process::exit(2);
     };
@@ -39,7 +41,10 @@ fn main() {
         "close-mid-body" => Act::CloseMidBody,
         "garbage" => Act::Raw(b"\x00\x01 not HTTP\r\n\r\n".to_vec()),
         "reset" => Act::Reset,
-        _ => Act::Late(Duration::from_secs(30), Response::new(200, vec![], b"{}".to_vec())),
+        _ => Act::Late(
+            Duration::from_secs(30),
+            Response::new(200, vec![], b"{}".to_vec()),
+        ),
     };
     let srv = server::serve(port, None, move |req| {
         if req.method == "GET" {

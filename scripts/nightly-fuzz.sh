@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(timestamp path body sequence differential)
+[ ${#targets[@]} -gt 0 ] || targets=(timestamp path body sequence differential endpoint_bytes)
 jobs=${FUZZ_JOBS:-$(nproc)}
 
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked

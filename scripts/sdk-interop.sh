@@ -43,7 +43,7 @@ async def main():
     info.http_method = Method.PATCH
     body = TaskProcessingResult(processing_status=got.processing_status, failure_reason="set by the Python SDK")
     info.set_content_from_parsable(adapter, "application/json", body)
-    patched = await adapter.send_async(info, TaskProcessingResult.create_from_discriminator_value, {})
+    patched = await adapter.send_async(info, TaskProcessingResult, {})
     print("PATCH:", patched.id, patched.failure_reason)
     assert patched.failure_reason == "set by the Python SDK"
     again = await item.get()

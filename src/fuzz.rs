@@ -219,3 +219,42 @@ pub fn differential_model(data: &[u8]) {
     let target = ModelTarget::new(store(&profile), profile.clone());
     differential(&target, &profile, data);
 }
+
+/// Raw bytes as one client connection to the endpoint's HTTP handling (request line, headers,
+/// framing, body): never a panic, and whatever comes back is HTTP/1.1 without a 5xx
+/// (feature `endpoint`).
+#[cfg(feature = "endpoint")]
+pub fn endpoint_bytes(data: &[u8]) {
+    use crate::endpoint::ModelResponder;
+    static RESPONDER: OnceLock<std::sync::Arc<ModelResponder>> = OnceLock::new();
+    let responder = RESPONDER.get_or_init(|| {
+        let profile = Profile {
+            max_body_bytes: 64 * 1024,
+            ..Profile::graph()
+        };
+        std::sync::Arc::new(ModelResponder::new(store(&profile), profile))
+    });
+    endpoint_bytes_with(responder, data);
+}
+
+/// [`endpoint_bytes`] against any responder (the test shows it catches one that answers 5xx).
+#[cfg(feature = "endpoint")]
+pub fn endpoint_bytes_with(
+    responder: &std::sync::Arc<crate::endpoint::ModelResponder>,
+    data: &[u8],
+) {
+    let out = crate::endpoint::serve_bytes(responder, data);
+    if !out.is_empty() {
+        assert!(
+            out.starts_with(b"HTTP/1.1 "),
+            "not HTTP: {:?}",
+            String::from_utf8_lossy(&out[..out.len().min(64)])
+        );
+        let status = std::str::from_utf8(&out[9..out.len().min(12)]).unwrap_or("");
+        assert!(
+            !status.starts_with('5'),
+            "a 5xx to client bytes: {}",
+            String::from_utf8_lossy(&out[..out.len().min(200)])
+        );
+    }
+}

@@ -131,3 +131,32 @@ fn fuzz_bodies_of_every_kind_keep_the_invariants() {
         tpr_harness::fuzz::timestamp(ts);
     }
 }
+
+#[cfg(feature = "endpoint")]
+#[test]
+fn e3_fuzz_endpoint_bytes_seeds_are_answered_as_http_without_a_5xx() {
+    let n = replay(
+        "fuzz/seeds/endpoint_bytes",
+        tpr_harness::fuzz::endpoint_bytes,
+    )
+    .unwrap();
+    assert!(n >= 5, "{n}");
+    // and the check itself can fail: a responder that answers 500 is caught
+    use std::sync::Arc;
+    use tpr_harness::endpoint::ModelResponder;
+    use tpr_harness::target::{Response, implementation::InProcess};
+    let broken = Arc::new(ModelResponder::serving(
+        Arc::new(InProcess::new("500", |_: &tpr_harness::spec::Request| {
+            Response::new(500, vec![], vec![])
+        })),
+        tpr_harness::profile::Profile::graph(),
+    ));
+    let seed = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/endpoint_bytes/patch"),
+    )
+    .unwrap();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        tpr_harness::fuzz::endpoint_bytes_with(&broken, &seed)
+    }));
+    assert!(r.is_err(), "a 5xx must fail the target");
+}

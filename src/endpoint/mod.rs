@@ -369,17 +369,7 @@ impl Endpoint {
                 let r = r.clone();
                 tokio::spawn(async move {
                     let _permit = permit;
-                    let io = hyper_util::rt::TokioIo::new(stream);
-                    let body_timeout = limits.body_timeout;
-                    let service = service_fn(move |req| serve_one(r.clone(), req, body_timeout));
-                    // headers must arrive within the header timeout (a client sending one
-                    // byte a second is dropped); an idle keep-alive connection too
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .keep_alive(true)
-                        .timer(hyper_util::rt::TokioTimer::new())
-                        .header_read_timeout(limits.header_timeout)
-                        .serve_connection(io, service)
-                        .await;
+                    connection(stream, r, limits).await;
                 });
             }
         });
@@ -412,6 +402,55 @@ impl Drop for Endpoint {
             let _ = tx.send(());
         }
     }
+}
+
+/// Serves one connection (any byte stream) until it closes: the HTTP handling `serve` runs for
+/// every socket, and the `endpoint_bytes` fuzz target runs on raw bytes.
+pub async fn connection<S>(stream: S, responder: Arc<ModelResponder>, limits: Limits)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let io = hyper_util::rt::TokioIo::new(stream);
+    let body_timeout = limits.body_timeout;
+    let service = service_fn(move |req| serve_one(responder.clone(), req, body_timeout));
+    // headers must arrive within the header timeout (a client sending one byte a second is
+    // dropped); an idle keep-alive connection too
+    let _ = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        // a client may shut its write side while it waits for the answer
+        .half_close(true)
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .serve_connection(io, service)
+        .await;
+}
+
+/// Feeds `bytes` as one client connection to the endpoint's HTTP handling over an in-memory
+/// stream and returns everything it wrote back (the body of the `endpoint_bytes` fuzz target).
+/// Never panics on any input.
+pub fn serve_bytes(responder: &Arc<ModelResponder>, bytes: &[u8]) -> Vec<u8> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return Vec::new();
+    };
+    let limits = Limits {
+        header_timeout: Duration::from_millis(200),
+        body_timeout: Duration::from_millis(200),
+        max_connections: 1,
+    };
+    rt.block_on(async {
+        let (mut client, server) = tokio::io::duplex(64 * 1024);
+        let task = tokio::spawn(connection(server, responder.clone(), limits));
+        let _ = client.write_all(bytes).await;
+        let _ = client.shutdown().await;
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(2), client.read_to_end(&mut out)).await;
+        task.abort();
+        out
+    })
 }
 
 async fn serve_one(
