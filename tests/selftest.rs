@@ -502,3 +502,49 @@ fn s5_put_semantics_may_show_as_a_patch_that_answers_differently_the_second_time
         207,
     );
 }
+
+#[test]
+fn s3_a_restore_the_implementation_cannot_hold_is_observed_not_believed() {
+    // Found by 400 stacks: restoring an entity through a server that stores coarser timestamps
+    // (or appends to a text it already holds) left the runner believing the value it sent, and
+    // later cases on that entity were false S3/S6 findings. Restores are now observed, and drift
+    // is decided from the state the implementation really holds.
+    assert_stack_precise(&[Mutant::AnyContentType, Mutant::CoarseTimestamps], 89);
+    assert_stack_precise(
+        &[
+            Mutant::CoarseTimestamps,
+            Mutant::SentinelStored,
+            Mutant::IsolationLeak,
+        ],
+        18,
+    );
+    assert_stack_precise(
+        &[
+            Mutant::NotIdempotent,
+            Mutant::IsolationLeak,
+            Mutant::CoarseTimestamps,
+            Mutant::TimestampWithoutOffset,
+            Mutant::ServerErrorOnBadJson,
+            Mutant::AnyContentType,
+        ],
+        95,
+    );
+}
+
+#[test]
+fn r4_a_variant_left_by_shrinking_is_blamed_not_the_defect_beside_it() {
+    // Found by 400 stacks: the original case's twin was answered right (its alias was the
+    // bug's way around), shrinking dropped the alias and kept a segment-case variant the server
+    // rejects; the finding was filed under S1. The shrunk case's twin is now asked again.
+    assert_stack_precise(
+        &[
+            Mutant::PutSemantics,
+            Mutant::SentinelStored,
+            Mutant::WrongAliasTarget,
+            Mutant::CaseSensitiveSegments,
+            Mutant::PutAccepted,
+            Mutant::TimestampWithoutOffset,
+        ],
+        146,
+    );
+}
