@@ -17,11 +17,12 @@ for mode in endless-chunked trickle slow-headers close-mid-body garbage reset la
   sleep 0.5
   set +e
   /usr/bin/time -f "%e %M" -o "$TMP/time" $BIN check --quiet --base-url http://127.0.0.1:$PORT/beta \
-    --fixtures "$TMP/fx.json" --token t --timeout-ms 500 >"$TMP/out" 2>"$TMP/err"
+    --fixtures "$TMP/fx.json" --token t --timeout-ms 500 --report-json "$TMP/$mode.json" >"$TMP/out" 2>"$TMP/err"
   CODE=$?
   set -e
-  read -r SECS KB < "$TMP/time"
-  HOW=$( (grep -E "finding\(s\)|stopped early" "$TMP/out"; grep -E "^error" "$TMP/err") | tail -1 | cut -c1-90)
+  [ "$mode" = endless-chunked ] && python3 -c "import json,sys; r=json.load(open(sys.argv[1])); [print(\"   \", f[\"rule\"], f[\"cause\"], f[\"count\"]) for f in r[\"findings\"]]" "$TMP/$mode.json"
+  read -r SECS KB < <(tail -1 "$TMP/time")
+  HOW=$( { grep -E "finding\(s\)|stopped early" "$TMP/out"; grep -E "^error" "$TMP/err"; } | tail -1 | cut -c1-90 || true)
   printf "%-16s %6s %10s %9s kB  %s\n" "$mode" "$CODE" "$SECS" "$KB" "$HOW"
   kill $SRV; wait $SRV 2>/dev/null || true
 done

@@ -494,9 +494,10 @@ pub fn compare_representation(
                 "processingStatus" if e == "unknownFutureValue" || a == "unknownFutureValue" => {
                     RuleId::B6
                 }
+                // T2 is about precision and rendering: instants within a second of each other
+                // (coarser storage); a timestamp further off was not written as sent (S2)
                 k if Property::from_name(k).is_some_and(Property::is_timestamp)
-                    && !e.is_null()
-                    && !a.is_null() =>
+                    && within_a_second(e, a) =>
                 {
                     RuleId::T2
                 }
@@ -520,4 +521,15 @@ pub fn clip(v: &serde_json::Value) -> String {
     }
     let head: String = t.chars().take(100).collect();
     format!("{head}… ({} bytes)", t.len())
+}
+
+fn within_a_second(e: &serde_json::Value, a: &serde_json::Value) -> bool {
+    let parse = |v: &serde_json::Value| {
+        v.as_str()
+            .and_then(|s| Timestamp::parse(s, crate::timestamp::Grammar::OdataAbnf).ok())
+    };
+    match (parse(e), parse(a)) {
+        (Some(x), Some(y)) => (x.picos() - y.picos()).abs() < 1_000_000_000_000,
+        _ => false,
+    }
 }
