@@ -155,3 +155,50 @@ fn e3_an_answer_after_the_timeout_is_no_answer() {
         Some(StopKind::Unresponsive)
     );
 }
+
+/// The model, 20 ms slower per request.
+struct Slow(ModelTarget);
+
+impl tpr_harness::target::Target for Slow {
+    fn send<'a>(
+        &'a self,
+        req: &'a Request,
+    ) -> tpr_harness::target::BoxFuture<'a, Result<Response, tpr_harness::target::TransportError>>
+    {
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            self.0.send(req).await
+        })
+    }
+    fn describe(&self) -> String {
+        "slow model".into()
+    }
+}
+
+#[test]
+fn e3_max_time_bounds_the_whole_run_and_says_it_was_cut_short() {
+    crate::support::rt().block_on(async {
+        let target = Slow(ModelTarget::new(store(), Profile::graph()));
+        let config = Config {
+            seed: 1,
+            max_time: Some(Duration::from_millis(500)),
+            ..Config::default()
+        };
+        let started = Instant::now();
+        let r = Runner::new(&target, store(), config).run().await.unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        let stopped = r.stopped.expect("cut short");
+        assert_eq!(stopped.kind, StopKind::MaxTime);
+        assert!(
+            stopped.message.contains("--max-time"),
+            "{}",
+            stopped.message
+        );
+        assert!(r.findings.is_empty(), "{:#?}", r.findings);
+        assert!(r.cases > 0 && r.cases < 500, "{}", r.cases);
+    });
+}
