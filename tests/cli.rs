@@ -349,6 +349,14 @@ fn explain_and_profile_print_what_a_user_needs() {
         text.contains("B6") && text.contains("sentinel_in_patch") && text.contains("[seed]"),
         "{text}"
     );
+    let out = bin().args(["explain", "r3.c"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("R3.c") && text.contains("percent-decoded"),
+        "{text}"
+    );
+    let out = bin().args(["explain", "R3"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("R3.d"));
     let out = bin().args(["profile", "strict"]).output().unwrap();
     let toml = String::from_utf8_lossy(&out.stdout);
     let p = tpr_harness::profile::Profile::from_toml_str(&toml).unwrap();

@@ -548,3 +548,45 @@ fn r4_a_variant_left_by_shrinking_is_blamed_not_the_defect_beside_it() {
         146,
     );
 }
+
+#[test]
+fn clause_coverage_the_default_run_puts_every_clause_to_the_test_but_the_listed_ones() {
+    // a clause counts only when a request puts it to the test (a defect that breaks it, or a
+    // valid feature that relies on it). What is never generated is listed here, so a generator
+    // that stopped reaching a clause fails this test.
+    use std::collections::BTreeSet;
+    let never: BTreeSet<&str> = ["R6", "B1.d", "T1.f"].into();
+    let mut union: BTreeSet<String> = BTreeSet::new();
+    rt().block_on(async {
+        for (profile, missing) in [
+            (
+                Profile::graph(),
+                vec!["R6", "H1.d", "B1.d", "B4.d", "T1.f", "E2"],
+            ),
+            (Profile::strict(), vec![]),
+            (Profile::graph_live(), vec![]),
+        ] {
+            let store = store(&profile, 1);
+            let target = ModelTarget::new(store.clone(), profile.clone());
+            let r = Runner::new(&target, store, config(&profile, 1))
+                .run()
+                .await
+                .unwrap();
+            let not: Vec<&str> = tpr_harness::contract::clause::all()
+                .iter()
+                .map(|c| c.id.as_str())
+                .filter(|id| !r.clause_coverage.contains_key(*id))
+                .collect();
+            if !missing.is_empty() {
+                assert_eq!(not, missing, "{}", profile.name);
+            }
+            union.extend(r.clause_coverage.keys().cloned());
+        }
+    });
+    let not: BTreeSet<&str> = tpr_harness::contract::clause::all()
+        .iter()
+        .map(|c| c.id.as_str())
+        .filter(|id| !union.contains(*id))
+        .collect();
+    assert_eq!(not, never, "clauses no profile puts to the test");
+}

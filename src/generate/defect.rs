@@ -284,6 +284,8 @@ pub enum Defect {
     UnknownId(Level),
     /// `{t}` under the `{w}/{r}/{u}` of another result.
     WrongParentChain,
+    /// The addressed id in upper case: ids match exactly (R4.b), so it does not resolve.
+    IdCase,
     /// Via-task route to a result of another task.
     ViaTaskOtherTask,
     // B1
@@ -513,7 +515,7 @@ impl Defect {
             UnknownSegment | MissingSegment | MissingKey | ExtraSegment => RuleId::R5,
             EmptyKey | BadPercentEscape | UnquotedParenKey | ParenKeyRejected => RuleId::R3,
             SegmentCaseRejected => RuleId::R4,
-            UnknownId(_) | WrongParentChain => RuleId::S1,
+            UnknownId(_) | WrongParentChain | IdCase => RuleId::S1,
             ViaTaskOtherTask => RuleId::R2,
             EmptyBody | Truncated | TrailingBytes | InvalidUtf8 | LoneSurrogate | DeepNesting
             | NotObject(_) => RuleId::B1,
@@ -543,8 +545,66 @@ impl Defect {
             NoContentType | MediaType(_) | UnsupportedEncoding => 415,
             Oversize | GzipBomb => 413,
             Method(_) => 405,
-            UnknownId(_) | WrongParentChain | ViaTaskOtherTask => 404,
+            UnknownId(_) | WrongParentChain | ViaTaskOtherTask | IdCase => 404,
             _ => 400,
+        }
+    }
+
+    /// The clause of contract 1.1 this defect breaks (it puts that clause to the test).
+    pub fn clause(self) -> &'static str {
+        use Defect::*;
+        use TimestampFlaw as F;
+        match self {
+            NoAuthorization => "H2.a",
+            NotBearer => "H2.b",
+            EmptyToken | UnknownToken => "H2.c",
+            ReadOnlyToken => "H2.d",
+            NoContentType | MediaType(_) => "H3.c",
+            Oversize => "H4.a",
+            UnsupportedEncoding => "H6.b",
+            CorruptGzip => "H6.c",
+            GzipBomb => "H6.d",
+            Method(_) => "H1.c",
+            UnknownSegment | MissingSegment | MissingKey | ExtraSegment => "R5.a",
+            EmptyKey => "R3.d",
+            BadPercentEscape => "R3.c",
+            UnquotedParenKey | ParenKeyRejected => "R3.b",
+            SegmentCaseRejected => "R4.a",
+            UnknownId(_) => "R5.b",
+            WrongParentChain => "S1",
+            IdCase => "R4.b",
+            ViaTaskOtherTask => "R2.b",
+            EmptyBody => "B1.a",
+            Truncated | TrailingBytes | InvalidUtf8 | LoneSurrogate => "B1.b",
+            DeepNesting => "B1.e",
+            NotObject(_) => "B1.c",
+            DuplicateMember => "B2",
+            NullRequired(_) => "B4.b",
+            MissingRequired(_) => "B4.d",
+            WrongType(..) => "B5",
+            EnumCase | EnumWhitespace | EnumNumeric | EnumUnknown => "B6.b",
+            SentinelRejected => "B6.c",
+            AfterSentinelWithoutPrefer | AfterSentinelUnknown => "B6.d",
+            Timestamp(_, f) => match f {
+                F::NotCalendarDate
+                | F::ThirtyFirstOfApril
+                | F::MonthThirteen
+                | F::YearZero
+                | F::FiveDigitYear => "T1.b",
+                F::Hour24 | F::Minute60 | F::LeapSecond => "T1.c",
+                F::NoOffset | F::OffsetHour24 | F::OffsetBeyond14 | F::OffsetWithoutColon => "T1.d",
+                F::LowerCase => "T1.e",
+                F::UtcAfterYear9999 | F::UtcBeforeYear1 => "T1.h",
+                F::ThirteenDigits
+                | F::SpaceSeparator
+                | F::EmptyFraction
+                | F::DateOnly
+                | F::NoSeconds => "T1.a",
+            },
+            IdMismatch | IdNotString | IdRejected => "B7.a",
+            NotUpdatable(_) => "B7.b",
+            UnknownProperty | PropertyNameCase => "B8",
+            OdataTypeWrong | OdataTypeNotString => "B9.a",
         }
     }
 
@@ -574,7 +634,7 @@ impl Defect {
             | BadPercentEscape | UnquotedParenKey | ParenKeyRejected | SegmentCaseRejected => {
                 Slot::PathShape
             }
-            UnknownId(_) | WrongParentChain | ViaTaskOtherTask => Slot::Resolve,
+            UnknownId(_) | WrongParentChain | ViaTaskOtherTask | IdCase => Slot::Resolve,
             EmptyBody | Truncated | TrailingBytes | InvalidUtf8 | LoneSurrogate | DeepNesting
             | NotObject(_) => Slot::WholeBody,
             DuplicateMember | PropertyNameCase => Slot::Member("failureReason"),
@@ -715,6 +775,13 @@ impl Defect {
                     Level::Result => &mut r.result,
                 };
                 *slot = format!("unknown-{}", slot.len());
+            }
+            IdCase => {
+                let upper = d.route.result.to_uppercase();
+                if upper == d.route.result || store.get(&upper).is_some() {
+                    return false;
+                }
+                d.route.result = upper;
             }
             WrongParentChain => {
                 let Some(other) = store
@@ -865,6 +932,7 @@ impl Defect {
             ParenKeyRejected,
             SegmentCaseRejected,
             WrongParentChain,
+            IdCase,
             ViaTaskOtherTask,
             EmptyBody,
             Truncated,

@@ -218,6 +218,157 @@ impl Case {
         )
     }
 
+    /// Every clause of contract 1.1 this case puts to the test: for a rejecting clause a defect
+    /// that breaks it, for an accepting clause a valid feature the request relies on. (State
+    /// clauses S5–S7 and F1/F2 are counted by the runner's phases.)
+    pub fn clauses(&self, profile: &Profile) -> Vec<&'static str> {
+        let s = &self.spec;
+        let mut c: Vec<&'static str> = self.defects.iter().map(|d| d.clause()).collect();
+        let rejected = self.demand.statuses.iter().any(|st| *st >= 400);
+        let patch = self.request.method == "PATCH";
+        if self.defects.len() > 1 {
+            c.push("E4");
+        }
+        if rejected {
+            c.extend(["E1", "E3"]);
+            if profile.strict_error_codes {
+                c.push("E2");
+            }
+            if patch && self.target.is_some() {
+                c.push("S3");
+            }
+        }
+        if self.defects.iter().any(|d| d.clause().starts_with("T1.")) {
+            c.push("T1.g");
+        }
+        if self.defects.contains(&Defect::GzipBomb) {
+            c.push("H4.b");
+        }
+        if patch && !profile.patch_supported {
+            c.push("H1.d");
+        }
+        // the valid features it relies on, when nothing else decides the answer
+        if self.defects.is_empty() {
+            c.push(
+                if s.alias.is_some() && self.request.path.contains("/task/") {
+                    "R1.b"
+                } else {
+                    "R1.a"
+                },
+            );
+            if self.request.path.contains("/task/") {
+                c.extend(["R2.a", "R2.c"]);
+                let parts: Vec<&str> = self.request.path.split('/').collect();
+                let ids: Vec<&&str> = parts
+                    .iter()
+                    .skip_while(|p| !p.eq_ignore_ascii_case("taskProcessingResults"))
+                    .collect();
+                if ids.len() >= 5 && ids[1] == ids[ids.len() - 1] {
+                    c.push("R2.b");
+                }
+            }
+            c.push("R3.a");
+            if s.style.paren != 0 {
+                c.push("R3.b");
+            }
+            if s.style.case != NameCase::Canonical {
+                c.push("R4.a");
+            }
+            if s.style.trailing_slash {
+                c.push("R4.c");
+            }
+            c.push(if patch { "H1.a" } else { "H1.b" });
+            if s.auth_variant % 3 == 1 {
+                c.push("H2.b");
+            }
+            if !patch && s.auth_variant % 3 == 2 {
+                c.push("H2.d");
+            }
+            if patch {
+                let ct = self
+                    .request
+                    .header_values("content-type")
+                    .next()
+                    .unwrap_or("");
+                if ct != "application/json" {
+                    c.push("H3.a");
+                }
+                if ct.contains("odata") || ct.contains("IEEE754") {
+                    c.push("H3.b");
+                }
+                if self
+                    .request
+                    .header_values("content-encoding")
+                    .any(|v| v.eq_ignore_ascii_case("gzip"))
+                {
+                    c.push("H6.a");
+                }
+            }
+            if self.request.header_values("prefer").next().is_some() {
+                c.extend(["H5.a", "H5.b"]);
+            }
+            if patch && profile.patch_supported {
+                c.extend(["S2", "S4.a", "S4.b", "S4.c", "S8", "B3"]);
+                for m in &s.members {
+                    match m {
+                        MemberSpec::Created(_) => c.extend(["T1.a", "T2.a", "T2.b"]),
+                        MemberSpec::Started(Some(_)) | MemberSpec::Completed(Some(_)) => {
+                            c.extend(["T1.a", "T2.a", "T2.b"])
+                        }
+                        MemberSpec::Started(None)
+                        | MemberSpec::Completed(None)
+                        | MemberSpec::FailureReason(None) => c.push("B4.c"),
+                        MemberSpec::FailureReason(Some(_)) => c.push("B10"),
+                        MemberSpec::Status(st) if *st == ProcessingStatus::UnknownFutureValue => {
+                            c.push("B6.c")
+                        }
+                        MemberSpec::Status(st) if st.is_after_sentinel() => c.push("B6.d"),
+                        MemberSpec::Status(_) => c.push("B6.a"),
+                        MemberSpec::OdataType(_) => c.push("B9.a"),
+                        MemberSpec::Annotation(_) => c.push("B9.b"),
+                        MemberSpec::IdEqual => c.push("B7.a"),
+                    }
+                }
+                let named = |n: &str| {
+                    s.members.iter().any(|m| {
+                        matches!(
+                            (m, n),
+                            (MemberSpec::Created(_), "createdDateTime")
+                                | (MemberSpec::Status(_), "processingStatus")
+                        )
+                    })
+                };
+                if !profile.required_in_body
+                    && (!named("createdDateTime") || !named("processingStatus"))
+                {
+                    c.push("B4.a");
+                }
+                // T3: timestamps in any order, whatever the status, are accepted
+                let stamps = s
+                    .members
+                    .iter()
+                    .filter(|m| {
+                        matches!(
+                            m,
+                            MemberSpec::Created(_)
+                                | MemberSpec::Started(Some(_))
+                                | MemberSpec::Completed(Some(_))
+                        )
+                    })
+                    .count();
+                if stamps >= 2 {
+                    c.push("T3");
+                }
+            }
+            if !patch {
+                c.extend(["S4.a", "S8"]);
+            }
+        }
+        c.sort_unstable();
+        c.dedup();
+        c
+    }
+
     /// Every rule this case exercises: its defects' rules and the valid features it uses.
     pub fn rules(&self) -> Vec<RuleId> {
         let mut r = self.demand.rules.clone();

@@ -110,6 +110,24 @@ pub fn console(report: &Report) -> String {
         exercised,
         RuleId::ALL.len()
     );
+    let all = crate::contract::clause::all();
+    let missing: Vec<&str> = all
+        .iter()
+        .filter(|c| !report.clause_coverage.contains_key(&c.id))
+        .map(|c| c.id.as_str())
+        .collect();
+    let _ = writeln!(
+        s,
+        "{} of {} clauses of contract {} put to the test{}",
+        all.len() - missing.len(),
+        all.len(),
+        report.contract_version,
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!("; not exercised: {}", missing.join(" "))
+        }
+    );
     if let Some(st) = &report.stopped {
         let _ = writeln!(s, "stopped early: {}", st.message);
     }

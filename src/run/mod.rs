@@ -231,6 +231,10 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// How many cases exercised each rule.
     pub coverage: BTreeMap<RuleId, u64>,
+    /// How many cases put each clause of the contract to the test (ids as in
+    /// [`crate::contract::clause`]); a clause absent here was never put to the test.
+    #[serde(default)]
+    pub clause_coverage: BTreeMap<String, u64>,
     /// Failing cases per rule (every cause, every case).
     pub failures: BTreeMap<RuleId, u64>,
     /// Set when the run ended early.

@@ -144,6 +144,7 @@ struct Unit<'s, 'a> {
     /// pre-shrink key → cause key, so a cause met again is counted, not shrunk again
     known: HashMap<String, String>,
     coverage: BTreeMap<RuleId, u64>,
+    clauses: BTreeMap<String, u64>,
     cases: usize,
     requests: u64,
     round_robin: usize,
@@ -465,12 +466,17 @@ impl<'a> Runner<'a> {
         let mut collector = preflight;
         let mut coverage: BTreeMap<RuleId, u64> = BTreeMap::new();
         coverage.insert(RuleId::F1, 1);
+        let mut clause_coverage: BTreeMap<String, u64> = BTreeMap::new();
+        clause_coverage.insert("F1".into(), 1);
         let mut cases = 0;
         for u in finished {
             requests += u.requests;
             cases += u.cases;
             for (r, n) in u.coverage {
                 *coverage.entry(r).or_default() += n;
+            }
+            for (c, n) in u.clauses {
+                *clause_coverage.entry(c).or_default() += n;
             }
             collector.merge(u.collector);
         }
@@ -488,6 +494,7 @@ impl<'a> Runner<'a> {
             jobs,
             findings,
             coverage,
+            clause_coverage,
             failures,
             stopped,
         })
@@ -764,6 +771,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             collector: Collector::default(),
             known: HashMap::new(),
             coverage: BTreeMap::new(),
+            clauses: BTreeMap::new(),
             cases: 0,
             requests: 0,
             round_robin: 0,
@@ -816,6 +824,10 @@ impl<'s, 'a> Unit<'s, 'a> {
             self.concurrency(round).await;
             self.shared.emit(&Event::Case);
         }
+    }
+
+    fn clause(&mut self, id: &str) {
+        *self.clauses.entry(id.to_string()).or_default() += 1;
     }
 
     /// Sends one request, keeping the last few for sequence repros and tracking health.
@@ -888,6 +900,18 @@ impl<'s, 'a> Unit<'s, 'a> {
         self.cases += 1;
         for r in case.rules() {
             *self.coverage.entry(r).or_default() += 1;
+        }
+        for c in case.clauses(self.profile()) {
+            self.clause(c);
+        }
+        // B6.e: a stored member after the sentinel is rendered by its rule in this answer
+        if let Some(e) = case.target.as_ref().and_then(|id| self.store.get(id)) {
+            if e.value.status.is_after_sentinel() && case.defects.is_empty() {
+                self.clause("B6.e");
+            }
+        }
+        if case.spec.auth_variant % 3 == 2 || case.defects.iter().any(|d| d.rule() == RuleId::H2) {
+            self.clause("F2");
         }
         self.shared.emit(&Event::Case);
         let before = self.before_of(&case);
@@ -1699,6 +1723,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         self.round_robin += 1;
         let id = ids[self.round_robin % ids.len()].clone();
         *self.coverage.entry(RuleId::S6).or_default() += 1;
+        self.clause("S6");
         let Observed::Seen(seen) = self.observe(&id).await else {
             return None;
         };
@@ -1741,6 +1766,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         };
         let _ = model::apply(&mut self.store, &case.request, &profile);
         *self.coverage.entry(RuleId::S5).or_default() += 1;
+        self.clause("S5");
         if let Some(v) = judge::idempotent(&first, &second, &profile) {
             let out = model::apply(&mut self.store.clone(), &case.request, &profile);
             let expected = Expected {
@@ -1774,6 +1800,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         }
         let id = ids[index % ids.len()].clone();
         *self.coverage.entry(RuleId::S6).or_default() += 1;
+        self.clause("S6");
         let Observed::Seen(seen) = self.observe(&id).await else {
             return;
         };
@@ -1881,6 +1908,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         let results = join_all(reqs.iter().map(|r| target.send(r))).await;
         self.requests += reqs.len() as u64;
         *self.coverage.entry(RuleId::S7).or_default() += 1;
+        self.clause("S7");
         if results.iter().any(|r| r.is_err()) {
             // no answer is not a lost update: if the implementation went away, wait for it
             let epoch = self.shared.epoch.load(Ordering::SeqCst);
