@@ -57,7 +57,8 @@ fn check_on_the_embedded_endpoint_exits_0_and_writes_json_and_junit_reports() {
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert_eq!(
         xml.matches("<testcase").count(),
-        tpr_harness::rule::RuleId::ALL.len()
+        tpr_harness::contract::clause::all().len(),
+        "one test case per clause"
     );
     assert!(!xml.contains("<failure"));
 }

@@ -590,3 +590,39 @@ fn clause_coverage_the_default_run_puts_every_clause_to_the_test_but_the_listed_
         .collect();
     assert_eq!(not, never, "clauses no profile puts to the test");
 }
+
+#[test]
+fn clause_findings_name_the_clause_each_bug_breaks() {
+    // a finding names its rule and its clause: the defect's for a mishandled defect, the
+    // variant's for a rejected valid request, the sentence for a wrong answer
+    let table: [(Mutant, &str); 12] = [
+        (Mutant::AcceptNullCreated, "B4.b"),
+        (Mutant::CaseSensitiveSegments, "R4.a"),
+        (Mutant::TimestampWithoutOffset, "T1.d"),
+        (Mutant::CoarseTimestamps, "T2.b"),
+        (Mutant::EmptyErrorBody, "E1"),
+        (Mutant::NoPreferenceApplied, "H5.b"),
+        (Mutant::NoContentInsteadOf200, "S4.c"),
+        (Mutant::OpenEnum, "B6.b"),
+        (Mutant::DuplicatesAccepted, "B2"),
+        (Mutant::PutAccepted, "H1.c"),
+        (Mutant::ReadOnlyTokenWrites, "H2.d"),
+        (Mutant::NotIdempotent, "S5"),
+    ];
+    rt().block_on(async {
+        for (m, clause) in table {
+            let r = check_in_process(&m.profile(), &[m], 1, 4).await;
+            let clauses: Vec<&str> = r.findings.iter().map(|f| f.clause.as_str()).collect();
+            assert!(clauses.contains(&clause), "{m:?}: {clauses:?}");
+            for f in &r.findings {
+                assert!(
+                    tpr_harness::contract::clause::find(&f.clause)
+                        .is_some_and(|c| c.rule == f.rule),
+                    "{m:?}: clause {} of rule {}",
+                    f.clause,
+                    f.rule
+                );
+            }
+        }
+    });
+}

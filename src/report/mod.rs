@@ -12,38 +12,40 @@ pub fn json(report: &Report) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default()
 }
 
-/// JUnit XML: one test case per rule id; failed when it has findings, skipped when no case
-/// exercised it.
+/// JUnit XML: one test case per clause of the contract (`R3.c`, or the rule id for a rule
+/// without clauses); failed when a finding names it, skipped when no case put it to the test.
 pub fn junit(report: &Report) -> String {
     use quick_junit::{NonSuccessKind, Report as JReport, TestCase, TestCaseStatus, TestSuite};
     let mut suite = TestSuite::new(format!(
         "tpr-harness contract v{} ({})",
         report.contract_version, report.profile
     ));
-    for rule in RuleId::ALL {
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.rule == *rule).collect();
-        let failures = report.failures.get(rule).copied().unwrap_or(0);
-        let status = if !findings.is_empty() || failures > 0 {
+    for clause in crate::contract::clause::all() {
+        let findings: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.clause == clause.id)
+            .collect();
+        let status = if !findings.is_empty() {
             let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            let cases: u64 = findings.iter().map(|f| f.count.max(1)).sum();
             let text = findings
                 .iter()
                 .map(|f| format!("{}\n{}\n", f.message, f.curl))
                 .collect::<String>();
-            st.set_message(format!(
-                "{failures} failing case(s): {}",
-                findings.first().map(|f| f.message.as_str()).unwrap_or("")
-            ));
+            st.set_message(format!("{cases} failing case(s): {}", findings[0].message));
             st.set_description(text);
             st
-        } else if report.coverage.get(rule).copied().unwrap_or(0) == 0 {
+        } else if !report.clause_coverage.contains_key(&clause.id) {
             let mut st = TestCaseStatus::skipped();
-            st.set_message("no case exercised this rule");
+            st.set_message("no case put this clause to the test");
             st
         } else {
             TestCaseStatus::success()
         };
-        let mut tc = TestCase::new(format!("{rule} {}", rule.title()), status);
-        tc.set_classname(format!("tpr_harness.{}", report.profile));
+        let text: String = clause.text.chars().take(100).collect();
+        let mut tc = TestCase::new(format!("{} {text}", clause.id), status);
+        tc.set_classname(format!("tpr_harness.{}.{}", report.profile, clause.rule));
         suite.add_test_case(tc);
     }
     let mut r = JReport::new("tpr-harness check");
@@ -67,7 +69,13 @@ pub fn console(report: &Report) -> String {
             rule.title()
         );
         for f in report.findings.iter().filter(|f| f.rule == *rule) {
-            let _ = writeln!(s, "  - {} [{} case(s)]", f.message, f.count.max(1));
+            let _ = writeln!(
+                s,
+                "  - [{}] {} [{} case(s)]",
+                f.clause,
+                f.message,
+                f.count.max(1)
+            );
             let _ = writeln!(
                 s,
                 "    expected: {:?}, got: {}",

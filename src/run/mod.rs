@@ -122,6 +122,9 @@ pub struct Expected {
 pub struct Finding {
     /// The broken rule.
     pub rule: RuleId,
+    /// The clause of the rule it breaks (`R3.c`; the rule id for a rule without clauses).
+    #[serde(default)]
+    pub clause: String,
     /// One line: the rule and its title.
     pub title: String,
     /// The kind of difference.

@@ -310,6 +310,80 @@ fn member_variant(m: &MemberSpec) -> (&'static str, RuleId) {
     }
 }
 
+/// The clause a valid variant relies on (what a server that rejects it breaks).
+fn variant_clause(name: &str) -> &'static str {
+    match name {
+        "via-task route" => "R2.c",
+        "parenthesised keys" => "R3.b",
+        "segment case" => "R4.a",
+        "trailing slash" => "R4.c",
+        "gzip request body" => "H6.a",
+        "Prefer header" => "H5.a",
+        "Content-Type spelling" => "H3.a",
+        "lower-case bearer scheme" => "H2.b",
+        "read-only token" => "H2.d",
+        n if n.ends_with("timestamp") => "T1.a",
+        n if n.starts_with("null ") => "B4.c",
+        "failureReason text" => "B10",
+        "member after the sentinel" => "B6.d",
+        "unknownFutureValue in a PATCH" => "B6.c",
+        "processingStatus member" => "B6.a",
+        "@odata.type" => "B9.a",
+        "annotation" => "B9.b",
+        "id equal to the key" => "B7.a",
+        _ => "",
+    }
+}
+
+/// The clause a verdict on `case` names: the defect's for a mishandled defect, the variant's
+/// for a rejected valid request, the rule's sentence for everything else.
+fn clause_of(v: &Verdict, case: &Case) -> String {
+    let specific = match v.kind {
+        Kind::Accepted | Kind::WrongStatus => case
+            .defects
+            .iter()
+            .find(|d| d.rule() == v.rule)
+            .map(|d| d.clause())
+            .unwrap_or(""),
+        Kind::Rejected => variants(&case.spec)
+            .iter()
+            .find(|x| x.rule == v.rule)
+            .map(|x| variant_clause(x.name))
+            .unwrap_or(if case.request.method == "GET" {
+                "H1.b"
+            } else {
+                "H1.a"
+            }),
+        Kind::SuccessShape => "S4.c",
+        Kind::Envelope => "E1",
+        Kind::ErrorCode => "E2",
+        Kind::ServerError | Kind::Oversized | Kind::NoAnswer | Kind::Stopped => "E3",
+        Kind::PreferenceApplied => "H5.b",
+        Kind::Invariant => "S8",
+        Kind::Drift => "S6",
+        Kind::Idempotence => "S5",
+        Kind::Linearizability => "S7",
+        Kind::Fixture => "F1",
+        Kind::Representation | Kind::State => match (v.rule, v.property, v.detail) {
+            (RuleId::B6, _, "member-shown-instead-of-sentinel") => "B6.e",
+            (RuleId::B6, _, _) => "B6.c",
+            (RuleId::T2, ..) => "T2.b",
+            (RuleId::R2, ..) => "R2.c",
+            (RuleId::S4, Some("@odata.type"), _) => "S4.a",
+            (RuleId::S4, ..) if v.message.contains("GET right after") => "S4.b",
+            (RuleId::S4, ..) => "S4.a",
+            _ => "",
+        },
+    };
+    if !specific.is_empty() {
+        return specific.to_string();
+    }
+    crate::contract::clause::of(v.rule)
+        .next()
+        .map(|c| c.id.clone())
+        .unwrap_or_else(|| v.rule.to_string())
+}
+
 /// Smaller variants of a spec for shrinking, valid variants first (so a finding ends up
 /// carrying only what provokes it), then members, then extra defects, then long texts.
 fn shrink_candidates(spec: &CaseSpec) -> Vec<CaseSpec> {
@@ -733,6 +807,7 @@ async fn preflight_run(
         let base = shared.target.describe();
         collector.add(Finding {
             rule: RuleId::F1,
+            clause: "F1".into(),
             title: format!("F1: {}", RuleId::F1.title()),
             kind: Kind::Fixture,
             cause: format!("F1 Fixture property={property}"),
@@ -1329,6 +1404,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         };
         let f = Finding {
             rule: v.rule,
+            clause: clause_of(&v, case),
             title: format!("{}: {}", v.rule, v.rule.title()),
             kind: v.kind,
             cause: cause.clone(),
