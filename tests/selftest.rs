@@ -626,3 +626,42 @@ fn clause_findings_name_the_clause_each_bug_breaks() {
         }
     });
 }
+
+#[test]
+fn selftest_benign_variants_using_the_contracts_freedoms_are_never_flagged() {
+    // other timestamp renderings, other error codes and messages, extra annotations and
+    // headers, header and media-type case, reordered bodies: each alone and all at once, in
+    // process and (all at once) over HTTP. A finding here is a false alarm.
+    use tpr_harness::target::benign::{Benign, Varied};
+    let profile = Profile::graph();
+    rt().block_on(async {
+        let mut sets: Vec<Vec<Benign>> = Benign::ALL.iter().map(|b| vec![*b]).collect();
+        sets.push(Benign::ALL.to_vec());
+        for set in &sets {
+            for seed in [1, 2] {
+                let store = store(&profile, seed);
+                let target = Varied::new(store.clone(), profile.clone(), set);
+                let r = Runner::new(&target, store, config(&profile, seed))
+                    .run()
+                    .await
+                    .unwrap();
+                assert!(
+                    r.findings.is_empty(),
+                    "{set:?} seed {seed}: {:#?}",
+                    r.findings
+                );
+            }
+        }
+        let store = store(&profile, 3);
+        let varied = std::sync::Arc::new(Varied::new(store.clone(), profile.clone(), &Benign::ALL));
+        let ep = Endpoint::start(ModelResponder::serving(varied, profile.clone()))
+            .await
+            .unwrap();
+        let remote = Remote::new(&ep.base_url(), Duration::from_secs(10));
+        let r = Runner::new(&remote, store, config(&profile, 3))
+            .run()
+            .await
+            .unwrap();
+        assert!(r.findings.is_empty(), "over HTTP: {:#?}", r.findings);
+    });
+}
