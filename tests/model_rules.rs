@@ -1231,3 +1231,47 @@ fn h6_d_a_body_decoding_past_the_limit_is_413_without_inflating_it() {
     r.body = bomb;
     assert_eq!(statuses(&r, &Profile::graph()), vec![413]);
 }
+
+#[test]
+fn b1_d_the_judge_accepts_either_answer_to_a_body_with_a_byte_order_mark() {
+    // found by cargo-mutants on the judge: a 400 to a request whose outcome set also holds a 200
+    // must not be compared as a representation
+    use tpr_harness::run::judge;
+    use tpr_harness::target::{Response, Target, block_on, model::ModelTarget};
+    let mut req = patch("t1", r#"{"failureReason":"bom"}"#);
+    req.body.splice(0..0, [0xEF, 0xBB, 0xBF]);
+    let out = model::apply(&mut store(), &req, &g());
+    let rejected = Response::new(
+        400,
+        vec![("Content-Type".into(), "application/json".into())],
+        br#"{"error":{"code":"BadRequest","message":"BOM"}}"#.to_vec(),
+    );
+    assert!(judge::judge(&req, &out, &rejected, &g()).is_empty());
+    let accepted = block_on(ModelTarget::new(store(), g()).send(&req))
+        .unwrap()
+        .unwrap();
+    assert_eq!(accepted.status, 200);
+    assert!(judge::judge(&req, &out, &accepted, &g()).is_empty());
+}
+
+#[test]
+fn h1_a_rejected_valid_get_is_h1_and_a_rejected_valid_patch_s2_until_diagnosed() {
+    // found by cargo-mutants on the judge (the rule a rejection carries before diagnosis)
+    use tpr_harness::run::{Kind, judge};
+    use tpr_harness::target::Response;
+    let no = Response::new(
+        404,
+        vec![("Content-Type".into(), "application/json".into())],
+        br#"{"error":{"code":"x","message":"y"}}"#.to_vec(),
+    );
+    for (req, rule) in [(get("t1"), RuleId::H1), (patch("t1", "{}"), RuleId::S2)] {
+        let out = model::apply(&mut store(), &req, &g());
+        let v = judge::judge(&req, &out, &no, &g());
+        assert_eq!(
+            (v[0].rule, v[0].kind),
+            (rule, Kind::Rejected),
+            "{}",
+            req.method
+        );
+    }
+}

@@ -31,6 +31,7 @@ fn config() -> Config {
     Config {
         seed: 1,
         crash_wait: Duration::from_secs(3),
+        pairs: false,
         ..Config::default()
     }
 }

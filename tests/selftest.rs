@@ -44,12 +44,24 @@ async fn check(profile: &Profile, mutant: Option<Mutant>, seed: u64) -> Report {
         .unwrap()
 }
 
-/// `check` in process (no socket) against the model with `mutants`.
+/// `check` in process (no socket) against the model with `mutants`, without the pairs phase
+/// (the stacks run many of these; the kill tests run with it).
 async fn check_in_process(profile: &Profile, mutants: &[Mutant], seed: u64, jobs: usize) -> Report {
+    run_in_process(profile, mutants, seed, jobs, false).await
+}
+
+async fn run_in_process(
+    profile: &Profile,
+    mutants: &[Mutant],
+    seed: u64,
+    jobs: usize,
+    pairs: bool,
+) -> Report {
     let store = store(profile, seed);
     let target = Mutated::new(store.clone(), profile.clone(), mutants);
     let config = Config {
         jobs,
+        pairs,
         ..config(profile, seed)
     };
     Runner::new(&target, store, config).run().await.unwrap()
@@ -135,7 +147,7 @@ fn selftest_check_kills_every_mutant_in_process_citing_only_its_rules() {
     let reports = rt().block_on(async {
         let mut v = Vec::new();
         for m in Mutant::ALL {
-            v.push((m, check_in_process(&m.profile(), &[m], 1, 4).await));
+            v.push((m, run_in_process(&m.profile(), &[m], 1, 4, true).await));
         }
         v
     });

@@ -85,7 +85,7 @@ pub fn cases(a: CasesArgs) -> Result<Status, CliError> {
     let list = match (a.phase.as_deref(), a.index) {
         (Some("random"), Some(i)) => vec![generate::random_case(a.seed, i, &profile)],
         (Some("sequence"), Some(i)) => generate::sequence_case(a.seed, i, &profile, 8),
-        (Some("boundary"), Some(i)) => generate::boundary_cases(&profile)
+        (Some("boundary"), Some(i)) => generate::deterministic_cases(&profile)
             .into_iter()
             .nth(i)
             .into_iter()

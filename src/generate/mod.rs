@@ -739,6 +739,47 @@ pub fn sequence(profile: &Profile, max_len: usize) -> impl Strategy<Value = Vec<
     proptest::collection::vec(any_case(profile), 1..max_len)
 }
 
+/// Every deterministic case `check` sends before the random ones: the boundary cases, then
+/// the pairs (the `boundary` phase; a finding's index counts in this list).
+pub fn deterministic_cases(profile: &Profile) -> Vec<CaseSpec> {
+    let mut v = boundary_cases(profile);
+    v.extend(pair_cases(profile));
+    v
+}
+
+/// The deterministic pairs phase (E3, E4): one representative of every defect kind that
+/// applies under `profile`, and every pair of kinds that can meet in one request, on a minimal
+/// valid PATCH body. E4 demands a status from the set; E3 no 5xx, no hang, an E1 envelope.
+pub fn pair_cases(profile: &Profile) -> Vec<CaseSpec> {
+    let mut kinds: Vec<Defect> = Vec::new();
+    for d in catalogue_for(profile) {
+        if !kinds.iter().any(|k| k.variant() == d.variant()) {
+            kinds.push(d);
+        }
+    }
+    let base = CaseSpec {
+        members: vec![MemberSpec::FailureReason(Some(TextSpec {
+            text: "pair".into(),
+            escape_all: false,
+            repeat: 0,
+        }))],
+        ..CaseSpec::default()
+    };
+    let mut out = Vec::new();
+    for (i, a) in kinds.iter().enumerate() {
+        for b in &kinds[i + 1..] {
+            if defect::combines(&[*a], *b) {
+                out.push(CaseSpec {
+                    target: (out.len() % 251) as u8,
+                    defects: vec![*a, *b],
+                    ..base.clone()
+                });
+            }
+        }
+    }
+    out
+}
+
 /// The deterministic boundary cases: every defect of the catalogue that applies under
 /// `profile` on a minimal valid body, every enum member with and without Prefer, every T1 edge,
 /// both routes and each path spelling.

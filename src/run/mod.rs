@@ -81,6 +81,8 @@ pub struct Config {
     pub preflight_sample: usize,
     /// Bytes of a response body a finding keeps.
     pub max_kept_body: usize,
+    /// Send the pairs phase (every pair of defect kinds, E4) after the boundary cases.
+    pub pairs: bool,
 }
 
 impl Default for Config {
@@ -101,6 +103,7 @@ impl Default for Config {
             shrink_budget: 80,
             preflight_sample: 64,
             max_kept_body: 4096,
+            pairs: true,
         }
     }
 }

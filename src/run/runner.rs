@@ -512,7 +512,12 @@ impl<'a> Runner<'a> {
 
         let units = lanes::units(&store);
         let n_units = units.len();
-        let boundary = generate::boundary_cases(&profile);
+        // the boundary cases, then every pair of defect kinds (E4)
+        let boundary = if config.pairs {
+            generate::deterministic_cases(&profile)
+        } else {
+            generate::boundary_cases(&profile)
+        };
         let concurrency_rounds = 4.max(n_units.min(8));
         let total = boundary.len() + config.cases + config.sequences + concurrency_rounds;
         shared.emit(&Event::Phase {
