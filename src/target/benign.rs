@@ -1,0 +1,155 @@
+//! Benign variants: the model answering with the freedoms the contract leaves an
+//! implementation (`Benign`), as decorators around the model target. `check` must report
+//! nothing against any of them; a finding is a harness bug (`tests/selftest.rs`).
+
+use super::model::ModelTarget;
+use super::{BoxFuture, Response, Target, TransportError};
+use crate::profile::Profile;
+use crate::spec::Request;
+use crate::store::Store;
+use crate::timestamp::Timestamp;
+use std::sync::Arc;
+
+/// One freedom the contract leaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Benign {
+    /// Timestamps rendered with a `+01:00` offset and the fewest fraction digits (T2.a).
+    OffsetTimestamps,
+    /// Other error codes and messages than the endpoint's (E2 without `strict_error_codes`).
+    OtherErrorCodes,
+    /// `@odata.context` and `@odata.etag` in every 200 body (S4.a allows other annotations).
+    ExtraAnnotations,
+    /// Extra response headers, and header names in other letter cases.
+    ExtraHeaders,
+    /// `Content-Type: Application/JSON; charset=UTF-8` on every JSON answer (E1, S4: media types
+    /// compare case-insensitively).
+    ContentTypeCase,
+    /// A 200 body with its members in another order and white space.
+    ReorderedBody,
+}
+
+impl Benign {
+    /// Every benign variant.
+    pub const ALL: [Benign; 6] = [
+        Benign::OffsetTimestamps,
+        Benign::OtherErrorCodes,
+        Benign::ExtraAnnotations,
+        Benign::ExtraHeaders,
+        Benign::ContentTypeCase,
+        Benign::ReorderedBody,
+    ];
+
+    fn reply(self, resp: &mut Response) {
+        let json = |b: &[u8]| serde_json::from_slice::<serde_json::Value>(b).ok();
+        match self {
+            Benign::OffsetTimestamps if resp.status == 200 => {
+                if let Some(mut v) = json(&resp.body) {
+                    for k in ["createdDateTime", "startedDateTime", "completedDateTime"] {
+                        let parsed = v[k].as_str().and_then(|s| {
+                            Timestamp::parse(s, crate::timestamp::Grammar::Graph).ok()
+                        });
+                        if let Some(t) = parsed {
+                            v[k] = plus_one_hour(t).into();
+                        }
+                    }
+                    resp.body = serde_json::to_vec(&v).unwrap_or_default();
+                }
+            }
+            Benign::OtherErrorCodes if resp.status >= 400 => {
+                if let Some(mut v) = json(&resp.body) {
+                    v["error"]["code"] = "InvalidRequest".into();
+                    v["error"]["message"] = "Something about the request is not right.".into();
+                    v["error"]["innererror"] = serde_json::json!({"code": "x"});
+                    if let Some(e) = v["error"].as_object_mut() {
+                        e.remove("innerError");
+                    }
+                    resp.body = serde_json::to_vec(&v).unwrap_or_default();
+                }
+            }
+            Benign::ExtraAnnotations if resp.status == 200 => {
+                if let Some(mut v) = json(&resp.body) {
+                    v["@odata.context"] =
+                        "https://graph.microsoft.com/beta/$metadata#x/$entity".into();
+                    v["@odata.etag"] = "W/\"1\"".into();
+                    resp.body = serde_json::to_vec(&v).unwrap_or_default();
+                }
+            }
+            Benign::ExtraHeaders => {
+                resp.headers
+                    .push(("x-ms-ags-diagnostic".into(), "{\"ServerInfo\":{}}".into()));
+                resp.headers
+                    .push(("Cache-Control".into(), "no-store".into()));
+                for (k, _) in &mut resp.headers {
+                    if k.eq_ignore_ascii_case("preference-applied") {
+                        *k = "PREFERENCE-APPLIED".into();
+                    }
+                }
+            }
+            Benign::ContentTypeCase => {
+                for (k, v) in &mut resp.headers {
+                    if k.eq_ignore_ascii_case("content-type") {
+                        *v = "Application/JSON; charset=UTF-8".into();
+                    }
+                }
+            }
+            Benign::ReorderedBody if resp.status == 200 => {
+                if let Some(serde_json::Value::Object(m)) = json(&resp.body) {
+                    let mut members: Vec<(String, serde_json::Value)> = m.into_iter().collect();
+                    members.reverse();
+                    let inner: Vec<String> = members
+                        .iter()
+                        .map(|(k, v)| {
+                            format!("\n  {} : {}", serde_json::Value::from(k.as_str()), v)
+                        })
+                        .collect();
+                    resp.body = format!("{{{}\n}}", inner.join(",")).into_bytes();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `t` rendered at `+01:00` with the fewest fraction digits that keep the instant.
+fn plus_one_hour(t: Timestamp) -> String {
+    let shifted = Timestamp::from_picos(t.picos() + 3_600_000_000_000_000);
+    let text = shifted.to_string(); // YYYY-MM-DDThh:mm:ss.fffffff[…]Z
+    let (main, _) = text.split_at(text.len() - 1);
+    let main = if main.contains('.') {
+        main.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        main
+    };
+    format!("{main}+01:00")
+}
+
+/// The model with benign freedoms: a decorator around [`ModelTarget`].
+#[derive(Debug)]
+pub struct Varied {
+    model: Arc<ModelTarget>,
+    variants: Vec<Benign>,
+}
+
+impl Varied {
+    /// The model over `store` under `profile`, answering with every freedom in `variants`.
+    pub fn new(store: Store, profile: Profile, variants: &[Benign]) -> Varied {
+        Varied {
+            model: Arc::new(ModelTarget::new(store, profile)),
+            variants: variants.to_vec(),
+        }
+    }
+}
+
+impl Target for Varied {
+    fn send<'a>(&'a self, req: &'a Request) -> BoxFuture<'a, Result<Response, TransportError>> {
+        let mut resp = self.model.answer(req);
+        for v in &self.variants {
+            v.reply(&mut resp);
+        }
+        Box::pin(std::future::ready(Ok(resp)))
+    }
+    fn describe(&self) -> String {
+        format!("in-process model with benign variants {:?}", self.variants)
+    }
+}

@@ -1,0 +1,147 @@
+//! The reference model as a [`Target`], in process: one store behind one lock (S7), answers
+//! rendered exactly as `serve` sends them (status, `Content-Type`, `Preference-Applied`,
+//! `Allow`, the Graph error envelope with `innerError`). No socket, no runtime.
+
+use super::{BoxFuture, Response, Target, TransportError};
+use crate::fixture::SplitMix;
+use crate::model::{self, Outcome};
+use crate::profile::Profile;
+use crate::spec::{Request, error_code};
+use crate::store::Store;
+use crate::timestamp::Timestamp;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+/// The reference model behind one lock.
+#[derive(Debug)]
+pub struct ModelTarget {
+    store: Mutex<Store>,
+    profile: Profile,
+    counter: AtomicU64,
+}
+
+/// The `Content-Type` of a 200 representation.
+pub const REPRESENTATION_CONTENT_TYPE: &str =
+    "application/json; odata.metadata=minimal; charset=utf-8";
+
+impl ModelTarget {
+    /// The model over `store` under `profile`.
+    pub fn new(store: Store, profile: Profile) -> ModelTarget {
+        ModelTarget {
+            store: Mutex::new(store),
+            profile,
+            counter: AtomicU64::new(0),
+        }
+    }
+
+    /// The profile it answers under.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// The store, locked (decorators change it around the model).
+    pub fn lock(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A copy of the current store.
+    pub fn snapshot(&self) -> Store {
+        self.lock().clone()
+    }
+
+    /// How many requests it answered.
+    pub fn requests(&self) -> u64 {
+        self.counter.load(Ordering::Relaxed)
+    }
+
+    /// Answers one request (path below the version root).
+    pub fn answer(&self, req: &Request) -> Response {
+        let out = model::apply(&mut self.lock(), req, &self.profile);
+        self.render(req, &out)
+    }
+
+    /// Renders the first acceptable answer of `out` as the endpoint sends it.
+    pub fn render(&self, req: &Request, out: &Outcome) -> Response {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let request_id = SplitMix(n ^ 0x5EED).guid();
+        let Some(a) = out.answers.first() else {
+            return error_response(500, "the model gave no answer", &request_id, None);
+        };
+        if a.is_success() {
+            let mut headers = vec![("request-id".to_string(), request_id)];
+            if a.preference_applied {
+                headers.push((
+                    "Preference-Applied".into(),
+                    model::INCLUDE_UNKNOWN_ENUM_MEMBERS.into(),
+                ));
+            }
+            let body = match a.json() {
+                Some(b) if a.status == 200 => {
+                    headers.push(("Content-Type".into(), REPRESENTATION_CONTENT_TYPE.into()));
+                    serde_json::to_vec(&b).unwrap_or_default()
+                }
+                _ => Vec::new(),
+            };
+            return Response::new(a.status, headers, body);
+        }
+        let client_request_id = req.header_values("client-request-id").next();
+        let mut r = error_response(a.status, &a.message, &request_id, client_request_id);
+        if a.status == 415 && a.rules.contains(&crate::rule::RuleId::H6) {
+            // H6.b: name the codings this implementation decodes (RFC 9110 §15.5.16)
+            r.headers.push((
+                "Accept-Encoding".into(),
+                model::accepted_encodings(&self.profile).into(),
+            ));
+        }
+        if a.status == 405 {
+            let allow = if self.profile.patch_supported {
+                "GET, PATCH"
+            } else {
+                "GET"
+            };
+            r.headers.push(("Allow".into(), allow.into()));
+        }
+        r
+    }
+}
+
+/// The E1/E2 error answer: `{"error": {"code", "message", "innerError": {date, request-id,
+/// client-request-id}}}` with `Content-Type: application/json`.
+pub fn error_response(
+    status: u16,
+    message: &str,
+    request_id: &str,
+    client_request_id: Option<&str>,
+) -> Response {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let date = Timestamp::from_picos(i128::from(now) * 1_000_000_000_000).to_string();
+    let mut inner = serde_json::json!({
+        "date": date.get(..19).unwrap_or(&date),
+        "request-id": request_id,
+    });
+    if let Some(c) = client_request_id {
+        inner["client-request-id"] = c.into();
+    }
+    let body = serde_json::json!({"error": {"code": error_code(status), "message": message, "innerError": inner}});
+    Response::new(
+        status,
+        vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("request-id".into(), request_id.into()),
+        ],
+        serde_json::to_vec(&body).unwrap_or_default(),
+    )
+}
+
+impl Target for ModelTarget {
+    fn send<'a>(&'a self, req: &'a Request) -> BoxFuture<'a, Result<Response, TransportError>> {
+        let r = self.answer(req);
+        Box::pin(std::future::ready(Ok(r)))
+    }
+    fn describe(&self) -> String {
+        format!("in-process model ({})", self.profile.name)
+    }
+}
