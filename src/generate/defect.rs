@@ -416,6 +416,8 @@ pub struct Draft {
     pub content_encoding: Option<String>,
     /// How the body is coded on the wire (H6).
     pub coding: BodyCoding,
+    /// Start the (decoded) body with a UTF-8 byte-order mark (B1.d: may be ignored or 400).
+    pub bom: bool,
 }
 
 /// How a draft's body is coded on the wire (H6).
@@ -1129,6 +1131,9 @@ pub fn finish_body(d: &Draft, applied: &[Defect]) -> Vec<u8> {
             body.resize(n - usize::from(close.is_some()), b' ');
             body.extend(close);
         }
+    }
+    if d.bom {
+        body.splice(0..0, [0xEF, 0xBB, 0xBF]);
     }
     match d.coding {
         BodyCoding::Plain => body,

@@ -179,6 +179,9 @@ pub struct CaseSpec {
     pub auth_variant: u8,
     /// Send the body gzip-coded with `Content-Encoding: gzip` (H6), when the profile decodes it.
     pub gzip: bool,
+    /// Start the body with a UTF-8 byte-order mark (B1.d: the implementation may ignore it or
+    /// answer 400, so the demand holds both).
+    pub bom: bool,
     /// Body members.
     pub members: Vec<MemberSpec>,
     /// Defects to apply.
@@ -302,6 +305,9 @@ impl Case {
                     .any(|v| v.eq_ignore_ascii_case("gzip"))
                 {
                     c.push("H6.a");
+                }
+                if s.bom && profile.patch_supported {
+                    c.push("B1.d");
                 }
             }
             if self.request.header_values("prefer").next().is_some() {
@@ -475,6 +481,7 @@ impl CaseSpec {
             pad_to: None,
             content_encoding: None,
             coding: defect::BodyCoding::Plain,
+            bom: false,
         };
         if self.prefer {
             exercised.push(RuleId::H5);
@@ -505,6 +512,10 @@ impl CaseSpec {
             d.coding = defect::BodyCoding::Gzip;
             exercised.push(RuleId::H6);
         }
+        // B1.d: a byte-order mark before the text, on a body the defects leave as JSON text
+        if self.bom && d.method == "PATCH" && d.whole_body.is_none() && d.pad_to.is_none() {
+            d.bom = true;
+        }
         let path = defect::finish_path(&d);
         let body = if d.method == "GET" {
             Vec::new()
@@ -530,7 +541,10 @@ impl CaseSpec {
             ));
         }
         request.body = body;
-        let demand = defect::demand(&d.method, &applied, profile);
+        let mut demand = defect::demand(&d.method, &applied, profile);
+        if d.bom && demand.statuses.iter().all(|st| *st < 300) && !demand.statuses.contains(&400) {
+            demand.statuses.push(400);
+        }
         let target = Route::parse(&path, profile)
             .ok()
             .and_then(|r| store.resolve(&r).map(str::to_string));
@@ -849,6 +863,43 @@ pub fn boundary_cases(profile: &Profile) -> Vec<CaseSpec> {
         ],
         ..CaseSpec::default()
     });
+    // T3: timestamps in no particular order (completed before started before created)
+    out.push(CaseSpec {
+        members: vec![
+            MemberSpec::Created(TsSpec {
+                year: 2030,
+                month: 1,
+                day: 1,
+                hour: 0,
+                minute: 0,
+                second: 0,
+                digits: 0,
+                fraction: 0,
+                offset: None,
+            }),
+            MemberSpec::Completed(Some(TsSpec {
+                year: 2020,
+                month: 1,
+                day: 1,
+                hour: 0,
+                minute: 0,
+                second: 0,
+                digits: 0,
+                fraction: 0,
+                offset: None,
+            })),
+        ],
+        ..CaseSpec::default()
+    });
+    // B1.d: a byte-order mark before the text, plain and gzip-coded
+    for gzip in [false, true] {
+        out.push(CaseSpec {
+            bom: true,
+            gzip,
+            members: vec![MemberSpec::Status(ProcessingStatus::Completed)],
+            ..CaseSpec::default()
+        });
+    }
     // H6: a gzip-coded body (decoded before the body rules), with a member of each kind
     out.push(CaseSpec {
         gzip: true,

@@ -230,6 +230,16 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
             },
         );
     }
+    if spec.bom && !spec.get {
+        push(
+            "byte-order mark",
+            RuleId::B1,
+            CaseSpec {
+                bom: false,
+                ..spec.clone()
+            },
+        );
+    }
     if spec.gzip && !spec.get {
         push(
             "gzip request body",
@@ -318,6 +328,7 @@ fn variant_clause(name: &str) -> &'static str {
         "segment case" => "R4.a",
         "trailing slash" => "R4.c",
         "gzip request body" => "H6.a",
+        "byte-order mark" => "B1.d",
         "Prefer header" => "H5.a",
         "Content-Type spelling" => "H3.a",
         "lower-case bearer scheme" => "H2.b",
