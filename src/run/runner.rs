@@ -908,6 +908,21 @@ impl<'s, 'a> Unit<'s, 'a> {
             self.isolation(i).await;
             self.shared.emit(&Event::Case);
         }
+        // a deterministic S5 probe per unit: the same PATCH of every updatable kind, twice
+        if !self.shared.stopped() && self.shared.config.sequences > 0 {
+            let probe = CaseSpec {
+                members: vec![
+                    MemberSpec::Status(ProcessingStatus::Failed),
+                    MemberSpec::FailureReason(Some(generate::TextSpec {
+                        text: "sent twice".into(),
+                        escape_all: false,
+                        repeat: 0,
+                    })),
+                ],
+                ..CaseSpec::default()
+            };
+            self.idempotence(probe, 0).await;
+        }
         for round in (0..concurrency_rounds).filter(|r| mine(*r)) {
             if self.shared.stopped() {
                 return;
@@ -1198,7 +1213,14 @@ impl<'s, 'a> Unit<'s, 'a> {
                         .shrink(&c, cb.clone(), |x, _| x.rule == w.rule && x.kind == w.kind)
                         .await
                         .unwrap_or((c, w, checked.response, checked.expected, cb));
-                    let cause = self.file(sv, &small, phase, index, sresp, sexp, sbefore, true);
+                    // the one defect alone may still be answered wrongly for a variant
+                    let cause = match self
+                        .twin_cause(&sv, &small, sresp.as_ref(), sbefore.as_ref(), phase, index)
+                        .await
+                    {
+                        Some(cause) => cause,
+                        None => self.file(sv, &small, phase, index, sresp, sexp, sbefore, true),
+                    };
                     self.known.insert(pre_key, cause);
                     return;
                 }

@@ -484,6 +484,10 @@ impl Mutated {
             req.headers
                 .retain(|(k, _)| !k.eq_ignore_ascii_case("content-encoding"));
         }
+        // and after it dropped a byte-order mark (B1.d: the model ignores one too)
+        if let Some(rest) = req.body.strip_prefix(b"\xEF\xBB\xBF") {
+            req.body = rest.to_vec();
+        }
         let out = if self.has(Mutant::LostUpdates) && req.method == "PATCH" {
             // read, let other requests run, write the whole entity back: loses their updates
             let mut private = self.model.snapshot();
