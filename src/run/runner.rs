@@ -1157,8 +1157,11 @@ impl<'s, 'a> Unit<'s, 'a> {
                 .into_iter()
                 .filter(|v| v.without.members.len() == case.spec.members.len());
             for variant in spelling {
+                // an A/B comparison needs the same starting state: without it, no verdict
                 if let (Some(id), Some(pre)) = (&case.target, &before) {
-                    self.restore(id, pre).await;
+                    if !self.restore(id, pre).await {
+                        break;
+                    }
                 }
                 let plain = variant.without.build(&self.store, self.profile());
                 if plain.defects != case.defects || plain.target != case.target {
