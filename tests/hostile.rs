@@ -128,6 +128,11 @@ fn e3_garbage_instead_of_http_and_resets_end_the_run() {
         let (r, took) = check(act);
         assert!(took < bound(), "{took:?}");
         assert_small(&r);
+        // it ended because the server gave no answers, and said so (not vacuously clean)
+        assert_eq!(
+            r.stopped.as_ref().map(|s| s.kind),
+            Some(StopKind::Unresponsive)
+        );
         assert!(
             r.findings.iter().all(|f| f.rule == RuleId::E3),
             "{:#?}",

@@ -148,6 +148,17 @@ pub enum JsonErrorKind {
     ByteOrderMark,
 }
 
+/// The UTF-8 byte-order mark (B1.d).
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `bytes` without a leading byte-order mark, and whether there was one (B1.d).
+pub fn strip_bom(bytes: &[u8]) -> (&[u8], bool) {
+    match bytes.strip_prefix(BOM) {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    }
+}
+
 /// Why a body is not JSON (rule B1).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{kind} at byte {at}")]
@@ -183,7 +194,7 @@ pub fn parse(bytes: &[u8]) -> Result<Json, JsonError> {
             });
         }
     };
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+    if bytes.starts_with(BOM) {
         return Err(JsonError {
             kind: JsonErrorKind::ByteOrderMark,
             at: 0,

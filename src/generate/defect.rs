@@ -1133,7 +1133,7 @@ pub fn finish_body(d: &Draft, applied: &[Defect]) -> Vec<u8> {
         }
     }
     if d.bom {
-        body.splice(0..0, [0xEF, 0xBB, 0xBF]);
+        body.splice(0..0, crate::json::BOM.iter().copied());
     }
     match d.coding {
         BodyCoding::Plain => body,

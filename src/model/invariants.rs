@@ -129,7 +129,7 @@ fn named_values(req: &Request, profile: &Profile) -> Vec<(Property, Json)> {
     let Ok(decoded) = crate::model::decode_body(req, profile) else {
         return Vec::new();
     };
-    let body = decoded.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&decoded);
+    let (body, _) = json::strip_bom(&decoded);
     let Ok(Json::Object(members)) = json::parse(body) else {
         return Vec::new();
     };

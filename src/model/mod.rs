@@ -552,10 +552,7 @@ pub fn body(
     prefer: bool,
 ) -> Result<Patch, Vec<Defect>> {
     // B1.d: a UTF-8 byte-order mark may be ignored or be 400
-    let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => (rest, true),
-        None => (bytes, false),
-    };
+    let (bytes, bom) = json::strip_bom(bytes);
     let doc = json::parse(bytes).map_err(|e| {
         vec![defect(
             400,

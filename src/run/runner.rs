@@ -166,17 +166,26 @@ struct Checked {
 /// A valid variant a case carries (the features a server may wrongly reject).
 struct Variant {
     name: &'static str,
-    rule: RuleId,
+    /// The clause of the contract the variant relies on (a server rejecting it breaks that).
+    clause: &'static str,
     without: CaseSpec,
+}
+
+impl Variant {
+    /// The rule of its clause.
+    fn rule(&self) -> RuleId {
+        let id = self.clause.split('.').next().unwrap_or(self.clause);
+        id.parse().unwrap_or(RuleId::S2)
+    }
 }
 
 fn variants(spec: &CaseSpec) -> Vec<Variant> {
     let mut v = Vec::new();
-    let mut push = |name, rule, without: CaseSpec| {
+    let mut push = |name, clause, without: CaseSpec| {
         if &without != spec {
             v.push(Variant {
                 name,
-                rule,
+                clause,
                 without,
             })
         }
@@ -184,7 +193,7 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
     if spec.alias.is_some() {
         push(
             "via-task route",
-            RuleId::R2,
+            "R2.c",
             CaseSpec {
                 alias: None,
                 ..spec.clone()
@@ -194,7 +203,7 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
     if spec.style.paren != 0 {
         push(
             "parenthesised keys",
-            RuleId::R3,
+            "R3.b",
             CaseSpec {
                 style: PathStyle {
                     paren: 0,
@@ -207,7 +216,7 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
     if spec.style.case != NameCase::Canonical {
         push(
             "segment case",
-            RuleId::R4,
+            "R4.a",
             CaseSpec {
                 style: PathStyle {
                     case: NameCase::Canonical,
@@ -220,7 +229,7 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
     if spec.style.trailing_slash {
         push(
             "trailing slash",
-            RuleId::R4,
+            "R4.c",
             CaseSpec {
                 style: PathStyle {
                     trailing_slash: false,
@@ -233,7 +242,7 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
     if spec.bom && !spec.get {
         push(
             "byte-order mark",
-            RuleId::B1,
+            "B1.d",
             CaseSpec {
                 bom: false,
                 ..spec.clone()
@@ -243,7 +252,7 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
     if spec.gzip && !spec.get {
         push(
             "gzip request body",
-            RuleId::H6,
+            "H6.a",
             CaseSpec {
                 gzip: false,
                 ..spec.clone()
@@ -253,7 +262,7 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
     if spec.prefer {
         push(
             "Prefer header",
-            RuleId::H5,
+            "H5.a",
             CaseSpec {
                 prefer: false,
                 ..spec.clone()
@@ -263,7 +272,7 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
     if !spec.get && usize::from(spec.content_type) % generate::ALLOWED_CONTENT_TYPES.len() != 0 {
         push(
             "Content-Type spelling",
-            RuleId::H3,
+            "H3.a",
             CaseSpec {
                 content_type: 0,
                 ..spec.clone()
@@ -273,7 +282,7 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
     match spec.auth_variant % 3 {
         1 => push(
             "lower-case bearer scheme",
-            RuleId::H2,
+            "H2.b",
             CaseSpec {
                 auth_variant: 0,
                 ..spec.clone()
@@ -281,7 +290,7 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
         ),
         2 if spec.get => push(
             "read-only token",
-            RuleId::H2,
+            "H2.d",
             CaseSpec {
                 auth_variant: 0,
                 ..spec.clone()
@@ -291,58 +300,30 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
     }
     if !spec.get {
         for (i, m) in spec.members.iter().enumerate() {
-            let (name, rule) = member_variant(m);
+            let (name, clause) = (member_name(m), m.clause());
             let mut without = spec.clone();
             without.members.remove(i);
-            push(name, rule, without);
+            push(name, clause, without);
         }
     }
     v
 }
 
-fn member_variant(m: &MemberSpec) -> (&'static str, RuleId) {
+fn member_name(m: &MemberSpec) -> &'static str {
     match m {
-        MemberSpec::Created(_) => ("createdDateTime timestamp", RuleId::T1),
-        MemberSpec::Started(Some(_)) => ("startedDateTime timestamp", RuleId::T1),
-        MemberSpec::Completed(Some(_)) => ("completedDateTime timestamp", RuleId::T1),
-        MemberSpec::Started(None) => ("null startedDateTime", RuleId::B4),
-        MemberSpec::Completed(None) => ("null completedDateTime", RuleId::B4),
-        MemberSpec::FailureReason(None) => ("null failureReason", RuleId::B4),
-        MemberSpec::FailureReason(Some(_)) => ("failureReason text", RuleId::B10),
-        MemberSpec::Status(s) if s.is_after_sentinel() => ("member after the sentinel", RuleId::B6),
-        MemberSpec::Status(ProcessingStatus::UnknownFutureValue) => {
-            ("unknownFutureValue in a PATCH", RuleId::B6)
-        }
-        MemberSpec::Status(_) => ("processingStatus member", RuleId::B6),
-        MemberSpec::OdataType(_) => ("@odata.type", RuleId::B9),
-        MemberSpec::Annotation(_) => ("annotation", RuleId::B9),
-        MemberSpec::IdEqual => ("id equal to the key", RuleId::B7),
-    }
-}
-
-/// The clause a valid variant relies on (what a server that rejects it breaks).
-fn variant_clause(name: &str) -> &'static str {
-    match name {
-        "via-task route" => "R2.c",
-        "parenthesised keys" => "R3.b",
-        "segment case" => "R4.a",
-        "trailing slash" => "R4.c",
-        "gzip request body" => "H6.a",
-        "byte-order mark" => "B1.d",
-        "Prefer header" => "H5.a",
-        "Content-Type spelling" => "H3.a",
-        "lower-case bearer scheme" => "H2.b",
-        "read-only token" => "H2.d",
-        n if n.ends_with("timestamp") => "T1.a",
-        n if n.starts_with("null ") => "B4.c",
-        "failureReason text" => "B10",
-        "member after the sentinel" => "B6.d",
-        "unknownFutureValue in a PATCH" => "B6.c",
-        "processingStatus member" => "B6.a",
-        "@odata.type" => "B9.a",
-        "annotation" => "B9.b",
-        "id equal to the key" => "B7.a",
-        _ => "",
+        MemberSpec::Created(_) => "createdDateTime timestamp",
+        MemberSpec::Started(Some(_)) => "startedDateTime timestamp",
+        MemberSpec::Completed(Some(_)) => "completedDateTime timestamp",
+        MemberSpec::Started(None) => "null startedDateTime",
+        MemberSpec::Completed(None) => "null completedDateTime",
+        MemberSpec::FailureReason(None) => "null failureReason",
+        MemberSpec::FailureReason(Some(_)) => "failureReason text",
+        MemberSpec::Status(s) if s.is_after_sentinel() => "member after the sentinel",
+        MemberSpec::Status(ProcessingStatus::UnknownFutureValue) => "unknownFutureValue in a PATCH",
+        MemberSpec::Status(_) => "processingStatus member",
+        MemberSpec::OdataType(_) => "@odata.type",
+        MemberSpec::Annotation(_) => "annotation",
+        MemberSpec::IdEqual => "id equal to the key",
     }
 }
 
@@ -358,8 +339,8 @@ fn clause_of(v: &Verdict, case: &Case) -> String {
             .unwrap_or(""),
         Kind::Rejected => variants(&case.spec)
             .iter()
-            .find(|x| x.rule == v.rule)
-            .map(|x| variant_clause(x.name))
+            .find(|x| x.rule() == v.rule)
+            .map(|x| x.clause)
             .unwrap_or(if case.request.method == "GET" {
                 "H1.b"
             } else {
@@ -1123,7 +1104,7 @@ impl<'s, 'a> Unit<'s, 'a> {
                     | Kind::Linearizability
             );
         if no_shrink || self.shared.stopped() {
-            self.file(v, &case, phase, index, resp, expected, before, false);
+            self.file(v, &case, phase, index, resp, expected, before);
             return;
         }
         let status = resp.as_ref().map(|r| r.status);
@@ -1170,13 +1151,12 @@ impl<'s, 'a> Unit<'s, 'a> {
                 let again = self.check(&plain).await;
                 if !again.interrupted && again.verdicts.iter().all(|w| w.kind != Kind::State) {
                     let mut blamed = v.clone();
-                    blamed.rule = variant.rule;
+                    blamed.rule = variant.rule();
                     blamed.message = format!(
                         "{} (cause: {}; without it the state is right)",
                         v.message, variant.name
                     );
-                    let cause =
-                        self.file(blamed, &case, phase, index, resp, expected, before, true);
+                    let cause = self.file(blamed, &case, phase, index, resp, expected, before);
                     self.known.insert(pre_key, cause);
                     return;
                 }
@@ -1222,7 +1202,7 @@ impl<'s, 'a> Unit<'s, 'a> {
                         .await
                     {
                         Some(cause) => cause,
-                        None => self.file(sv, &small, phase, index, sresp, sexp, sbefore, true),
+                        None => self.file(sv, &small, phase, index, sresp, sexp, sbefore),
                     };
                     self.known.insert(pre_key, cause);
                     return;
@@ -1234,7 +1214,7 @@ impl<'s, 'a> Unit<'s, 'a> {
                 "{} (each defect alone is answered right; their combination is not)",
                 v.message
             );
-            let cause = self.file(e4, &case, phase, index, resp, expected, before, false);
+            let cause = self.file(e4, &case, phase, index, resp, expected, before);
             self.known.insert(pre_key, cause);
             return;
         }
@@ -1253,7 +1233,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             self.known.insert(pre_key, cause);
             return;
         }
-        let cause = self.file(sv, &small, phase, index, sresp, sexp, sbefore, true);
+        let cause = self.file(sv, &small, phase, index, sresp, sexp, sbefore);
         self.known.insert(pre_key, cause);
     }
 
@@ -1326,7 +1306,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         let left = variants(&small.spec);
         match left.first() {
             Some(first) => {
-                sv.rule = first.rule;
+                sv.rule = first.rule();
                 let names: Vec<&str> = left.iter().map(|v| v.name).collect();
                 sv.message = format!("{} (cause: {})", sv.message, names.join(" + "));
             }
@@ -1337,7 +1317,7 @@ impl<'s, 'a> Unit<'s, 'a> {
                 );
             }
         }
-        self.file(sv, &small, phase, index, sresp, sexp, sbefore, true)
+        self.file(sv, &small, phase, index, sresp, sexp, sbefore)
     }
 
     /// Greedy shrinking against the implementation: keeps a candidate while `same` holds for
@@ -1408,7 +1388,6 @@ impl<'s, 'a> Unit<'s, 'a> {
         resp: Option<Response>,
         expected: Expected,
         before: Option<TaskProcessingResult>,
-        _shrunk: bool,
     ) -> String {
         let defects: Vec<String> = case.defects.iter().map(|d| d.variant()).collect();
         let names: Vec<&str> = variants(&case.spec).iter().map(|v| v.name).collect();
@@ -1891,16 +1870,7 @@ impl<'s, 'a> Unit<'s, 'a> {
                 body: out.answers[0].json(),
                 rules: vec![RuleId::S5],
             };
-            self.file(
-                v,
-                &case,
-                "sequence",
-                index,
-                Some(second),
-                expected,
-                before,
-                false,
-            );
+            self.file(v, &case, "sequence", index, Some(second), expected, before);
         }
         if let Some(t) = case.target.clone() {
             if let Observed::Seen(seen) = self.observe(&t).await {
@@ -1955,9 +1925,7 @@ impl<'s, 'a> Unit<'s, 'a> {
                 property: v.property,
                 detail: v.detail,
             };
-            self.file(
-                verdict, &case, "sequence", index, None, expected, None, false,
-            );
+            self.file(verdict, &case, "sequence", index, None, expected, None);
             self.resync(&id, &seen);
         }
     }
@@ -2079,16 +2047,7 @@ impl<'s, 'a> Unit<'s, 'a> {
                 Kind::Linearizability,
                 format!("{} concurrent PATCHes to `{id}`: {}", reqs.len(), v.message),
             );
-            self.file(
-                verdict,
-                &case,
-                "concurrency",
-                round,
-                None,
-                expected,
-                None,
-                false,
-            );
+            self.file(verdict, &case, "concurrency", round, None, expected, None);
         }
     }
 }

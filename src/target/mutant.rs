@@ -485,7 +485,7 @@ impl Mutated {
                 .retain(|(k, _)| !k.eq_ignore_ascii_case("content-encoding"));
         }
         // and after it dropped a byte-order mark (B1.d: the model ignores one too)
-        if let Some(rest) = req.body.strip_prefix(b"\xEF\xBB\xBF") {
+        if let (rest, true) = json::strip_bom(&req.body) {
             req.body = rest.to_vec();
         }
         let out = if self.has(Mutant::LostUpdates) && req.method == "PATCH" {
