@@ -674,3 +674,27 @@ fn selftest_benign_variants_using_the_contracts_freedoms_are_never_flagged() {
         assert!(r.findings.is_empty(), "over HTTP: {:#?}", r.findings);
     });
 }
+
+#[test]
+fn b1_d_an_append_is_not_blamed_on_the_byte_order_mark_of_the_request_that_saw_it() {
+    assert_stack_precise(
+        &[
+            Mutant::NoAuthentication,
+            Mutant::CoarseTimestamps,
+            Mutant::NotIdempotent,
+            Mutant::PutAccepted,
+            Mutant::IsolationLeak,
+        ],
+        213,
+    );
+    assert_stack_precise(
+        &[
+            Mutant::NotIdempotent,
+            Mutant::EmptyErrorBody,
+            Mutant::SentinelStored,
+            Mutant::OpenEnum,
+            Mutant::AnyContentType,
+        ],
+        354,
+    );
+}

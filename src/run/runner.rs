@@ -1138,8 +1138,13 @@ impl<'s, 'a> Unit<'s, 'a> {
                 .into_iter()
                 .filter(|v| v.without.members.len() == case.spec.members.len());
             for variant in spelling {
-                // an A/B comparison needs the same starting state: without it, no verdict
+                // an A/B comparison needs the same starting state: without it, no verdict.
+                // What the implementation holds now first (the unit's store may hold the
+                // model's prediction of the wrongly answered request), then the old value.
                 if let (Some(id), Some(pre)) = (&case.target, &before) {
+                    if let Observed::Seen(seen) = self.observe(id).await {
+                        self.resync(id, &seen);
+                    }
                     if !self.restore(id, pre).await {
                         break;
                     }
@@ -1149,7 +1154,13 @@ impl<'s, 'a> Unit<'s, 'a> {
                     continue;
                 }
                 let again = self.check(&plain).await;
-                if !again.interrupted && again.verdicts.iter().all(|w| w.kind != Kind::State) {
+                // "right" means right in the state and in the answer's representation (which
+                // shows the same value, and is judged instead of the state when it is wrong)
+                let right = again
+                    .verdicts
+                    .iter()
+                    .all(|w| !matches!(w.kind, Kind::State | Kind::Representation));
+                if !again.interrupted && right {
                     let mut blamed = v.clone();
                     blamed.rule = variant.rule();
                     blamed.message = format!(
