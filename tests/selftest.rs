@@ -698,3 +698,21 @@ fn b1_d_an_append_is_not_blamed_on_the_byte_order_mark_of_the_request_that_saw_i
         354,
     );
 }
+
+#[test]
+fn r2_c_a_defect_answered_wrongly_only_on_the_via_task_route_is_r2() {
+    // Found by 1000 stacks: the alias resolved to `{t0}`, whose id (upper-cased by the IdCase
+    // defect) differed from the body's `id`: 400 instead of 404, filed under S1. On the direct
+    // route the same defect is answered right, so the via-task route is the cause.
+    assert_stack_precise(
+        &[
+            Mutant::NotIdempotent,
+            Mutant::PutAccepted,
+            Mutant::CoarseTimestamps,
+            Mutant::AnyContentType,
+            Mutant::LostUpdates,
+            Mutant::WrongAliasTarget,
+        ],
+        688,
+    );
+}

@@ -336,6 +336,13 @@ fn clause_of(v: &Verdict, case: &Case) -> String {
             .iter()
             .find(|d| d.rule() == v.rule)
             .map(|d| d.clause())
+            // blamed on a variant the request carries (the via-task route, R2.c)
+            .or_else(|| {
+                variants(&case.spec)
+                    .iter()
+                    .find(|x| x.rule() == v.rule)
+                    .map(|x| x.clause)
+            })
             .unwrap_or(""),
         Kind::Rejected => variants(&case.spec)
             .iter()
@@ -1166,6 +1173,43 @@ impl<'s, 'a> Unit<'s, 'a> {
                     blamed.message = format!(
                         "{} (cause: {}; without it the state is right)",
                         v.message, variant.name
+                    );
+                    let cause = self.file(blamed, &case, phase, index, resp, expected, before);
+                    self.known.insert(pre_key, cause);
+                    return;
+                }
+            }
+        }
+        // a defect answered wrongly only on the via-task route, rightly on the direct route:
+        // the via-task route addresses something else than the entity it names (R2), however
+        // the defect then shows it
+        if matches!(v.kind, Kind::WrongStatus | Kind::Accepted) && case.spec.alias.is_some() {
+            let direct = CaseSpec {
+                alias: None,
+                ..case.spec.clone()
+            };
+            if let (Some(id), Some(pre)) = (&case.target, &before) {
+                self.restore(id, pre).await;
+            }
+            let plain = direct.build(&self.store, self.profile());
+            let same_defects = plain
+                .defects
+                .iter()
+                .map(|d| d.variant())
+                .collect::<Vec<_>>()
+                == case.defects.iter().map(|d| d.variant()).collect::<Vec<_>>();
+            if same_defects && !plain.defects.is_empty() {
+                let again = self.check(&plain).await;
+                let right = again
+                    .verdicts
+                    .iter()
+                    .all(|w| !matches!(w.kind, Kind::WrongStatus | Kind::Accepted));
+                if !again.interrupted && right {
+                    let mut blamed = v.clone();
+                    blamed.rule = RuleId::R2;
+                    blamed.message = format!(
+                        "{} (cause: via-task route; on the direct route the same request is answered right)",
+                        v.message
                     );
                     let cause = self.file(blamed, &case, phase, index, resp, expected, before);
                     self.known.insert(pre_key, cause);
