@@ -23,13 +23,49 @@ fn workload() -> (Store, Vec<Request>, Vec<CaseSpec>) {
     let specs: Vec<CaseSpec> = (0..2000)
         .map(|_| strategy.new_tree(&mut runner).unwrap().current())
         .collect();
-    // PATCH bodies under 64 KiB: the oversize defect (4 MiB of padding) would dominate both sides
+    // PATCH bodies under 64 KiB, decoded: the oversize defects (4 MiB of padding, a gzip member
+    // inflating past the limit) would dominate both sides
     let reqs = specs
         .iter()
         .map(|s| s.build(&store, &profile).request)
-        .filter(|r| r.method == "PATCH" && r.body.len() < 64 * 1024)
+        .filter(|r| r.method == "PATCH" && decoded_len(r) < 64 * 1024)
         .collect();
     (store, reqs, specs)
+}
+
+/// The body's length after its content coding is undone (at most 64 KiB + 1 is inflated).
+fn decoded_len(r: &Request) -> usize {
+    use std::io::Read;
+    if !is_gzip(r) {
+        return r.body.len();
+    }
+    let mut out = Vec::new();
+    let _ = flate2::read::GzDecoder::new(&r.body[..])
+        .take(64 * 1024 + 1)
+        .read_to_end(&mut out);
+    out.len()
+}
+
+fn is_gzip(r: &Request) -> bool {
+    r.headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("content-encoding") && v.contains("gzip"))
+}
+
+/// The bare work on a request's body: gunzip when the request says gzip (at most `max` + 1
+/// bytes, as H6 bounds it), then `serde_json::from_slice::<Value>`.
+fn bare(r: &Request, max: u64) -> Option<serde_json::Value> {
+    use std::io::Read;
+    if is_gzip(r) {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&r.body[..])
+            .take(max + 1)
+            .read_to_end(&mut out)
+            .ok()?;
+        serde_json::from_slice(&out).ok()
+    } else {
+        serde_json::from_slice(&r.body).ok()
+    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -48,6 +84,15 @@ fn bench(c: &mut Criterion) {
                 let _ = black_box(serde_json::from_slice::<serde_json::Value>(black_box(
                     &r.body,
                 )));
+            }
+        })
+    });
+    // the floor of `apply`: what any implementation must do with the same bytes — undo the
+    // content coding (gzip, bounded like H6) and parse the JSON
+    g.bench_function("bare_decode_and_parse", |b| {
+        b.iter(|| {
+            for r in &reqs {
+                let _ = black_box(bare(black_box(r), profile.max_body_bytes));
             }
         })
     });
@@ -136,9 +181,78 @@ fn check_in_process(c: &mut Criterion) {
     c.bench_function("check_in_process", |b| b.iter(run));
 }
 
+/// The ratios of issue 13, measured in one run: 41 interleaved rounds of each side over the
+/// whole workload, the median round of each (so a noisy neighbour hits both sides alike).
+/// Prints `ratio apply/bare = …` lines that `scripts/bench.sh` collects.
+fn ratios(_: &mut Criterion) {
+    let (store, reqs, _) = workload();
+    ratio_of("all PATCH requests", &store, &reqs);
+    let plain: Vec<Request> = reqs.into_iter().filter(|r| !is_gzip(r)).collect();
+    ratio_of("identity-coded only", &store, &plain);
+}
+
+fn ratio_of(label: &str, store: &Store, reqs: &[Request]) {
+    use std::time::{Duration, Instant};
+    let profile = Profile::graph();
+    let time = |f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        f();
+        t.elapsed()
+    };
+    let (mut parse, mut bare_t, mut rules, mut apply) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..41 {
+        parse.push(time(&mut || {
+            for r in reqs {
+                let _ = black_box(serde_json::from_slice::<serde_json::Value>(&r.body));
+            }
+        }));
+        bare_t.push(time(&mut || {
+            for r in reqs {
+                let _ = black_box(bare(r, profile.max_body_bytes));
+            }
+        }));
+        rules.push(time(&mut || {
+            for r in reqs {
+                let _ = black_box(model::body(&r.body, Some("t"), &profile, false));
+            }
+        }));
+        let mut s = store.clone();
+        apply.push(time(&mut || {
+            for r in reqs {
+                black_box(model::apply(&mut s, r, &profile));
+            }
+        }));
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let (p, b, r, a) = (
+        median(&mut parse),
+        median(&mut bare_t),
+        median(&mut rules),
+        median(&mut apply),
+    );
+    #[allow(clippy::print_stdout)]
+    {
+        println!(
+            "workload ({label}): {} PATCH requests; medians of 41 rounds: serde_json {p:?}, bare decode+parse {b:?}, model::body {r:?}, model::apply {a:?}",
+            reqs.len()
+        );
+        println!(
+            "ratio body_rules/serde_json ({label}) = {:.2}",
+            r.as_secs_f64() / p.as_secs_f64()
+        );
+        println!(
+            "ratio apply/bare ({label}) = {:.2} (goal <= 2)",
+            a.as_secs_f64() / b.as_secs_f64()
+        );
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(4));
-    targets = bench, check_in_process
+    targets = ratios, bench, check_in_process
 }
 criterion_main!(benches);

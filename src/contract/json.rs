@@ -217,6 +217,21 @@ pub fn parse(bytes: &[u8]) -> Result<Json, JsonError> {
     Ok(v)
 }
 
+/// The end of the run of plain string bytes from `i`: the first `"`, `\\` or control byte, or
+/// the end. SIMD-searched with memchr (long strings are what B10 sends), then the run checked
+/// for control bytes in one vectorisable pass.
+fn plain_run_end(b: &[u8], i: usize) -> usize {
+    let rest = b.get(i..).unwrap_or_default();
+    let stop = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+    let run = &rest[..stop];
+    if run.iter().fold(false, |any, &c| any | (c < 0x20)) {
+        // rare: a raw control byte (a syntax error at the string's caller)
+        i + run.iter().position(|&c| c < 0x20).unwrap_or(stop)
+    } else {
+        i + stop
+    }
+}
+
 struct Parser<'a> {
     b: &'a [u8],
     /// The same bytes as text: string runs are sliced from it without validating again.
@@ -376,12 +391,7 @@ impl Parser<'_> {
         loop {
             // copy a run of plain bytes at once
             let run = self.i;
-            while let Some(&c) = self.b.get(self.i) {
-                if c == b'"' || c == b'\\' || c < 0x20 {
-                    break;
-                }
-                self.i += 1;
-            }
+            self.i = plain_run_end(self.b, self.i);
             if self.i > run {
                 // Whole input is UTF-8 and runs end at ASCII bytes, so this slice is UTF-8.
                 // runs start after and end before ASCII bytes, so these are char boundaries

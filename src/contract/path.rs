@@ -123,12 +123,31 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
+/// The segments of a path, split at `/` (memchr), decoded lazily.
 struct Segments<'a> {
-    segs: std::str::Split<'a, char>,
+    rest: Option<&'a str>,
     profile: &'a Profile,
 }
 
 impl<'a> Segments<'a> {
+    fn raw(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match memchr::memchr(b'/', rest.as_bytes()) {
+            Some(i) => {
+                self.rest = rest.get(i + 1..);
+                rest.get(..i)
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+
+    fn more(&self) -> bool {
+        self.rest.is_some()
+    }
+
     fn name_matches(&self, seg: &str, name: &str) -> Result<bool, PathError> {
         if seg == name {
             return Ok(true);
@@ -147,8 +166,7 @@ impl<'a> Segments<'a> {
 
     fn next(&mut self, what: &str, name: &str) -> Result<Cow<'a, str>, PathError> {
         let seg = self
-            .segs
-            .next()
+            .raw()
             .ok_or_else(|| perr(RuleId::R5, format!("missing {what} `{name}`")))?;
         percent_decode(seg)
     }
@@ -166,10 +184,10 @@ impl<'a> Segments<'a> {
     }
 
     /// `name/{id}` or `name('{id}')`.
-    fn collection(&mut self, name: &str) -> Result<String, PathError> {
+    fn collection(&mut self, name: &str) -> Result<Cow<'a, str>, PathError> {
         let seg = self.next("segment", name)?;
         if self.name_matches(&seg, name)? {
-            let id = self.next("key after", name)?.into_owned();
+            let id = self.next("key after", name)?;
             if id.is_empty() {
                 return Err(perr(RuleId::R3, format!("empty key after `{name}`")));
             }
@@ -193,6 +211,11 @@ impl<'a> Segments<'a> {
                 format!("parenthesised key `{seg}` (paren_keys = reject)"),
             ));
         }
+        // borrow the key from the path when it was not percent-decoded and has no quote
+        let whole: Option<&'a str> = match &seg {
+            Cow::Borrowed(b) => Some(b),
+            Cow::Owned(_) => None,
+        };
         let inner = seg[open + 1..]
             .strip_suffix(')')
             .ok_or_else(|| perr(RuleId::R3, format!("unclosed key in `{seg}`")))?;
@@ -206,6 +229,17 @@ impl<'a> Segments<'a> {
                     format!("key in `{seg}` must be a quoted string"),
                 )
             })?;
+        if quoted.is_empty() {
+            return Err(perr(RuleId::R3, format!("empty key in `{seg}`")));
+        }
+        if !quoted.as_bytes().contains(&b'\'') {
+            // `quoted` lies at `open + 2 .. len - 2` of the segment
+            let (from, to) = (open + 2, seg.len() - 2);
+            return Ok(match whole.and_then(|w| w.get(from..to)) {
+                Some(b) => Cow::Borrowed(b),
+                None => Cow::Owned(quoted.to_string()),
+            });
+        }
         // inside quotes a quote is doubled
         let mut id = String::with_capacity(quoted.len());
         let mut chars = quoted.chars().peekable();
@@ -218,25 +252,37 @@ impl<'a> Segments<'a> {
         if id.is_empty() {
             return Err(perr(RuleId::R3, format!("empty key in `{seg}`")));
         }
-        Ok(id)
+        Ok(Cow::Owned(id))
     }
 }
 
-impl Route {
-    /// Parses a path below the version root under `profile` (R1–R6). A query string or
-    /// fragment is ignored (R6). Never panics.
-    pub fn parse(path: &str, profile: &Profile) -> Result<Route, PathError> {
-        let end = path
-            .bytes()
-            .position(|b| b == b'?' || b == b'#')
-            .unwrap_or(path.len());
+/// A parsed route borrowing its ids from the path where it can (no escapes, no parentheses):
+/// what the model parses on every request. [`Route`] is its owned form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteRef<'a> {
+    /// `{w}`.
+    pub workflow: Cow<'a, str>,
+    /// `{r}`.
+    pub run: Cow<'a, str>,
+    /// `{u}`.
+    pub user_result: Cow<'a, str>,
+    /// `{t}` on the direct route, `{t0}` on the via-task route.
+    pub result: Cow<'a, str>,
+    /// `{t}` of the via-task route.
+    pub via_task: Option<Cow<'a, str>>,
+}
+
+impl<'a> RouteRef<'a> {
+    /// Parses a path below the version root under `profile` (R1–R6), as [`Route::parse`].
+    pub fn parse(path: &'a str, profile: &'a Profile) -> Result<RouteRef<'a>, PathError> {
+        let end = memchr::memchr2(b'?', b'#', path.as_bytes()).unwrap_or(path.len());
         let path = &path[..end];
         let rest = path
             .strip_prefix('/')
             .ok_or_else(|| perr(RuleId::R5, "path must start with '/'"))?;
         let rest = rest.strip_suffix('/').unwrap_or(rest);
         let mut s = Segments {
-            segs: rest.split('/'),
+            rest: Some(rest),
             profile,
         };
         for name in PREFIX {
@@ -246,22 +292,57 @@ impl Route {
         let run = s.collection("runs")?;
         let user_result = s.collection("userProcessingResults")?;
         let result = s.collection("taskProcessingResults")?;
-        let via_task = if s.segs.clone().next().is_some() {
+        let via_task = if s.more() {
             s.literal("task")?;
             Some(s.collection("taskProcessingResults")?)
         } else {
             None
         };
-        if let Some(extra) = s.segs.next() {
+        if let Some(extra) = s.raw() {
             return Err(perr(RuleId::R5, format!("extra segment `{extra}`")));
         }
-        Ok(Route {
+        Ok(RouteRef {
             workflow,
             run,
             user_result,
             result,
             via_task,
         })
+    }
+
+    /// The id of the addressed entity.
+    pub fn addressed(&self) -> &str {
+        self.via_task.as_deref().unwrap_or(&self.result)
+    }
+
+    /// The owned route.
+    pub fn into_owned(self) -> Route {
+        Route {
+            workflow: self.workflow.into_owned(),
+            run: self.run.into_owned(),
+            user_result: self.user_result.into_owned(),
+            result: self.result.into_owned(),
+            via_task: self.via_task.map(Cow::into_owned),
+        }
+    }
+}
+
+impl Route {
+    /// Parses a path below the version root under `profile` (R1–R6). A query string or
+    /// fragment is ignored (R6). Never panics.
+    pub fn parse(path: &str, profile: &Profile) -> Result<Route, PathError> {
+        RouteRef::parse(path, profile).map(RouteRef::into_owned)
+    }
+
+    /// The route borrowed (to resolve it without copying).
+    pub fn as_ref(&self) -> RouteRef<'_> {
+        RouteRef {
+            workflow: Cow::Borrowed(&self.workflow),
+            run: Cow::Borrowed(&self.run),
+            user_result: Cow::Borrowed(&self.user_result),
+            result: Cow::Borrowed(&self.result),
+            via_task: self.via_task.as_deref().map(Cow::Borrowed),
+        }
     }
 
     /// Formats the route as a path in `style`.

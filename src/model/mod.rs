@@ -26,7 +26,7 @@ pub mod invariants;
 pub mod store;
 
 use crate::json::{self, Json};
-use crate::path::Route;
+use crate::path::RouteRef;
 use crate::profile::{
     DuplicateMembers, EnumCase, IdInBody, Profile, RequestEncodings, SentinelInPatch, Success,
     UnknownProperties,
@@ -255,8 +255,8 @@ pub fn authorize(req: &Request, tokens: &Tokens) -> Result<Caller, Defect> {
 }
 
 /// R1–R5: the route a path names (400 when it is not a route).
-pub fn route(req: &Request, profile: &Profile) -> Result<Route, Defect> {
-    Route::parse(&req.path, profile).map_err(|e| defect(400, e.rule, e.to_string()))
+pub fn route<'r>(req: &'r Request, profile: &'r Profile) -> Result<RouteRef<'r>, Defect> {
+    RouteRef::parse(&req.path, profile).map_err(|e| defect(400, e.rule, e.to_string()))
 }
 
 /// H3: `Content-Type: application/json`, with `charset=utf-8` and OData parameters allowed.
@@ -658,13 +658,13 @@ pub fn body(
 /// S1/R2: the entity the route addresses, or 404.
 /// A via-task route whose `{t0}` resolves but whose `{t}` is not a result of the same task is
 /// an R2 miss; every other miss is S1.
-pub fn resolve<'s>(store: &'s Store, route: &Route) -> Result<&'s str, Defect> {
-    store.resolve(route).ok_or_else(|| {
-        let parent = Route {
+pub fn resolve<'s>(store: &'s Store, route: &RouteRef<'_>) -> Result<&'s str, Defect> {
+    store.resolve_ref(route).ok_or_else(|| {
+        let parent = RouteRef {
             via_task: None,
             ..route.clone()
         };
-        let rule = if route.via_task.is_some() && store.resolve(&parent).is_some() {
+        let rule = if route.via_task.is_some() && store.resolve_ref(&parent).is_some() {
             RuleId::R2
         } else {
             RuleId::S1
@@ -747,7 +747,7 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
             }
             let id = route
                 .as_ref()
-                .and_then(|r| store.resolve(r))
+                .and_then(|r| store.resolve_ref(r))
                 .unwrap_or_default();
             let repr = store.get(id).map(|e| Representation {
                 value: e.value.clone(),
@@ -786,7 +786,7 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
             if let Err(d) = body_size(req, profile) {
                 defects.push(d);
             }
-            let addressed = route.as_ref().map(Route::addressed);
+            let addressed = route.as_ref().map(RouteRef::addressed);
             // H6: the body rules apply to the decoded body; one that cannot be decoded is not
             // evaluated further
             let patch = match decode_body(req, profile) {

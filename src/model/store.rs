@@ -2,7 +2,7 @@
 //! configured tokens (F2). The tree never changes; only results' values do, so clones share it.
 
 use crate::fixture::{Fixture, Run, UserResult, Workflow};
-use crate::path::Route;
+use crate::path::{Route, RouteRef};
 use crate::spec::TaskProcessingResult;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -134,7 +134,12 @@ impl Store {
 
     /// S1 and R2: the id of the entity `route` addresses, if it exists.
     pub fn resolve(&self, route: &Route) -> Option<&str> {
-        let e = self.entities.get(&route.result)?;
+        self.resolve_ref(&route.as_ref())
+    }
+
+    /// As [`Store::resolve`] for a borrowed route (what the model parses).
+    pub fn resolve_ref(&self, route: &RouteRef<'_>) -> Option<&str> {
+        let e = self.entities.get(route.result.as_ref())?;
         let l = &e.location;
         if l.workflow != route.workflow || l.run != route.run || l.user_result != route.user_result
         {
@@ -143,7 +148,7 @@ impl Store {
         match &route.via_task {
             None => Some(&e.value.id),
             Some(t) => {
-                let target = self.entities.get(t)?;
+                let target = self.entities.get(t.as_ref())?;
                 (target.location.workflow == l.workflow && target.location.task == l.task)
                     .then_some(target.value.id.as_str())
             }
