@@ -202,3 +202,35 @@ fn case_specs_round_trip_through_json_lines() {
         assert_eq!(back.spec.build(&s, &p).request, case.request);
     }
 }
+
+#[test]
+fn t1_h_generated_valid_timestamps_on_the_first_and_last_day_stay_in_range() {
+    // Found by the sequence fuzz target: `0001-01-01T00:xx` with a positive offset is before
+    // 0001-01-01Z in UTC (T1.h: 400), yet the generator called it valid. Every offset, every
+    // time of day, on the first and the last day of the range.
+    use tpr_harness::generate::TsSpec;
+    use tpr_harness::timestamp::{Grammar, Timestamp};
+    for (year, month, day) in [(0u16, 0u8, 0u8), (9998, 11, 255)] {
+        for hour in [0u8, 1, 12, 22, 23] {
+            for minute in [0u8, 1, 30, 59] {
+                for offset in [-840i16, -839, -61, -1, 0, 1, 59, 60, 839, 840] {
+                    let ts = TsSpec {
+                        offset: Some(offset),
+                        hour,
+                        minute,
+                        second: 59,
+                        digits: 7,
+                        fraction: 999_999_999_999,
+                        ..TsSpec::new_year(year)
+                    };
+                    let ts = TsSpec { month, day, ..ts };
+                    let text = ts.spelling().to_string();
+                    assert!(
+                        Timestamp::parse(&text, Grammar::Graph).is_ok(),
+                        "{text} is generated as valid but is not"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -89,16 +89,29 @@ impl TsSpec {
             let s = format!("{:012}", self.fraction % 1_000_000_000_000);
             s[..digits].to_string()
         };
+        let (hour, minute) = (u32::from(self.hour % 24), u32::from(self.minute % 60));
+        let mut offset_minutes = self.offset.map(|o| i32::from(o) % 841);
+        // T1.h: the instant in UTC (local time minus the offset) stays within 0001..9999. On
+        // the first day a positive offset larger than the local time of day, on the last day a
+        // negative one larger than what is left of it, would leave the range: flip its sign
+        let of_day = (hour * 60 + minute) as i32;
+        if let Some(o) = offset_minutes {
+            let first = year == 1 && month == 1 && day == 1 && o > of_day;
+            let last = year == 9999 && month == 12 && day == 31 && -o > 24 * 60 - 1 - of_day;
+            if first || last {
+                offset_minutes = Some(-o);
+            }
+        }
         Spelling {
             year,
             year_width: 4,
             month,
             day,
-            hour: u32::from(self.hour % 24),
-            minute: u32::from(self.minute % 60),
+            hour,
+            minute,
             second: Some(u32::from(self.second % 60)),
             fraction,
-            offset_minutes: self.offset.map(|o| i32::from(o) % 841),
+            offset_minutes,
             lower_case: false,
         }
     }

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Throughput against its floors (issue 13), every ratio measured in one run on this machine:
+#   1. model:    `model::apply` vs a bare gunzip+serde_json parse of the same requests
+#                (`cargo bench --bench model -- --exact ratios`; goal <= 2x);
+#   2. fuzzing:  exec/s of `body` vs `serde_json_baseline` on the same corpus (goal >= 50 %),
+#                and of `sequence` and `differential` (goal >= 20 000 exec/s);
+#   3. endpoint: wrk against `serve` vs against `examples/bare_server.rs` (goal >= 80 %);
+#                then the resident memory of `serve` after the load.
+# Not run in CI (no timed assertions anywhere): the figures go to docs/MEASUREMENTS.md.
+#
+#   scripts/bench.sh [FUZZ_SECONDS] [WRK_SECONDS]      (defaults 20 and 10)
+#
+# Needs wrk (apt-get install wrk) for part 3 and installs cargo-fuzz for part 2 when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FUZZ_SECONDS=${1:-20}
+WRK_SECONDS=${2:-10}
+TMP=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
+
+echo "== 1. model::apply vs bare decode+parse (same requests, same run)"
+cargo bench --quiet --bench model -- --exact ratios 2>/dev/null | grep -E "^(workload|ratio)"
+
+echo "== 2. fuzz targets: exec/s, one worker each, ${FUZZ_SECONDS}s, same seed corpus"
+command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+cargo run --release --quiet -- corpus --out "$TMP/seeds" --count 500 >/dev/null
+(cd fuzz && cargo fuzz build --sanitizer none -O >/dev/null 2>&1)
+execs() { # target, seed corpus dir -> average exec/s
+  local dir="$TMP/corpus-$1"
+  mkdir -p "$dir"
+  cp "$2"/* "$dir/" 2>/dev/null || true
+  (cd fuzz && cargo fuzz run --sanitizer none -O "$1" "$dir" -- -dict=tpr.dict \
+      -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1) |
+    awk '/stat::average_exec_per_sec/ {print $2}' | tail -1
+}
+BODY=$(execs body "$TMP/seeds/body")
+BASE=$(execs serde_json_baseline "$TMP/seeds/body")
+SEQ=$(execs sequence "$TMP/seeds/sequence")
+DIFF=$(execs differential "$TMP/seeds/sequence")
+echo "body $BODY exec/s, serde_json_baseline $BASE exec/s: ratio body/baseline = $(python3 -c "print(f'{$BODY/$BASE:.2f}')") (goal >= 0.50)"
+echo "sequence $SEQ exec/s (goal >= 20000)"
+echo "differential $DIFF exec/s (goal >= 20000)"
+
+echo "== 3. serve vs a bare hyper server under wrk (2 threads, 8 connections, ${WRK_SECONDS}s each)"
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "wrk not installed (apt-get install wrk): skipped"
+  exit 0
+fi
+cargo build --release --quiet
+cargo build --release --quiet --example bare_server
+BIN=target/release/tpr-harness
+PORT=18471
+BARE_PORT=18472
+$BIN fixtures --workflows 16 --out "$TMP/fx.json" >/dev/null
+PATH_=$(python3 - "$TMP/fx.json" <<'PY'
+import json,sys
+f=json.load(open(sys.argv[1])); w=f["workflows"][0]; r=w["runs"][0]; u=r["userProcessingResults"][0]; t=u["taskProcessingResults"][0]
+print(f"/beta/identityGovernance/lifecycleWorkflows/deletedItems/workflows/{w['id']}/runs/{r['id']}/userProcessingResults/{u['id']}/taskProcessingResults/{t['id']}")
+PY
+)
+cat > "$TMP/patch.lua" <<'LUA'
+wrk.method = "PATCH"
+wrk.body = '{"processingStatus":"failed","failureReason":"wrk"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer t"
+LUA
+rps() { wrk -t2 -c8 -d"${WRK_SECONDS}s" -s "$TMP/patch.lua" "$1" | awk '/Requests\/sec/ {print int($2)}'; }
+$BIN serve --token t --port $PORT --fixtures "$TMP/fx.json" >/dev/null 2>&1 &
+SERVE=$!
+target/release/examples/bare_server $BARE_PORT >/dev/null 2>&1 &
+BARE=$!
+sleep 1
+# alternate, twice each, so drift in the machine's load hits both alike
+S1=$(rps "http://127.0.0.1:$PORT$PATH_"); B1=$(rps "http://127.0.0.1:$BARE_PORT$PATH_")
+S2=$(rps "http://127.0.0.1:$PORT$PATH_"); B2=$(rps "http://127.0.0.1:$BARE_PORT$PATH_")
+RSS=$(awk '/VmRSS/ {print $2}' /proc/$SERVE/status)
+echo "serve $S1 / $S2 req/s, bare hyper $B1 / $B2 req/s: ratio serve/bare = $(python3 -c "print(f'{($S1+$S2)/($B1+$B2):.2f}')") (goal >= 0.80)"
+echo "serve resident memory after $(( (S1 + S2) * WRK_SECONDS )) requests: $((RSS / 1024)) MB"
