@@ -216,7 +216,46 @@ impl TaskProcessingResult {
     }
 }
 
+/// The representation with its members in the order `to_json` renders them (sorted), written
+/// straight to bytes without building a `serde_json::Value` (what `serve` sends per request).
+#[derive(serde::Serialize)]
+struct Wire<'a> {
+    #[serde(rename = "@odata.type")]
+    odata_type: &'static str,
+    #[serde(rename = "completedDateTime")]
+    completed: Option<String>,
+    #[serde(rename = "createdDateTime")]
+    created: String,
+    #[serde(rename = "failureReason")]
+    failure_reason: Option<&'a str>,
+    id: &'a str,
+    #[serde(rename = "processingStatus")]
+    status: &'static str,
+    #[serde(rename = "startedDateTime")]
+    started: Option<String>,
+}
+
 impl TaskProcessingResult {
+    /// [`TaskProcessingResult::to_json`] as JSON text, byte for byte what
+    /// `serde_json::to_vec(&self.to_json(include_unknown))` gives, without the `Value`.
+    pub fn to_json_bytes(&self, include_unknown: bool) -> Vec<u8> {
+        let status = if self.status.is_after_sentinel() && !include_unknown {
+            ProcessingStatus::UnknownFutureValue
+        } else {
+            self.status
+        };
+        let wire = Wire {
+            odata_type: ODATA_TYPE,
+            completed: self.completed.map(|t| t.to_string()),
+            created: self.created.to_string(),
+            failure_reason: self.failure_reason.as_deref(),
+            id: &self.id,
+            status: status.as_str(),
+            started: self.started.map(|t| t.to_string()),
+        };
+        serde_json::to_vec(&wire).unwrap_or_default()
+    }
+
     /// Reads a representation back (leniently: timestamps under `odata-abnf`, members after the
     /// sentinel by name). `None` when a required property is missing or malformed.
     pub fn from_json(v: &serde_json::Value) -> Option<TaskProcessingResult> {

@@ -75,10 +75,10 @@ impl ModelTarget {
                     model::INCLUDE_UNKNOWN_ENUM_MEMBERS.into(),
                 ));
             }
-            let body = match a.json() {
-                Some(b) if a.status == 200 => {
+            let body = match &a.body {
+                Some(r) if a.status == 200 => {
                     headers.push(("Content-Type".into(), REPRESENTATION_CONTENT_TYPE.into()));
-                    serde_json::to_vec(&b).unwrap_or_default()
+                    r.value.to_json_bytes(r.include_unknown)
                 }
                 _ => Vec::new(),
             };
