@@ -525,7 +525,71 @@ mod tests {
         assert_eq!(v, Json::String("\u{1F600} \u{e9}".into()));
     }
 
+    /// A JSON text serde_json wrote (nested values, strings with escapes and non-ASCII), then
+    /// with probability 3/4 one byte replaced, inserted or removed from JSON's own alphabet.
+    fn near_json() -> impl Strategy<Value = Vec<u8>> {
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i32>().prop_map(Value::from),
+            any::<f32>().prop_map(|f| Value::from(f64::from(f))),
+            "[a-z\\\\\"/\u{0}-\u{1f}\u{e9}\u{1F600}]{0,6}".prop_map(Value::String),
+        ];
+        let value = leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-z@.]{0,4}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        });
+        const ALPHABET: &[u8] = b"{}[]\",:\\ 0123456789eE.+-tfnul\x00\x1f\xc3\xff";
+        (value, any::<usize>(), 0..ALPHABET.len(), 0u8..4).prop_map(|(v, at, c, op)| {
+            let mut b = serde_json::to_vec(&v).unwrap_or_default();
+            let i = at % (b.len() + 1);
+            match op {
+                1 if i < b.len() => b[i] = ALPHABET[c],
+                2 => b.insert(i, ALPHABET[c]),
+                3 if i < b.len() => {
+                    b.remove(i);
+                }
+                _ => {}
+            }
+            b
+        })
+    }
+
+    #[test]
+    fn b1_near_json_inputs_are_accepted_and_rejected_alike_often() {
+        // the acceptance property is only as strong as its inputs: both outcomes must be common
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = near_json();
+        let accepted = (0..1000)
+            .filter(|_| parse(&strategy.new_tree(&mut runner).unwrap().current()).is_ok())
+            .count();
+        assert!(
+            (250..=750).contains(&accepted),
+            "{accepted} of 1000 accepted"
+        );
+    }
+
     proptest! {
+        #[test]
+        fn b1_agrees_with_serde_json_on_acceptance_near_valid_json(bytes in near_json()) {
+            // valid JSON texts, most with one byte replaced, inserted or removed: about half
+            // are accepted, so "both accept" is compared as often as "both reject"
+            let ours = parse(&bytes).is_ok();
+            let theirs = serde_json::from_slice::<serde_json::Value>(&bytes);
+            // found by this property: serde_json refuses numbers past f64 (`8e35306`), which
+            // RFC 8259 §6 lets a parser limit; this reader keeps a number's text (no property
+            // of the operation is a number: any number is B5), see docs/DECISIONS.md 41
+            let limit = theirs.as_ref().is_err_and(|e| e.to_string().contains("number out of range"));
+            if !limit {
+                prop_assert_eq!(ours, theirs.is_ok(), "{:?}", String::from_utf8_lossy(&bytes));
+            }
+        }
+
         #[test]
         fn b1_agrees_with_serde_json_on_acceptance(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
             // serde_json accepts exactly the RFC 8259 texts, but for lone surrogates it reports

@@ -600,30 +600,62 @@ mod tests {
                 prop_oneof![0i64..=9999, -99_999i64..0, 10_000i64..=9_999_999_999].boxed()
             }
         };
+        // what only odata-abnf allows: lower-case `t`/`z`, seconds omitted, a leap second 60
+        let (second, lower_case) = match grammar {
+            Grammar::Graph => ((0u32..60).prop_map(Some).boxed(), Just(false).boxed()),
+            Grammar::OdataAbnf => (
+                prop_oneof![Just(None), (0u32..=60).prop_map(Some)].boxed(),
+                any::<bool>().boxed(),
+            ),
+        };
         (
-            year,
-            1u32..=12,
-            1u32..=31,
-            0u32..24,
-            0u32..60,
-            0u32..60,
+            (year, 1u32..=12, 1u32..=31, 0u32..24, 0u32..60),
+            second,
             proptest::string::string_regex("[0-9]{0,12}").unwrap(),
             prop_oneof![Just(None), (-840i32..=840).prop_map(Some)],
+            lower_case,
         )
             .prop_map(
-                |(year, month, day, hour, minute, second, fraction, offset)| Spelling {
-                    year,
-                    year_width: 4,
-                    month,
-                    day: day.min(days_in_month(year, month)),
-                    hour,
-                    minute,
-                    second: Some(second),
-                    fraction,
-                    offset_minutes: offset,
-                    lower_case: false,
+                |((year, month, day, hour, minute), second, fraction, offset, lower_case)| {
+                    Spelling {
+                        year,
+                        year_width: 4,
+                        month,
+                        day: day.min(days_in_month(year, month)),
+                        hour,
+                        minute,
+                        // no fraction without seconds
+                        fraction: if second.is_some() {
+                            fraction
+                        } else {
+                            String::new()
+                        },
+                        second,
+                        offset_minutes: offset,
+                        lower_case,
+                    }
                 },
             )
+    }
+
+    #[test]
+    fn t1_the_odata_abnf_strategy_reaches_what_only_odata_abnf_allows() {
+        // a strategy that stopped drawing these would leave the grammar's difference untested
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = spelling(Grammar::OdataAbnf);
+        let drawn: Vec<Spelling> = (0..400)
+            .map(|_| strategy.new_tree(&mut runner).unwrap().current())
+            .collect();
+        assert!(drawn.iter().any(|s| s.lower_case), "lower-case t/z");
+        assert!(drawn.iter().any(|s| s.second.is_none()), "seconds omitted");
+        assert!(drawn.iter().any(|s| s.second == Some(60)), "second 60");
+        assert!(drawn.iter().any(|s| s.year > 9999), "years past 9999");
+    }
+
+    /// Whether `s` uses something only odata-abnf allows (the graph grammar must reject it).
+    fn abnf_only(s: &Spelling) -> bool {
+        s.lower_case || s.second.is_none_or(|x| x == 60) || !(1..=9999).contains(&s.year)
     }
 
     proptest! {
@@ -640,6 +672,10 @@ mod tests {
             let text = s.to_string();
             let t = Timestamp::parse(&text, Grammar::OdataAbnf).map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
             prop_assert_eq!(Timestamp::parse(&t.to_string(), Grammar::OdataAbnf), Ok(t));
+            // what distinguishes the grammars: graph rejects every abnf-only spelling
+            if abnf_only(&s) {
+                prop_assert!(Timestamp::parse(&text, Grammar::Graph).is_err(), "graph accepted {}", text);
+            }
         }
 
         #[test]
