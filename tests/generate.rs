@@ -151,12 +151,43 @@ fn reachability_every_defect_variant_and_rule_occurs_in_10000_cases() {
     for r in RuleId::ALL.iter().filter(|r| {
         !matches!(
             r,
-            RuleId::S5 | RuleId::S7 | RuleId::F1 | RuleId::R6 | RuleId::F2 | RuleId::S1
+            // E2 is judged only under strict_error_codes (tested below)
+            RuleId::S5
+                | RuleId::S7
+                | RuleId::F1
+                | RuleId::R6
+                | RuleId::F2
+                | RuleId::S1
+                | RuleId::E2
         )
     }) {
         assert!(rules.contains_key(r), "rule {r} never exercised");
     }
     assert!(rules.contains_key(&RuleId::S1) || variants.contains_key("UnknownId"));
+}
+
+#[test]
+fn e2_t3_reachability_counts_only_cases_that_put_them_to_the_test() {
+    // E2 is judged only under strict_error_codes; T3 needs two timestamps in one body. A label
+    // added to every case would make the reachability test above unable to fail for them.
+    let count = |p: &Profile, rule: RuleId| {
+        let s = store(p);
+        let mut runner = TestRunner::deterministic();
+        let strategy = generate::any_case(p);
+        (0..2000)
+            .filter(|_| {
+                let case = strategy
+                    .new_tree(&mut runner)
+                    .unwrap()
+                    .current()
+                    .build(&s, p);
+                case.rules().contains(&rule)
+            })
+            .count()
+    };
+    assert_eq!(count(&Profile::graph(), RuleId::E2), 0, "E2 under graph");
+    assert!(count(&Profile::strict(), RuleId::E2) > 0, "E2 under strict");
+    assert!(count(&Profile::graph(), RuleId::T3) > 0, "T3 reached");
 }
 
 #[test]
