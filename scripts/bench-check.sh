@@ -6,6 +6,7 @@
 # Needs wrk (apt-get install wrk). Not run in CI: figures go to docs/MEASUREMENTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 cargo build --release --quiet
 BIN=target/release/tpr-harness
 TMP=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
@@ -18,18 +19,8 @@ $BIN fixtures --workflows 16 --out "$TMP/fx.json"
 $BIN serve --token t --port $PORT --fixtures "$TMP/fx.json" >/dev/null 2>&1 &
 SERVE=$!
 sleep 1
-URL=$(python3 - "$TMP/fx.json" $PORT <<'PY'
-import json,sys
-f=json.load(open(sys.argv[1])); w=f["workflows"][0]; r=w["runs"][0]; u=r["userProcessingResults"][0]; t=u["taskProcessingResults"][0]
-print(f"http://127.0.0.1:{sys.argv[2]}/beta/identityGovernance/lifecycleWorkflows/deletedItems/workflows/{w['id']}/runs/{r['id']}/userProcessingResults/{u['id']}/taskProcessingResults/{t['id']}")
-PY
-)
-cat > "$TMP/patch.lua" <<'LUA'
-wrk.method = "PATCH"
-wrk.body = '{"processingStatus":"failed","failureReason":"wrk"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer t"
-LUA
+URL="http://127.0.0.1:$PORT$(first_entity_path "$TMP/fx.json")"
+write_wrk_patch "$TMP/patch.lua"
 WRK=$(wrk -t2 -c8 -d5s -s "$TMP/patch.lua" "$URL" | awk '/Requests\/sec/ {print int($2)}')
 $BIN check --quiet --base-url http://127.0.0.1:$PORT/beta --fixtures "$TMP/fx.json" --token t \
   --cases 3000 --sequences 100 --jobs 4 --report-json "$TMP/c4.json" >/dev/null || true

@@ -13,6 +13,7 @@
 # Needs wrk (apt-get install wrk) for part 3 and installs cargo-fuzz for part 2 when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 FUZZ_SECONDS=${1:-20}
 WRK_SECONDS=${2:-10}
 TMP=$(mktemp -d)
@@ -52,18 +53,8 @@ BIN=target/release/tpr-harness
 PORT=18471
 BARE_PORT=18472
 $BIN fixtures --workflows 16 --out "$TMP/fx.json" >/dev/null
-PATH_=$(python3 - "$TMP/fx.json" <<'PY'
-import json,sys
-f=json.load(open(sys.argv[1])); w=f["workflows"][0]; r=w["runs"][0]; u=r["userProcessingResults"][0]; t=u["taskProcessingResults"][0]
-print(f"/beta/identityGovernance/lifecycleWorkflows/deletedItems/workflows/{w['id']}/runs/{r['id']}/userProcessingResults/{u['id']}/taskProcessingResults/{t['id']}")
-PY
-)
-cat > "$TMP/patch.lua" <<'LUA'
-wrk.method = "PATCH"
-wrk.body = '{"processingStatus":"failed","failureReason":"wrk"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer t"
-LUA
+PATH_=$(first_entity_path "$TMP/fx.json")
+write_wrk_patch "$TMP/patch.lua"
 rps() { wrk -t2 -c8 -d"${WRK_SECONDS}s" -s "$TMP/patch.lua" "$1" | awk '/Requests\/sec/ {print int($2)}'; }
 $BIN serve --token t --port $PORT --fixtures "$TMP/fx.json" >/dev/null 2>&1 &
 SERVE=$!

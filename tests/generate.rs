@@ -181,7 +181,16 @@ fn e2_t3_reachability_counts_only_cases_that_put_them_to_the_test() {
                     .unwrap()
                     .current()
                     .build(&s, p);
-                case.rules().contains(&rule)
+                let labelled = case.rules().contains(&rule);
+                if rule == RuleId::T3 && labelled {
+                    // a T3 defect, or two timestamps set to instants: nothing else tests T3
+                    assert!(
+                        case.demand.rules.contains(&RuleId::T3) || case.spec.puts_t3_to_the_test(),
+                        "T3 labelled on {}",
+                        case.describe()
+                    );
+                }
+                labelled
             })
             .count()
     };

@@ -387,19 +387,7 @@ impl Case {
                     c.push("B4.a");
                 }
                 // T3: timestamps in any order, whatever the status, are accepted
-                let stamps = s
-                    .members
-                    .iter()
-                    .filter(|m| {
-                        matches!(
-                            m,
-                            MemberSpec::Created(_)
-                                | MemberSpec::Started(Some(_))
-                                | MemberSpec::Completed(Some(_))
-                        )
-                    })
-                    .count();
-                if stamps >= 2 {
+                if s.puts_t3_to_the_test() {
                     c.push("T3");
                 }
             }
@@ -452,6 +440,20 @@ const ANNOTATIONS: &[(&str, &str)] = &[
 ];
 
 impl CaseSpec {
+    /// T3 compares instants: only a body that sets two timestamps to an instant puts it to
+    /// the test (one definition for the rule labels and the clause labels).
+    pub fn puts_t3_to_the_test(&self) -> bool {
+        let stamps = self.members.iter().filter(|m| {
+            matches!(
+                m,
+                MemberSpec::Created(_)
+                    | MemberSpec::Started(Some(_))
+                    | MemberSpec::Completed(Some(_))
+            )
+        });
+        stamps.count() >= 2
+    }
+
     /// Decodes a spec from fuzzer or proptest bytes (never fails: missing bytes give defaults).
     pub fn from_bytes(bytes: &[u8]) -> CaseSpec {
         let mut u = Unstructured::new(bytes);
@@ -680,8 +682,7 @@ impl CaseSpec {
                 MemberSpec::Created(_) | MemberSpec::Started(_) | MemberSpec::Completed(_)
             ) {
                 exercised.extend([RuleId::T1, RuleId::T2]);
-                // T3 compares instants: only a body with two timestamps puts it to the test
-                if d.members.iter().any(|(n, _)| n.ends_with("DateTime")) {
+                if self.puts_t3_to_the_test() {
                     exercised.push(RuleId::T3);
                 }
             }

@@ -705,24 +705,30 @@ fn rejection(mut defects: Vec<Defect>, profile: &Profile) -> Outcome {
     }
     let mut answers: Vec<Answer> = Vec::new();
     for d in defects {
-        match answers.iter_mut().find(|a| a.status == d.status) {
-            Some(a) => {
-                if !a.rules.contains(&d.rule) {
-                    a.rules.push(d.rule);
-                }
-            }
-            None => answers.push(Answer {
-                status: d.status,
-                rules: vec![d.rule],
-                message: format!("{} ({})", d.message, d.rule),
-                body: None,
-                preference_applied: false,
-            }),
-        }
+        add_error(&mut answers, d);
     }
     Outcome {
         answers,
         updated: None,
+    }
+}
+
+/// Adds the error answer `d` demands: a new answer for its status (message from the first
+/// defect of that status), or its rule to the answer already there.
+fn add_error(answers: &mut Vec<Answer>, d: Defect) {
+    match answers.iter_mut().find(|a| a.status == d.status) {
+        Some(a) => {
+            if !a.rules.contains(&d.rule) {
+                a.rules.push(d.rule);
+            }
+        }
+        None => answers.push(Answer {
+            status: d.status,
+            rules: vec![d.rule],
+            message: format!("{} ({})", d.message, d.rule),
+            body: None,
+            preference_applied: false,
+        }),
     }
 }
 
@@ -816,16 +822,9 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
                         include_unknown: prefer,
                     };
                     let mut answers = success_answers(repr, prefer, profile);
+                    // the rejections the contract allows but does not demand (B1.d, B10)
                     for d in patch.optional {
-                        if !answers.iter().any(|a| a.status == d.status) {
-                            answers.push(Answer {
-                                status: d.status,
-                                rules: vec![d.rule],
-                                message: format!("{} ({})", d.message, d.rule),
-                                body: None,
-                                preference_applied: false,
-                            });
-                        }
+                        add_error(&mut answers, d);
                     }
                     Outcome {
                         answers,

@@ -1137,80 +1137,45 @@ impl<'s, 'a> Unit<'s, 'a> {
             self.known.insert(pre_key, cause);
             return;
         }
-        // a state difference that a valid variant explains (the alias wrote another entity):
-        // the variant's rule
-        if v.kind == Kind::State && v.rule != RuleId::S3 && case.request.method == "PATCH" {
-            // spelling variants only (route, headers): removing a member changes what is written
-            let spelling = variants(&case.spec)
-                .into_iter()
-                .filter(|v| v.without.members.len() == case.spec.members.len());
-            for variant in spelling {
-                // an A/B comparison needs the same starting state: without it, no verdict.
-                // What the implementation holds now first (the unit's store may hold the
-                // model's prediction of the wrongly answered request), then the old value.
-                if let (Some(id), Some(pre)) = (&case.target, &before) {
-                    if let Observed::Seen(seen) = self.observe(id).await {
-                        self.resync(id, &seen);
-                    }
-                    if !self.restore(id, pre).await {
-                        break;
-                    }
-                }
-                let plain = variant.without.build(&self.store, self.profile());
-                if plain.defects != case.defects || plain.target != case.target {
-                    continue;
-                }
-                let again = self.check(&plain).await;
-                // "right" means right in the state and in the answer's representation (which
-                // shows the same value, and is judged instead of the state when it is wrong)
-                let right = again
-                    .verdicts
-                    .iter()
-                    .all(|w| !matches!(w.kind, Kind::State | Kind::Representation));
-                if !again.interrupted && right {
+        // A/B against the same request with one valid variant removed, from the state the
+        // request saw: if that one is answered right, the variant is the cause.
+        // 1. a state difference that a spelling variant explains (the alias wrote another
+        //    entity); "right" means right in the state and in the answer's representation
+        //    (which shows the same value, and is judged instead of the state when it is wrong).
+        //    Spelling variants only (route, headers): removing a member changes what is written.
+        // 2. a defect answered wrongly only on the via-task route and rightly on the direct
+        //    route: the alias addresses something else than the entity it names, however the
+        //    defect then shows it (R2.c).
+        let state = v.kind == Kind::State && v.rule != RuleId::S3 && case.request.method == "PATCH";
+        let status =
+            matches!(v.kind, Kind::WrongStatus | Kind::Accepted) && case.spec.alias.is_some();
+        let (wrong, why): (fn(Kind) -> bool, &str) = if state {
+            (
+                |k| matches!(k, Kind::State | Kind::Representation),
+                "without it the state is right",
+            )
+        } else {
+            (
+                |k| matches!(k, Kind::WrongStatus | Kind::Accepted),
+                "without it the same request is answered right",
+            )
+        };
+        let candidates = variants(&case.spec).into_iter().filter(|x| {
+            (state && x.without.members.len() == case.spec.members.len())
+                || (status && x.without.alias.is_none())
+        });
+        for variant in candidates {
+            match self
+                .right_without(&case, &variant.without, before.as_ref(), wrong)
+                .await
+            {
+                // no comparison is possible from here on (the entity cannot be put back)
+                None => break,
+                Some(false) => {}
+                Some(true) => {
                     let mut blamed = v.clone();
                     blamed.rule = variant.rule();
-                    blamed.message = format!(
-                        "{} (cause: {}; without it the state is right)",
-                        v.message, variant.name
-                    );
-                    let cause = self.file(blamed, &case, phase, index, resp, expected, before);
-                    self.known.insert(pre_key, cause);
-                    return;
-                }
-            }
-        }
-        // a defect answered wrongly only on the via-task route, rightly on the direct route:
-        // the via-task route addresses something else than the entity it names (R2), however
-        // the defect then shows it
-        if matches!(v.kind, Kind::WrongStatus | Kind::Accepted) && case.spec.alias.is_some() {
-            let direct = CaseSpec {
-                alias: None,
-                ..case.spec.clone()
-            };
-            if let (Some(id), Some(pre)) = (&case.target, &before) {
-                self.restore(id, pre).await;
-            }
-            let plain = direct.build(&self.store, self.profile());
-            let same_defects = plain
-                .defects
-                .iter()
-                .map(|d| d.variant())
-                .collect::<Vec<_>>()
-                == case.defects.iter().map(|d| d.variant()).collect::<Vec<_>>();
-            if same_defects && !plain.defects.is_empty() {
-                let again = self.check(&plain).await;
-                let right = again
-                    .verdicts
-                    .iter()
-                    .all(|w| !matches!(w.kind, Kind::WrongStatus | Kind::Accepted));
-                if !again.interrupted && right {
-                    let mut blamed = v.clone();
-                    blamed.rule = RuleId::R2;
-                    blamed.message = format!(
-                        "{} (cause: via-task route; on the direct route the same request is answered right)",
-                        v.message
-                    );
+                    blamed.message = format!("{} (cause: {}; {why})", v.message, variant.name);
                     let cause = self.file(blamed, &case, phase, index, resp, expected, before);
                     self.known.insert(pre_key, cause);
                     return;
@@ -1290,6 +1255,35 @@ impl<'s, 'a> Unit<'s, 'a> {
         }
         let cause = self.file(sv, &small, phase, index, sresp, sexp, sbefore);
         self.known.insert(pre_key, cause);
+    }
+
+    /// The A/B comparison of diagnosis: `case` with one valid variant removed (`without`),
+    /// sent from the state `case` saw (observed first: the unit's store may hold the model's
+    /// prediction of the wrongly answered request). `Some(true)` when none of its verdicts is of
+    /// a kind `wrong` names; `Some(false)` when one is, or the variant carried the defects or
+    /// the target (no like-for-like comparison); `None` when the entity cannot be put back.
+    async fn right_without(
+        &mut self,
+        case: &Case,
+        without: &CaseSpec,
+        before: Option<&TaskProcessingResult>,
+        wrong: fn(Kind) -> bool,
+    ) -> Option<bool> {
+        if let (Some(id), Some(pre)) = (&case.target, before) {
+            if let Observed::Seen(seen) = self.observe(id).await {
+                self.resync(id, &seen);
+            }
+            if !self.restore(id, pre).await {
+                return None;
+            }
+        }
+        let plain = without.build(&self.store, self.profile());
+        let kinds = |c: &Case| c.defects.iter().map(|d| d.variant()).collect::<Vec<_>>();
+        if kinds(&plain) != kinds(case) || plain.target != case.target {
+            return Some(false);
+        }
+        let again = self.check(&plain).await;
+        Some(!again.interrupted && !again.verdicts.iter().any(|w| wrong(w.kind)))
     }
 
     /// A request with defects answered wrongly: is its valid twin (the same without the

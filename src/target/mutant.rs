@@ -217,25 +217,15 @@ impl Mutant {
             AnyContentType if req.method == "PATCH" => {
                 set_header(req, "Content-Type", "application/json")
             }
-            TimestampWithoutOffset => {
-                let Ok(Json::Object(members)) = json::parse(&req.body) else {
-                    return;
-                };
-                let mut changed = false;
-                let fixed: Vec<(String, Json)> = members
-                    .into_iter()
-                    .map(|(n, v)| match (&v, Property::from_name(&n)) {
-                        (Json::String(s), Some(p)) if p.is_timestamp() && s.len() == 19 => {
-                            changed = true;
-                            (n, Json::String(format!("{s}Z")))
-                        }
-                        _ => (n, v),
-                    })
-                    .collect();
-                if changed {
-                    req.body = Json::Object(fixed).to_text().into_bytes();
+            TimestampWithoutOffset => rewrite_members(&mut req.body, |n, v| match v {
+                Json::String(s)
+                    if s.len() == 19
+                        && Property::from_name(n).is_some_and(|p| p.is_timestamp()) =>
+                {
+                    Some(Json::String(format!("{s}Z")))
                 }
-            }
+                _ => None,
+            }),
             PutAccepted if req.method == "PUT" => req.method = "PATCH".into(),
             NotIdempotent if body_ok && req.method == "PATCH" => {
                 let Ok(route) = Route::parse(&req.path, profile) else {
@@ -245,23 +235,12 @@ impl Mutant {
                     .resolve(&route)
                     .and_then(|id| store.get(id))
                     .and_then(|e| e.value.failure_reason.clone());
-                let Ok(Json::Object(members)) = json::parse(&req.body) else {
-                    return;
-                };
-                let mut changed = false;
-                let members: Vec<(String, Json)> = members
-                    .into_iter()
-                    .map(|(n, v)| match (&v, &current) {
-                        (Json::String(sent), Some(cur)) if n == "failureReason" && sent == cur => {
-                            changed = true;
-                            (n, Json::String(format!("{sent} (again)")))
-                        }
-                        _ => (n, v),
-                    })
-                    .collect();
-                if changed {
-                    req.body = Json::Object(members).to_text().into_bytes();
-                }
+                rewrite_members(&mut req.body, |n, v| match (v, &current) {
+                    (Json::String(sent), Some(cur)) if n == "failureReason" && sent == cur => {
+                        Some(Json::String(format!("{sent} (again)")))
+                    }
+                    _ => None,
+                });
             }
             DuplicatesAccepted => {
                 if let Ok(v @ Json::Object(_)) = json::parse(&req.body) {
@@ -534,5 +513,27 @@ impl Target for Mutated {
     }
     fn describe(&self) -> String {
         format!("in-process model with mutants {:?}", self.mutants)
+    }
+}
+
+/// Replaces the members of a JSON object body for which `change` gives a new value, and
+/// writes the body again only when one changed (members in order, duplicates kept).
+fn rewrite_members(body: &mut Vec<u8>, change: impl Fn(&str, &Json) -> Option<Json>) {
+    let Ok(Json::Object(members)) = json::parse(body) else {
+        return;
+    };
+    let mut changed = false;
+    let members: Vec<(String, Json)> = members
+        .into_iter()
+        .map(|(n, v)| match change(&n, &v) {
+            Some(new) => {
+                changed = true;
+                (n, new)
+            }
+            None => (n, v),
+        })
+        .collect();
+    if changed {
+        *body = Json::Object(members).to_text().into_bytes();
     }
 }
