@@ -76,8 +76,8 @@ proptest! {
     #![proptest_config(Config { cases: 48, failure_persistence: Some(Box::new(persist!("endpoint"))), ..Config::default() })]
 
     #[test]
-    fn every_rule_through_http_gives_the_in_process_model_answer(seq in generate::sequence(&Profile::graph(), 10), which in 0usize..3) {
-        let profile = [Profile::graph(), Profile::strict(), Profile::graph_live()][which].clone();
+    fn every_rule_through_http_gives_the_in_process_model_answer(seq in generate::sequence(&Profile::graph(), 10), which in 0usize..4) {
+        let profile = crate::support::all_profiles()[which].clone();
         rt().block_on(async {
             let (ep, remote) = start(&profile).await;
             let mut mirror = store(&profile);
@@ -96,7 +96,7 @@ proptest! {
 #[test]
 fn boundary_cases_through_http_give_the_in_process_model_answer() {
     rt().block_on(async {
-        for profile in [Profile::graph(), Profile::strict(), Profile::graph_live()] {
+        for profile in crate::support::all_profiles() {
             let (_ep, remote) = start(&profile).await;
             let mut mirror = store(&profile);
             for spec in generate::boundary_cases(&profile) {

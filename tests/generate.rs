@@ -15,7 +15,7 @@ use tpr_harness::rule::RuleId;
 use tpr_harness::store::{Store, Tokens};
 
 fn profiles() -> Vec<Profile> {
-    vec![Profile::graph(), Profile::strict(), Profile::graph_live()]
+    crate::support::all_profiles()
 }
 
 fn store(profile: &Profile) -> Store {
@@ -68,7 +68,14 @@ proptest! {
             let case = spec.build(&s, &p);
             prop_assert!(case.defects.is_empty());
             let out = model::apply(&mut s.clone(), &case.request, &p);
-            let mut expected: Vec<u16> = if p.patch_supported || case.request.method == "GET" { vec![200] } else { vec![405] };
+            let get = case.request.method == "GET";
+            let mut expected: Vec<u16> = match p.success {
+                _ if !p.patch_supported && !get => vec![405],
+                _ if get => vec![200],
+                tpr_harness::profile::Success::Ok200Body => vec![200],
+                tpr_harness::profile::Success::NoContent204 => vec![204],
+                tpr_harness::profile::Success::Either => vec![200, 204],
+            };
             // B1.d: a byte-order mark may also be answered 400
             if spec.bom && case.request.method == "PATCH" && p.patch_supported {
                 expected.push(400);
@@ -272,5 +279,54 @@ fn t1_h_generated_valid_timestamps_on_the_first_and_last_day_stay_in_range() {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn t1_f_odata_abnf_spellings_are_generated_as_valid_and_accepted_only_under_odata_abnf() {
+    // every spelling only the full ABNF admits is generated under `odata-abnf` as a valid
+    // timestamp the model accepts, counted as T1.f; under `graph` the same spec sends Graph's
+    // pattern (a generator that spelled them under `graph` would demand 400 of valid requests)
+    use tpr_harness::generate::{AbnfFeature, MemberSpec, TsSpec};
+    use tpr_harness::timestamp::{Grammar, Timestamp};
+    let abnf = crate::support::lenient();
+    let graph = Profile::graph();
+    for selector in 1..=5u8 {
+        let feature = AbnfFeature::pick(selector).unwrap();
+        let spec = CaseSpec {
+            members: vec![MemberSpec::Created(TsSpec {
+                abnf: selector,
+                ..TsSpec::new_year(2023)
+            })],
+            ..CaseSpec::default()
+        };
+        let s = store(&abnf);
+        let case = spec.build(&s, &abnf);
+        let text = String::from_utf8_lossy(&case.request.body).to_string();
+        let sent = text.split('"').nth(3).unwrap().to_string();
+        assert!(
+            !Timestamp::is_valid(&sent, Grammar::Graph),
+            "{feature:?}: {sent}"
+        );
+        assert!(
+            Timestamp::is_valid(&sent, Grammar::OdataAbnf),
+            "{feature:?}: {sent}"
+        );
+        // accepted (`lenient` answers 200 or 204: success = either)
+        assert!(
+            case.demand.statuses.iter().all(|st| *st < 300),
+            "{feature:?}: {text}"
+        );
+        let out = model::apply(&mut s.clone(), &case.request, &abnf);
+        assert_eq!(out.statuses(), case.demand.statuses, "{feature:?}: {text}");
+        assert!(case.clauses(&abnf).contains(&"T1.f"), "{feature:?}");
+        let g = spec.build(&store(&graph), &graph);
+        let plain = String::from_utf8_lossy(&g.request.body).to_string();
+        let plain = plain.split('"').nth(3).unwrap().to_string();
+        assert!(
+            Timestamp::is_valid(&plain, Grammar::Graph),
+            "{feature:?}: {plain}"
+        );
+        assert!(!g.clauses(&graph).contains(&"T1.f"));
     }
 }

@@ -28,7 +28,7 @@ use crate::profile::{IdInBody, Profile};
 use crate::rule::RuleId;
 use crate::spec::{ODATA_TYPE, ProcessingStatus, Request};
 use crate::store::Store;
-use crate::timestamp::{Spelling, days_in_month};
+use crate::timestamp::{Grammar, Spelling, days_in_month};
 use arbitrary::{Arbitrary, Unstructured};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -54,6 +54,40 @@ pub struct TsSpec {
     pub fraction: u64,
     /// Offset selector in minutes (mapped into ±14:00); `None` writes `Z`.
     pub offset: Option<i16>,
+    /// Under `odata-abnf`, which spelling only the full ABNF admits (T1.f) this one uses: see
+    /// [`AbnfFeature::pick`]. No effect under `graph`.
+    #[serde(default)]
+    pub abnf: u8,
+}
+
+/// A spelling that the full OData ABNF admits and Graph's pattern does not (T1.f).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AbnfFeature {
+    /// `t` and `z` in lower case.
+    LowerCase,
+    /// `hh:mm` without seconds (and so without a fraction).
+    NoSeconds,
+    /// Second `60` (decision 2: one second after `:59`).
+    LeapSecond,
+    /// A five-digit year (10000 and later).
+    FiveDigitYear,
+    /// A year before 0001, written with a leading `-`.
+    NegativeYear,
+}
+
+impl AbnfFeature {
+    /// The feature a selector picks: every other selector picks none, so `odata-abnf` runs
+    /// also send the common spellings.
+    pub fn pick(selector: u8) -> Option<AbnfFeature> {
+        match selector % 10 {
+            1 => Some(AbnfFeature::LowerCase),
+            2 => Some(AbnfFeature::NoSeconds),
+            3 => Some(AbnfFeature::LeapSecond),
+            4 => Some(AbnfFeature::FiveDigitYear),
+            5 => Some(AbnfFeature::NegativeYear),
+            _ => None,
+        }
+    }
 }
 
 impl TsSpec {
@@ -69,7 +103,35 @@ impl TsSpec {
             digits: 0,
             fraction: 0,
             offset: None,
+            abnf: 0,
         }
+    }
+
+    /// The ABNF-only feature this spelling uses under `grammar` (never under `graph`).
+    pub fn abnf_feature(&self, grammar: Grammar) -> Option<AbnfFeature> {
+        match grammar {
+            Grammar::Graph => None,
+            Grammar::OdataAbnf => AbnfFeature::pick(self.abnf),
+        }
+    }
+
+    /// A valid spelling under `grammar`: [`TsSpec::spelling`], with the ABNF-only feature the
+    /// selector picks under `odata-abnf` (T1.f).
+    pub fn spelling_under(&self, grammar: Grammar) -> Spelling {
+        let mut s = self.spelling();
+        match self.abnf_feature(grammar) {
+            None => {}
+            Some(AbnfFeature::LowerCase) => s.lower_case = true,
+            Some(AbnfFeature::NoSeconds) => {
+                s.second = None;
+                s.fraction.clear();
+            }
+            Some(AbnfFeature::LeapSecond) => s.second = Some(60),
+            // T1.h bounds the instant under `graph` only: these stay valid under `odata-abnf`
+            Some(AbnfFeature::FiveDigitYear) => s.year += 10_000,
+            Some(AbnfFeature::NegativeYear) => s.year = -s.year,
+        }
+        s
     }
 
     /// A valid spelling under the `graph` grammar, hence under both (`graph` ⊂ `odata-abnf`).
@@ -206,6 +268,35 @@ impl MemberSpec {
             MemberSpec::OdataType(_) => "B9.a",
             MemberSpec::Annotation(_) => "B9.b",
             MemberSpec::IdEqual => "B7.a",
+        }
+    }
+
+    /// The timestamp this member sends, if any.
+    pub fn timestamp(&self) -> Option<&TsSpec> {
+        match self {
+            MemberSpec::Created(t)
+            | MemberSpec::Started(Some(t))
+            | MemberSpec::Completed(Some(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The ABNF-only feature its timestamp uses under `grammar` (T1.f), if any.
+    pub fn abnf_feature(&self, grammar: Grammar) -> Option<AbnfFeature> {
+        self.timestamp().and_then(|t| t.abnf_feature(grammar))
+    }
+
+    /// The same member spelled within Graph's pattern (no ABNF-only feature).
+    pub fn without_abnf_feature(&self) -> MemberSpec {
+        let plain = |t: &TsSpec| TsSpec {
+            abnf: 0,
+            ..t.clone()
+        };
+        match self {
+            MemberSpec::Created(t) => MemberSpec::Created(plain(t)),
+            MemberSpec::Started(Some(t)) => MemberSpec::Started(Some(plain(t))),
+            MemberSpec::Completed(Some(t)) => MemberSpec::Completed(Some(plain(t))),
+            m => m.clone(),
         }
     }
 }
@@ -371,6 +462,9 @@ impl Case {
                     if m.clause() == "T1.a" {
                         c.extend(["T2.a", "T2.b"]);
                     }
+                    if m.abnf_feature(profile.timestamp_grammar).is_some() {
+                        c.push("T1.f");
+                    }
                 }
                 let named = |n: &str| {
                     s.members.iter().any(|m| {
@@ -452,6 +546,19 @@ impl CaseSpec {
             )
         });
         stamps.count() >= 2
+    }
+
+    /// The spec with the choices `profile` gives no effect cleared (T1.f selectors that pick
+    /// no feature, all of them under `graph`), so that a case's spec names only the variants its
+    /// request carries.
+    pub fn normalised(&self, profile: &Profile) -> CaseSpec {
+        let mut s = self.clone();
+        for m in &mut s.members {
+            if m.abnf_feature(profile.timestamp_grammar).is_none() {
+                *m = m.without_abnf_feature();
+            }
+        }
+        s
     }
 
     /// Decodes a spec from fuzzer or proptest bytes (never fails: missing bytes give defaults).
@@ -607,7 +714,7 @@ impl CaseSpec {
         exercised.sort();
         exercised.dedup();
         Case {
-            spec: self.clone(),
+            spec: self.normalised(profile),
             request,
             defects: applied,
             demand,
@@ -618,7 +725,7 @@ impl CaseSpec {
 
     /// The valid members, normalised into the profile's valid space.
     fn valid_members(&self, d: &mut Draft, profile: &Profile, exercised: &mut Vec<RuleId>) {
-        let ts = |t: &TsSpec| quote(&t.spelling().to_string());
+        let ts = |t: &TsSpec| quote(&t.spelling_under(profile.timestamp_grammar).to_string());
         for m in &self.members {
             let (name, raw) = match m {
                 MemberSpec::Created(t) => ("createdDateTime", Raw::Json(ts(t))),
@@ -880,6 +987,7 @@ pub fn boundary_cases(profile: &Profile) -> Vec<CaseSpec> {
                 digits,
                 fraction: 123_456_789_012,
                 offset,
+                abnf: 0,
             }
         };
     for t in [
@@ -909,6 +1017,20 @@ pub fn boundary_cases(profile: &Profile) -> Vec<CaseSpec> {
         ],
         ..CaseSpec::default()
     });
+    // T1.f: each spelling only the full ABNF admits, at the edges where it meets T1.h
+    if profile.timestamp_grammar == Grammar::OdataAbnf {
+        for abnf in 1..=5 {
+            for t in [
+                ts(1, 1, 1, 0, 0, 0, 0, Some(60)),
+                ts(9999, 12, 31, 23, 59, 59, 7, None),
+            ] {
+                out.push(CaseSpec {
+                    members: vec![MemberSpec::Created(TsSpec { abnf, ..t })],
+                    ..CaseSpec::default()
+                });
+            }
+        }
+    }
     // T3: timestamps in no particular order (completed before started before created)
     out.push(CaseSpec {
         members: vec![

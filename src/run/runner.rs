@@ -299,6 +299,20 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
         _ => {}
     }
     if !spec.get {
+        // a timestamp only the full ABNF admits (T1.f; the spec is normalised, so only under
+        // `odata-abnf`), the same member in Graph's pattern without it
+        for (i, m) in spec.members.iter().enumerate() {
+            let plain = m.without_abnf_feature();
+            if &plain != m {
+                let mut without = spec.clone();
+                without.members[i] = plain;
+                push(
+                    "timestamp spelling only the OData ABNF admits",
+                    "T1.f",
+                    without,
+                );
+            }
+        }
         for (i, m) in spec.members.iter().enumerate() {
             let (name, clause) = (member_name(m), m.clause());
             let mut without = spec.clone();

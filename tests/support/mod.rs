@@ -52,6 +52,26 @@ pub fn fixture_json() -> serde_json::Value {
             {"id": "r9", "userProcessingResults": [{"id": "u9", "taskProcessingResults": [t("t9", "k1", "completed")]}]}]}]})
 }
 
+/// The custom profile the repository ships (`profiles/lenient.toml`): every knob value no
+/// built-in profile uses, `odata-abnf` (T1.f) among them.
+pub fn lenient() -> Profile {
+    Profile::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/profiles/lenient.toml"
+    )))
+    .expect("profiles/lenient.toml is a valid profile")
+}
+
+/// Every built-in profile and the shipped custom one.
+pub fn all_profiles() -> Vec<Profile> {
+    vec![
+        Profile::graph(),
+        Profile::strict(),
+        Profile::graph_live(),
+        lenient(),
+    ]
+}
+
 pub fn store_for(profile: &Profile) -> Store {
     let mut v = fixture_json();
     if profile.members_after_sentinel.is_empty() {
