@@ -355,11 +355,27 @@ impl Route {
             if let Some(id) = key {
                 let paren = style.paren & (1 << k) != 0;
                 k += 1;
+                let encoded = |out: &mut String, id: &str| {
+                    let first = if style.encode {
+                        id.chars().next()
+                    } else {
+                        None
+                    };
+                    match first {
+                        Some(c) if c.is_ascii() => {
+                            let _ = write!(out, "%{:02X}", c as u8);
+                            out.push_str(&percent_encode(&id[1..]));
+                        }
+                        _ => out.push_str(&percent_encode(id)),
+                    }
+                };
                 if paren {
-                    let _ = write!(out, "('{}')", percent_encode(&id.replace('\'', "''")));
+                    out.push_str("('");
+                    encoded(out, &id.replace('\'', "''"));
+                    out.push_str("')");
                 } else {
                     out.push('/');
-                    out.push_str(&percent_encode(id));
+                    encoded(out, id);
                 }
             }
         };
@@ -430,6 +446,10 @@ pub struct PathStyle {
     pub case: NameCase,
     /// End with one `/`.
     pub trailing_slash: bool,
+    /// Percent-encode the first character of every id even where it needs no encoding
+    /// (`7f…` as `%37f…`): the implementation must decode ids once (R3.c).
+    #[serde(default)]
+    pub encode: bool,
 }
 
 impl PathStyle {
@@ -558,9 +578,9 @@ mod tests {
     proptest! {
         #[test]
         fn r1_formatted_routes_parse_back(w in id(), r in id(), u in id(), t in id(), via in proptest::option::of(id()),
-                                         paren in 0u8..32, case in prop_oneof![Just(NameCase::Canonical), Just(NameCase::Lower), Just(NameCase::Upper), Just(NameCase::FirstFlipped)], slash: bool) {
+                                         paren in 0u8..32, case in prop_oneof![Just(NameCase::Canonical), Just(NameCase::Lower), Just(NameCase::Upper), Just(NameCase::FirstFlipped)], slash: bool, encode: bool) {
             let route = Route { workflow: w, run: r, user_result: u, result: t, via_task: via };
-            let style = PathStyle { paren, case, trailing_slash: slash };
+            let style = PathStyle { paren, case, trailing_slash: slash, encode };
             let path = route.to_path(&style);
             prop_assert_eq!(Route::parse(&path, &Profile::graph()), Ok(route.clone()), "{}", path);
             let strict = Route::parse(&path, &Profile::strict());

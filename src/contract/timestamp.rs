@@ -390,6 +390,8 @@ pub struct Spelling {
     pub offset_minutes: Option<i32>,
     /// Write `t` and `z` in lower case.
     pub lower_case: bool,
+    /// Write a zero offset as `-00:00` (UTC, T1.d) instead of `+00:00`.
+    pub minus_zero: bool,
 }
 
 impl Spelling {
@@ -406,6 +408,7 @@ impl Spelling {
             fraction: String::new(),
             offset_minutes: None,
             lower_case: false,
+            minus_zero: false,
         }
     }
 }
@@ -434,7 +437,11 @@ impl fmt::Display for Spelling {
             None if self.lower_case => f.write_str("z"),
             None => f.write_str("Z"),
             Some(m) => {
-                let sign = if m < 0 { '-' } else { '+' };
+                let sign = if m < 0 || (m == 0 && self.minus_zero) {
+                    '-'
+                } else {
+                    '+'
+                };
                 let a = m.unsigned_abs();
                 write!(f, "{sign}{:02}:{:02}", a / 60, a % 60)
             }
@@ -633,6 +640,7 @@ mod tests {
                         second,
                         offset_minutes: offset,
                         lower_case,
+                        minus_zero: false,
                     }
                 },
             )

@@ -705,9 +705,34 @@ impl Defect {
         use Defect::*;
         match self {
             NoAuthorization => d.authorization = None,
-            NotBearer => d.authorization = Some("Basic dXNlcjpwYXNzd29yZA==".into()),
+            // H2.b: another scheme with a known token
+            NotBearer => {
+                d.authorization = Some(match store.tokens().write.first() {
+                    Some(t) => format!("Token {t}"),
+                    None => "Basic dXNlcjpwYXNzd29yZA==".into(),
+                })
+            }
             EmptyToken => d.authorization = Some("Bearer ".into()),
-            UnknownToken => d.authorization = Some("Bearer not-a-known-token".into()),
+            // H2.c: tokens compare exactly: a known token in another letter case is unknown
+            UnknownToken => {
+                let swapped = store.tokens().write.first().map(|t| {
+                    t.chars()
+                        .map(|c| match c {
+                            c if c.is_ascii_lowercase() => c.to_ascii_uppercase(),
+                            c => c.to_ascii_lowercase(),
+                        })
+                        .collect::<String>()
+                });
+                d.authorization = Some(match swapped {
+                    Some(t)
+                        if !store.tokens().write.contains(&t)
+                            && !store.tokens().read_only.contains(&t) =>
+                    {
+                        format!("Bearer {t}")
+                    }
+                    _ => "Bearer not-a-known-token".into(),
+                })
+            }
             ReadOnlyToken => match store.tokens().read_only.first() {
                 Some(t) => d.authorization = Some(format!("Bearer {t}")),
                 None => return false,
@@ -1053,7 +1078,12 @@ pub fn combines(applied: &[Defect], d: Defect) -> bool {
 
 /// Formats the final path of a draft.
 pub fn finish_path(d: &Draft) -> String {
-    let path = d.route.to_path(&d.style);
+    // a path edit finds its marker as written: no id spelled with an escape (R3.c variant)
+    let style = PathStyle {
+        encode: d.style.encode && d.path_edit.is_none(),
+        ..d.style
+    };
+    let path = d.route.to_path(&style);
     let Some(edit) = d.path_edit else { return path };
     let trailing = path.ends_with('/') && path.len() > 1;
     let core = if trailing {

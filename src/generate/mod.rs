@@ -107,6 +107,18 @@ impl TsSpec {
         }
     }
 
+    /// The clause of T1 this valid spelling relies on most: a leap day or the first or last
+    /// year (T1.b), an offset at ±14:00 (T1.d), otherwise the pattern itself (T1.a).
+    pub fn relies_on(&self) -> &'static str {
+        let s = self.spelling();
+        match (s.month, s.day, s.year, s.offset_minutes) {
+            (2, 29, ..) | (_, _, 1 | 9999, _) => "T1.b",
+            (.., Some(840 | -840)) => "T1.d",
+            (.., Some(0)) if s.minus_zero => "T1.d",
+            _ => "T1.a",
+        }
+    }
+
     /// The ABNF-only feature this spelling uses under `grammar` (never under `graph`).
     pub fn abnf_feature(&self, grammar: Grammar) -> Option<AbnfFeature> {
         match grammar {
@@ -175,6 +187,8 @@ impl TsSpec {
             fraction,
             offset_minutes,
             lower_case: false,
+            // T1.d: `-00:00` is valid and means UTC (selector 9 under any grammar)
+            minus_zero: self.abnf % 10 == 9,
         }
     }
 }
@@ -255,9 +269,9 @@ impl MemberSpec {
     /// definition: coverage counts it, and a server rejecting it is blamed on it).
     pub fn clause(&self) -> &'static str {
         match self {
-            MemberSpec::Created(_)
-            | MemberSpec::Started(Some(_))
-            | MemberSpec::Completed(Some(_)) => "T1.a",
+            MemberSpec::Created(t)
+            | MemberSpec::Started(Some(t))
+            | MemberSpec::Completed(Some(t)) => t.relies_on(),
             MemberSpec::Started(None)
             | MemberSpec::Completed(None)
             | MemberSpec::FailureReason(None) => "B4.c",
@@ -269,6 +283,11 @@ impl MemberSpec {
             MemberSpec::Annotation(_) => "B9.b",
             MemberSpec::IdEqual => "B7.a",
         }
+    }
+
+    /// The annotation whose value brings the body to 32 levels of nesting (B1.e).
+    pub fn is_deep(&self) -> bool {
+        matches!(self, MemberSpec::Annotation(i) if ANNOTATIONS[usize::from(*i) % ANNOTATIONS.len()].1 == DEEP_32)
     }
 
     /// The timestamp this member sends, if any.
@@ -289,7 +308,11 @@ impl MemberSpec {
     /// The same member spelled within Graph's pattern (no ABNF-only feature).
     pub fn without_abnf_feature(&self) -> MemberSpec {
         let plain = |t: &TsSpec| TsSpec {
-            abnf: 0,
+            abnf: if AbnfFeature::pick(t.abnf).is_some() {
+                0
+            } else {
+                t.abnf
+            },
             ..t.clone()
         };
         match self {
@@ -316,6 +339,10 @@ pub struct CaseSpec {
     pub content_type: u8,
     /// Send `Prefer: include-unknown-enum-members`.
     pub prefer: bool,
+    /// How the preference is written when the request carries it (H5.a): alone, second in a
+    /// comma-separated list, or in a second `Prefer` header with a parameter and another case.
+    #[serde(default)]
+    pub prefer_style: u8,
     /// Use the read-only token (GET only) or the lower-case scheme.
     pub auth_variant: u8,
     /// Send the body gzip-coded with `Content-Encoding: gzip` (H6), when the profile decodes it.
@@ -323,6 +350,11 @@ pub struct CaseSpec {
     /// Start the body with a UTF-8 byte-order mark (B1.d: the implementation may ignore it or
     /// answer 400, so the demand holds both).
     pub bom: bool,
+    /// Pad a valid PATCH body with white space to exactly `max_body_bytes` (H4.a: within the
+    /// limit). Never drawn at random (every such request is megabytes): boundary cases set it.
+    #[serde(default)]
+    #[arbitrary(default)]
+    pub pad_to_limit: bool,
     /// Body members.
     pub members: Vec<MemberSpec>,
     /// Defects to apply.
@@ -412,8 +444,14 @@ impl Case {
                 }
             }
             c.push("R3.a");
-            if s.style.paren != 0 {
+            if self.request.path.contains("('") {
                 c.push("R3.b");
+            }
+            if s.style.encode && self.request.path.contains('%') {
+                c.push("R3.c");
+            }
+            if s.pad_to_limit && patch {
+                c.push("H4.a");
             }
             if s.style.case != NameCase::Canonical {
                 c.push("R4.a");
@@ -421,7 +459,12 @@ impl Case {
             if s.style.trailing_slash {
                 c.push("R4.c");
             }
-            c.push(if patch { "H1.a" } else { "H1.b" });
+            c.push(match (patch, profile.patch_supported) {
+                (false, _) => "H1.b",
+                (true, true) => "H1.a",
+                // under graph-live a PATCH puts H1.d to the test, not H1.a
+                (true, false) => "H1.d",
+            });
             if s.auth_variant % 3 == 1 {
                 c.push("H2.b");
             }
@@ -435,9 +478,9 @@ impl Case {
                     .next()
                     .unwrap_or("");
                 if ct != "application/json" {
-                    c.push("H3.a");
+                    c.push(content_type_clause(ct));
                 }
-                if ct.contains("odata") || ct.contains("IEEE754") {
+                if ct.contains(';') {
                     c.push("H3.b");
                 }
                 if self
@@ -454,16 +497,20 @@ impl Case {
             if self.request.header_values("prefer").next().is_some() {
                 c.extend(["H5.a", "H5.b"]);
             }
+
             if patch && profile.patch_supported {
                 c.extend(["S2", "S4.a", "S4.b", "S4.c", "S8", "B3"]);
                 for m in &s.members {
                     c.push(m.clause());
                     // a timestamp sent is also compared back as an instant (T2)
-                    if m.clause() == "T1.a" {
-                        c.extend(["T2.a", "T2.b"]);
+                    if m.timestamp().is_some() {
+                        c.extend(["T1.a", "T2.a", "T2.b"]);
                     }
                     if m.abnf_feature(profile.timestamp_grammar).is_some() {
                         c.push("T1.f");
+                    }
+                    if m.is_deep() {
+                        c.push("B1.e");
                     }
                 }
                 let named = |n: &str| {
@@ -513,6 +560,16 @@ impl Case {
     }
 }
 
+/// The clause an allowed `Content-Type` spelling relies on: H3.a for the media type in another
+/// case, H3.b for parameters on the lower-case media type.
+pub fn content_type_clause(ct: &str) -> &'static str {
+    if ct.starts_with("application/json") {
+        "H3.b"
+    } else {
+        "H3.a"
+    }
+}
+
 /// Content-Type spellings H3 allows.
 pub const ALLOWED_CONTENT_TYPES: &[&str] = &[
     "application/json",
@@ -531,7 +588,12 @@ const ANNOTATIONS: &[(&str, &str)] = &[
     ("createdDateTime@odata.type", "\"#DateTimeOffset\""),
     ("@odata.etag", "\"W/\\\"1\\\"\""),
     ("@microsoft.graph.tips", "{\"note\":[1,2,{\"deep\":null}]}"),
+    // B1.e: 32 levels of nesting must be parsed (the body object and 31 arrays)
+    ("@microsoft.graph.nested", DEEP_32),
 ];
+
+/// An annotation value that brings the body to exactly 32 levels of nesting (B1.e).
+const DEEP_32: &str = "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]";
 
 impl CaseSpec {
     /// T3 compares instants: only a body that sets two timestamps to an instant puts it to
@@ -548,9 +610,8 @@ impl CaseSpec {
         stamps.count() >= 2
     }
 
-    /// The spec with the choices `profile` gives no effect cleared (T1.f selectors that pick
-    /// no feature, all of them under `graph`), so that a case's spec names only the variants its
-    /// request carries.
+    /// The spec with the choices `profile` gives no effect cleared (T1.f spellings under
+    /// `graph`), so that a case's spec names only the variants its request carries.
     pub fn normalised(&self, profile: &Profile) -> CaseSpec {
         let mut s = self.clone();
         for m in &mut s.members {
@@ -595,6 +656,7 @@ impl CaseSpec {
         if !style.allowed_by(profile) {
             style = PathStyle {
                 trailing_slash: style.trailing_slash,
+                encode: style.encode,
                 ..PathStyle::default()
             };
         }
@@ -647,6 +709,10 @@ impl CaseSpec {
                 applied.push(def);
             }
         }
+        // H4.a: a valid body of exactly the limit
+        if self.pad_to_limit && d.method == "PATCH" && applied.is_empty() {
+            d.pad_to = Some(profile.max_body_bytes);
+        }
         // H6: the valid gzip variant, unless a defect already decides the coding or the size
         if self.gzip
             && d.method == "PATCH"
@@ -681,10 +747,9 @@ impl CaseSpec {
                 .push(("Content-Encoding".into(), ce.clone()));
         }
         if d.prefer {
-            request.headers.push((
-                "Prefer".into(),
-                crate::model::INCLUDE_UNKNOWN_ENUM_MEMBERS.into(),
-            ));
+            for value in prefer_headers(self.prefer_style) {
+                request.headers.push(("Prefer".into(), (*value).into()));
+            }
         }
         request.body = body;
         let mut demand = defect::demand(&d.method, &applied, profile);
@@ -714,7 +779,15 @@ impl CaseSpec {
         exercised.sort();
         exercised.dedup();
         Case {
-            spec: self.normalised(profile),
+            spec: CaseSpec {
+                // the style of a Prefer header the request does not carry is no variant
+                prefer_style: if d.prefer && self.prefer_style % 4 >= 2 {
+                    self.prefer_style
+                } else {
+                    0
+                },
+                ..self.normalised(profile)
+            },
             request,
             defects: applied,
             demand,
@@ -814,6 +887,16 @@ impl CaseSpec {
         if !d.members.is_empty() {
             exercised.push(RuleId::B5);
         }
+    }
+}
+
+/// The `Prefer` headers that carry `include-unknown-enum-members` in `style` (H5.a: the
+/// preference counts wherever it stands, whatever its case and parameters).
+pub fn prefer_headers(style: u8) -> &'static [&'static str] {
+    match style % 4 {
+        2 => &["return=minimal, include-unknown-enum-members"],
+        3 => &["respond-async", "Include-Unknown-Enum-Members; x=1"],
+        _ => &[crate::model::INCLUDE_UNKNOWN_ENUM_MEMBERS],
     }
 }
 
@@ -1017,6 +1100,25 @@ pub fn boundary_cases(profile: &Profile) -> Vec<CaseSpec> {
         ],
         ..CaseSpec::default()
     });
+    // T1.a: the fraction keeps its leading zeros (`.05` is 50 ms, `.0000001` is 100 ns)
+    for (digits, fraction) in [(2u8, 50_000_000_000u64), (7, 1_000_000)] {
+        out.push(CaseSpec {
+            members: vec![MemberSpec::Completed(Some(TsSpec {
+                digits,
+                fraction,
+                ..ts(2024, 6, 1, 12, 0, 0, 0, None)
+            }))],
+            ..CaseSpec::default()
+        });
+    }
+    // T1.d: `-00:00` means UTC
+    out.push(CaseSpec {
+        members: vec![MemberSpec::Started(Some(TsSpec {
+            abnf: 9,
+            ..ts(2026, 3, 1, 9, 30, 0, 3, Some(0))
+        }))],
+        ..CaseSpec::default()
+    });
     // T1.f: each spelling only the full ABNF admits, at the edges where it meets T1.h
     if profile.timestamp_grammar == Grammar::OdataAbnf {
         for abnf in 1..=5 {
@@ -1031,6 +1133,26 @@ pub fn boundary_cases(profile: &Profile) -> Vec<CaseSpec> {
             }
         }
     }
+    // H4.a: a valid body of exactly max_body_bytes is within the limit
+    out.push(CaseSpec {
+        pad_to_limit: true,
+        members: vec![MemberSpec::Status(ProcessingStatus::InProgress)],
+        ..CaseSpec::default()
+    });
+    // H5.a: the preference second in a list, and in a second header with a parameter
+    for prefer_style in [2, 3] {
+        out.push(CaseSpec {
+            prefer: true,
+            prefer_style,
+            members: vec![MemberSpec::Status(ProcessingStatus::Canceling)],
+            ..CaseSpec::default()
+        });
+    }
+    // B1.e: 32 levels of nesting must be parsed
+    out.push(CaseSpec {
+        members: vec![MemberSpec::Annotation(4)],
+        ..CaseSpec::default()
+    });
     // T3: timestamps in no particular order (completed before started before created)
     out.push(CaseSpec {
         members: vec![
@@ -1094,6 +1216,7 @@ pub fn boundary_cases(profile: &Profile) -> Vec<CaseSpec> {
                 paren: 0b1_0101 << (i % 2),
                 case,
                 trailing_slash: i % 2 == 0,
+                encode: i % 2 == 1,
             },
             ..base.clone()
         });

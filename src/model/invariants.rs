@@ -496,6 +496,12 @@ pub fn compare_representation(
                 }
                 // T2 is about precision and rendering: instants within a second of each other
                 // (coarser storage); a timestamp further off was not written as sent (S2)
+                // T1.a: the fraction read without its leading zeros (`.05` as `.5`)
+                k if Property::from_name(k).is_some_and(Property::is_timestamp)
+                    && fraction_lost_leading_zeros(e, a) =>
+                {
+                    RuleId::T1
+                }
                 k if Property::from_name(k).is_some_and(Property::is_timestamp)
                     && within_a_second(e, a) =>
                 {
@@ -505,9 +511,67 @@ pub fn compare_representation(
             };
             return Err(Violation {
                 property: Some(k),
-                detail: difference(e, a),
+                detail: if rule == RuleId::T1 {
+                    "fraction-leading-zeros"
+                } else {
+                    difference(e, a)
+                },
                 ..violation(rule, format!("'{k}' is {}, expected {}", clip(a), clip(e)))
             });
+        }
+    }
+    Ok(())
+}
+
+/// S4.a and T2.a on a representation, whatever values it holds: a JSON object naming its type,
+/// holding `id` and every B3 property, each timestamp rendered in the profile's grammar. The
+/// first problem found.
+pub fn representation_shape(
+    actual: &serde_json::Value,
+    profile: &Profile,
+) -> Result<(), Violation> {
+    let Some(obj) = actual.as_object() else {
+        return Err(violation(
+            RuleId::S4,
+            format!("the representation is not a JSON object: {}", clip(actual)),
+        ));
+    };
+    if !obj.contains_key("@odata.type") {
+        return Err(Violation {
+            property: Some("@odata.type"),
+            detail: "shape",
+            ..violation(RuleId::S4, "the representation lacks '@odata.type' (S4.a)")
+        });
+    }
+    for k in std::iter::once("id").chain(Property::ALL.map(Property::name)) {
+        if !obj.contains_key(k) {
+            return Err(Violation {
+                detail: "shape",
+                ..violation(
+                    RuleId::S4,
+                    format!(
+                        "the representation lacks '{k}' (S4.a: null ones as null, never omitted)"
+                    ),
+                )
+            });
+        }
+    }
+    for p in Property::ALL.into_iter().filter(|p| p.is_timestamp()) {
+        if let Some(serde_json::Value::String(t)) = obj.get(p.name()) {
+            if Timestamp::parse(t, profile.timestamp_grammar).is_err() {
+                return Err(Violation {
+                    property: Some(p.name()),
+                    detail: "invalid-rendering",
+                    ..violation(
+                        RuleId::T2,
+                        format!(
+                            "'{}' is rendered as {}, not a timestamp of the profile's grammar (T2.a)",
+                            p.name(),
+                            clip(&serde_json::Value::String(t.clone()))
+                        ),
+                    )
+                });
+            }
         }
     }
     Ok(())
@@ -521,6 +585,31 @@ pub fn clip(v: &serde_json::Value) -> String {
     }
     let head: String = t.chars().take(100).collect();
     format!("{head}… ({} bytes)", t.len())
+}
+
+/// Whether `a` is `e` with the leading zeros of its fraction dropped, in the same second
+/// (`…:00.0500000Z` read back as `…:00.5000000Z`).
+fn fraction_lost_leading_zeros(e: &serde_json::Value, a: &serde_json::Value) -> bool {
+    let parse = |v: &serde_json::Value| {
+        v.as_str()
+            .and_then(|s| Timestamp::parse(s, crate::timestamp::Grammar::OdataAbnf).ok())
+    };
+    let (Some(x), Some(y)) = (parse(e), parse(a)) else {
+        return false;
+    };
+    const SECOND: i128 = 1_000_000_000_000;
+    let (fx, fy) = (x.picos().rem_euclid(SECOND), y.picos().rem_euclid(SECOND));
+    if x.picos() - fx != y.picos() - fy || fx == 0 || fx == fy {
+        return false;
+    }
+    // the twelve fraction digits without leading and trailing zeros are the same digits
+    let digits = |f: i128| {
+        format!("{f:012}")
+            .trim_start_matches('0')
+            .trim_end_matches('0')
+            .to_string()
+    };
+    format!("{fx:012}").starts_with('0') && digits(fx) == digits(fy)
 }
 
 fn within_a_second(e: &serde_json::Value, a: &serde_json::Value) -> bool {

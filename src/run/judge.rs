@@ -154,7 +154,7 @@ pub fn judge(req: &Request, out: &Outcome, resp: &Response, profile: &Profile) -
             );
             // R2.c: through the via-task route the representation is `{t}`'s; another entity's
             // is the alias resolved to the wrong entity
-            if let Some(v) = v.as_mut().filter(|v| v.property == Some("id")) {
+            for v in v.iter_mut().filter(|v| v.property == Some("id")) {
                 if crate::path::Route::parse(&req.path, profile).is_ok_and(|r| r.via_task.is_some())
                 {
                     v.rule = RuleId::R2;
@@ -182,8 +182,9 @@ pub fn status_verdict(req: &Request, out: &Outcome, status: u16) -> Verdict {
                 ),
             );
         }
-        // the rule is the feature it was rejected for: the runner's diagnosis decides it
-        let rule = if req.method == "GET" {
+        // the rule is the feature it was rejected for: the runner's diagnosis decides it (a
+        // 405 is the method not served, H1)
+        let rule = if req.method == "GET" || status == 405 {
             RuleId::H1
         } else {
             RuleId::S2
@@ -254,25 +255,44 @@ pub fn error_code_verdict(resp: &Response) -> Option<Verdict> {
     })
 }
 
-/// S4, H5, S8 on a 200 representation against the model's.
+/// Whether a verdict is about a representation's shape (S4.a, T2.a), not about the values it
+/// shows: such a verdict hides no state and no value.
+pub fn is_shape(v: &Verdict) -> bool {
+    v.kind == Kind::Representation && matches!(v.detail, "shape" | "invalid-rendering")
+}
+
+/// S4, H5, S8 on a 200 representation against the model's: its shape (S4.a, T2.a), then the
+/// values it shows (read as the model's where the shape hides them), then `Preference-Applied`;
+/// each a verdict of its own, so one rendering bug hides no other.
 pub fn representation(
     resp: &Response,
     expected: &serde_json::Value,
     preference_applied: bool,
     profile: &Profile,
-) -> Option<Verdict> {
-    let actual: serde_json::Value = match serde_json::from_slice(&resp.body) {
+) -> Vec<Verdict> {
+    let mut actual: serde_json::Value = match serde_json::from_slice(&resp.body) {
         Ok(v) => v,
         Err(e) => {
-            return Some(Verdict::new(
+            return vec![Verdict::new(
                 RuleId::S4,
                 Kind::Representation,
                 format!("200 body is not JSON: {e}"),
-            ));
+            )];
         }
     };
+    let mut out: Vec<Verdict> = readable(&mut actual, Some(expected), profile)
+        .into_iter()
+        .collect();
     if let Err(v) = check::compare_representation(expected, &actual, profile) {
-        return Some(Verdict::from_violation(v, Kind::Representation));
+        out.push(Verdict::from_violation(v, Kind::Representation));
+    } else {
+        let id = expected
+            .get("id")
+            .and_then(|i| i.as_str())
+            .unwrap_or_default();
+        if let Err(v) = check::s8_representation(&actual, id, profile, preference_applied) {
+            out.push(Verdict::from_violation(v, Kind::Invariant));
+        }
     }
     if preference_applied
         && !resp.header("preference-applied").is_some_and(|v| {
@@ -280,19 +300,45 @@ pub fn representation(
                 .contains(model::INCLUDE_UNKNOWN_ENUM_MEMBERS)
         })
     {
-        return Some(Verdict::new(
+        out.push(Verdict::new(
             RuleId::H5,
             Kind::PreferenceApplied,
             "Prefer: include-unknown-enum-members was honoured without Preference-Applied",
         ));
     }
-    let id = expected
-        .get("id")
-        .and_then(|i| i.as_str())
-        .unwrap_or_default();
-    check::s8_representation(&actual, id, profile, preference_applied)
-        .err()
-        .map(|v| Verdict::from_violation(v, Kind::Invariant))
+    out
+}
+
+/// An observed representation made readable for the state comparison: what its shape lacks
+/// or renders invalidly (S4.a, T2.a) is taken from `model_view`, so a rendering bug is reported
+/// once as itself and never as a state difference. Returns the shape verdict, if any.
+pub fn readable(
+    seen: &mut serde_json::Value,
+    model_view: Option<&serde_json::Value>,
+    profile: &Profile,
+) -> Option<Verdict> {
+    let first = check::representation_shape(seen, profile).err()?;
+    let (Some(obj), Some(view)) = (seen.as_object_mut(), model_view) else {
+        return Some(Verdict::from_violation(first, Kind::Representation));
+    };
+    for k in ["@odata.type", "id"]
+        .into_iter()
+        .chain(crate::spec::Property::ALL.map(crate::spec::Property::name))
+    {
+        let unreadable = match obj.get(k) {
+            None => true,
+            Some(serde_json::Value::String(t)) if k.ends_with("DateTime") => {
+                crate::timestamp::Timestamp::parse(t, profile.timestamp_grammar).is_err()
+            }
+            Some(_) => false,
+        };
+        if unreadable {
+            if let Some(v) = view.get(k) {
+                obj.insert(k.to_string(), v.clone());
+            }
+        }
+    }
+    Some(Verdict::from_violation(first, Kind::Representation))
 }
 
 /// S2/S3: the observed representation of the addressed entity after a request, against the
@@ -349,7 +395,9 @@ pub fn idempotent(first: &Response, second: &Response, profile: &Profile) -> Opt
         serde_json::from_slice::<serde_json::Value>(&first.body),
         serde_json::from_slice::<serde_json::Value>(&second.body),
     ) {
-        (Ok(a), Ok(b)) => check::compare_representation(&a, &b, profile).is_ok(),
+        // the same text is the same representation, however it renders (S4.a and T2.a are
+        // judged on their own)
+        (Ok(a), Ok(b)) => a == b || check::compare_representation(&a, &b, profile).is_ok(),
         _ => first.body == second.body,
     };
     (first.status != second.status || !same_body).then(|| {

@@ -49,8 +49,13 @@ impl Benign {
                         let parsed = v[k].as_str().and_then(|s| {
                             Timestamp::parse(s, crate::timestamp::Grammar::Graph).ok()
                         });
-                        if let Some(t) = parsed {
-                            v[k] = plus_one_hour(t).into();
+                        // any valid form (T2.a): at the end of year 9999 the local time
+                        // at +01:00 would be year 10000, outside Graph's grammar: keep UTC
+                        let shifted = parsed.map(plus_one_hour).filter(|s| {
+                            Timestamp::parse(s, crate::timestamp::Grammar::Graph).is_ok()
+                        });
+                        if let Some(s) = shifted {
+                            v[k] = s.into();
                         }
                     }
                     resp.body = serde_json::to_vec(&v).unwrap_or_default();

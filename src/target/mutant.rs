@@ -13,6 +13,7 @@ use crate::profile::Profile;
 use crate::rule::RuleId;
 use crate::spec::{Property, Request};
 use crate::store::Store;
+use crate::timestamp::{Grammar, Timestamp};
 
 /// One realistic bug.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,11 +63,141 @@ pub enum Mutant {
     CoarseTimestamps,
     /// Every error carries the code `Error` (E2, judged under `strict_error_codes`).
     GenericErrorCodes,
+    // --- a different reading of the contract: the model under another knob value ---
+    /// Parenthesised keys are rejected (R3.b: `paren_keys = accept`).
+    ParenKeysRejected,
+    /// Enum names compare case-insensitively (B6.b).
+    EnumCaseInsensitive,
+    /// Unknown property names are ignored (B8).
+    UnknownPropertiesIgnored,
+    /// `id` in the body is rejected even when equal to the key (B7.a).
+    IdInBodyRejected,
+    /// Every PATCH must name both required properties (B4.a: they may be omitted).
+    RequiredInBody,
+    /// `unknownFutureValue` in a PATCH is rejected (B6.c: it means "leave as it is").
+    SentinelInPatchRejected,
+    /// gzip-coded bodies are refused with 415 (H6.a).
+    GzipUnsupported,
+    /// Members after the sentinel are not known (B6.d: accepted with the preference).
+    NoMembersAfterSentinel,
+    /// Under `odata-abnf`, timestamps are parsed with Graph's pattern (T1.f).
+    GraphGrammarOnly,
+    /// Under `graph`, timestamps are parsed with the full OData ABNF (T1.a: seconds omitted;
+    /// also lower case `t`/`z`, second 60, five-digit years).
+    AbnfGrammarUnderGraph,
+    /// Every PATCH is 405 (H1.a).
+    PatchUnsupported,
+    /// Under `graph-live`, PATCH is evaluated as under `graph` (H1.d).
+    PatchSupportedUnderLive,
+    /// Under `strict`, a body may omit the required properties (B4.d).
+    RequiredNotEnforcedUnderStrict,
+    /// No body size limit (H4.a).
+    NoBodyLimit,
+    /// A body of exactly the limit is 413 (H4.a: off by one).
+    BodyLimitOffByOne,
+    // --- request handling ---
+    /// One trailing slash makes the path unknown (R4.c).
+    TrailingSlashRejected,
+    /// Ids compare case-insensitively (R4.b).
+    IdsCaseInsensitive,
+    /// Ids are not percent-decoded (R3.c).
+    IdsNotPercentDecoded,
+    /// A malformed path is 404, not 400 (R5.a).
+    MalformedPathIs404,
+    /// Ids that do not resolve are 400, not 404 (R5.b).
+    UnresolvedIs400,
+    /// The via-task route accepts a result of another task (R2.b).
+    ViaTaskAnyTask,
+    /// GET is 405 (H1.b).
+    GetUnsupported,
+    /// Methods other than GET and PATCH are 400, not 405 (H1.c).
+    OtherMethodsAre400,
+    /// A request without `Authorization` is 403, not 401 (H2.a).
+    MissingAuthIs403,
+    /// Any scheme is accepted with a known token (H2.b).
+    AnySchemeAccepted,
+    /// The scheme must be spelled `Bearer` exactly (H2.b: case-insensitive).
+    BearerCaseSensitive,
+    /// Tokens compare case-insensitively (H2.c).
+    TokensCaseInsensitive,
+    /// GET through the via-task route with a read-only token is 403 (H2.d: reads are
+    /// allowed on either route).
+    ReadOnlyCannotRead,
+    /// A `Content-Type` with parameters is 415 (H3.b: `charset=utf-8` and OData ones allowed).
+    ContentTypeParametersRejected,
+    /// The media type compares case-sensitively (H3.a).
+    MediaTypeCaseSensitive,
+    /// Only the first preference of the first `Prefer` header counts (H5.a).
+    FirstPreferenceOnly,
+    /// GET never carries `Preference-Applied` (H5.b).
+    NoPreferenceAppliedOnGet,
+    /// Unknown content codings are read as identity (H6.b).
+    UnknownCodingIgnored,
+    /// A body with trailing bytes after the JSON value is accepted (B1.b).
+    TrailingBytesAccepted,
+    /// An empty body is read as `{}` (B1.a).
+    EmptyBodyAccepted,
+    /// A top level that is not an object is read as `{}` (B1.c).
+    NonObjectAccepted,
+    /// More than 16 levels of nesting are 400 (B1.e: 32 must be parsed).
+    ShallowNestingLimit,
+    /// Numbers and booleans for `failureReason` are stored as text (B5).
+    ScalarsCoercedToText,
+    /// `null` for a nullable property is 400 (B4.c).
+    NullNullableRejected,
+    /// Numeric enum strings (`"2"`) are read as the member at that index (B6.b).
+    NumericEnumAccepted,
+    /// Members after the sentinel are rendered by name without the preference (B6.e).
+    AfterSentinelRenderedByName,
+    /// A different `id` in the body is ignored (B7.a).
+    IdMismatchIgnored,
+    /// Properties this operation does not update are silently ignored (B7.b).
+    NotUpdatableIgnored,
+    /// Property names compare case-insensitively (B8).
+    PropertyNamesCaseInsensitive,
+    /// `@odata.type` without `#` is rejected (B9.a).
+    OdataTypeWithoutHashRejected,
+    /// Any `@odata.type` is accepted (B9.a).
+    AnyOdataTypeAccepted,
+    /// Annotations other than `@odata.type` are unknown properties (B9.b).
+    AnnotationsRejected,
+    /// `failureReason` is stored truncated to 32 KiB (B10).
+    FailureReasonTruncated,
+    /// Characters outside the BMP in `failureReason` are stored as U+FFFD (B10).
+    AstralCharactersReplaced,
+    /// Century years are leap years: `2000-02-29` is rejected (T1.b).
+    CenturyLeapYearRejected,
+    /// `24:00:00` is accepted as the end of the day (T1.c).
+    Hour24Accepted,
+    /// Offsets beyond ±14:00 are clamped (T1.d).
+    OffsetClamped,
+    /// Instants outside .NET's range are clamped into it (T1.h).
+    OutOfRangeInstantsClamped,
+    /// A fraction's leading zeros are dropped (`.05` read as `.5`) (T1.a).
+    FractionLeadingZerosDropped,
+    /// 200 bodies render timestamps without their offset (T2.a).
+    TimestampsRenderedWithoutOffset,
+    /// `completedDateTime` before `startedDateTime` is 400 (T3: no ordering is part of it).
+    TimestampOrderEnforced,
+    /// 200 bodies lack `@odata.type` (S4.a).
+    NoOdataTypeInBody,
+    /// 200 bodies omit null properties (S4.a).
+    NullPropertiesOmitted,
+    /// 200 bodies show the state before the request (S4.b).
+    StaleRepresentation,
+    /// Errors are sent as `text/plain` (E1).
+    ErrorsAsPlainText,
+    /// Errors carry an empty code (E1).
+    EmptyErrorCode,
+    /// Deep nesting crashes the parser: 500 (E3).
+    DeepNestingCrashes,
+    /// Under `strict_precedence`, the body is checked before the media type (E4).
+    BodyBeforeMediaType,
 }
 
 impl Mutant {
     /// Every mutant.
-    pub const ALL: [Mutant; 22] = [
+    pub const ALL: [Mutant; 85] = [
         Mutant::AcceptNullCreated,
         Mutant::OpenEnum,
         Mutant::PutSemantics,
@@ -89,6 +220,69 @@ impl Mutant {
         Mutant::NotIdempotent,
         Mutant::CoarseTimestamps,
         Mutant::GenericErrorCodes,
+        Mutant::ParenKeysRejected,
+        Mutant::EnumCaseInsensitive,
+        Mutant::UnknownPropertiesIgnored,
+        Mutant::IdInBodyRejected,
+        Mutant::RequiredInBody,
+        Mutant::SentinelInPatchRejected,
+        Mutant::GzipUnsupported,
+        Mutant::NoMembersAfterSentinel,
+        Mutant::GraphGrammarOnly,
+        Mutant::AbnfGrammarUnderGraph,
+        Mutant::PatchUnsupported,
+        Mutant::PatchSupportedUnderLive,
+        Mutant::RequiredNotEnforcedUnderStrict,
+        Mutant::NoBodyLimit,
+        Mutant::BodyLimitOffByOne,
+        Mutant::TrailingSlashRejected,
+        Mutant::IdsCaseInsensitive,
+        Mutant::IdsNotPercentDecoded,
+        Mutant::MalformedPathIs404,
+        Mutant::UnresolvedIs400,
+        Mutant::ViaTaskAnyTask,
+        Mutant::GetUnsupported,
+        Mutant::OtherMethodsAre400,
+        Mutant::MissingAuthIs403,
+        Mutant::AnySchemeAccepted,
+        Mutant::BearerCaseSensitive,
+        Mutant::TokensCaseInsensitive,
+        Mutant::ReadOnlyCannotRead,
+        Mutant::ContentTypeParametersRejected,
+        Mutant::MediaTypeCaseSensitive,
+        Mutant::FirstPreferenceOnly,
+        Mutant::NoPreferenceAppliedOnGet,
+        Mutant::UnknownCodingIgnored,
+        Mutant::TrailingBytesAccepted,
+        Mutant::EmptyBodyAccepted,
+        Mutant::NonObjectAccepted,
+        Mutant::ShallowNestingLimit,
+        Mutant::ScalarsCoercedToText,
+        Mutant::NullNullableRejected,
+        Mutant::NumericEnumAccepted,
+        Mutant::AfterSentinelRenderedByName,
+        Mutant::IdMismatchIgnored,
+        Mutant::NotUpdatableIgnored,
+        Mutant::PropertyNamesCaseInsensitive,
+        Mutant::OdataTypeWithoutHashRejected,
+        Mutant::AnyOdataTypeAccepted,
+        Mutant::AnnotationsRejected,
+        Mutant::FailureReasonTruncated,
+        Mutant::AstralCharactersReplaced,
+        Mutant::CenturyLeapYearRejected,
+        Mutant::Hour24Accepted,
+        Mutant::OffsetClamped,
+        Mutant::OutOfRangeInstantsClamped,
+        Mutant::FractionLeadingZerosDropped,
+        Mutant::TimestampsRenderedWithoutOffset,
+        Mutant::TimestampOrderEnforced,
+        Mutant::NoOdataTypeInBody,
+        Mutant::NullPropertiesOmitted,
+        Mutant::StaleRepresentation,
+        Mutant::ErrorsAsPlainText,
+        Mutant::EmptyErrorCode,
+        Mutant::DeepNestingCrashes,
+        Mutant::BodyBeforeMediaType,
     ];
 
     /// The mutant with this name (as `Debug` writes it, e.g. `OpenEnum`), ignoring case.
@@ -124,15 +318,214 @@ impl Mutant {
             NotIdempotent => &[RuleId::S5, RuleId::S2, RuleId::B10],
             CoarseTimestamps => &[RuleId::T2, RuleId::S2],
             GenericErrorCodes => &[RuleId::E2],
+            ParenKeysRejected => &[RuleId::R3],
+            EnumCaseInsensitive => &[RuleId::B6],
+            UnknownPropertiesIgnored => &[RuleId::B8],
+            IdInBodyRejected => &[RuleId::B7],
+            RequiredInBody => &[RuleId::B4],
+            SentinelInPatchRejected => &[RuleId::B6],
+            GzipUnsupported => &[RuleId::H6],
+            NoMembersAfterSentinel => &[RuleId::B6],
+            GraphGrammarOnly => &[RuleId::T1],
+            AbnfGrammarUnderGraph => &[RuleId::T1],
+            PatchUnsupported => &[RuleId::H1],
+            PatchSupportedUnderLive => &[RuleId::H1],
+            RequiredNotEnforcedUnderStrict => &[RuleId::B4],
+            NoBodyLimit => &[RuleId::H4],
+            BodyLimitOffByOne => &[RuleId::H4],
+            TrailingSlashRejected => &[RuleId::R4],
+            IdsCaseInsensitive => &[RuleId::S1],
+            IdsNotPercentDecoded => &[RuleId::R3],
+            MalformedPathIs404 => &[RuleId::R5],
+            UnresolvedIs400 => &[RuleId::S1],
+            ViaTaskAnyTask => &[RuleId::R2],
+            GetUnsupported => &[RuleId::H1],
+            OtherMethodsAre400 => &[RuleId::H1],
+            MissingAuthIs403 => &[RuleId::H2],
+            AnySchemeAccepted => &[RuleId::H2],
+            BearerCaseSensitive => &[RuleId::H2],
+            TokensCaseInsensitive => &[RuleId::H2],
+            ReadOnlyCannotRead => &[RuleId::H2],
+            ContentTypeParametersRejected => &[RuleId::H3],
+            MediaTypeCaseSensitive => &[RuleId::H3],
+            FirstPreferenceOnly => &[RuleId::H5],
+            NoPreferenceAppliedOnGet => &[RuleId::H5],
+            UnknownCodingIgnored => &[RuleId::H6],
+            TrailingBytesAccepted => &[RuleId::B1],
+            EmptyBodyAccepted => &[RuleId::B1],
+            NonObjectAccepted => &[RuleId::B1],
+            ShallowNestingLimit => &[RuleId::B1],
+            ScalarsCoercedToText => &[RuleId::B5],
+            NullNullableRejected => &[RuleId::B4],
+            NumericEnumAccepted => &[RuleId::B6],
+            AfterSentinelRenderedByName => &[RuleId::B6],
+            IdMismatchIgnored => &[RuleId::B7],
+            NotUpdatableIgnored => &[RuleId::B7],
+            PropertyNamesCaseInsensitive => &[RuleId::B8],
+            OdataTypeWithoutHashRejected => &[RuleId::B9],
+            AnyOdataTypeAccepted => &[RuleId::B9],
+            AnnotationsRejected => &[RuleId::B9],
+            FailureReasonTruncated => &[RuleId::B10],
+            AstralCharactersReplaced => &[RuleId::B10],
+            CenturyLeapYearRejected => &[RuleId::T1],
+            Hour24Accepted => &[RuleId::T1],
+            OffsetClamped => &[RuleId::T1],
+            OutOfRangeInstantsClamped => &[RuleId::T1],
+            FractionLeadingZerosDropped => &[RuleId::T1],
+            TimestampsRenderedWithoutOffset => &[RuleId::T2],
+            TimestampOrderEnforced => &[RuleId::T3],
+            NoOdataTypeInBody => &[RuleId::S4],
+            NullPropertiesOmitted => &[RuleId::S4],
+            StaleRepresentation => &[RuleId::S4],
+            ErrorsAsPlainText => &[RuleId::E1],
+            EmptyErrorCode => &[RuleId::E1],
+            DeepNestingCrashes => &[RuleId::E3],
+            BodyBeforeMediaType => &[RuleId::E4],
+        }
+    }
+
+    /// The clause of contract 1.1 the bug breaks: a finding against it alone names it.
+    pub fn clause(self) -> &'static str {
+        use Mutant::*;
+        match self {
+            AcceptNullCreated => "B4.b",
+            OpenEnum => "B6.b",
+            PutSemantics => "S2",
+            NonAtomicRejection => "S3",
+            NoContentInsteadOf200 => "S4.c",
+            WrongAliasTarget => "R2.c",
+            LostUpdates => "S7",
+            ServerErrorOnBadJson => "E3",
+            CaseSensitiveSegments => "R4.a",
+            NoAuthentication => "H2.a",
+            ReadOnlyTokenWrites => "H2.d",
+            AnyContentType => "H3.c",
+            TimestampWithoutOffset => "T1.d",
+            EmptyErrorBody => "E1",
+            NoPreferenceApplied => "H5.b",
+            SentinelStored => "B6.c",
+            IsolationLeak => "S6",
+            PutAccepted => "H1.c",
+            DuplicatesAccepted => "B2",
+            NotIdempotent => "S5",
+            CoarseTimestamps => "T2.b",
+            GenericErrorCodes => "E2",
+            ParenKeysRejected => "R3.b",
+            EnumCaseInsensitive => "B6.b",
+            UnknownPropertiesIgnored => "B8",
+            IdInBodyRejected => "B7.a",
+            RequiredInBody => "B4.a",
+            SentinelInPatchRejected => "B6.c",
+            GzipUnsupported => "H6.a",
+            NoMembersAfterSentinel => "B6.d",
+            GraphGrammarOnly => "T1.f",
+            AbnfGrammarUnderGraph => "T1.a",
+            PatchUnsupported => "H1.a",
+            PatchSupportedUnderLive => "H1.d",
+            RequiredNotEnforcedUnderStrict => "B4.d",
+            NoBodyLimit => "H4.a",
+            BodyLimitOffByOne => "H4.a",
+            TrailingSlashRejected => "R4.c",
+            IdsCaseInsensitive => "R4.b",
+            IdsNotPercentDecoded => "R3.c",
+            MalformedPathIs404 => "R5.a",
+            UnresolvedIs400 => "R5.b",
+            ViaTaskAnyTask => "R2.b",
+            GetUnsupported => "H1.b",
+            OtherMethodsAre400 => "H1.c",
+            MissingAuthIs403 => "H2.a",
+            AnySchemeAccepted => "H2.b",
+            BearerCaseSensitive => "H2.b",
+            TokensCaseInsensitive => "H2.c",
+            ReadOnlyCannotRead => "H2.d",
+            ContentTypeParametersRejected => "H3.b",
+            MediaTypeCaseSensitive => "H3.a",
+            FirstPreferenceOnly => "H5.a",
+            NoPreferenceAppliedOnGet => "H5.b",
+            UnknownCodingIgnored => "H6.b",
+            TrailingBytesAccepted => "B1.b",
+            EmptyBodyAccepted => "B1.a",
+            NonObjectAccepted => "B1.c",
+            ShallowNestingLimit => "B1.e",
+            ScalarsCoercedToText => "B5",
+            NullNullableRejected => "B4.c",
+            NumericEnumAccepted => "B6.b",
+            AfterSentinelRenderedByName => "B6.e",
+            IdMismatchIgnored => "B7.a",
+            NotUpdatableIgnored => "B7.b",
+            PropertyNamesCaseInsensitive => "B8",
+            OdataTypeWithoutHashRejected => "B9.a",
+            AnyOdataTypeAccepted => "B9.a",
+            AnnotationsRejected => "B9.b",
+            FailureReasonTruncated => "B10",
+            AstralCharactersReplaced => "B10",
+            CenturyLeapYearRejected => "T1.b",
+            Hour24Accepted => "T1.c",
+            OffsetClamped => "T1.d",
+            OutOfRangeInstantsClamped => "T1.h",
+            FractionLeadingZerosDropped => "T1.a",
+            TimestampsRenderedWithoutOffset => "T2.a",
+            TimestampOrderEnforced => "T3",
+            NoOdataTypeInBody => "S4.a",
+            NullPropertiesOmitted => "S4.a",
+            StaleRepresentation => "S4.b",
+            ErrorsAsPlainText => "E1",
+            EmptyErrorCode => "E1",
+            DeepNestingCrashes => "E3",
+            BodyBeforeMediaType => "E4",
         }
     }
 
     /// The profile under which this bug is a bug (`GenericErrorCodes` needs
     /// `strict_error_codes`; the others break `graph`).
     pub fn profile(self) -> Profile {
+        use Mutant::*;
         match self {
-            Mutant::GenericErrorCodes => Profile::strict(),
+            GenericErrorCodes | RequiredNotEnforcedUnderStrict | BodyBeforeMediaType => {
+                Profile::strict()
+            }
+            PatchSupportedUnderLive => Profile::graph_live(),
+            GraphGrammarOnly => Profile {
+                name: "odata-abnf".into(),
+                timestamp_grammar: Grammar::OdataAbnf,
+                ..Profile::graph()
+            },
             _ => Profile::graph(),
+        }
+    }
+
+    /// Whether this bug hides every other by necessity: every PATCH refused (405, or 400 for
+    /// a body that names only some properties) or no state observable (GET refused). Stacks of
+    /// several bugs leave these out: no harness can find what they hide.
+    pub fn hides_others(self) -> bool {
+        matches!(
+            self,
+            Mutant::PatchUnsupported | Mutant::GetUnsupported | Mutant::RequiredInBody
+        )
+    }
+
+    /// The reading of the contract the buggy server implements, where the bug is a knob value
+    /// other than the checked profile's: `profile` changed in place.
+    pub fn reads_as(self, profile: &mut Profile) {
+        use crate::profile as p;
+        use Mutant::*;
+        match self {
+            ParenKeysRejected => profile.paren_keys = p::ParenKeys::Reject,
+            EnumCaseInsensitive => profile.enum_case = p::EnumCase::Insensitive,
+            UnknownPropertiesIgnored => profile.unknown_properties = p::UnknownProperties::Ignore,
+            IdInBodyRejected => profile.id_in_body = p::IdInBody::Reject,
+            RequiredInBody => profile.required_in_body = true,
+            SentinelInPatchRejected => profile.sentinel_in_patch = p::SentinelInPatch::Reject,
+            GzipUnsupported => profile.request_encodings = p::RequestEncodings::Identity,
+            NoMembersAfterSentinel => profile.members_after_sentinel.clear(),
+            GraphGrammarOnly => profile.timestamp_grammar = Grammar::Graph,
+            AbnfGrammarUnderGraph => profile.timestamp_grammar = Grammar::OdataAbnf,
+            PatchUnsupported => profile.patch_supported = false,
+            PatchSupportedUnderLive => profile.patch_supported = true,
+            RequiredNotEnforcedUnderStrict => profile.required_in_body = false,
+            NoBodyLimit => profile.max_body_bytes = u64::MAX,
+            BodyLimitOffByOne => profile.max_body_bytes = profile.max_body_bytes.saturating_sub(1),
+            _ => {}
         }
     }
 
@@ -152,6 +545,14 @@ impl Mutant {
             // every PATCH resets what it does not name: concurrent PATCHes lose each other's
             // and the same PATCH sent again answers with what the first one reset (S5)
             PutSemantics => &[RuleId::S2, RuleId::S5, RuleId::S7],
+            // the same PATCH twice shows two different (stale) states (S5)
+            StaleRepresentation => &[RuleId::S4, RuleId::S5],
+            // a five-digit year stored is rendered outside Graph's grammar (T2.a)
+            AbnfGrammarUnderGraph => &[RuleId::T1, RuleId::T2],
+            // no limit at all: the decoded size of a gzip body is not bounded either (H6.d)
+            NoBodyLimit => &[RuleId::H4, RuleId::H6],
+            // a via-task result of another task does not resolve either (R2.b)
+            UnresolvedIs400 => &[RuleId::S1, RuleId::R2],
             m => m.rules(),
         }
     }
@@ -247,6 +648,238 @@ impl Mutant {
                     req.body = serde_json::to_vec(&v.to_value()).unwrap_or_default();
                 }
             }
+            TrailingSlashRejected if req.path.ends_with('/') && !req.path.ends_with("//") => {
+                req.path = "/not-a-route".into()
+            }
+            IdsCaseInsensitive => {
+                if let Ok(r) = Route::parse(&req.path, profile) {
+                    if store.resolve(&r).is_none() {
+                        let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+                        let found = store.entities().find(|(id, e)| {
+                            let l = &e.location;
+                            same(&r.workflow, &l.workflow)
+                                && same(&r.run, &l.run)
+                                && same(&r.user_result, &l.user_result)
+                                && same(r.via_task.as_deref().unwrap_or(&r.result), id)
+                                && r.via_task.is_none()
+                        });
+                        if let Some((id, e)) = found {
+                            let l = &e.location;
+                            req.path = Route::direct(&l.workflow, &l.run, &l.user_result, id)
+                                .to_path(&PathStyle::default());
+                        }
+                    }
+                }
+            }
+            IdsNotPercentDecoded => {
+                // the raw text of each id is looked up: an escape makes it unknown
+                if let Some(i) = req.path.find('%') {
+                    req.path.replace_range(i..i + 1, "%25");
+                }
+            }
+            ViaTaskAnyTask => {
+                if let Ok(r) = Route::parse(&req.path, profile) {
+                    if let (Some(t), None) = (&r.via_task, store.resolve(&r)) {
+                        let t0 = Route {
+                            via_task: None,
+                            ..r.clone()
+                        };
+                        if let (Some(_), Some(e)) = (store.resolve(&t0), store.get(t)) {
+                            let l = &e.location;
+                            req.path = Route::direct(&l.workflow, &l.run, &l.user_result, t)
+                                .to_path(&PathStyle::default());
+                        }
+                    }
+                }
+            }
+            GetUnsupported if req.method == "GET" => req.method = "OPTIONS".into(),
+            // the via-task route checks a read-only token as if every request wrote
+            ReadOnlyCannotRead
+                if req.method == "GET"
+                    && req.path.to_ascii_lowercase().contains("/task/")
+                    && model::authorize(req, store.tokens()) == Ok(model::Caller::Reader) =>
+            {
+                req.method = "PATCH".into()
+            }
+            AnySchemeAccepted => {
+                let token = req
+                    .header_values("authorization")
+                    .next()
+                    .and_then(|v| v.split_once(' '))
+                    .map(|(_, t)| t.trim().to_string());
+                if let Some(t) = token {
+                    set_header(req, "Authorization", &format!("Bearer {t}"));
+                }
+            }
+            BearerCaseSensitive => {
+                let exact = req
+                    .header_values("authorization")
+                    .all(|v| v.starts_with("Bearer "));
+                if !exact {
+                    set_header(req, "Authorization", "Bearer -");
+                }
+            }
+            TokensCaseInsensitive => {
+                let sent = req
+                    .header_values("authorization")
+                    .next()
+                    .and_then(|v| v.split_once(' '))
+                    .map(|(_, t)| t.trim().to_string());
+                let tokens = store.tokens();
+                let known = tokens.write.iter().chain(&tokens.read_only).find(|k| {
+                    sent.as_deref()
+                        .is_some_and(|t| t != k.as_str() && t.eq_ignore_ascii_case(k))
+                });
+                if let Some(k) = known {
+                    set_header(req, "Authorization", &format!("Bearer {k}"));
+                }
+            }
+            ContentTypeParametersRejected
+                if req.header_values("content-type").any(|v| v.contains(';')) =>
+            {
+                set_header(req, "Content-Type", "text/plain")
+            }
+            MediaTypeCaseSensitive
+                if req
+                    .header_values("content-type")
+                    .any(|v| !v.starts_with("application/json")) =>
+            {
+                set_header(req, "Content-Type", "text/plain")
+            }
+            FirstPreferenceOnly => {
+                let first = req
+                    .header_values("prefer")
+                    .next()
+                    .map(|v| v.split(',').next().unwrap_or("").trim().to_string());
+                req.headers
+                    .retain(|(k, _)| !k.eq_ignore_ascii_case("prefer"));
+                if let Some(f) = first {
+                    req.headers.push(("Prefer".into(), f));
+                }
+            }
+            UnknownCodingIgnored => req.headers.retain(|(k, v)| {
+                !k.eq_ignore_ascii_case("content-encoding")
+                    || v.eq_ignore_ascii_case("gzip")
+                    || v.eq_ignore_ascii_case("identity")
+            }),
+            TrailingBytesAccepted | EmptyBodyAccepted | NonObjectAccepted | ShallowNestingLimit
+                if !body_ok || req.method != "PATCH" => {}
+            TrailingBytesAccepted => {
+                let mut values = serde_json::Deserializer::from_slice(&req.body)
+                    .into_iter::<serde_json::Value>();
+                if let Some(Ok(first)) = values.next() {
+                    if values.next().is_some() {
+                        req.body = serde_json::to_vec(&first).unwrap_or_default();
+                    }
+                }
+            }
+            EmptyBodyAccepted if req.body.iter().all(u8::is_ascii_whitespace) => {
+                req.body = b"{}".to_vec()
+            }
+            NonObjectAccepted if matches!(json::parse(&req.body), Ok(v) if v.as_object().is_none()) => {
+                req.body = b"{}".to_vec()
+            }
+            ShallowNestingLimit if nesting(&req.body) > 16 => req.body = b"[".to_vec(),
+            _ if !body_ok => {}
+            ScalarsCoercedToText => rewrite_members(&mut req.body, |n, v| match v {
+                Json::Number(x) if n == "failureReason" => Some(Json::String(x.clone())),
+                Json::Bool(b) if n == "failureReason" => Some(Json::String(b.to_string())),
+                _ => None,
+            }),
+            NullNullableRejected => rewrite_members(&mut req.body, |n, v| {
+                let nullable = Property::from_name(n).is_some_and(|p| !p.is_required());
+                (nullable && *v == Json::Null).then(|| Json::Number("0".into()))
+            }),
+            NumericEnumAccepted => rewrite_members(&mut req.body, |n, v| match v.as_str() {
+                Some(x) if n == "processingStatus" => x
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| crate::spec::ProcessingStatus::ALL.get(i))
+                    .map(|m| Json::String(m.as_str().into())),
+                _ => None,
+            }),
+            AfterSentinelRenderedByName => {
+                let stored_after = Route::parse(&req.path, profile)
+                    .ok()
+                    .and_then(|r| store.resolve(&r).and_then(|id| store.get(id)))
+                    .is_some_and(|e| e.value.status.is_after_sentinel());
+                if stored_after && req.header_values("prefer").next().is_none() {
+                    req.headers
+                        .push(("Prefer".into(), model::INCLUDE_UNKNOWN_ENUM_MEMBERS.into()));
+                }
+            }
+            IdMismatchIgnored => drop_members(req, |n, v| n == "id" && v.as_str().is_some()),
+            NotUpdatableIgnored => drop_members(req, |n, _| {
+                matches!(n, "processingInfo" | "workflowSubject" | "subject" | "task")
+            }),
+            PropertyNamesCaseInsensitive => rename_members(req, |n| {
+                Property::ALL
+                    .into_iter()
+                    .map(|p| p.name())
+                    .find(|p| *p != n && p.eq_ignore_ascii_case(n))
+                    .map(str::to_string)
+            }),
+            OdataTypeWithoutHashRejected => rewrite_members(&mut req.body, |n, v| match v {
+                Json::String(t) if n == "@odata.type" && !t.starts_with('#') => {
+                    Some(Json::String("wrong".into()))
+                }
+                _ => None,
+            }),
+            AnyOdataTypeAccepted => drop_members(req, |n, _| n == "@odata.type"),
+            AnnotationsRejected => rename_members(req, |n| {
+                (n.contains('@') && n != "@odata.type").then(|| "annotation".to_string())
+            }),
+            CenturyLeapYearRejected => rewrite_timestamps(req, |t| {
+                let year: i64 = t.get(..4)?.parse().ok()?;
+                (year % 100 == 0 && t.get(4..10) == Some("-02-29")).then(|| "2000-02-30".into())
+            }),
+            Hour24Accepted => rewrite_timestamps(req, |t| {
+                (t.get(10..19) == Some("T24:00:00"))
+                    .then(|| format!("{}T23:59:59{}", &t[..10], &t[19..]))
+            }),
+            OffsetClamped => rewrite_timestamps(req, |t| {
+                let (head, off) = t.split_at(t.len().checked_sub(6)?);
+                let hours: u32 = off.get(1..3)?.parse().ok()?;
+                let minutes: u32 = off.get(4..6)?.parse().ok()?;
+                let sign = off.chars().next().filter(|c| matches!(c, '+' | '-'))?;
+                (hours * 60 + minutes > 14 * 60 && off.get(3..4) == Some(":"))
+                    .then(|| format!("{head}{sign}14:00"))
+            }),
+            OutOfRangeInstantsClamped => rewrite_timestamps(req, |t| {
+                let graph = Timestamp::parse(t, Grammar::Graph).is_ok();
+                let abnf = Timestamp::parse(t, Grammar::OdataAbnf).is_ok();
+                match (graph, abnf) {
+                    (false, true) if t.starts_with("9999-") => Some("9999-12-31T23:59:59Z".into()),
+                    (false, true) if t.starts_with("0001-") => Some("0001-01-01T00:00:00Z".into()),
+                    _ => None,
+                }
+            }),
+            FractionLeadingZerosDropped => rewrite_timestamps(req, |t| {
+                let dot = t.find('.')?;
+                let zeros = t[dot + 1..].bytes().take_while(|b| *b == b'0').count();
+                let digits = t[dot + 1..].bytes().take_while(u8::is_ascii_digit).count();
+                (zeros > 0 && zeros < digits)
+                    .then(|| format!("{}{}", &t[..=dot], &t[dot + 1 + zeros..]))
+            }),
+            TimestampOrderEnforced => {
+                let Ok(body) = json::parse(&req.body) else {
+                    return;
+                };
+                let at = |n: &str| {
+                    body.get(n)
+                        .and_then(Json::as_str)
+                        .and_then(|t| Timestamp::parse(t, profile.timestamp_grammar).ok())
+                };
+                // created ≤ started ≤ completed, among those the body names
+                let sent: Vec<Timestamp> =
+                    ["createdDateTime", "startedDateTime", "completedDateTime"]
+                        .into_iter()
+                        .filter_map(at)
+                        .collect();
+                if sent.windows(2).any(|w| w[1] < w[0]) {
+                    req.body = b"[".to_vec();
+                }
+            }
             _ => {}
         }
     }
@@ -339,6 +972,27 @@ impl Mutant {
                     }
                 }
             }
+            FailureReasonTruncated | AstralCharactersReplaced => {
+                let Some(id) = &out.updated else { return };
+                let Some(mut v) = store.get(id).map(|e| e.value.clone()) else {
+                    return;
+                };
+                let Some(text) = v.failure_reason.take() else {
+                    return;
+                };
+                v.failure_reason = Some(if self == FailureReasonTruncated {
+                    let mut end = text.len().min(32 * 1024);
+                    while !text.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    text[..end].to_string()
+                } else {
+                    text.chars()
+                        .map(|c| if u32::from(c) > 0xFFFF { '\u{FFFD}' } else { c })
+                        .collect()
+                });
+                store.set_value(id, v);
+            }
             IsolationLeak => {
                 if let Some(id) = &out.updated {
                     let reason = store.get(id).and_then(|e| e.value.failure_reason.clone());
@@ -373,9 +1027,84 @@ impl Mutant {
         headers: &mut Vec<(String, String)>,
         body: &mut Vec<u8>,
         req: &Request,
+        profile: &Profile,
     ) {
         use Mutant::*;
+        let error = *status >= 400;
+        let ok_body = *status == 200 && !body.is_empty();
         match self {
+            MalformedPathIs404
+                if *status == 400
+                    && matches!(Route::parse(&req.path, profile), Err(e) if e.rule == RuleId::R5) =>
+            {
+                *status = 404
+            }
+            UnresolvedIs400 if *status == 404 => *status = 400,
+            OtherMethodsAre400
+                if *status == 405 && !matches!(req.method.as_str(), "GET" | "PATCH") =>
+            {
+                *status = 400
+            }
+            MissingAuthIs403
+                if *status == 401 && req.header_values("authorization").next().is_none() =>
+            {
+                *status = 403
+            }
+            NoPreferenceAppliedOnGet if req.method == "GET" => {
+                headers.retain(|(k, _)| !k.eq_ignore_ascii_case("preference-applied"))
+            }
+            TimestampsRenderedWithoutOffset | NoOdataTypeInBody | NullPropertiesOmitted
+                if ok_body =>
+            {
+                let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body) else {
+                    return;
+                };
+                let Some(members) = v.as_object_mut() else {
+                    return;
+                };
+                match self {
+                    TimestampsRenderedWithoutOffset => {
+                        for (n, x) in members.iter_mut() {
+                            if let (Some(p), Some(t)) = (Property::from_name(n), x.as_str()) {
+                                if p.is_timestamp() && t.ends_with('Z') {
+                                    *x = t[..t.len() - 1].into();
+                                }
+                            }
+                        }
+                    }
+                    NoOdataTypeInBody => {
+                        members.remove("@odata.type");
+                    }
+                    _ => members.retain(|_, x| !x.is_null()),
+                }
+                *body = serde_json::to_vec(&v).unwrap_or_default();
+            }
+            ErrorsAsPlainText if error => {
+                for (k, v) in headers.iter_mut() {
+                    if k.eq_ignore_ascii_case("content-type") {
+                        *v = "text/plain".into();
+                    }
+                }
+            }
+            EmptyErrorCode if error => {
+                if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body) {
+                    v["error"]["code"] = "".into();
+                    *body = serde_json::to_vec(&v).unwrap_or_default();
+                }
+            }
+            DeepNestingCrashes if *status == 400 && nesting(&req.body) > 100 => *status = 500,
+            BodyBeforeMediaType
+                if *status == 415
+                    && req.method == "PATCH"
+                    && req.header_values("content-encoding").next().is_none()
+                    && json::parse(&req.body).is_err() =>
+            {
+                *status = 400;
+                if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body) {
+                    v["error"]["code"] = "BadRequest".into();
+                    *body = serde_json::to_vec(&v).unwrap_or_default();
+                }
+            }
             NoContentInsteadOf200 if *status == 200 && req.method == "PATCH" => {
                 *status = 204;
                 body.clear();
@@ -404,6 +1133,50 @@ impl Mutant {
 fn set_header(req: &mut Request, name: &str, value: &str) {
     req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
     req.headers.push((name.to_string(), value.to_string()));
+}
+
+/// Renames the members for which `rename` gives a new name.
+fn rename_members(req: &mut Request, rename: impl Fn(&str) -> Option<String>) {
+    if let Ok(Json::Object(members)) = json::parse(&req.body) {
+        if members.iter().any(|(n, _)| rename(n).is_some()) {
+            let renamed: Vec<(String, Json)> = members
+                .into_iter()
+                .map(|(n, v)| (rename(&n).unwrap_or(n), v))
+                .collect();
+            req.body = Json::Object(renamed).to_text().into_bytes();
+        }
+    }
+}
+
+/// Replaces the timestamp members' text for which `change` gives a new text.
+fn rewrite_timestamps(req: &mut Request, change: impl Fn(&str) -> Option<String>) {
+    rewrite_members(&mut req.body, |n, v| match v {
+        Json::String(t) if Property::from_name(n).is_some_and(|p| p.is_timestamp()) => {
+            change(t).map(Json::String)
+        }
+        _ => None,
+    })
+}
+
+/// The deepest nesting of arrays and objects in `body` (strings skipped).
+fn nesting(body: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in body {
+        match (in_string, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') => in_string = false,
+            (true, _) => {}
+            (false, b'"') => in_string = true,
+            (false, b'[' | b'{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 fn drop_members(req: &mut Request, drop: impl Fn(&str, &Json) -> bool) {
@@ -455,7 +1228,12 @@ impl Mutated {
     }
 
     async fn answer(&self, original: &Request) -> Response {
-        let profile = self.model.profile();
+        // the reading of the contract the bugs give the server
+        let mut served = self.model.profile().clone();
+        for m in &self.mutants {
+            m.reads_as(&mut served);
+        }
+        let profile = &served;
         let mut req = original.clone();
         // the bugs live after the server decoded the body (H6), as in a real implementation
         if let Ok(std::borrow::Cow::Owned(decoded)) = model::decode_body(&req, profile) {
@@ -493,15 +1271,31 @@ impl Mutated {
                 m.rewrite(&mut req, &store, profile);
             }
             let before = store.clone();
-            let out = model::apply(&mut store, &req, profile);
+            let mut out = model::apply(&mut store, &req, profile);
             for m in &self.mutants {
                 m.after(&req, &before, &out, &mut store, profile);
+            }
+            // the answer shows the entity as it was before this request
+            if let (true, Some(id)) = (self.has(Mutant::StaleRepresentation), &out.updated) {
+                if let Some(old) = before.get(id) {
+                    for a in &mut out.answers {
+                        if let Some(r) = &mut a.body {
+                            r.value = old.value.clone();
+                        }
+                    }
+                }
             }
             out
         };
         let mut resp = self.model.render(&req, &out);
         for m in &self.mutants {
-            m.reply(&mut resp.status, &mut resp.headers, &mut resp.body, &req);
+            m.reply(
+                &mut resp.status,
+                &mut resp.headers,
+                &mut resp.body,
+                &req,
+                profile,
+            );
         }
         resp
     }
