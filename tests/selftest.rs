@@ -734,3 +734,119 @@ fn r2_c_a_defect_answered_wrongly_only_on_the_via_task_route_is_r2() {
         688,
     );
 }
+
+/// Runs `check` in process against `stack` and returns the clauses its findings cite.
+fn clauses_against(profile: &Profile, stack: &[Mutant]) -> Vec<String> {
+    let r = rt().block_on(check_in_process(profile, stack, 1, 4));
+    r.findings.iter().map(|f| f.clause.clone()).collect()
+}
+
+/// Each of these named a wrong cause before it was fixed (issue 12): the finding against the
+/// bug alone cites `want`, and nothing outside `allowed`.
+fn assert_cause(m: Mutant, want: &str, allowed: &[&str]) {
+    let clauses = clauses_against(&m.profile(), &[m]);
+    assert!(clauses.iter().any(|c| c == want), "{m:?}: {clauses:?}");
+    let stray: Vec<&String> = clauses
+        .iter()
+        .filter(|c| *c != want && !allowed.contains(&c.as_str()))
+        .collect();
+    assert!(stray.is_empty(), "{m:?} also blamed {stray:?}");
+}
+
+#[test]
+fn s4_b_a_200_body_showing_the_state_before_the_request_is_s4_b_not_s2() {
+    // was: S2 and B6.c findings (the body's values taken for the state); with a byte-order
+    // mark the request's member names were lost, and the body was judged as state
+    assert_cause(Mutant::StaleRepresentation, "S4.b", &["S5"]);
+}
+
+#[test]
+fn t2_a_timestamps_rendered_without_offset_are_t2_a_not_state_or_fixture_differences() {
+    // was: S3, F1, S5 and S7 findings (an unreadable timestamp compared as a value)
+    assert_cause(Mutant::TimestampsRenderedWithoutOffset, "T2.a", &[]);
+}
+
+#[test]
+fn s4_a_null_properties_omitted_are_s4_a_not_f1_or_s3() {
+    // was: F1 before the run and S3 after rejections ("the representation lacks …")
+    assert_cause(Mutant::NullPropertiesOmitted, "S4.a", &[]);
+    assert_cause(Mutant::NoOdataTypeInBody, "S4.a", &[]);
+}
+
+#[test]
+fn r3_b_rejected_parenthesised_keys_are_r3_b_even_on_the_via_task_key() {
+    // was: R2.c (removing the via-task route also removed its parenthesised key)
+    assert_cause(Mutant::ParenKeysRejected, "R3.b", &[]);
+}
+
+#[test]
+fn h2_d_a_read_only_token_refused_for_get_on_the_via_task_route_is_h2_d() {
+    // was: R2.c (the via-task route named first of the two variants the request needed)
+    assert_cause(Mutant::ReadOnlyCannotRead, "H2.d", &[]);
+}
+
+#[test]
+fn b4_a_patches_rejected_for_omitting_required_properties_are_b4_a_and_not_s7() {
+    // was: S2 "a plain valid PATCH", and S7 for concurrent PATCHes it rejects alone too
+    assert_cause(Mutant::RequiredInBody, "B4.a", &[]);
+}
+
+#[test]
+fn h1_a_every_patch_refused_with_405_is_h1_a_and_not_s7() {
+    // was: rule S2 with clause H1.a, and S7 "0 of 8 concurrent PATCHes were accepted"
+    assert_cause(Mutant::PatchUnsupported, "H1.a", &[]);
+}
+
+#[test]
+fn t3_two_timestamps_rejected_together_in_some_order_is_t3() {
+    // was: no finding (no generated body held them out of order), then T1.a
+    assert_cause(Mutant::TimestampOrderEnforced, "T3", &[]);
+}
+
+#[test]
+fn h5_a_a_preference_second_in_a_list_is_h5_a_not_b6_or_s2() {
+    // was: B6.d ("member after the sentinel") and S2 (the sentinel shown for a stored member)
+    assert_cause(Mutant::FirstPreferenceOnly, "H5.a", &[]);
+}
+
+#[test]
+fn h3_b_content_type_parameters_rejected_are_h3_b_not_h3_a() {
+    // was: H3.a (one A/B step for the media type's case and its parameters)
+    assert_cause(Mutant::ContentTypeParametersRejected, "H3.b", &[]);
+}
+
+#[test]
+fn t1_a_a_fraction_read_without_its_leading_zeros_is_t1_a_not_t2_b() {
+    // was: no finding (no generated fraction had leading zeros), then T2.b
+    assert_cause(Mutant::FractionLeadingZerosDropped, "T1.a", &[]);
+}
+
+#[test]
+fn h1_d_patch_evaluated_under_graph_live_is_h1_d() {
+    // was: H1.a (the rule's first sentence)
+    assert_cause(Mutant::PatchSupportedUnderLive, "H1.d", &[]);
+}
+
+#[test]
+fn t1_f_timestamps_only_the_odata_abnf_admits_rejected_are_t1_f() {
+    assert_cause(Mutant::GraphGrammarOnly, "T1.f", &[]);
+}
+
+#[test]
+fn h1_b_a_state_that_cannot_be_observed_is_no_evidence_in_diagnosis() {
+    // was: R3.b and B4.a blamed (an A/B whose state could not be read counted as "right")
+    let clauses = clauses_against(
+        &Profile::graph(),
+        &[
+            Mutant::GetUnsupported,
+            Mutant::FailureReasonTruncated,
+            Mutant::MissingAuthIs403,
+        ],
+    );
+    let wrong: Vec<&String> = clauses
+        .iter()
+        .filter(|c| ["R3.b", "R2.c", "B4.a"].contains(&c.as_str()))
+        .collect();
+    assert!(wrong.is_empty(), "{clauses:?}");
+    assert!(clauses.iter().any(|c| c == "H1.b"), "{clauses:?}");
+}

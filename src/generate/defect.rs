@@ -715,14 +715,11 @@ impl Defect {
             EmptyToken => d.authorization = Some("Bearer ".into()),
             // H2.c: tokens compare exactly: a known token in another letter case is unknown
             UnknownToken => {
-                let swapped = store.tokens().write.first().map(|t| {
-                    t.chars()
-                        .map(|c| match c {
-                            c if c.is_ascii_lowercase() => c.to_ascii_uppercase(),
-                            c => c.to_ascii_lowercase(),
-                        })
-                        .collect::<String>()
-                });
+                let swapped = store
+                    .tokens()
+                    .write
+                    .first()
+                    .map(|t| crate::spec::swap_case(t));
                 d.authorization = Some(match swapped {
                     Some(t)
                         if !store.tokens().write.contains(&t)

@@ -2,7 +2,7 @@
 //! token redacted. The runner attaches them to findings; reporters only print them.
 
 use crate::rule::RuleId;
-use crate::spec::Request;
+use crate::spec::{Request, swap_case};
 use std::fmt::Write;
 
 /// Quotes bytes for a POSIX shell as `$'…'` with every non-printable byte as `\xHH`.
@@ -29,22 +29,49 @@ pub fn shell_quote(bytes: &[u8]) -> String {
 /// The placeholder reports use for the write token.
 pub const TOKEN_PLACEHOLDER: &str = "$TPR_TOKEN";
 
-/// `req` with the write token replaced by [`TOKEN_PLACEHOLDER`], so reports never hold it.
+/// The placeholder reports use for the write token in another letter case (H2.c's near miss).
+pub const SWAPPED_TOKEN_PLACEHOLDER: &str = "$TPR_TOKEN_SWAPPED_CASE";
+
+/// `req` with the write token replaced by [`TOKEN_PLACEHOLDER`] (and its case-swapped near miss
+/// by [`SWAPPED_TOKEN_PLACEHOLDER`]), so reports never hold it. Only `Authorization` values are
+/// touched, and only the credentials after the scheme, whole: a short token never rewrites
+/// other text.
 pub fn redact(req: &Request, write_token: &str) -> Request {
     let mut r = req.clone();
-    if !write_token.is_empty() {
-        for (_, v) in &mut r.headers {
-            *v = v.replace(write_token, TOKEN_PLACEHOLDER);
+    if write_token.is_empty() {
+        return r;
+    }
+    let swapped = swap_case(write_token);
+    for (k, v) in &mut r.headers {
+        if !k.eq_ignore_ascii_case("authorization") {
+            continue;
         }
+        let (scheme, credentials) = v.split_once(' ').unwrap_or(("", v.as_str()));
+        let placeholder = if credentials.trim() == write_token {
+            TOKEN_PLACEHOLDER
+        } else if credentials.trim() == swapped && swapped != write_token {
+            SWAPPED_TOKEN_PLACEHOLDER
+        } else {
+            continue;
+        };
+        let spaced = credentials.replace(credentials.trim(), placeholder);
+        *v = if v.contains(' ') {
+            format!("{scheme} {spaced}")
+        } else {
+            spaced
+        };
     }
     r
 }
 
-/// `req` with [`TOKEN_PLACEHOLDER`] replaced by the real token (for replay).
+/// `req` with the placeholders replaced by the real token (for replay).
 pub fn unredact(req: &Request, write_token: &str) -> Request {
     let mut r = req.clone();
     for (_, v) in &mut r.headers {
-        *v = v.replace(TOKEN_PLACEHOLDER, write_token);
+        // the longer placeholder first: it starts with the shorter one
+        *v = v
+            .replace(SWAPPED_TOKEN_PLACEHOLDER, &swap_case(write_token))
+            .replace(TOKEN_PLACEHOLDER, write_token);
     }
     r
 }
@@ -118,6 +145,40 @@ mod tests {
         assert!(c.contains(r"it\'s"), "{c}");
         assert_eq!(shell_quote(b"plain"), "'plain'");
         assert_eq!(unredact(&redact(&req, "s3cret"), "s3cret"), req);
+    }
+
+    #[test]
+    fn h2_c_a_short_token_is_redacted_only_as_the_credentials_and_its_near_miss_too() {
+        // was: a write token `w` rewrote every `w` of every header (`Include-Unkno$TPR_TOKENn`)
+        let req = Request::new("PATCH", "/p")
+            .header("Authorization", "Bearer w")
+            .header("Prefer", "include-unknown-enum-members");
+        let r = redact(&req, "w");
+        assert_eq!(
+            r.header_values("prefer").next(),
+            Some("include-unknown-enum-members")
+        );
+        assert_eq!(
+            r.header_values("authorization").next(),
+            Some("Bearer $TPR_TOKEN")
+        );
+        // the known token in another letter case (H2.c) is the token too: never in a report,
+        // and replayed as that near miss
+        let near = Request::new("GET", "/p").header("Authorization", "Bearer S3CRET");
+        let r = redact(&near, "s3cret");
+        assert_eq!(
+            r.header_values("authorization").next(),
+            Some("Bearer $TPR_TOKEN_SWAPPED_CASE")
+        );
+        assert_eq!(unredact(&r, "s3cret"), near);
+        // another scheme with the token (H2.b)
+        let other = Request::new("GET", "/p").header("Authorization", "Token s3cret");
+        assert_eq!(
+            redact(&other, "s3cret")
+                .header_values("authorization")
+                .next(),
+            Some("Token $TPR_TOKEN")
+        );
     }
 
     #[test]

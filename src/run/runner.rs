@@ -414,6 +414,17 @@ fn member_name(m: &MemberSpec) -> &'static str {
 /// The clause a verdict on `case` names: the defect's for a mishandled defect, the variant's
 /// for a rejected valid request, the rule's sentence for everything else.
 fn clause_of(v: &Verdict, case: &Case) -> String {
+    // a diagnosis that named a variant as the cause (A/B, or what shrinking left): its clause
+    if let Some(named) = v.message.split("(cause: ").nth(1) {
+        let blamed = variants(&case.spec)
+            .into_iter()
+            .filter(|x| x.rule() == v.rule && named.starts_with(x.name))
+            .map(|x| x.clause)
+            .next();
+        if let Some(c) = blamed {
+            return c.to_string();
+        }
+    }
     let specific = match v.kind {
         Kind::Accepted | Kind::WrongStatus => case
             .defects
@@ -427,9 +438,11 @@ fn clause_of(v: &Verdict, case: &Case) -> String {
                     .find(|x| x.rule() == v.rule)
                     .map(|x| x.clause)
             })
-            // a PATCH without defects demanded an error: only `patch_supported = false` does
+            // H1 demanded of a PATCH whose method is right: only `patch_supported = false`
             .unwrap_or(
-                if v.rule == RuleId::H1 && case.defects.is_empty() && case.request.method == "PATCH"
+                if v.rule == RuleId::H1
+                    && case.request.method == "PATCH"
+                    && !case.defects.iter().any(|d| d.rule() == RuleId::H1)
                 {
                     "H1.d"
                 } else {
@@ -1273,8 +1286,20 @@ impl<'s, 'a> Unit<'s, 'a> {
         let status = matches!(v.kind, Kind::WrongStatus | Kind::Accepted);
         // 4. the sentinel shown though the request carries the preference: is it the way the
         //    preference is written (second in a list, a second header)?
-        let unhonoured = v.kind == Kind::Representation && v.detail == "sentinel-instead-of-member";
-        let (wrong, why): (fn(Kind) -> bool, &str) = if state || unhonoured {
+        let unhonoured = (v.kind == Kind::Representation
+            && v.detail == "sentinel-instead-of-member")
+            || v.kind == Kind::PreferenceApplied;
+        let (wrong, why): (fn(Kind) -> bool, &str) = if unhonoured {
+            (
+                |k| {
+                    matches!(
+                        k,
+                        Kind::State | Kind::Representation | Kind::PreferenceApplied
+                    )
+                },
+                "without it the preference is honoured",
+            )
+        } else if state {
             (
                 |k| matches!(k, Kind::State | Kind::Representation),
                 "without it the state is right",
@@ -1289,7 +1314,8 @@ impl<'s, 'a> Unit<'s, 'a> {
             (state && x.without.members.len() == case.spec.members.len())
                 || (status && x.without.alias.is_none() && case.spec.alias.is_some())
                 || (status && !path_defect && route_spelling(x))
-                || (unhonoured && x.clause == "H5.a")
+                // only how the preference is written: without it, none is due
+                || (unhonoured && x.without.prefer_style != case.spec.prefer_style)
         });
         for variant in candidates {
             match self
