@@ -850,3 +850,35 @@ fn h1_b_a_state_that_cannot_be_observed_is_no_evidence_in_diagnosis() {
     assert!(wrong.is_empty(), "{clauses:?}");
     assert!(clauses.iter().any(|c| c == "H1.b"), "{clauses:?}");
 }
+
+#[test]
+fn selftest_benign_http_framing_chunked_answers_connection_close_and_latency_are_never_flagged() {
+    // the freedoms of HTTP itself: every answer chunked (small chunks, empty bodies as the
+    // final chunk alone) on a connection closed after it, or sent after a little latency, or
+    // both in turn; with the model's own answers. A finding here is a false alarm.
+    use crate::support::server::{self, Act};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let profile = Profile::graph();
+    for mode in 0..3u64 {
+        let store = store(&profile, 4);
+        let model = ModelTarget::new(store.clone(), profile.clone());
+        let n = AtomicU64::new(0);
+        let srv = server::serve(0, None, move |req| {
+            let resp = server::from_target(&model, req);
+            let i = n.fetch_add(1, Ordering::Relaxed);
+            match (mode, i % 2) {
+                (0, _) | (2, 0) => Act::ChunkedThenClose(resp),
+                _ => Act::Late(Duration::from_millis(2), resp),
+            }
+        });
+        let r = rt().block_on(async {
+            let remote = Remote::new(&srv.base_url(), Duration::from_secs(10));
+            Runner::new(&remote, store, config(&profile, 4))
+                .run()
+                .await
+                .unwrap()
+        });
+        assert!(r.findings.is_empty(), "mode {mode}: {:#?}", r.findings);
+        assert!(r.cases > 500, "{}", r.cases);
+    }
+}

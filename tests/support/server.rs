@@ -28,6 +28,9 @@ pub enum Act {
     Reset,
     /// Answer after `Duration`.
     Late(Duration, Response),
+    /// Send this response with `Transfer-Encoding: chunked` (chunks of at most 7 bytes, an
+    /// empty body as the final chunk alone) and `Connection: close`, then close.
+    ChunkedThenClose(Response),
     /// Stop listening: the process "crashed" (the supervisor may restart it).
     Crash,
 }
@@ -170,6 +173,25 @@ fn connection(
             }
             Act::Raw(b) => {
                 let _ = w.write_all(&b);
+                false
+            }
+            Act::ChunkedThenClose(resp) => {
+                let mut out = format!(
+                    "HTTP/1.1 {} X\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n",
+                    resp.status
+                );
+                for (k, v) in &resp.headers {
+                    out.push_str(&format!("{k}: {v}\r\n"));
+                }
+                out.push_str("\r\n");
+                let mut bytes = out.into_bytes();
+                for chunk in resp.body.chunks(7) {
+                    bytes.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                    bytes.extend_from_slice(chunk);
+                    bytes.extend_from_slice(b"\r\n");
+                }
+                bytes.extend_from_slice(b"0\r\n\r\n");
+                let _ = w.write_all(&bytes);
                 false
             }
             Act::EndlessChunked => {
