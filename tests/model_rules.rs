@@ -1307,3 +1307,106 @@ fn s4_a_representation_bytes_are_the_value_rendering_byte_for_byte() {
     }
     assert!(seen > 100);
 }
+
+/// Forty concurrent writes to `t1` as the exact S7 check sees them: request `i` writes
+/// `failureReason` and `startedDateTime` (even `i`) or `completedDateTime` (odd `i`), each
+/// value its own; `order` is the serial order they ran in, `bodies` whether 200 bodies came.
+fn s7_writes(
+    order: &[usize],
+    bodies: bool,
+) -> (
+    tpr_harness::spec::TaskProcessingResult,
+    Vec<check::ConcurrentWrite>,
+    tpr_harness::spec::TaskProcessingResult,
+) {
+    use tpr_harness::spec::Property;
+    let p = g();
+    let initial = store();
+    let reqs: Vec<Request> = (0..40)
+        .map(|i| {
+            let other = if i % 2 == 0 {
+                "startedDateTime"
+            } else {
+                "completedDateTime"
+            };
+            patch(
+                "t1",
+                &format!(
+                    r#"{{"failureReason":"s7 {i}","{other}":"2020-01-01T00:{:02}:00Z"}}"#,
+                    i
+                ),
+            )
+        })
+        .collect();
+    let mut s = initial.clone();
+    let mut after = vec![None; reqs.len()];
+    for &i in order {
+        model::apply(&mut s, &reqs[i], &p);
+        after[i] = s.get("t1").map(|e| e.value.clone());
+    }
+    let writes = reqs
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let mut one = initial.clone();
+            model::apply(&mut one, q, &p);
+            check::ConcurrentWrite {
+                named: vec![
+                    Property::FailureReason,
+                    if i % 2 == 0 {
+                        Property::StartedDateTime
+                    } else {
+                        Property::CompletedDateTime
+                    },
+                ],
+                writes: one.get("t1").unwrap().value.clone(),
+                body: if bodies { after[i].clone() } else { None },
+            }
+        })
+        .collect();
+    (
+        initial.get("t1").unwrap().value.clone(),
+        writes,
+        s.get("t1").unwrap().value.clone(),
+    )
+}
+
+#[test]
+fn s7_any_serial_order_of_forty_writers_is_accepted_exactly() {
+    let forward: Vec<usize> = (0..40).collect();
+    let shuffled: Vec<usize> = (0..40).map(|i| (i * 17 + 5) % 40).collect();
+    for order in [forward, shuffled] {
+        for bodies in [false, true] {
+            let (initial, writes, fin) = s7_writes(&order, bodies);
+            assert_eq!(check::s7_serial_order(&initial, &writes, &fin), Ok(()));
+        }
+    }
+}
+
+#[test]
+fn s7_a_torn_write_is_a_cycle_and_a_lost_update_a_value_nobody_wrote() {
+    let order: Vec<usize> = (0..40).collect();
+    // torn: failureReason ends with request 38's value, startedDateTime with request 36's, so
+    // 36 before 38 (failureReason) and 38 before 36 (startedDateTime): no serial order
+    let (initial, writes, mut fin) = s7_writes(&order, false);
+    fin.failure_reason = writes[38].writes.failure_reason.clone();
+    fin.started = writes[36].writes.started;
+    let err = check::s7_serial_order(&initial, &writes, &fin).unwrap_err();
+    assert_eq!(err.rule, RuleId::S7);
+    assert!(err.message.contains("torn"), "{}", err.message);
+    // lost: completedDateTime back at the initial value though twenty requests wrote it
+    let (initial, writes, mut fin) = s7_writes(&order, false);
+    fin.completed = initial.completed;
+    let err = check::s7_serial_order(&initial, &writes, &fin).unwrap_err();
+    assert!(err.message.contains("was lost"), "{}", err.message);
+    // a 200 body that does not show its own write: no state right after it
+    let (initial, mut writes, fin) = s7_writes(&order, true);
+    writes[5].body.as_mut().unwrap().failure_reason = Some("s7 4".into());
+    let err = check::s7_serial_order(&initial, &writes, &fin).unwrap_err();
+    assert!(err.message.contains("own write"), "{}", err.message);
+    // a body showing a later request's write: that request came first, which contradicts
+    // the final state (request 2's startedDateTime shown in request 0's body)
+    let (initial, mut writes, fin) = s7_writes(&order, true);
+    writes[1].body.as_mut().unwrap().started = writes[38].writes.started;
+    assert!(check::s7_serial_order(&initial, &writes, &fin).is_err());
+}

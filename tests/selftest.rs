@@ -882,3 +882,10 @@ fn selftest_benign_http_framing_chunked_answers_connection_close_and_latency_are
         assert!(r.cases > 500, "{}", r.cases);
     }
 }
+
+#[test]
+fn s7_torn_writes_are_found_with_both_routes_and_no_sleeps() {
+    // a server that writes a PATCH member by member, other requests running in between: with
+    // members in either order two requests interleave into a state no serial order gives
+    assert_cause(Mutant::TornWrites, "S7", &[]);
+}

@@ -193,11 +193,14 @@ pub enum Mutant {
     DeepNestingCrashes,
     /// Under `strict_precedence`, the body is checked before the media type (E4).
     BodyBeforeMediaType,
+    /// A PATCH is written property by property, other requests running in between (S7: no
+    /// write is torn).
+    TornWrites,
 }
 
 impl Mutant {
     /// Every mutant.
-    pub const ALL: [Mutant; 85] = [
+    pub const ALL: [Mutant; 86] = [
         Mutant::AcceptNullCreated,
         Mutant::OpenEnum,
         Mutant::PutSemantics,
@@ -283,6 +286,7 @@ impl Mutant {
         Mutant::EmptyErrorCode,
         Mutant::DeepNestingCrashes,
         Mutant::BodyBeforeMediaType,
+        Mutant::TornWrites,
     ];
 
     /// The mutant with this name (as `Debug` writes it, e.g. `OpenEnum`), ignoring case.
@@ -381,6 +385,7 @@ impl Mutant {
             EmptyErrorCode => &[RuleId::E1],
             DeepNestingCrashes => &[RuleId::E3],
             BodyBeforeMediaType => &[RuleId::E4],
+            TornWrites => &[RuleId::S7],
         }
     }
 
@@ -473,6 +478,7 @@ impl Mutant {
             EmptyErrorCode => "E1",
             DeepNestingCrashes => "E3",
             BodyBeforeMediaType => "E4",
+            TornWrites => "S7",
         }
     }
 
@@ -540,8 +546,9 @@ impl Mutant {
             // the same PATCH sent again answers with the stored sentinel (S5)
             SentinelStored => &[RuleId::B6, RuleId::S2, RuleId::S5, RuleId::S8],
             // the alias writes the wrong entity: the addressed one keeps its value (S2), its
-            // sibling changes (S6)
-            WrongAliasTarget => &[RuleId::R2, RuleId::S2, RuleId::S6],
+            // sibling changes (S6), and concurrent PATCHes through both routes lose the alias's
+            // writes (S7 names both routes)
+            WrongAliasTarget => &[RuleId::R2, RuleId::S2, RuleId::S6, RuleId::S7],
             // every PATCH resets what it does not name: concurrent PATCHes lose each other's
             // and the same PATCH sent again answers with what the first one reset (S5)
             PutSemantics => &[RuleId::S2, RuleId::S5, RuleId::S7],
@@ -779,7 +786,7 @@ impl Mutant {
             NonObjectAccepted if matches!(json::parse(&req.body), Ok(v) if v.as_object().is_none()) => {
                 req.body = b"{}".to_vec()
             }
-            ShallowNestingLimit if nesting(&req.body) > 16 => req.body = b"[".to_vec(),
+            ShallowNestingLimit if nesting(&req.body) > 16 => reject(req),
             _ if !body_ok => {}
             ScalarsCoercedToText => rewrite_members(&mut req.body, |n, v| match v {
                 Json::Number(x) if n == "failureReason" => Some(Json::String(x.clone())),
@@ -877,7 +884,7 @@ impl Mutant {
                         .filter_map(at)
                         .collect();
                 if sent.windows(2).any(|w| w[1] < w[0]) {
-                    req.body = b"[".to_vec();
+                    reject(req);
                 }
             }
             _ => {}
@@ -1039,7 +1046,9 @@ impl Mutant {
             {
                 *status = 404
             }
-            UnresolvedIs400 if *status == 404 => *status = 400,
+            UnresolvedIs400 if *status == 404 && Route::parse(&req.path, profile).is_ok() => {
+                *status = 400
+            }
             OtherMethodsAre400
                 if *status == 405 && !matches!(req.method.as_str(), "GET" | "PATCH") =>
             {
@@ -1133,6 +1142,12 @@ impl Mutant {
 fn set_header(req: &mut Request, name: &str, value: &str) {
     req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
     req.headers.push((name.to_string(), value.to_string()));
+}
+
+/// Makes the body one the model rejects with 400 (B4.b), still valid JSON: a bug that rejects
+/// a request should not look like a parser failure to the other bugs of a stack.
+fn reject(req: &mut Request) {
+    req.body = br#"{"processingStatus":null}"#.to_vec();
 }
 
 /// Renames the members for which `rename` gives a new name.
@@ -1245,7 +1260,47 @@ impl Mutated {
         if let (rest, true) = json::strip_bom(&req.body) {
             req.body = rest.to_vec();
         }
-        let out = if self.has(Mutant::LostUpdates) && req.method == "PATCH" {
+        let torn = self.has(Mutant::TornWrites) && req.method == "PATCH" && {
+            // only what the contract accepts is torn (a rejection stays whole)
+            let mut probe = self.model.snapshot();
+            model::apply(&mut probe, &req, profile).is_success()
+        };
+        let out = if torn {
+            // member by member, each under the lock, other requests running in between; the
+            // answer shows the entity after the last member (the other bugs act as usual)
+            {
+                let store = self.model.lock();
+                for m in &self.mutants {
+                    m.rewrite(&mut req, &store, profile);
+                }
+            }
+            let members = match json::parse(json::strip_bom(&req.body).0) {
+                Ok(Json::Object(m)) => m,
+                _ => Vec::new(),
+            };
+            let mut last = None;
+            for (n, v) in members {
+                let one = Request {
+                    body: Json::Object(vec![(n, v)]).to_text().into_bytes(),
+                    ..req.clone()
+                };
+                let out = {
+                    let mut store = self.model.lock();
+                    let before = store.clone();
+                    let out = model::apply(&mut store, &one, profile);
+                    for m in &self.mutants {
+                        m.after(&one, &before, &out, &mut store, profile);
+                    }
+                    out
+                };
+                last = Some(out);
+                yield_once().await;
+            }
+            match last {
+                Some(out) => out,
+                None => model::apply(&mut self.model.lock(), &req, profile),
+            }
+        } else if self.has(Mutant::LostUpdates) && req.method == "PATCH" {
             // read, let other requests run, write the whole entity back: loses their updates
             let mut private = self.model.snapshot();
             for m in &self.mutants {
