@@ -478,6 +478,115 @@ mod tests {
         parse(b).err().map(|e| e.kind)
     }
 
+    /// Escapes every character of `s` as `\uXXXX` (surrogate pairs above the BMP), hex digits
+    /// in `upper` case or not.
+    fn escaped(s: &str, upper: bool) -> String {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            let mut buf = [0u16; 2];
+            for unit in c.encode_utf16(&mut buf) {
+                out.push_str(&if upper {
+                    format!("\\u{unit:04X}")
+                } else {
+                    format!("\\u{unit:04x}")
+                });
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn b10_escapes_decode_to_the_same_text_as_serde_json() {
+        // upper- and lower-case hex, surrogate pairs, every short escape, a control character
+        // escaped, text around escapes (the plain-run fast path on both sides)
+        for text in [
+            "A\u{7f}é😀\u{1}\t",
+            "plain",
+            "\u{0}x\u{FFFF}",
+            "ab\u{1F600}cd\u{10FFFF}",
+        ] {
+            for upper in [false, true] {
+                let json = escaped(text, upper);
+                assert_eq!(
+                    parse(json.as_bytes()),
+                    Ok(Json::String(text.to_string())),
+                    "{json}"
+                );
+            }
+        }
+        let short = r#""a\"b\\c\/d\be\ff\ng\rh\ti""#;
+        let want: String = serde_json::from_str(short).unwrap();
+        assert_eq!(parse(short.as_bytes()), Ok(Json::String(want)));
+        // raw text, then an escape, then raw text again: every byte of each run kept
+        let mixed = "\"0123456789abcdef\\u00e9ghijklmnopqrstuvwxyz\\n!\"";
+        let want: String = serde_json::from_str(mixed).unwrap();
+        assert_eq!(parse(mixed.as_bytes()), Ok(Json::String(want)));
+        // a raw control byte inside a string is a syntax error, also after a plain run
+        assert_eq!(kind(b"\"abc\x01def\""), Some(JsonErrorKind::Syntax));
+        assert_eq!(kind(b"\"\x1f\""), Some(JsonErrorKind::Syntax));
+        assert_eq!(parse(b"\" \x7f\""), Ok(Json::String(" \u{7f}".into())));
+    }
+
+    #[test]
+    fn b1_e_nesting_is_parsed_up_to_the_limit_and_refused_one_past_it() {
+        let nested = |n: usize, open: &str, close: &str| {
+            format!("{}1{}", open.repeat(n), close.repeat(n)).into_bytes()
+        };
+        assert!(parse(&nested(MAX_DEPTH, "[", "]")).is_ok());
+        assert_eq!(
+            kind(&nested(MAX_DEPTH + 1, "[", "]")),
+            Some(JsonErrorKind::TooDeep)
+        );
+        let objects = |n: usize| format!("{}1{}", "{\"a\":".repeat(n), "}".repeat(n)).into_bytes();
+        assert!(parse(&objects(MAX_DEPTH)).is_ok());
+        assert_eq!(kind(&objects(MAX_DEPTH + 1)), Some(JsonErrorKind::TooDeep));
+        // white space between tokens, many of it
+        assert!(parse(b" \t\r\n [ \n 1 , \t 2 ] \r\n ").is_ok());
+        assert_eq!(
+            parse(b"[1,  2,\n3]").map(|v| v.to_text()),
+            Ok("[1,2,3]".to_string())
+        );
+        assert_eq!(
+            parse(b"123456789").map(|v| v.to_text()),
+            Ok("123456789".into())
+        );
+    }
+
+    #[test]
+    fn b2_members_keep_their_order_get_finds_the_first_and_types_are_named() {
+        let v = parse(br#"{"a":1,"b":[true,null,"x"],"a":2}"#).unwrap();
+        assert_eq!(v.get("a"), Some(&Json::Number("1".into())));
+        assert_eq!(v.get("c"), None);
+        assert_eq!(v.to_text(), r#"{"a":1,"b":[true,null,"x"],"a":2}"#);
+        let names: Vec<&str> = [
+            Json::Null,
+            Json::Bool(true),
+            Json::Number("1".into()),
+            Json::String(String::new()),
+            Json::Array(vec![]),
+            Json::Object(vec![]),
+        ]
+        .iter()
+        .map(Json::type_name)
+        .collect();
+        assert_eq!(
+            names,
+            ["null", "boolean", "number", "string", "array", "object"]
+        );
+        for k in [
+            JsonErrorKind::Empty,
+            JsonErrorKind::InvalidUtf8,
+            JsonErrorKind::Syntax,
+            JsonErrorKind::TrailingBytes,
+            JsonErrorKind::LoneSurrogate,
+            JsonErrorKind::TooDeep,
+            JsonErrorKind::ByteOrderMark,
+        ] {
+            assert!(!k.to_string().is_empty(), "{k:?}");
+        }
+    }
+
     #[test]
     fn b1_malformed_json_is_classified() {
         assert_eq!(kind(b""), Some(JsonErrorKind::Empty));

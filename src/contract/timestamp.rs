@@ -462,6 +462,12 @@ mod tests {
     }
 
     #[test]
+    fn t1_grammars_are_named_as_profile_files_spell_them() {
+        assert_eq!(Grammar::Graph.to_string(), "graph");
+        assert_eq!(Grammar::OdataAbnf.to_string(), "odata-abnf");
+    }
+
+    #[test]
     fn t1_graph_accepts_the_published_pattern_and_its_boundaries() {
         for s in [
             "2026-01-05T08:00:00Z",

@@ -844,3 +844,56 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn e4_precedence_ranks_follow_the_contracts_order() {
+        // 401/403, 400 for the route, 405, 415, 413, 400 for the body, 404
+        let rank = |status, rule| precedence(&defect(status, rule, ""));
+        let order = [
+            rank(401, RuleId::H2),
+            rank(400, RuleId::R5),
+            rank(405, RuleId::H1),
+            rank(415, RuleId::H3),
+            rank(413, RuleId::H4),
+            rank(400, RuleId::B1),
+            rank(404, RuleId::S1),
+        ];
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+        assert_eq!(rank(403, RuleId::H2), rank(401, RuleId::H2));
+        assert!(rank(500, RuleId::E3) > rank(404, RuleId::S1));
+    }
+
+    #[test]
+    fn h3_a_malformed_media_type_parameters_are_415() {
+        let with = |ct: &str| content_type(&Request::new("PATCH", "/p").header("Content-Type", ct));
+        assert!(with("application/json; charset=utf-8").is_ok());
+        assert!(with("application/json; charset=\"utf-8\"").is_ok());
+        for bad in [
+            "application/json; charset=",
+            "application/json; =utf-8",
+            "application/json; charset",
+        ] {
+            assert_eq!(with(bad).map_err(|d| d.status), Err(415), "{bad}");
+        }
+    }
+
+    #[test]
+    fn b7_a_id_in_body_reject_refuses_even_the_equal_id() {
+        let strict = Profile::strict();
+        let graph = Profile::graph();
+        let id = Json::String("t1".into());
+        assert_eq!(
+            id_member(&id, Some("t1"), &strict).map_err(|d| d.status),
+            Err(400)
+        );
+        assert!(id_member(&id, Some("t1"), &graph).is_ok());
+        assert_eq!(
+            id_member(&Json::String("t2".into()), Some("t1"), &graph).map_err(|d| d.status),
+            Err(400)
+        );
+    }
+}
