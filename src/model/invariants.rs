@@ -669,6 +669,14 @@ pub fn compare_representation(
                 "processingStatus" if e == "unknownFutureValue" || a == "unknownFutureValue" => {
                     RuleId::B6
                 }
+                // a member after the sentinel not stored: the enum's evolvable part (B6.d)
+                "processingStatus"
+                    if e.as_str()
+                        .and_then(ProcessingStatus::from_name)
+                        .is_some_and(ProcessingStatus::is_after_sentinel) =>
+                {
+                    RuleId::B6
+                }
                 // T2 is about precision and rendering: instants within a second of each other
                 // (coarser storage); a timestamp further off was not written as sent (S2)
                 // T1.a: the fraction read without its leading zeros (`.05` as `.5`)

@@ -479,6 +479,8 @@ fn clause_of(v: &Verdict, case: &Case) -> String {
             {
                 "B6.e"
             }
+            // a member after the sentinel sent and not stored
+            (RuleId::B6, _, "other-value") => "B6.d",
             (RuleId::B6, _, _) => "B6.c",
             (RuleId::T2, _, "invalid-rendering") => "T2.a",
             (RuleId::T1, _, "fraction-leading-zeros") => "T1.a",
@@ -1316,12 +1318,20 @@ impl<'s, 'a> Unit<'s, 'a> {
             (state && x.without.members.len() == case.spec.members.len())
                 || (status && x.without.alias.is_none() && case.spec.alias.is_some())
                 || (status && !path_defect && route_spelling(x))
+                // a read-only token refused before the route is resolved (H2.d)
+                || (status && x.clause == "H2.d")
                 // only how the preference is written: without it, none is due
                 || (unhonoured && x.without.prefer_style != case.spec.prefer_style)
         });
         for variant in candidates {
             match self
-                .right_without(&case, &variant.without, before.as_ref(), wrong)
+                .right_without(&case, &variant.without, before.as_ref(), &|w: &Verdict| {
+                    // the same wrong thing: its kind, its property (another bug's difference, or
+                    // a representation's shape, says nothing about this one)
+                    wrong(w.kind)
+                        && !judge::is_shape(w)
+                        && (v.property.is_none() || w.property == v.property)
+                })
                 .await
             {
                 // no comparison is possible from here on (the entity cannot be put back)
@@ -1422,7 +1432,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         case: &Case,
         without: &CaseSpec,
         before: Option<&TaskProcessingResult>,
-        wrong: fn(Kind) -> bool,
+        wrong: &dyn Fn(&Verdict) -> bool,
     ) -> Option<bool> {
         if let (Some(id), Some(pre)) = (&case.target, before) {
             if let Observed::Seen(seen) = self.observe(id).await {
@@ -1439,11 +1449,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         }
         let again = self.check(&plain).await;
         // a state that could not be observed is no evidence that it is right
-        Some(
-            !again.interrupted
-                && !again.unobserved
-                && !again.verdicts.iter().any(|w| wrong(w.kind)),
-        )
+        Some(!again.interrupted && !again.unobserved && !again.verdicts.iter().any(wrong))
     }
 
     /// A request with defects answered wrongly: is its valid twin (the same without the
@@ -1527,8 +1533,10 @@ impl<'s, 'a> Unit<'s, 'a> {
                 .push(MemberSpec::Created(generate::TsSpec::new_year(2025)));
             full.members
                 .push(MemberSpec::Status(ProcessingStatus::InProgress));
-            self.right_without(&small, &full, sbefore.as_ref(), |k| k == Kind::Rejected)
-                .await
+            self.right_without(&small, &full, sbefore.as_ref(), &|w: &Verdict| {
+                w.kind == Kind::Rejected
+            })
+            .await
                 == Some(true)
         } else {
             false
@@ -1874,8 +1882,10 @@ impl<'s, 'a> Unit<'s, 'a> {
                             && (matches!(v.rule, RuleId::S2 | RuleId::B10 | RuleId::T2)
                                 // a stale sentinel where this request wrote a member
                                 || (v.rule == RuleId::B6
-                                    && v.detail == "sentinel-instead-of-member"
-                                    && case.request.header_values("prefer").next().is_none()))
+                                    && ((v.detail == "sentinel-instead-of-member"
+                                        && case.request.header_values("prefer").next().is_none())
+                                        // the member after the sentinel it wrote
+                                        || v.detail == "other-value")))
                     });
                     if body_only && method == "PATCH" && resp.status == 200 && agree {
                         let mv = self.store.get(&id).map(|e| e.value.to_json(true));
