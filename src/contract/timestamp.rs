@@ -477,6 +477,28 @@ mod tests {
     }
 
     #[test]
+    fn t1_f_year_zero_and_lower_case_spellings_render_as_the_abnf_writes_them() {
+        // year 0000 is a year, not a negative one; lower case writes both `t` and `z`
+        let zero = Timestamp::parse("0000-06-01T00:00:00Z", Grammar::OdataAbnf).unwrap();
+        assert!(zero.to_string().starts_with("0000-06-01T"), "{zero}");
+        let before = Timestamp::parse("-0001-06-01T00:00:00Z", Grammar::OdataAbnf).unwrap();
+        assert!(before.to_string().starts_with("-0001-06-01T"), "{before}");
+        let s = Spelling {
+            year: 0,
+            lower_case: true,
+            ..Spelling::example()
+        };
+        assert_eq!(s.to_string(), "0000-01-05t08:00:00z");
+        let s = Spelling {
+            year: -1,
+            offset_minutes: Some(0),
+            minus_zero: true,
+            ..Spelling::example()
+        };
+        assert_eq!(s.to_string(), "-0001-01-05T08:00:00-00:00");
+    }
+
+    #[test]
     fn t1_grammars_are_named_as_profile_files_spell_them() {
         assert_eq!(Grammar::Graph.to_string(), "graph");
         assert_eq!(Grammar::OdataAbnf.to_string(), "odata-abnf");
