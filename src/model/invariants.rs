@@ -422,6 +422,14 @@ pub struct ConcurrentWrite {
     pub body: Option<TaskProcessingResult>,
 }
 
+/// An S7 violation about property `p`.
+fn s7_at(p: Property, message: String) -> Violation {
+    Violation {
+        property: Some(p.name()),
+        ..violation(RuleId::S7, message)
+    }
+}
+
 fn same_value(a: &TaskProcessingResult, b: &TaskProcessingResult, p: Property) -> bool {
     match p {
         Property::CreatedDateTime => a.created == b.created,
@@ -468,17 +476,14 @@ pub fn s7_serial_order(
         }
         match who(p, fin).as_slice() {
             [] => {
-                return Err(Violation {
-                    property: Some(p.name()),
-                    ..violation(
-                        RuleId::S7,
-                        format!(
-                            "update of '{}' was lost: it holds a value none of its {} writers wrote",
-                            p.name(),
-                            writers.len()
-                        ),
-                    )
-                });
+                return Err(s7_at(
+                    p,
+                    format!(
+                        "update of '{}' was lost: it holds a value none of its {} writers wrote",
+                        p.name(),
+                        writers.len()
+                    ),
+                ));
             }
             [last] => {
                 for &j in writers.iter().filter(|&&j| j != *last) {
@@ -496,16 +501,13 @@ pub fn s7_serial_order(
         for p in Property::ALL {
             if w.named.contains(&p) {
                 if !same_value(body, &w.writes, p) {
-                    return Err(Violation {
-                        property: Some(p.name()),
-                        ..violation(
-                            RuleId::S7,
-                            format!(
-                                "the 200 body of request {i} does not show its own write of '{}': no state right after it",
-                                p.name()
-                            ),
-                        )
-                    });
+                    return Err(s7_at(
+                        p,
+                        format!(
+                            "the 200 body of request {i} does not show its own write of '{}': no state right after it",
+                            p.name()
+                        ),
+                    ));
                 }
                 continue;
             }
@@ -527,16 +529,13 @@ pub fn s7_serial_order(
                     }
                 }
                 [] => {
-                    return Err(Violation {
-                        property: Some(p.name()),
-                        ..violation(
-                            RuleId::S7,
-                            format!(
-                                "the 200 body of request {i} shows a '{}' no request wrote",
-                                p.name()
-                            ),
-                        )
-                    });
+                    return Err(s7_at(
+                        p,
+                        format!(
+                            "the 200 body of request {i} shows a '{}' no request wrote",
+                            p.name()
+                        ),
+                    ));
                 }
                 _ => {}
             }
