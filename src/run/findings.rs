@@ -124,3 +124,38 @@ impl Collector {
         (f, self.failures)
     }
 }
+
+#[cfg(test)]
+mod cause_key_tests {
+    use super::*;
+
+    #[test]
+    fn cause_key_tells_causes_apart_by_what_provokes_them() {
+        let key = |kind, method, variants: &[&str], status| {
+            cause_key(RuleId::S2, kind, None, method, &[], variants, status)
+        };
+        // the transport failed: one cause per method
+        assert_ne!(
+            key(Kind::NoAnswer, "PATCH", &[], None),
+            key(Kind::NoAnswer, "GET", &[], None)
+        );
+        assert_ne!(
+            key(Kind::Oversized, "PATCH", &[], None),
+            key(Kind::Oversized, "GET", &[], None)
+        );
+        // a rejection for its variants: one cause whatever the method, two variants two causes
+        assert_eq!(
+            key(Kind::Rejected, "PATCH", &["via-task route"], Some(400)),
+            key(Kind::Rejected, "GET", &["via-task route"], Some(400))
+        );
+        assert_ne!(
+            key(Kind::Rejected, "PATCH", &["via-task route"], Some(400)),
+            key(Kind::Rejected, "PATCH", &["segment case"], Some(400))
+        );
+        // a plain valid request rejected: by method
+        assert_ne!(
+            key(Kind::Rejected, "PATCH", &[], Some(405)),
+            key(Kind::Rejected, "GET", &[], Some(405))
+        );
+    }
+}
