@@ -152,6 +152,20 @@ mod cause_key_tests {
             key(Kind::Rejected, "PATCH", &["via-task route"], Some(400)),
             key(Kind::Rejected, "PATCH", &["segment case"], Some(400))
         );
+        // a defect answered wrongly: one cause per defect kind
+        let wrong = |defects: &[String]| {
+            cause_key(
+                RuleId::B1,
+                Kind::WrongStatus,
+                None,
+                "PATCH",
+                defects,
+                &[],
+                Some(500),
+            )
+        };
+        assert_ne!(wrong(&["Truncated".into()]), wrong(&["EmptyBody".into()]));
+        assert_ne!(wrong(&["Truncated".into()]), wrong(&[]));
         // a plain valid request rejected: by method
         assert_ne!(
             key(Kind::Rejected, "PATCH", &[], Some(405)),
