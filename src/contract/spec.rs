@@ -433,6 +433,14 @@ pub fn swap_case(token: &str) -> String {
         .collect()
 }
 
+/// An `Authorization` value split into its scheme and its credentials (H2, decision 11): the
+/// scheme is what comes before the first space, the token what follows it, trimmed.
+pub fn credentials(value: &str) -> (&str, &str) {
+    let value = value.trim_ascii();
+    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+    (scheme, token.trim_ascii())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -232,8 +232,7 @@ pub fn authorize(req: &Request, tokens: &Tokens) -> Result<Caller, Defect> {
             "exactly one Authorization header is required",
         ));
     };
-    let value = value.trim_ascii();
-    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+    let (scheme, token) = crate::spec::credentials(value);
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(defect(
             401,
@@ -241,7 +240,6 @@ pub fn authorize(req: &Request, tokens: &Tokens) -> Result<Caller, Defect> {
             "the Authorization scheme must be Bearer",
         ));
     }
-    let token = token.trim_ascii();
     if token.is_empty() {
         return Err(defect(401, RuleId::H2, "the bearer token is empty"));
     }

@@ -327,7 +327,9 @@ pub fn readable(
     {
         let unreadable = match obj.get(k) {
             None => true,
-            Some(serde_json::Value::String(t)) if k.ends_with("DateTime") => {
+            Some(serde_json::Value::String(t))
+                if crate::spec::Property::from_name(k).is_some_and(|p| p.is_timestamp()) =>
+            {
                 crate::timestamp::Timestamp::parse(t, profile.timestamp_grammar).is_err()
             }
             Some(_) => false,

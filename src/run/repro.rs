@@ -46,20 +46,18 @@ pub fn redact(req: &Request, write_token: &str) -> Request {
         if !k.eq_ignore_ascii_case("authorization") {
             continue;
         }
-        let (scheme, credentials) = v.split_once(' ').unwrap_or(("", v.as_str()));
-        let placeholder = if credentials.trim() == write_token {
+        let (scheme, token) = crate::spec::credentials(v);
+        let placeholder = if token == write_token {
             TOKEN_PLACEHOLDER
-        } else if credentials.trim() == swapped && swapped != write_token {
+        } else if token == swapped && swapped != write_token {
             SWAPPED_TOKEN_PLACEHOLDER
         } else {
             continue;
         };
-        let spaced = credentials.replace(credentials.trim(), placeholder);
-        *v = if v.contains(' ') {
-            format!("{scheme} {spaced}")
-        } else {
-            spaced
-        };
+        // the credentials after the scheme, the spacing around them kept as sent
+        let after = v.find(scheme).map_or(0, |i| i + scheme.len());
+        let rest = v[after..].replacen(token, placeholder, 1);
+        *v = format!("{}{rest}", &v[..after]);
     }
     r
 }
@@ -172,6 +170,9 @@ mod tests {
         );
         assert_eq!(unredact(&r, "s3cret"), near);
         // another scheme with the token (H2.b)
+        // spacing around the token is kept as sent (replay sends the same bytes)
+        let spaced = Request::new("GET", "/p").header("Authorization", "Bearer  s3cret ");
+        assert_eq!(unredact(&redact(&spaced, "s3cret"), "s3cret"), spaced);
         let other = Request::new("GET", "/p").header("Authorization", "Token s3cret");
         assert_eq!(
             redact(&other, "s3cret")

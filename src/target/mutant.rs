@@ -709,12 +709,7 @@ impl Mutant {
                 req.method = "PATCH".into()
             }
             AnySchemeAccepted => {
-                let token = req
-                    .header_values("authorization")
-                    .next()
-                    .and_then(|v| v.split_once(' '))
-                    .map(|(_, t)| t.trim().to_string());
-                if let Some(t) = token {
+                if let Some(t) = sent_token(req) {
                     set_header(req, "Authorization", &format!("Bearer {t}"));
                 }
             }
@@ -727,11 +722,7 @@ impl Mutant {
                 }
             }
             TokensCaseInsensitive => {
-                let sent = req
-                    .header_values("authorization")
-                    .next()
-                    .and_then(|v| v.split_once(' '))
-                    .map(|(_, t)| t.trim().to_string());
+                let sent = sent_token(req);
                 let tokens = store.tokens();
                 let known = tokens.write.iter().chain(&tokens.read_only).find(|k| {
                     sent.as_deref()
@@ -1142,6 +1133,14 @@ impl Mutant {
 fn set_header(req: &mut Request, name: &str, value: &str) {
     req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
     req.headers.push((name.to_string(), value.to_string()));
+}
+
+/// The token of the request's first `Authorization` header, read as the model reads it.
+fn sent_token(req: &Request) -> Option<String> {
+    req.header_values("authorization")
+        .next()
+        .map(|v| crate::spec::credentials(v).1.to_string())
+        .filter(|t| !t.is_empty())
 }
 
 /// Makes the body one the model rejects with 400 (B4.b), still valid JSON: a bug that rejects
