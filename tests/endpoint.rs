@@ -571,3 +571,105 @@ fn e3_serve_caps_open_connections_and_keeps_serving_the_open_ones() {
         .unwrap();
     });
 }
+
+/// Accepts one connection, reads one request up to the end of its chunked body, answers 204
+/// and returns the raw bytes it read.
+fn raw_chunked_request(send: Request) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let reader = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut raw = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !raw.ends_with(b"\r\n0\r\n\r\n") {
+            let n = s.read(&mut buf).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            raw.extend_from_slice(&buf[..n]);
+        }
+        let _ = s.write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+        raw
+    });
+    rt().block_on(async {
+        let mut remote = Remote::new(
+            &format!("http://127.0.0.1:{port}/beta"),
+            Duration::from_secs(5),
+        );
+        remote.retries = 0;
+        assert_eq!(remote.send(&send).await.unwrap().status, 204);
+    });
+    reader.join().unwrap()
+}
+
+#[test]
+fn h4_b_a_chunked_body_goes_in_up_to_three_chunks_of_unknown_length() {
+    let s = store(&Profile::graph());
+    let id = s.entities().next().unwrap().0.clone();
+    let body = format!(r#"{{"failureReason":"{}"}}"#, "y".repeat(200));
+    let chunked = patch(&s, &id, body.clone()).header("Transfer-Encoding", "chunked");
+    let raw = String::from_utf8(raw_chunked_request(chunked)).unwrap();
+    let (head, framed) = raw.split_once("\r\n\r\n").unwrap();
+    let head = head.to_ascii_lowercase();
+    assert!(head.contains("transfer-encoding: chunked"), "{head}");
+    assert!(!head.contains("content-length"), "{head}");
+    // the chunks: hex size line, data, CRLF; then the empty last chunk
+    let (mut rest, mut data, mut sizes) = (framed, String::new(), Vec::new());
+    loop {
+        let (size, after) = rest.split_once("\r\n").unwrap();
+        let n = usize::from_str_radix(size, 16).unwrap();
+        if n == 0 {
+            break;
+        }
+        sizes.push(n);
+        data.push_str(&after[..n]);
+        rest = &after[n + 2..];
+    }
+    assert_eq!(data, body);
+    assert!((2..=3).contains(&sizes.len()), "chunks {sizes:?}");
+    // an empty chunked body is the last chunk alone (B1.a)
+    let empty = patch(&s, &id, String::new()).header("Transfer-Encoding", "chunked");
+    let raw = String::from_utf8(raw_chunked_request(empty)).unwrap();
+    assert!(raw.ends_with("\r\n\r\n0\r\n\r\n"), "{raw:?}");
+    assert!(
+        !raw.to_ascii_lowercase().contains("content-length"),
+        "{raw}"
+    );
+}
+
+#[test]
+fn h4_b_bodies_over_the_limit_get_413_in_either_framing_without_being_read_whole() {
+    let profile = Profile {
+        max_body_bytes: 1024,
+        ..Profile::graph()
+    };
+    rt().block_on(async {
+        let (ep, remote) = start(&profile).await;
+        let s = ep.responder().snapshot();
+        let id = s.entities().next().unwrap().0.clone();
+        let sized = |n: usize| {
+            let text = "x".repeat(n - r#"{"failureReason":""}"#.len());
+            format!(r#"{{"failureReason":"{text}"}}"#)
+        };
+        for chunked in [false, true] {
+            let send = |body: String| {
+                let r = patch(&s, &id, body);
+                if chunked {
+                    r.header("Transfer-Encoding", "chunked")
+                } else {
+                    r
+                }
+            };
+            let big = remote.send(&send(sized(1_000_000))).await.unwrap();
+            assert_eq!(big.status, 413, "chunked {chunked}");
+            let over = remote.send(&send(sized(1025))).await.unwrap();
+            assert_eq!(over.status, 413, "chunked {chunked}");
+            let exact = remote.send(&send(sized(1024))).await.unwrap();
+            assert_eq!(exact.status, 200, "chunked {chunked}: {exact:?}");
+            let empty = remote.send(&send(String::new())).await.unwrap();
+            assert_eq!(empty.status, 400, "chunked {chunked}");
+        }
+    });
+}

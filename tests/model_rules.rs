@@ -266,6 +266,43 @@ fn h4_bodies_over_the_limit_are_413() {
 }
 
 #[test]
+fn h4_b_the_model_holds_a_chunked_body_to_the_same_limit_and_rules() {
+    let body = r#"{"failureReason":"0123456789"}"#;
+    let chunked = |b: &str| patch("t1", b).header("Transfer-Encoding", "chunked");
+    let small = with(|p| p.max_body_bytes = 16);
+    assert_eq!(statuses(&chunked(body), &small), vec![413]);
+    let exact = with(|p| p.max_body_bytes = body.len() as u64);
+    assert_eq!(statuses(&chunked(body), &exact), vec![200]);
+    assert_eq!(statuses(&chunked(""), &g()), vec![400]);
+}
+
+#[test]
+fn h4_b_the_framing_is_read_off_the_last_transfer_coding() {
+    use tpr_harness::spec::Framing;
+    let of =
+        |values: &[&str]| Framing::of_headers(values.iter().map(|v| ("Transfer-Encoding", *v)));
+    assert_eq!(of(&[]), Framing::ContentLength);
+    assert_eq!(of(&["chunked"]), Framing::Chunked);
+    assert_eq!(of(&["Chunked"]), Framing::Chunked);
+    assert_eq!(of(&["gzip, chunked"]), Framing::Chunked);
+    assert_eq!(of(&["gzip,chunked "]), Framing::Chunked);
+    assert_eq!(of(&["notchunked"]), Framing::ContentLength);
+    assert_eq!(of(&["chunked, gzip"]), Framing::ContentLength);
+    assert_eq!(of(&["chunked", "gzip"]), Framing::ContentLength);
+    assert_eq!(
+        Framing::of_headers([("transfer-encoding", "chunked"), ("Content-Length", "3")]),
+        Framing::Chunked
+    );
+    assert_eq!(
+        Framing::of_headers([("X-Transfer-Encoding", "chunked")]),
+        Framing::ContentLength
+    );
+    let (k, v) = Framing::Chunked.header().unwrap();
+    assert_eq!(Framing::of_headers([(k, v)]), Framing::Chunked);
+    assert_eq!(Framing::ContentLength.header(), None);
+}
+
+#[test]
 fn h5_prefer_header_admits_members_after_the_sentinel_and_is_echoed() {
     let p = g();
     let mut s = store();

@@ -332,6 +332,49 @@ impl Request {
     }
 }
 
+/// How a request body is framed on the wire (H4.b: the size limit applies whatever the
+/// framing). The request says it with a header: `Transfer-Encoding: chunked` asks for chunks of
+/// unknown length, anything else goes with `Content-Length`. The model reads the body as bytes
+/// either way; HTTP clients and servers read the framing off the headers with [`Framing::of`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Framing {
+    /// `Content-Length: N`, the body in one piece of announced length.
+    #[default]
+    ContentLength,
+    /// `Transfer-Encoding: chunked`.
+    Chunked,
+}
+
+impl Framing {
+    /// The framing `headers` ask for: chunked when the last transfer coding of the last
+    /// `Transfer-Encoding` header is `chunked` (RFC 9112 §6.1: chunked is always the last coding,
+    /// names are case-insensitive; `notchunked` is another coding).
+    pub fn of_headers<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> Framing {
+        let last = headers
+            .into_iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("transfer-encoding"))
+            .last();
+        match last.and_then(|(_, v)| v.rsplit(',').next()) {
+            Some(coding) if coding.trim().eq_ignore_ascii_case("chunked") => Framing::Chunked,
+            _ => Framing::ContentLength,
+        }
+    }
+
+    /// The framing `req` asks for.
+    pub fn of(req: &Request) -> Framing {
+        Framing::of_headers(req.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    /// The header that asks for this framing (none for `Content-Length`, which clients add).
+    pub fn header(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Framing::ContentLength => None,
+            Framing::Chunked => Some(("Transfer-Encoding", "chunked")),
+        }
+    }
+}
+
 /// Bodies serialise as a UTF-8 string when they are one, else as `{"base64": …}`-free byte
 /// arrays, so JSON lines of cases stay readable.
 mod body_text {

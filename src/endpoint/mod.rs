@@ -23,7 +23,7 @@ use crate::store::{Store, Tokens};
 use crate::target::model::{ModelTarget, error_response};
 use crate::target::mutant::{Mutant, Mutated};
 use crate::target::{Response, Target};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;
 use std::net::SocketAddr;
@@ -453,6 +453,54 @@ pub fn serve_bytes(responder: &Arc<ModelResponder>, bytes: &[u8]) -> Vec<u8> {
     })
 }
 
+/// What a body past the limit may still send before the 413 goes out (it is read and dropped).
+const DRAIN_BYTES: usize = 64 * 1024 * 1024;
+
+/// Why a request body was not read whole.
+enum BodyRead {
+    /// More than the limit arrived (the rest was drained, up to [`DRAIN_BYTES`] or the
+    /// deadline), or the body broke off.
+    Over,
+    /// It did not arrive by the deadline.
+    Late,
+}
+
+/// Reads a body of at most `limit` bytes, whatever its framing, by `deadline`.
+async fn read_body(
+    mut body: Incoming,
+    limit: usize,
+    deadline: tokio::time::Instant,
+) -> Result<Vec<u8>, BodyRead> {
+    let mut buf = Vec::new();
+    let mut over = false;
+    let mut drained = 0usize;
+    loop {
+        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) if over => return Err(BodyRead::Over),
+            Err(_) => return Err(BodyRead::Late),
+            Ok(None) if over => return Err(BodyRead::Over),
+            Ok(None) => return Ok(buf),
+            Ok(Some(Err(_))) => return Err(BodyRead::Over),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers
+        };
+        if over {
+            drained = drained.saturating_add(data.len());
+            if drained > DRAIN_BYTES {
+                return Err(BodyRead::Over);
+            }
+        } else if buf.len() + data.len() > limit {
+            over = true;
+            drained = buf.len() + data.len();
+            buf = Vec::new();
+        } else {
+            buf.extend_from_slice(&data);
+        }
+    }
+}
+
 async fn serve_one(
     r: Arc<ModelResponder>,
     req: hyper::Request<Incoming>,
@@ -476,19 +524,19 @@ async fn serve_one(
         .collect();
     // H4: never read more than the limit + 1 bytes; the model answers 413 for that length.
     let limit = usize::try_from(r.profile().max_body_bytes.saturating_add(1)).unwrap_or(usize::MAX);
+    // H4.b: whatever the framing (`Content-Length` or chunked), counted as received. Past the
+    // limit the rest is read and dropped (at most DRAIN_BYTES, within the same deadline) before
+    // the 413 goes out: a client still sending chunks would otherwise see a broken pipe, not
+    // the answer.
     let mut over = false;
-    let body = match tokio::time::timeout(
-        body_timeout,
-        Limited::new(req.into_body(), limit).collect(),
-    )
-    .await
-    {
-        Ok(Ok(c)) => c.to_bytes().to_vec(),
-        Ok(Err(_)) => {
+    let deadline = tokio::time::Instant::now() + body_timeout;
+    let body = match read_body(req.into_body(), limit, deadline).await {
+        Ok(b) => b,
+        Err(BodyRead::Over) => {
             over = true;
             vec![b' '; limit]
         }
-        Err(_) => {
+        Err(BodyRead::Late) => {
             // the body did not arrive in time: 408 and close, the model is not asked
             let resp = hyper::Response::builder()
                 .status(408)

@@ -26,7 +26,7 @@ use crate::json::quote;
 use crate::path::{NameCase, PathStyle, Route};
 use crate::profile::{IdInBody, Profile};
 use crate::rule::RuleId;
-use crate::spec::{ODATA_TYPE, ProcessingStatus, Request};
+use crate::spec::{Framing, ODATA_TYPE, ProcessingStatus, Request};
 use crate::store::Store;
 use crate::timestamp::{Grammar, Spelling, days_in_month};
 use arbitrary::{Arbitrary, Unstructured};
@@ -355,6 +355,13 @@ pub struct CaseSpec {
     #[serde(default)]
     #[arbitrary(default)]
     pub pad_to_limit: bool,
+    /// Send a PATCH body with `Transfer-Encoding: chunked` instead of `Content-Length` (H4.b:
+    /// the limit, and every body rule, apply whatever the framing). The strategies draw it one
+    /// case in six, after everything else (so it leaves the other draws of a seed as they were);
+    /// fuzz input leaves it off (the model reads bytes, whatever their framing).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[arbitrary(default)]
+    pub chunked: bool,
     /// Body members.
     pub members: Vec<MemberSpec>,
     /// Defects to apply.
@@ -418,6 +425,16 @@ impl Case {
             c.push("T1.g");
         }
         if self.defects.contains(&Defect::GzipBomb) {
+            c.push("H4.b");
+        }
+        // a chunked body the answer depends on: read whole and held to the limit as received
+        if self.is_chunked()
+            && (self.defects.is_empty()
+                || self
+                    .defects
+                    .iter()
+                    .any(|d| matches!(d, Defect::Oversize | Defect::EmptyBody)))
+        {
             c.push("H4.b");
         }
         if patch && !profile.patch_supported {
@@ -539,6 +556,11 @@ impl Case {
         c.sort_unstable();
         c.dedup();
         c
+    }
+
+    /// Whether its PATCH body goes chunked (H4.b).
+    pub fn is_chunked(&self) -> bool {
+        Framing::of(&self.request) == Framing::Chunked
     }
 
     /// Every rule this case exercises: its defects' rules and the valid features it uses.
@@ -751,6 +773,11 @@ impl CaseSpec {
                 request.headers.push(("Prefer".into(), (*value).into()));
             }
         }
+        if self.chunked && d.method == "PATCH" {
+            let (k, v) = Framing::Chunked.header().unwrap_or_default();
+            request.headers.push((k.into(), v.into()));
+            exercised.push(RuleId::H4);
+        }
         request.body = body;
         let mut demand = defect::demand(&d.method, &applied, profile);
         if d.bom && demand.statuses.iter().all(|st| *st < 300) && !demand.statuses.contains(&400) {
@@ -907,10 +934,16 @@ pub fn specs() -> impl Strategy<Value = CaseSpec> {
 
 /// Valid cases (no defects) under `profile`.
 pub fn valid() -> impl Strategy<Value = CaseSpec> {
-    specs().prop_map(|mut s| {
+    (specs(), any::<u8>()).prop_map(|(mut s, framing)| {
         s.defects.clear();
+        s.chunked = chunked(framing);
         s
     })
+}
+
+/// One case in six goes chunked (H4.b), drawn after the rest of the case.
+fn chunked(draw: u8) -> bool {
+    draw % 6 == 0
 }
 
 /// The catalogue entries that are defects under `profile`.
@@ -927,8 +960,10 @@ pub fn malformed(profile: &Profile) -> impl Strategy<Value = CaseSpec> + use<> {
     let cat = catalogue_for(profile);
     let n = cat.len();
     // one list, so shrinking can drop any defect, down to the one that matters
-    (specs(), proptest::collection::vec(0..n, 1..=3)).prop_map(move |(mut s, picks)| {
+    let picks = proptest::collection::vec(0..n, 1..=3);
+    (specs(), picks, any::<u8>()).prop_map(move |(mut s, picks, framing)| {
         s.defects = picks.into_iter().map(|i| cat[i]).collect();
+        s.chunked = chunked(framing);
         if s.defects[0].patch_only() {
             s.get = false;
         }
@@ -1139,6 +1174,23 @@ pub fn boundary_cases(profile: &Profile) -> Vec<CaseSpec> {
         members: vec![MemberSpec::Status(ProcessingStatus::InProgress)],
         ..CaseSpec::default()
     });
+    // H4.b: the limit and the body rules whatever the framing: a chunked body of exactly the
+    // limit, one byte over it, and an empty chunked body (B1.a)
+    out.push(CaseSpec {
+        pad_to_limit: true,
+        chunked: true,
+        members: vec![MemberSpec::Status(ProcessingStatus::Queued)],
+        ..CaseSpec::default()
+    });
+    for d in [Defect::Oversize, Defect::EmptyBody] {
+        if d.applies_under(profile) {
+            out.push(CaseSpec {
+                chunked: true,
+                defects: vec![d],
+                ..base.clone()
+            });
+        }
+    }
     // H5.a: the preference second in a list, and in a second header with a parameter
     for prefer_style in [2, 3] {
         out.push(CaseSpec {

@@ -195,6 +195,18 @@ fn variants(spec: &CaseSpec) -> Vec<Variant> {
             })
         }
     };
+    // the framing first: a chunked body read wrongly shows as whatever the body then breaks
+    // (an empty body, one past the limit); the same body with Content-Length tells (H4.b)
+    if spec.chunked && !spec.get {
+        push(
+            "chunked framing",
+            "H4.b",
+            CaseSpec {
+                chunked: false,
+                ..spec.clone()
+            },
+        );
+    }
     // H2.d names both routes: a read-only token refused on one of them is H2.d
     if spec.get && spec.auth_variant % 3 == 2 {
         push(
@@ -1320,6 +1332,8 @@ impl<'s, 'a> Unit<'s, 'a> {
                 || (status && !path_defect && route_spelling(x))
                 // a read-only token refused before the route is resolved (H2.d)
                 || (status && x.clause == "H2.d")
+                // a chunked body answered wrongly, answered right with Content-Length (H4.b)
+                || (status && x.clause == "H4.b")
                 // only how the preference is written: without it, none is due
                 || (unhonoured && x.without.prefer_style != case.spec.prefer_style)
         });

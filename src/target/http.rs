@@ -5,8 +5,18 @@
 
 use super::{BoxFuture, DEFAULT_MAX_RESPONSE_BYTES, Target};
 pub use super::{Response, TransportError};
-use crate::spec::Request;
+use crate::spec::{Framing, Request};
 use std::time::Duration;
+
+/// The pieces a chunked body is sent in: up to three, the first the smallest (an empty body is
+/// no chunk: the final empty chunk alone).
+pub fn chunks(body: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let first = body.len().min(1 + body.len() / 7);
+    let second = (body.len() - first) / 2;
+    let (a, rest) = body.split_at(first);
+    let (b, c) = rest.split_at(second);
+    [a, b, c].into_iter().filter(|c| !c.is_empty())
+}
 
 /// An HTTP client bound to a base URL (which carries the version root).
 #[derive(Debug, Clone)]
@@ -56,7 +66,17 @@ impl Remote {
         let url = self.url(req);
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
             .map_err(|e| TransportError::Unsendable(format!("method `{}`: {e}", req.method)))?;
-        let mut b = self.client.request(method, &url).body(req.body.clone());
+        let body = match Framing::of(req) {
+            Framing::ContentLength => reqwest::Body::from(req.body.clone()),
+            // H4.b: chunks of unknown length (hyper frames a stream body as chunked), up to
+            // three, so a server that reads only the first chunk shows it
+            Framing::Chunked => {
+                let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+                    chunks(&req.body).map(|c| Ok(c.to_vec())).collect();
+                reqwest::Body::wrap_stream(futures_util::stream::iter(chunks))
+            }
+        };
+        let mut b = self.client.request(method, &url).body(body);
         for (k, v) in &req.headers {
             let name = reqwest::header::HeaderName::from_bytes(k.as_bytes())
                 .map_err(|e| TransportError::Unsendable(format!("header name `{k}`: {e}")))?;

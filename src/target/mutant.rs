@@ -11,7 +11,7 @@ use crate::model::{self, Outcome};
 use crate::path::{PathStyle, Route};
 use crate::profile::Profile;
 use crate::rule::RuleId;
-use crate::spec::{Property, Request};
+use crate::spec::{Framing, Property, Request};
 use crate::store::Store;
 use crate::timestamp::{Grammar, Timestamp};
 
@@ -95,6 +95,12 @@ pub enum Mutant {
     NoBodyLimit,
     /// A body of exactly the limit is 413 (H4.a: off by one).
     BodyLimitOffByOne,
+    /// The limit is checked on `Content-Length` only: a chunked body past it is read whole and
+    /// processed (H4.b).
+    ChunkedLimitUnchecked,
+    /// A chunked body is read as empty, as by a server that reads `Content-Length` bytes only
+    /// (H4.b: the body rules apply whatever the framing).
+    ChunkedBodyIgnored,
     // --- request handling ---
     /// One trailing slash makes the path unknown (R4.c).
     TrailingSlashRejected,
@@ -200,7 +206,7 @@ pub enum Mutant {
 
 impl Mutant {
     /// Every mutant.
-    pub const ALL: [Mutant; 86] = [
+    pub const ALL: [Mutant; 88] = [
         Mutant::AcceptNullCreated,
         Mutant::OpenEnum,
         Mutant::PutSemantics,
@@ -238,6 +244,8 @@ impl Mutant {
         Mutant::RequiredNotEnforcedUnderStrict,
         Mutant::NoBodyLimit,
         Mutant::BodyLimitOffByOne,
+        Mutant::ChunkedLimitUnchecked,
+        Mutant::ChunkedBodyIgnored,
         Mutant::TrailingSlashRejected,
         Mutant::IdsCaseInsensitive,
         Mutant::IdsNotPercentDecoded,
@@ -337,6 +345,7 @@ impl Mutant {
             RequiredNotEnforcedUnderStrict => &[RuleId::B4],
             NoBodyLimit => &[RuleId::H4],
             BodyLimitOffByOne => &[RuleId::H4],
+            ChunkedLimitUnchecked | ChunkedBodyIgnored => &[RuleId::H4],
             TrailingSlashRejected => &[RuleId::R4],
             IdsCaseInsensitive => &[RuleId::S1],
             IdsNotPercentDecoded => &[RuleId::R3],
@@ -430,6 +439,7 @@ impl Mutant {
             RequiredNotEnforcedUnderStrict => "B4.d",
             NoBodyLimit => "H4.a",
             BodyLimitOffByOne => "H4.a",
+            ChunkedLimitUnchecked | ChunkedBodyIgnored => "H4.b",
             TrailingSlashRejected => "R4.c",
             IdsCaseInsensitive => "R4.b",
             IdsNotPercentDecoded => "R3.c",
@@ -558,6 +568,8 @@ impl Mutant {
             AbnfGrammarUnderGraph => &[RuleId::T1, RuleId::T2],
             // no limit at all: the decoded size of a gzip body is not bounded either (H6.d)
             NoBodyLimit => &[RuleId::H4, RuleId::H6],
+            // nor for a chunked gzip body
+            ChunkedLimitUnchecked => &[RuleId::H4, RuleId::H6],
             // a via-task result of another task does not resolve either (R2.b)
             UnresolvedIs400 => &[RuleId::S1, RuleId::R2],
             m => m.rules(),
@@ -1247,8 +1259,17 @@ impl Mutated {
         for m in &self.mutants {
             m.reads_as(&mut served);
         }
+        // H4.b: the limit checked on Content-Length only
+        let chunked = Framing::of(original) == Framing::Chunked;
+        if chunked && self.has(Mutant::ChunkedLimitUnchecked) {
+            served.max_body_bytes = u64::MAX;
+        }
         let profile = &served;
         let mut req = original.clone();
+        // H4.b: a chunked body read as no body at all
+        if chunked && self.has(Mutant::ChunkedBodyIgnored) {
+            req.body.clear();
+        }
         // the bugs live after the server decoded the body (H6), as in a real implementation
         if let Ok(std::borrow::Cow::Owned(decoded)) = model::decode_body(&req, profile) {
             req.body = decoded;

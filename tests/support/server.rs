@@ -79,8 +79,18 @@ fn read_request(r: &mut BufReader<TcpStream>) -> Option<Request> {
         }
         headers.push((k.to_string(), v.trim().to_string()));
     }
-    let mut body = vec![0u8; len.min(8 << 20)];
-    r.read_exact(&mut body).ok()?;
+    let chunked = tpr_harness::spec::Framing::of_headers(
+        headers
+            .iter()
+            .map(|(k, v): &(String, String)| (k.as_str(), v.as_str())),
+    ) == tpr_harness::spec::Framing::Chunked;
+    let body = if chunked {
+        read_chunked(r, 8 << 20)?
+    } else {
+        let mut body = vec![0u8; len.min(8 << 20)];
+        r.read_exact(&mut body).ok()?;
+        body
+    };
     let path = target.strip_prefix("/beta").unwrap_or(&target).to_string();
     Some(Request {
         method,
@@ -88,6 +98,33 @@ fn read_request(r: &mut BufReader<TcpStream>) -> Option<Request> {
         headers,
         body,
     })
+}
+
+/// A chunked body (RFC 9112 §7.1): size lines in hex (extensions ignored), the data, CRLF; the
+/// last chunk is empty, then trailers up to an empty line. At most `cap` bytes are kept.
+fn read_chunked(r: &mut BufReader<TcpStream>, cap: usize) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let mut line = String::new();
+        r.read_line(&mut line).ok()?;
+        let size = line.trim_end().split(';').next()?.trim();
+        let n = usize::from_str_radix(size, 16).ok()?;
+        if n == 0 {
+            loop {
+                let mut t = String::new();
+                if r.read_line(&mut t).ok()? == 0 || t.trim_end().is_empty() {
+                    return Some(body);
+                }
+            }
+        }
+        let mut chunk = vec![0u8; n];
+        r.read_exact(&mut chunk).ok()?;
+        if body.len() + n <= cap {
+            body.extend_from_slice(&chunk);
+        }
+        let mut crlf = [0u8; 2];
+        r.read_exact(&mut crlf).ok()?;
+    }
 }
 
 fn write_response(s: &mut TcpStream, resp: &Response) -> std::io::Result<()> {
