@@ -112,6 +112,48 @@ fn oracle_boundary_cases_demand_what_the_model_answers() {
 }
 
 #[test]
+fn h4_a_cases_whose_choices_pass_a_small_limit_demand_413_as_the_model_answers() {
+    // decision 44: a 64 KiB failureReason written as escapes is 384 KiB; under a 2 KiB limit
+    // a valid choice of members is an oversized body, demanded 413 like any other
+    let small = Profile {
+        max_body_bytes: 2048,
+        ..Profile::graph()
+    };
+    let mut runner = TestRunner::deterministic();
+    let mut over = 0;
+    for _ in 0..600 {
+        let spec = generate::any_case(&small)
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
+        cross_check(&spec, &small).unwrap();
+        let case = spec.build(&store(&small), &small);
+        if case.request.body.len() > 2048 && case.demand.statuses == vec![413] {
+            over += 1;
+        }
+    }
+    assert!(over > 0, "no case passed the limit: the test tests nothing");
+    for chunked in [false, true] {
+        let spec = CaseSpec {
+            chunked,
+            members: vec![generate::MemberSpec::FailureReason(Some(
+                generate::TextSpec {
+                    text: "\u{1F600}".into(),
+                    escape_all: true,
+                    repeat: 255,
+                },
+            ))],
+            ..CaseSpec::default()
+        };
+        cross_check(&spec, &small).unwrap();
+        assert_eq!(
+            spec.build(&store(&small), &small).demand.statuses,
+            vec![413]
+        );
+    }
+}
+
+#[test]
 fn every_catalogue_defect_applies_in_its_boundary_case() {
     // the boundary case of each defect really carries it (nothing was silently dropped)
     for p in profiles() {

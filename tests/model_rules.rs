@@ -885,6 +885,111 @@ fn s7_lost_updates_are_detected_and_serial_orders_accepted() {
 }
 
 #[test]
+fn s7_linearizable_past_six_requests_finds_lost_torn_and_leaked_writes() {
+    // eight PATCHes (past the exhaustive branch): each writes failureReason and startedDateTime
+    // with values of its own, two of them through t2 (another entity)
+    let p = g();
+    let initial = store();
+    let reqs: Vec<Request> = (0..8)
+        .map(|i| {
+            let t = if i < 6 { "t1" } else { "t2" };
+            // request 2 alone also writes completedDateTime
+            let completed = if i == 2 {
+                r#","completedDateTime":"2022-02-02T00:00:00Z""#
+            } else {
+                ""
+            };
+            patch(
+                t,
+                &format!(
+                    r#"{{"failureReason":"w{i}","startedDateTime":"2021-01-01T00:0{i}:00Z"{completed}}}"#
+                ),
+            )
+        })
+        .collect();
+    let serial = |order: &[usize]| {
+        let mut s = initial.clone();
+        for &i in order {
+            model::apply(&mut s, &reqs[i], &p);
+        }
+        s
+    };
+    let order = [3, 6, 0, 5, 7, 1, 4, 2];
+    let fin = serial(&order);
+    assert_eq!(check::s7_linearizable(&initial, &reqs, &fin, &p), Ok(()));
+    let t1 = |s: &tpr_harness::store::Store| s.get("t1").unwrap().value.clone();
+    let with_t1 = |edit: &dyn Fn(&mut tpr_harness::spec::TaskProcessingResult)| {
+        let mut s = fin.clone();
+        let mut v = t1(&s);
+        edit(&mut v);
+        assert!(s.set_value("t1", v));
+        s
+    };
+    // lost: t1 ends as if request 2 never ran (its completedDateTime, written by no other, gone)
+    let lost = serial(&[3, 6, 0, 5, 7, 1, 4]);
+    let err = check::s7_linearizable(&initial, &reqs, &lost, &p).unwrap_err();
+    assert_eq!(err.rule, RuleId::S7);
+    assert!(err.message.contains("was lost"), "{}", err.message);
+    // torn: failureReason from request 2 (the last), startedDateTime from request 4
+    let from_4 = t1(&serial(&[4])).started;
+    let torn = with_t1(&|v| v.started = from_4);
+    let err = check::s7_linearizable(&initial, &reqs, &torn, &p).unwrap_err();
+    assert!(err.message.contains("torn"), "{}", err.message);
+    // leaked: t1's failureReason is the value a request to t2 wrote
+    let leaked = with_t1(&|v| v.failure_reason = Some("w7".into()));
+    let err = check::s7_linearizable(&initial, &reqs, &leaked, &p).unwrap_err();
+    assert!(err.message.contains("was lost"), "{}", err.message);
+    // a property none of them wrote, changed
+    let changed = with_t1(&|v| v.status = tpr_harness::spec::ProcessingStatus::Failed);
+    let err = check::s7_linearizable(&initial, &reqs, &changed, &p).unwrap_err();
+    assert!(
+        err.message.contains("none of the PATCHes wrote"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn s4_a_every_shape_problem_is_reported_and_none_hides_another() {
+    let p = g();
+    let good = json!({
+        "@odata.type": "#microsoft.graph.identityGovernance.taskProcessingResult",
+        "id": "t1", "createdDateTime": "2026-01-05T08:00:00Z", "processingStatus": "queued",
+        "startedDateTime": null, "completedDateTime": null, "failureReason": null
+    });
+    assert!(check::representation_shapes(&good, &p).is_empty());
+    assert_eq!(check::representation_shape(&good, &p), Ok(()));
+    let mut bad = good.clone();
+    let o = bad.as_object_mut().unwrap();
+    o.remove("@odata.type");
+    o.remove("failureReason");
+    o.remove("id");
+    o.insert("startedDateTime".into(), json!("2026-01-05T08:00:00"));
+    o.insert("completedDateTime".into(), json!("2026-01-05T09:00:00"));
+    let all = check::representation_shapes(&bad, &p);
+    let tags: Vec<(RuleId, Option<&str>, &str)> =
+        all.iter().map(|v| (v.rule, v.property, v.detail)).collect();
+    assert_eq!(
+        tags,
+        vec![
+            (RuleId::S4, Some("@odata.type"), "shape"),
+            (RuleId::S4, None, "shape"),
+            (RuleId::T2, Some("completedDateTime"), "invalid-rendering"),
+            (RuleId::T2, Some("startedDateTime"), "invalid-rendering"),
+        ]
+    );
+    assert!(
+        all[1].message.contains("'id', 'failureReason'"),
+        "{}",
+        all[1].message
+    );
+    assert_eq!(check::representation_shape(&bad, &p), Err(all[0].clone()));
+    let not_object = check::representation_shapes(&json!([1]), &p);
+    assert_eq!(not_object.len(), 1);
+    assert_eq!(not_object[0].rule, RuleId::S4);
+}
+
+#[test]
 fn s8_representations_with_null_created_or_unknown_status_are_violations() {
     let p = g();
     let mut s = store();

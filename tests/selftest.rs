@@ -199,8 +199,16 @@ fn stacks(count: u64) -> (u64, u64, u64, u64, Vec<String>) {
     let profile = Profile::graph();
     let (mut findings, mut right, mut active, mut found) = (0, 0, 0, 0);
     let mut problems = Vec::new();
+    // TPR_STACK_SEEDS=5,15 runs only those stacks (to look at one closely)
+    let seeds: Vec<u64> = match std::env::var("TPR_STACK_SEEDS") {
+        Ok(list) => list
+            .split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .collect(),
+        Err(_) => (0..count).collect(),
+    };
     rt().block_on(async {
-        for seed in 0..count {
+        for seed in seeds {
             let ms = stack(seed);
             let r = check_in_process(&profile, &ms, seed, 4).await;
             for f in &r.findings {
@@ -209,8 +217,15 @@ fn stacks(count: u64) -> (u64, u64, u64, u64, Vec<String>) {
                     right += 1;
                 } else {
                     problems.push(format!(
-                        "stack {seed} {ms:?}: blamed {} ({}): {}",
-                        f.rule, f.cause, f.message
+                        "stack {seed} {ms:?}: blamed {} ({}): {}\n    {} {} {}\n    before {:?}\n    answer {:?}",
+                        f.rule,
+                        f.cause,
+                        f.message,
+                        f.request.method,
+                        f.request.path,
+                        String::from_utf8_lossy(&f.request.body).chars().take(300).collect::<String>(),
+                        f.before,
+                        f.actual.as_ref().map(|r| (r.status, String::from_utf8_lossy(&r.body).chars().take(400).collect::<String>()))
                     ));
                 }
             }
@@ -363,10 +378,18 @@ fn assert_stack_precise(ms: &[Mutant], seed: u64) -> Report {
     for f in &r.findings {
         assert!(
             ms.iter().any(|m| m.blamable().contains(&f.rule)),
-            "{ms:?}: blamed {} ({}): {}",
+            "{ms:?}: blamed {} ({}): {}\nspec {:?}\nrequest {} {}\n{}\nbefore {:?}\nactual {:?}",
             f.rule,
             f.cause,
-            f.message
+            f.message,
+            f.spec,
+            f.request.method,
+            f.request.path,
+            String::from_utf8_lossy(&f.request.body),
+            f.before,
+            f.actual
+                .as_ref()
+                .map(|r| String::from_utf8_lossy(&r.body).into_owned())
         );
     }
     for m in ms {
@@ -888,4 +911,80 @@ fn s7_torn_writes_are_found_with_both_routes_and_no_sleeps() {
     // a server that writes a PATCH member by member, other requests running in between: with
     // members in either order two requests interleave into a state no serial order gives
     assert_cause(Mutant::TornWrites, "S7", &[]);
+}
+
+#[test]
+fn h4_b_a_limit_unchecked_only_for_chunked_bodies_is_h4_b_not_h4_a_or_h6_d() {
+    // the same oversized body with Content-Length is answered 413: the framing is the cause
+    assert_cause(Mutant::ChunkedLimitUnchecked, "H4.b", &[]);
+}
+
+#[test]
+fn h4_b_a_chunked_body_read_as_empty_is_h4_b_not_b1_a() {
+    // every chunked PATCH answered as an empty body (400): B1.a's answer, the framing's fault
+    assert_cause(Mutant::ChunkedBodyIgnored, "H4.b", &[]);
+}
+
+// Wrong causes found when the two chunked-framing bugs changed what the stacks draw (each
+// failed before its fix; decisions 59–62).
+
+#[test]
+fn s4_b_a_stale_body_beside_a_wrong_state_is_s4_b_and_the_state_its_own_finding() {
+    // was: S2 for the body's values (it showed the state before the PATCH, the GET right
+    // after a fraction read without its leading zeros), and T1.a never found
+    let r = assert_stack_precise(
+        &[
+            Mutant::FractionLeadingZerosDropped,
+            Mutant::OffsetClamped,
+            Mutant::IdInBodyRejected,
+            Mutant::StaleRepresentation,
+            Mutant::IdMismatchIgnored,
+        ],
+        6,
+    );
+    let clauses: Vec<&str> = r.findings.iter().map(|f| f.clause.as_str()).collect();
+    assert!(
+        clauses.contains(&"S4.b") && clauses.contains(&"T1.a"),
+        "{clauses:?}"
+    );
+}
+
+#[test]
+fn s6_drift_needs_the_property_that_differed_back_at_its_old_value() {
+    // was: S6 for a property a PUT-semantics server reset, because the restore was refused
+    // (the timestamps' order enforced) and the request, re-sent from the state as it was,
+    // showed nothing about that property
+    assert_stack_precise(
+        &[
+            Mutant::TimestampOrderEnforced,
+            Mutant::CoarseTimestamps,
+            Mutant::ViaTaskAnyTask,
+            Mutant::PutSemantics,
+            Mutant::ParenKeysRejected,
+        ],
+        15,
+    );
+}
+
+#[test]
+fn t2_a_a_missing_type_hides_no_timestamp_rendered_without_offset() {
+    // was: only the first shape problem was reported, so the missing @odata.type hid the
+    // unreadable timestamps: T2.a never found, and the S7 phase read them as lost updates
+    let r = assert_stack_precise(
+        &[
+            Mutant::ChunkedLimitUnchecked,
+            Mutant::TimestampsRenderedWithoutOffset,
+            Mutant::ReadOnlyTokenWrites,
+            Mutant::NoOdataTypeInBody,
+            Mutant::ContentTypeParametersRejected,
+            Mutant::AnyContentType,
+        ],
+        5,
+    );
+    let clauses: Vec<&str> = r.findings.iter().map(|f| f.clause.as_str()).collect();
+    assert!(
+        clauses.contains(&"T2.a") && clauses.contains(&"S4.a"),
+        "{clauses:?}"
+    );
+    assert!(!clauses.contains(&"S7"), "{clauses:?}");
 }

@@ -247,6 +247,13 @@ impl Parser<'_> {
         self.err(JsonErrorKind::Syntax)
     }
     fn ws(&mut self) {
+        // bodies padded to the size limit are megabytes of spaces: sixteen at a time first
+        while let Some(block) = self.b.get(self.i..self.i + 16) {
+            if block != [b' '; 16] {
+                break;
+            }
+            self.i += 16;
+        }
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
             self.i += 1;
         }
@@ -550,6 +557,34 @@ mod tests {
         assert_eq!(
             parse(b"123456789").map(|v| v.to_text()),
             Ok("123456789".into())
+        );
+    }
+
+    #[test]
+    fn b1_white_space_runs_of_any_length_and_kind_are_skipped_and_nothing_else() {
+        for n in [0usize, 1, 15, 16, 17, 31, 32, 33, 100, 4096 + 7] {
+            for fill in [" ", "\t", "\n", "\r", " \t", "  \r\n"] {
+                let pad = fill.repeat(n);
+                let text =
+                    format!("{pad}{{{pad}\"a\"{pad}:{pad}[{pad}1{pad},{pad}2{pad}]{pad}}}{pad}");
+                assert_eq!(
+                    parse(text.as_bytes()).map(|v| v.to_text()),
+                    Ok(r#"{"a":[1,2]}"#.to_string()),
+                    "{n} x {fill:?}"
+                );
+                // what is not white space stops the run, wherever it falls in a block
+                for junk in ["x", "\u{b}", "\u{c}", "\u{a0}"] {
+                    let bad = format!("{{\"a\":1{pad}{junk}{pad}}}");
+                    assert!(
+                        parse(bad.as_bytes()).is_err(),
+                        "{n} x {fill:?} then {junk:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            parse(&[b' '; 64]).err().map(|e| e.kind),
+            Some(JsonErrorKind::Empty)
         );
     }
 

@@ -582,6 +582,17 @@ impl Case {
     }
 }
 
+/// Whether the body of `req`, as received or decoded (H6), is longer than `max_body_bytes`.
+fn past_the_limit(req: &Request, profile: &Profile) -> bool {
+    if req.body.len() as u64 > profile.max_body_bytes {
+        return true;
+    }
+    match crate::model::decode_body(req, profile) {
+        Ok(b) => b.len() as u64 > profile.max_body_bytes,
+        Err(e) => e.status == 413,
+    }
+}
+
 /// The clause an allowed `Content-Type` spelling relies on: H3.a for the media type in another
 /// case, H3.b for parameters on the lower-case media type.
 pub fn content_type_clause(ct: &str) -> &'static str {
@@ -779,6 +790,17 @@ impl CaseSpec {
             exercised.push(RuleId::H4);
         }
         request.body = body;
+        // H4.a under a small `max_body_bytes`: a body the choices made larger than the limit is
+        // an oversized body, whatever else it is (decision 44)
+        if d.method == "PATCH"
+            && !applied
+                .iter()
+                .any(|a| matches!(a, Defect::Oversize | Defect::GzipBomb))
+            && past_the_limit(&request, profile)
+            && defect::combines(&applied, Defect::Oversize)
+        {
+            applied.push(Defect::Oversize);
+        }
         let mut demand = defect::demand(&d.method, &applied, profile);
         if d.bom && demand.statuses.iter().all(|st| *st < 300) && !demand.statuses.contains(&400) {
             demand.statuses.push(400);

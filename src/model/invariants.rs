@@ -310,10 +310,9 @@ pub fn s8_store_invariants(store: &Store, profile: &Profile) -> Result<(), Viola
 }
 
 /// S7: whether `final_store` is a state that some serial order of `accepted` PATCHes (applied
-/// to `initial`) produces. Exhaustive for up to 6 requests; for more, each entity's properties
-/// are checked one by one: each must hold its initial value or a value some accepted request
-/// named (the per-property projection of linearizability, exact when requests touch disjoint
-/// properties).
+/// to `initial`) produces. Exhaustive for up to 6 requests; for more, per entity, the exact
+/// precedence check of [`s7_serial_order`] over the requests addressing it (exact when their
+/// values identify their writers; values several share constrain nothing).
 pub fn s7_linearizable(
     initial: &Store,
     accepted: &[Request],
@@ -330,81 +329,27 @@ pub fn s7_linearizable(
             "no serial order of the accepted PATCHes produces the final state",
         ));
     }
+    if initial.len() != final_store.len() {
+        return Err(violation(RuleId::S7, "the number of entities changed"));
+    }
     for (id, fin) in final_store.entities() {
         let Some(init) = initial.get(id) else {
             return Err(violation(RuleId::S7, format!("entity `{id}` appeared")));
         };
-        let mut candidates = vec![init.value.clone()];
-        for req in accepted {
-            let Ok(route) = Route::parse(&req.path, profile) else {
-                continue;
-            };
-            if initial.resolve(&route) != Some(id.as_str()) {
-                continue;
-            }
-            let mut one = init.value.clone();
-            if let Ok(p) = model::body(
-                &req.body,
-                Some(id),
-                profile,
-                model::prefers_unknown_members(req),
-            ) {
-                p.apply_to(&mut one);
-                candidates.push(one);
-            }
-        }
-        let f = &fin.value;
-        let ok = candidates.iter().any(|c| c.created == f.created)
-            && candidates.iter().any(|c| c.status == f.status)
-            && candidates.iter().any(|c| c.started == f.started)
-            && candidates.iter().any(|c| c.completed == f.completed)
-            && candidates
-                .iter()
-                .any(|c| c.failure_reason == f.failure_reason);
-        if !ok {
-            return Err(violation(
-                RuleId::S7,
-                format!("entity `{id}` holds a value no accepted PATCH wrote: {f:?}"),
-            ));
-        }
-        // a property written by exactly one request and no other must hold that request's value
-        for p in Property::ALL {
-            let writers: Vec<_> = accepted
-                .iter()
-                .filter(|r| {
-                    Route::parse(&r.path, profile)
-                        .ok()
-                        .and_then(|rt| initial.resolve(&rt).map(str::to_string))
-                        .as_deref()
-                        == Some(id)
-                })
-                .filter(|r| named_values(r, profile).iter().any(|(q, _)| *q == p))
-                .collect();
-            if writers.len() == 1 {
-                let mut one = init.value.clone();
-                if let Ok(patch) = model::body(
-                    &writers[0].body,
-                    Some(id),
-                    profile,
-                    model::prefers_unknown_members(writers[0]),
-                ) {
-                    patch.apply_to(&mut one);
-                }
-                let same = match p {
-                    Property::CreatedDateTime => one.created == f.created,
-                    Property::ProcessingStatus => one.status == f.status,
-                    Property::StartedDateTime => one.started == f.started,
-                    Property::CompletedDateTime => one.completed == f.completed,
-                    Property::FailureReason => one.failure_reason == f.failure_reason,
-                };
-                if !same {
-                    return Err(violation(
-                        RuleId::S7,
-                        format!("update of '{}' on `{id}` was lost", p.name()),
-                    ));
-                }
-            }
-        }
+        let writes: Vec<ConcurrentWrite> = accepted
+            .iter()
+            .filter(|r| {
+                Route::parse(&r.path, profile)
+                    .ok()
+                    .and_then(|rt| initial.resolve(&rt))
+                    == Some(id.as_str())
+            })
+            .filter_map(|r| ConcurrentWrite::of(initial, r, id, profile, None))
+            .collect();
+        s7_serial_order(&init.value, &writes, &fin.value).map_err(|v| Violation {
+            message: format!("entity `{id}`: {}", v.message),
+            ..v
+        })?;
     }
     Ok(())
 }
@@ -420,6 +365,32 @@ pub struct ConcurrentWrite {
     pub writes: TaskProcessingResult,
     /// The representation its 200 body showed (`None` for a 204).
     pub body: Option<TaskProcessingResult>,
+}
+
+impl ConcurrentWrite {
+    /// What `req` writes to entity `id` when applied alone to `initial` (the properties its
+    /// body names, and the entity as that write leaves it), with the 200 body it answered.
+    /// One definition for the runner's S7 phase and [`s7_linearizable`]; `None` when
+    /// `initial` holds no entity `id`.
+    pub fn of(
+        initial: &Store,
+        req: &Request,
+        id: &str,
+        profile: &Profile,
+        body: Option<TaskProcessingResult>,
+    ) -> Option<ConcurrentWrite> {
+        let mut alone = initial.clone();
+        model::apply(&mut alone, req, profile);
+        let writes = alone.get(id).or_else(|| initial.get(id))?.value.clone();
+        Some(ConcurrentWrite {
+            named: named_values(req, profile)
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect(),
+            writes,
+            body,
+        })
+    }
 }
 
 /// An S7 violation about property `p`.
@@ -707,41 +678,55 @@ pub fn compare_representation(
 
 /// S4.a and T2.a on a representation, whatever values it holds: a JSON object naming its type,
 /// holding `id` and every B3 property, each timestamp rendered in the profile's grammar. The
-/// first problem found.
+/// first problem found ([`representation_shapes`] lists them all).
 pub fn representation_shape(
     actual: &serde_json::Value,
     profile: &Profile,
 ) -> Result<(), Violation> {
+    match representation_shapes(actual, profile).into_iter().next() {
+        Some(v) => Err(v),
+        None => Ok(()),
+    }
+}
+
+/// Every shape problem of a representation, each a violation of its own so one hides no
+/// other: not an object; no `@odata.type`; the members it lacks (one violation naming them
+/// all); each timestamp outside the profile's grammar (T2.a).
+pub fn representation_shapes(actual: &serde_json::Value, profile: &Profile) -> Vec<Violation> {
     let Some(obj) = actual.as_object() else {
-        return Err(violation(
+        return vec![violation(
             RuleId::S4,
             format!("the representation is not a JSON object: {}", clip(actual)),
-        ));
+        )];
     };
+    let mut out = Vec::new();
     if !obj.contains_key("@odata.type") {
-        return Err(Violation {
+        out.push(Violation {
             property: Some("@odata.type"),
             detail: "shape",
             ..violation(RuleId::S4, "the representation lacks '@odata.type' (S4.a)")
         });
     }
-    for k in std::iter::once("id").chain(Property::ALL.map(Property::name)) {
-        if !obj.contains_key(k) {
-            return Err(Violation {
-                detail: "shape",
-                ..violation(
-                    RuleId::S4,
-                    format!(
-                        "the representation lacks '{k}' (S4.a: null ones as null, never omitted)"
-                    ),
-                )
-            });
-        }
+    let lacks: Vec<&str> = std::iter::once("id")
+        .chain(Property::ALL.map(Property::name))
+        .filter(|k| !obj.contains_key(*k))
+        .collect();
+    if !lacks.is_empty() {
+        out.push(Violation {
+            detail: "shape",
+            ..violation(
+                RuleId::S4,
+                format!(
+                    "the representation lacks '{}' (S4.a: null ones as null, never omitted)",
+                    lacks.join("', '")
+                ),
+            )
+        });
     }
     for p in Property::ALL.into_iter().filter(|p| p.is_timestamp()) {
         if let Some(serde_json::Value::String(t)) = obj.get(p.name()) {
             if Timestamp::parse(t, profile.timestamp_grammar).is_err() {
-                return Err(Violation {
+                out.push(Violation {
                     property: Some(p.name()),
                     detail: "invalid-rendering",
                     ..violation(
@@ -756,7 +741,7 @@ pub fn representation_shape(
             }
         }
     }
-    Ok(())
+    out
 }
 
 /// A JSON value for a message: at most 120 characters of it.

@@ -280,9 +280,7 @@ pub fn representation(
             )];
         }
     };
-    let mut out: Vec<Verdict> = readable(&mut actual, Some(expected), profile)
-        .into_iter()
-        .collect();
+    let mut out: Vec<Verdict> = readable(&mut actual, Some(expected), profile);
     if let Err(v) = check::compare_representation(expected, &actual, profile) {
         out.push(Verdict::from_violation(v, Kind::Representation));
     } else {
@@ -311,15 +309,22 @@ pub fn representation(
 
 /// An observed representation made readable for the state comparison: what its shape lacks
 /// or renders invalidly (S4.a, T2.a) is taken from `model_view`, so a rendering bug is reported
-/// once as itself and never as a state difference. Returns the shape verdict, if any.
+/// once as itself and never as a state difference. Returns the shape verdicts, every one (a
+/// missing type hides no unreadable timestamp).
 pub fn readable(
     seen: &mut serde_json::Value,
     model_view: Option<&serde_json::Value>,
     profile: &Profile,
-) -> Option<Verdict> {
-    let first = check::representation_shape(seen, profile).err()?;
+) -> Vec<Verdict> {
+    let shapes: Vec<Verdict> = check::representation_shapes(seen, profile)
+        .into_iter()
+        .map(|v| Verdict::from_violation(v, Kind::Representation))
+        .collect();
+    if shapes.is_empty() {
+        return shapes;
+    }
     let (Some(obj), Some(view)) = (seen.as_object_mut(), model_view) else {
-        return Some(Verdict::from_violation(first, Kind::Representation));
+        return shapes;
     };
     for k in ["@odata.type", "id"]
         .into_iter()
@@ -340,7 +345,7 @@ pub fn readable(
             }
         }
     }
-    Some(Verdict::from_violation(first, Kind::Representation))
+    shapes
 }
 
 /// S2/S3: the observed representation of the addressed entity after a request, against the

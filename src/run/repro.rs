@@ -2,7 +2,7 @@
 //! token redacted. The runner attaches them to findings; reporters only print them.
 
 use crate::rule::RuleId;
-use crate::spec::{Request, swap_case};
+use crate::spec::{Framing, Request, swap_case};
 use std::fmt::Write;
 
 /// Quotes bytes for a POSIX shell as `$'…'` with every non-printable byte as `\xHH`.
@@ -99,6 +99,9 @@ pub fn curl(base_url: &str, req: &Request) -> String {
         } else {
             let _ = write!(s, " --data-binary {}", shell_quote(&req.body));
         }
+    } else if Framing::of(req) == Framing::Chunked {
+        // an empty chunked body (B1.a): curl sends the last chunk alone only when given data
+        s.push_str(" --data-binary ''");
     }
     s
 }
@@ -128,6 +131,25 @@ async fn {name}() {{
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn h4_b_a_chunked_request_replays_chunked_in_curl_and_in_the_json() {
+        let req = Request::new("PATCH", "/x")
+            .header("Transfer-Encoding", "chunked")
+            .body(b"{}".to_vec());
+        let c = curl("http://h/beta", &req);
+        assert!(c.contains("-H 'Transfer-Encoding: chunked'"), "{c}");
+        let empty = Request {
+            body: vec![],
+            ..req.clone()
+        };
+        assert!(curl("http://h/beta", &empty).ends_with(" --data-binary ''"));
+        assert!(!curl("http://h/beta", &Request::new("PATCH", "/x")).contains("--data"));
+        let back: Request = serde_json::from_str(&serde_json::to_string(&req).unwrap()).unwrap();
+        assert_eq!(Framing::of(&back), Framing::Chunked);
+        let t = rust_test("http://h/beta", RuleId::H4, &req, &[413]);
+        assert!(t.contains(r#"["Transfer-Encoding","chunked"]"#), "{t}");
+    }
 
     #[test]
     fn curl_quotes_control_bytes_and_hides_the_token() {

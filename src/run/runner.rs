@@ -153,7 +153,7 @@ struct Unit<'s, 'a> {
     /// Entities whose observed state could not be read back.
     unknown: Vec<String>,
     /// What the last observation's representation lacked or rendered invalidly (S4.a, T2.a).
-    shape: Option<Verdict>,
+    shape: Vec<Verdict>,
 }
 
 /// What one checked request showed.
@@ -992,7 +992,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             recent: VecDeque::new(),
             epoch: shared.epoch.load(Ordering::SeqCst),
             unknown: Vec::new(),
-            shape: None,
+            shape: Vec::new(),
         }
     }
 
@@ -1203,8 +1203,25 @@ impl<'s, 'a> Unit<'s, 'a> {
         {
             return None;
         }
+        // evidence in the property that differed: it must hold the old value again (a restore
+        // the implementation refused leaves it as it is, and the request says nothing about it)
+        if let (Some(p), Some(now)) = (v.property, self.store.get(&id)) {
+            if now.value.to_json(true).get(p) != pre.to_json(true).get(p) {
+                return None;
+            }
+        }
+        // evidence that the state is right from there: the request answered as due and its
+        // state observed (rejected, it shows nothing about the property that differed)
         let again = self.check(case).await;
-        if again.interrupted || again.verdicts.iter().any(|w| w.kind == Kind::State) {
+        if again.interrupted
+            || again.unobserved
+            || again.verdicts.iter().any(|w| {
+                matches!(
+                    w.kind,
+                    Kind::State | Kind::Rejected | Kind::WrongStatus | Kind::Accepted
+                )
+            })
+        {
             return None;
         }
         Some(Verdict {
@@ -1290,7 +1307,19 @@ impl<'s, 'a> Unit<'s, 'a> {
         // 2. a defect answered wrongly only on the via-task route and rightly on the direct
         //    route: the alias addresses something else than the entity it names, however the
         //    defect then shows it (R2.c).
-        let state = v.kind == Kind::State && v.rule != RuleId::S3 && case.request.method == "PATCH";
+        //    Only a property the request names: a spelling that makes the write land elsewhere
+        //    leaves the others as they were, so an unnamed one that differs is not its doing
+        //    (it differed before, or the request reset it) and an A/B from the restored state
+        //    would only show the restore.
+        let names_it = v.property.is_none_or(|p| {
+            body_names(&case.request, self.profile())
+                .iter()
+                .any(|n| n == p)
+        });
+        let state = v.kind == Kind::State
+            && v.rule != RuleId::S3
+            && case.request.method == "PATCH"
+            && names_it;
         // 3. a defect answered wrongly only with a route spelling (parenthesised keys, encoded
         //    ids, segment case, a trailing slash) and rightly without it: the spelling is the
         //    cause, when no defect is in the path itself
@@ -1330,8 +1359,9 @@ impl<'s, 'a> Unit<'s, 'a> {
             (state && x.without.members.len() == case.spec.members.len())
                 || (status && x.without.alias.is_none() && case.spec.alias.is_some())
                 || (status && !path_defect && route_spelling(x))
-                // a read-only token refused before the route is resolved (H2.d)
-                || (status && x.clause == "H2.d")
+                // a read-only token refused for a GET before the route is resolved (H2.d);
+                // a method defect made it another method, which the token may not use
+                || (status && x.clause == "H2.d" && case.request.method == "GET")
                 // a chunked body answered wrongly, answered right with Content-Length (H4.b)
                 || (status && x.clause == "H4.b")
                 // only how the preference is written: without it, none is due
@@ -1881,10 +1911,9 @@ impl<'s, 'a> Unit<'s, 'a> {
             match self.observe(&id).await {
                 Observed::Seen(seen) => {
                     // the representation's shape, once, as itself (S4.a, T2.a)
-                    if let Some(v) = self.shape.take() {
-                        if verdicts.is_empty() {
-                            verdicts.push(v);
-                        }
+                    let shapes = std::mem::take(&mut self.shape);
+                    if verdicts.is_empty() {
+                        verdicts.extend(shapes);
                     }
                     // a 200 body wrong in a property the request named, while a GET right
                     // after shows the state the contract demands: the body is wrong (S4.b)
@@ -1901,19 +1930,33 @@ impl<'s, 'a> Unit<'s, 'a> {
                                         // the member after the sentinel it wrote
                                         || v.detail == "other-value")))
                     });
+                    // — or shows another state than that GET, whatever the GET shows: the body
+                    // is wrong (S4.b) and the state is judged on its own
                     if body_only && method == "PATCH" && resp.status == 200 && agree {
                         let mv = self.store.get(&id).map(|e| e.value.to_json(true));
-                        if let Some(mv) = mv {
-                            if let (None, Some(i)) = (
-                                judge::observed_state(&mv, &seen, true, &profile),
-                                first_value,
-                            ) {
+                        if let (Some(mv), Some(i)) = (mv, first_value) {
+                            let state = judge::observed_state(&mv, &seen, true, &profile);
+                            let differs = serde_json::from_slice::<serde_json::Value>(&resp.body)
+                                .ok()
+                                .and_then(|mut b| {
+                                    // read as the GET is: a rendering bug is not a difference
+                                    judge::readable(&mut b, Some(&mv), &profile);
+                                    judge::patch_body_equals_get(
+                                        &b,
+                                        &seen,
+                                        out.answers[0].preference_applied,
+                                        &profile,
+                                    )
+                                })
+                                .is_some();
+                            if state.is_none() || differs {
                                 let v = &mut verdicts[i];
                                 v.rule = RuleId::S4;
                                 v.message = format!(
                                     "the 200 body differs from the state a GET right after shows: {}",
                                     v.message
                                 );
+                                verdicts.extend(state);
                             }
                         }
                     }
@@ -1994,7 +2037,7 @@ impl<'s, 'a> Unit<'s, 'a> {
 
     /// Observes entity `id` (with every enum member, `Prefer`).
     async fn observe(&mut self, id: &str) -> Observed {
-        self.shape = None;
+        self.shape.clear();
         let Some(route) = self.store.direct_route(id) else {
             return Observed::Skipped;
         };
@@ -2337,10 +2380,9 @@ impl<'s, 'a> Unit<'s, 'a> {
         // read back, or a rendering it cannot read, decides nothing)
         match self.observe(&id).await {
             Observed::Seen(seen)
-                if self
-                    .shape
-                    .take()
-                    .is_none_or(|v| v.property == Some("@odata.type")) =>
+                if std::mem::take(&mut self.shape)
+                    .iter()
+                    .all(|v| v.property == Some("@odata.type")) =>
             {
                 if TaskProcessingResult::from_json(&seen).is_none_or(|t| t.id != id) {
                     return;
@@ -2402,10 +2444,9 @@ impl<'s, 'a> Unit<'s, 'a> {
         };
         // a representation whose values cannot be read as they are (T2.a, an omitted
         // property) decides nothing here; one that only lacks its type does
-        if self
-            .shape
-            .take()
-            .is_some_and(|v| v.property != Some("@odata.type"))
+        if std::mem::take(&mut self.shape)
+            .iter()
+            .any(|v| v.property != Some("@odata.type"))
         {
             self.resync(&id, &seen);
             return;
@@ -2433,25 +2474,14 @@ impl<'s, 'a> Unit<'s, 'a> {
             let writes: Vec<crate::check::ConcurrentWrite> = reqs
                 .iter()
                 .zip(&results)
-                .map(|(q, r)| {
-                    let mut one = initial.clone();
-                    model::apply(&mut one, q, &profile);
-                    crate::check::ConcurrentWrite {
-                        named: body_names(q, &profile)
-                            .iter()
-                            .filter_map(|n| crate::spec::Property::from_name(n))
-                            .collect(),
-                        writes: one
-                            .get(&id)
-                            .map(|e| e.value.clone())
-                            .unwrap_or_else(|| start.clone()),
-                        body: r
-                            .as_ref()
-                            .ok()
-                            .filter(|r| r.status == 200)
-                            .and_then(|r| serde_json::from_slice(&r.body).ok())
-                            .and_then(|v| TaskProcessingResult::from_json(&v)),
-                    }
+                .filter_map(|(q, r)| {
+                    let body = r
+                        .as_ref()
+                        .ok()
+                        .filter(|r| r.status == 200)
+                        .and_then(|r| serde_json::from_slice(&r.body).ok())
+                        .and_then(|v| TaskProcessingResult::from_json(&v));
+                    crate::check::ConcurrentWrite::of(&initial, q, &id, &profile, body)
                 })
                 .collect();
             match fin.get(&id) {
