@@ -215,9 +215,13 @@ pub fn s4_representation_matches_get(
         return Err(violation(RuleId::S4, "200 without a representation"));
     };
     let mut probe = after.clone();
+    // the same route and headers, no body (a GET's answer does not read it; copying a body
+    // padded to the limit was most of the `body` fuzz target's time)
     let get = Request {
         method: "GET".into(),
-        ..req.clone()
+        path: req.path.clone(),
+        headers: req.headers.clone(),
+        body: Vec::new(),
     };
     let read = model::apply(&mut probe, &get, profile);
     match read.answer(200).and_then(|a| a.json()) {

@@ -173,3 +173,91 @@ mod cause_key_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod collector_tests {
+    use super::*;
+    use crate::run::Expected;
+    use crate::spec::Request;
+
+    fn finding(rule: RuleId, cause: &str, count: u64) -> Finding {
+        Finding {
+            rule,
+            clause: String::new(),
+            title: String::new(),
+            kind: Kind::WrongStatus,
+            cause: cause.into(),
+            count,
+            message: String::new(),
+            phase: "random".into(),
+            seed: 1,
+            case_index: 0,
+            defects: vec![],
+            spec: None,
+            before: None,
+            request: Request::new("PATCH", "/x"),
+            sequence: vec![],
+            expected: Expected {
+                statuses: vec![400],
+                body: None,
+                rules: vec![rule],
+            },
+            actual: None,
+            curl: String::new(),
+            rust_test: String::new(),
+        }
+    }
+
+    #[test]
+    fn findings_collector_counts_each_case_once_per_cause_and_failures_per_rule() {
+        let mut c = Collector::default();
+        assert!(!c.has("a"));
+        assert!(!c.count("a", RuleId::B1), "an unknown cause is not counted");
+        assert!(c.add(finding(RuleId::B1, "a", 1)));
+        assert!(c.has("a") && !c.has("b"));
+        assert!(c.count("a", RuleId::B1));
+        assert!(c.count("a", RuleId::B1));
+        // a known cause added again is counted with its own count (0 counts as 1)
+        assert!(!c.add(finding(RuleId::B1, "a", 3)));
+        assert!(!c.add(finding(RuleId::B1, "a", 0)));
+        assert!(c.add(finding(RuleId::H2, "b", 2)));
+        let (f, failures) = c.clone().finish();
+        assert_eq!(f.len(), 2);
+        assert_eq!((f[0].rule, f[0].count), (RuleId::H2, 2), "ordered by rule");
+        assert_eq!((f[1].rule, f[1].count), (RuleId::B1, 1 + 2 + 3 + 1));
+        assert_eq!(failures.get(&RuleId::B1), Some(&7));
+        assert_eq!(failures.get(&RuleId::H2), Some(&2));
+        // merging adds counts of shared causes and keeps the others
+        let mut other = Collector::default();
+        other.add(finding(RuleId::B1, "a", 5));
+        other.add(finding(RuleId::E3, "c", 0));
+        c.merge(other);
+        let (f, failures) = c.finish();
+        let count = |cause: &str| f.iter().find(|x| x.cause == cause).map(|x| x.count);
+        assert_eq!(count("a"), Some(12));
+        assert_eq!(count("b"), Some(2));
+        assert_eq!(
+            count("c"),
+            Some(0),
+            "a merged new finding keeps its own count"
+        );
+        assert_eq!(failures.get(&RuleId::B1), Some(&12));
+        assert_eq!(failures.get(&RuleId::E3), Some(&1));
+    }
+
+    #[test]
+    fn findings_collector_keeps_at_most_max_causes_and_still_counts_the_rest() {
+        let mut c = Collector::default();
+        for i in 0..MAX_CAUSES + 10 {
+            let new = c.add(finding(RuleId::S2, &format!("cause {i}"), 1));
+            assert_eq!(new, i < MAX_CAUSES, "{i}");
+        }
+        let mut more = Collector::default();
+        more.add(finding(RuleId::S2, "one more", 1));
+        c.merge(more);
+        let (f, failures) = c.finish();
+        assert_eq!(f.len(), MAX_CAUSES);
+        assert!(!f.iter().any(|x| x.cause == "one more"));
+        assert_eq!(failures.get(&RuleId::S2), Some(&(MAX_CAUSES as u64 + 11)));
+    }
+}
