@@ -1152,7 +1152,11 @@ impl<'s, 'a> Unit<'s, 'a> {
         let mut verdicts = checked.verdicts;
         // a state difference may predate the request: decide drift (S6) before anything else
         if let Some(i) = verdicts.iter().position(|v| v.kind == Kind::State) {
-            if let Some(drift) = self.drift(&verdicts[i], &case, before.as_ref()).await {
+            let status = checked.response.as_ref().map(|r| r.status);
+            if let Some(drift) = self
+                .drift(&verdicts[i], &case, before.as_ref(), status)
+                .await
+            {
                 verdicts[i] = drift;
             }
         }
@@ -1187,6 +1191,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         v: &Verdict,
         case: &Case,
         before: Option<&TaskProcessingResult>,
+        status: Option<u16>,
     ) -> Option<Verdict> {
         let (Some(id), Some(pre)) = (case.target.clone(), before) else {
             return None;
@@ -1210,17 +1215,14 @@ impl<'s, 'a> Unit<'s, 'a> {
                 return None;
             }
         }
-        // evidence that the state is right from there: the request answered as due and its
-        // state observed (rejected, it shows nothing about the property that differed)
+        // evidence that the state is right from there: the request answered as the first time
+        // (another answer, a rejection where it was accepted, says nothing about the property
+        // that differed) and its state observed and right
         let again = self.check(case).await;
         if again.interrupted
             || again.unobserved
-            || again.verdicts.iter().any(|w| {
-                matches!(
-                    w.kind,
-                    Kind::State | Kind::Rejected | Kind::WrongStatus | Kind::Accepted
-                )
-            })
+            || again.response.as_ref().map(|r| r.status) != status
+            || again.verdicts.iter().any(|w| w.kind == Kind::State)
         {
             return None;
         }
@@ -1334,6 +1336,9 @@ impl<'s, 'a> Unit<'s, 'a> {
         let unhonoured = (v.kind == Kind::Representation
             && v.detail == "sentinel-instead-of-member")
             || v.kind == Kind::PreferenceApplied;
+        // 5. a 200 body wrong for a chunked request: is the same body with Content-Length
+        //    written and shown right (H4.b: a chunked body read wrongly)?
+        let body_view = v.kind == Kind::Representation && case.spec.chunked && !judge::is_shape(&v);
         let (wrong, why): (fn(Kind) -> bool, &str) = if unhonoured {
             (
                 |k| {
@@ -1344,7 +1349,7 @@ impl<'s, 'a> Unit<'s, 'a> {
                 },
                 "without it the preference is honoured",
             )
-        } else if state {
+        } else if state || body_view {
             (
                 |k| matches!(k, Kind::State | Kind::Representation),
                 "without it the state is right",
@@ -1362,8 +1367,8 @@ impl<'s, 'a> Unit<'s, 'a> {
                 // a read-only token refused for a GET before the route is resolved (H2.d);
                 // a method defect made it another method, which the token may not use
                 || (status && x.clause == "H2.d" && case.request.method == "GET")
-                // a chunked body answered wrongly, answered right with Content-Length (H4.b)
-                || (status && x.clause == "H4.b")
+                // a chunked body answered or shown wrongly, right with Content-Length (H4.b)
+                || ((status || body_view) && x.clause == "H4.b")
                 // only how the preference is written: without it, none is due
                 || (unhonoured && x.without.prefer_style != case.spec.prefer_style)
         });
@@ -1425,13 +1430,39 @@ impl<'s, 'a> Unit<'s, 'a> {
                         .shrink(&c, cb.clone(), |x, _| x.rule == w.rule && x.kind == w.kind)
                         .await
                         .unwrap_or((c, w, checked.response, checked.expected, cb));
-                    // the one defect alone may still be answered wrongly for a variant
-                    let cause = match self
+                    // the one defect alone may still be answered wrongly for a variant: the
+                    // valid twin's, or the framing's (the same with Content-Length is right)
+                    let twin = self
                         .twin_cause(&sv, &small, sresp.as_ref(), sbefore.as_ref(), phase, index)
-                        .await
-                    {
+                        .await;
+                    let cause = match twin {
                         Some(cause) => cause,
-                        None => self.file(sv, &small, phase, index, sresp, sexp, sbefore),
+                        None => {
+                            let framed = small.spec.chunked
+                                && self
+                                    .right_without(
+                                        &small,
+                                        &CaseSpec {
+                                            chunked: false,
+                                            ..small.spec.clone()
+                                        },
+                                        sbefore.as_ref(),
+                                        &|w: &Verdict| {
+                                            matches!(w.kind, Kind::WrongStatus | Kind::Accepted)
+                                        },
+                                    )
+                                    .await
+                                    == Some(true);
+                            let mut sv = sv;
+                            if framed {
+                                sv.rule = RuleId::H4;
+                                sv.message = format!(
+                                    "{} (cause: chunked framing; without it the same request is answered right)",
+                                    sv.message
+                                );
+                            }
+                            self.file(sv, &small, phase, index, sresp, sexp, sbefore)
+                        }
                     };
                     self.known.insert(pre_key, cause);
                     return;
