@@ -1039,3 +1039,20 @@ fn s6_drift_is_told_from_a_request_answered_wrongly_the_same_way_twice() {
         143,
     );
 }
+
+#[test]
+fn s6_an_entity_is_put_back_by_what_differs_when_its_whole_value_is_refused() {
+    // was: S3 for a value an alias wrote into this entity earlier; putting the entity back
+    // sent every property, nulls too, and a server that refuses nulls refused it all, so the
+    // drift could not be shown
+    assert_stack_precise(
+        &[
+            Mutant::NullNullableRejected,
+            Mutant::NoOdataTypeInBody,
+            Mutant::UnknownPropertiesIgnored,
+            Mutant::WrongAliasTarget,
+            Mutant::NoPreferenceAppliedOnGet,
+        ],
+        365,
+    );
+}

@@ -2178,38 +2178,57 @@ impl<'s, 'a> Unit<'s, 'a> {
             t.map(|t| serde_json::Value::String(t.to_string()))
                 .unwrap_or(serde_json::Value::Null)
         };
-        let body = serde_json::json!({
+        let full = serde_json::json!({
             "createdDateTime": value.created.to_string(),
             "processingStatus": value.status.as_str(),
             "startedDateTime": ts(&value.started),
             "completedDateTime": ts(&value.completed),
             "failureReason": value.failure_reason,
         });
-        let req = Request::new("PATCH", &route.to_path(&PathStyle::default()))
-            .header("Authorization", &self.auth())
-            .header("Content-Type", "application/json")
-            .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS)
-            .body(body.to_string());
-        let mut probe = self.store.clone();
-        if !model::apply(&mut probe, &req, &profile).is_success() {
-            return false;
-        }
-        match self.send(&req).await {
-            Ok(r) if (200..300).contains(&r.status) => {
-                self.store.set_value(id, value.clone());
-                // believe the state, not the answer: an implementation may store something
-                // else than it says (coarser timestamps, an appended text)
-                match self.observe(id).await {
-                    Observed::Seen(seen) => {
-                        self.resync(id, &seen);
-                        self.store.get(id).is_some_and(|e| e.value == *value)
-                    }
-                    Observed::Skipped => true,
-                    _ => false,
-                }
+        // the whole value first; refused, then only what differs from what the unit last
+        // observed (a server that refuses some value, a null say, is still put back in the
+        // properties that differ)
+        let differs = match (self.store.get(id), full.as_object()) {
+            (Some(held), Some(all)) if !self.unknown.iter().any(|u| u == id) => {
+                let now = held.value.to_json(true);
+                let d: serde_json::Map<String, serde_json::Value> = all
+                    .iter()
+                    .filter(|(k, v)| now.get(k.as_str()) != Some(*v))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                (!d.is_empty() && d.len() < all.len()).then_some(serde_json::Value::Object(d))
             }
-            _ => false,
+            _ => None,
+        };
+        for body in std::iter::once(full).chain(differs) {
+            let req = Request::new("PATCH", &route.to_path(&PathStyle::default()))
+                .header("Authorization", &self.auth())
+                .header("Content-Type", "application/json")
+                .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS)
+                .body(body.to_string());
+            let mut probe = self.store.clone();
+            if !model::apply(&mut probe, &req, &profile).is_success() {
+                return false;
+            }
+            match self.send(&req).await {
+                Ok(r) if (200..300).contains(&r.status) => {
+                    self.store.set_value(id, value.clone());
+                    // believe the state, not the answer: an implementation may store something
+                    // else than it says (coarser timestamps, an appended text)
+                    return match self.observe(id).await {
+                        Observed::Seen(seen) => {
+                            self.resync(id, &seen);
+                            self.store.get(id).is_some_and(|e| e.value == *value)
+                        }
+                        Observed::Skipped => true,
+                        _ => false,
+                    };
+                }
+                Ok(_) => {}
+                Err(_) => return false,
+            }
         }
+        false
     }
 
     /// S6: after an accepted PATCH, one other entity of the unit (round robin) is untouched.
