@@ -235,24 +235,6 @@ fn e2_inner_error_echoes_client_request_id_and_405_names_allowed_methods() {
 }
 
 #[test]
-fn h4_bodies_over_the_limit_get_413_over_http_without_reading_them_whole() {
-    let profile = Profile {
-        max_body_bytes: 1024,
-        ..Profile::graph()
-    };
-    rt().block_on(async {
-        let (ep, remote) = start(&profile).await;
-        let s = ep.responder().snapshot();
-        let id = s.entities().next().unwrap().0.clone();
-        let big = format!(r#"{{"failureReason":"{}"}}"#, "x".repeat(1_000_000));
-        let resp = remote.send(&patch(&s, &id, big)).await.unwrap();
-        assert_eq!(resp.status, 413);
-        let ok = format!(r#"{{"failureReason":"{}"}}"#, "x".repeat(900));
-        assert_eq!(remote.send(&patch(&s, &id, ok)).await.unwrap().status, 200);
-    });
-}
-
-#[test]
 fn faults_with_the_same_seed_give_the_same_schedule_with_retry_after() {
     let faults = Faults {
         rate: 0.3,

@@ -1438,28 +1438,23 @@ impl<'s, 'a> Unit<'s, 'a> {
                     let cause = match twin {
                         Some(cause) => cause,
                         None => {
-                            let framed = small.spec.chunked
-                                && self
-                                    .right_without(
-                                        &small,
-                                        &CaseSpec {
-                                            chunked: false,
-                                            ..small.spec.clone()
-                                        },
-                                        sbefore.as_ref(),
-                                        &|w: &Verdict| {
-                                            matches!(w.kind, Kind::WrongStatus | Kind::Accepted)
-                                        },
-                                    )
-                                    .await
-                                    == Some(true);
                             let mut sv = sv;
-                            if framed {
-                                sv.rule = RuleId::H4;
-                                sv.message = format!(
-                                    "{} (cause: chunked framing; without it the same request is answered right)",
-                                    sv.message
-                                );
+                            let framing = variants(&small.spec)
+                                .into_iter()
+                                .find(|x| x.clause == "H4.b");
+                            if let Some(x) = framing {
+                                let right = self
+                                    .right_without(&small, &x.without, sbefore.as_ref(), &|w| {
+                                        matches!(w.kind, Kind::WrongStatus | Kind::Accepted)
+                                    })
+                                    .await;
+                                if right == Some(true) {
+                                    sv.rule = x.rule();
+                                    sv.message = format!(
+                                        "{} (cause: {}; without it the same request is answered right)",
+                                        sv.message, x.name
+                                    );
+                                }
                             }
                             self.file(sv, &small, phase, index, sresp, sexp, sbefore)
                         }
