@@ -1104,6 +1104,30 @@ fn e3_the_model_never_answers_5xx_on_odd_input_and_the_judge_flags_one() {
 }
 
 #[test]
+fn e4_a_verdict_names_every_status_the_contract_accepts_in_order() {
+    // no token and a bad content type: 401 first, 415 also acceptable (E4)
+    let mut req = with_content_type(Some("text/plain"));
+    req.headers.retain(|(n, _)| n != "Authorization");
+    let out = model::apply(&mut store(), &req, &g());
+    let want = out
+        .statuses()
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(" or ");
+    assert!(want.contains(" or "), "{want}");
+    for status in [500u16, 200, 404] {
+        let resp = tpr_harness::target::Response::new(status, vec![], b"{}".to_vec());
+        let v = tpr_harness::run::judge::judge(&req, &out, &resp, &g());
+        assert!(
+            v[0].message.contains(&format!("expected {want}")),
+            "{status}: {}",
+            v[0].message
+        );
+    }
+}
+
+#[test]
 fn e4_several_defects_give_a_set_unless_strict_precedence() {
     // no token, bad content type, bad body, unknown id
     let mut req = with_content_type(Some("text/plain"));
