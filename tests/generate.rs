@@ -253,11 +253,19 @@ fn shrinking_reduces_a_failure_to_its_one_defect_on_the_smallest_body() {
     // A property that a buggy implementation accepting open enums (B6) would fail.
     let p = Profile::graph();
     let s = store(&p);
-    let mut runner = TestRunner::new(Config {
-        cases: 2000,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    // a fixed seed: drawn at random, shrinking once in many runs stopped at two defects (seen
+    // in a baseline run of scripts/mutants.sh), which made the suite flaky
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases: 2000,
+            failure_persistence: None,
+            max_shrink_iters: 100_000,
+            ..Config::default()
+        },
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
+    );
     let result = runner.run(&generate::malformed(&p), |spec| {
         let case = spec.build(&s, &p);
         prop_assert!(!case.defects.iter().any(|d| d.rule() == RuleId::B6));
