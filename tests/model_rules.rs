@@ -1104,6 +1104,42 @@ fn e3_the_model_never_answers_5xx_on_odd_input_and_the_judge_flags_one() {
 }
 
 #[test]
+fn s5_the_same_representation_rendered_otherwise_is_idempotent() {
+    use tpr_harness::run::judge;
+    use tpr_harness::target::Response;
+    let first = br##"{"@odata.type":"#microsoft.graph.identityGovernance.taskProcessingResult","id":"t1","createdDateTime":"2026-01-05T08:00:00Z","processingStatus":"queued","startedDateTime":null,"completedDateTime":null,"failureReason":"x"}"##;
+    // other member order, the same instant with an offset and seven fraction digits
+    let second = br##"{"failureReason":"x","id":"t1","@odata.type":"#microsoft.graph.identityGovernance.taskProcessingResult","processingStatus":"queued","createdDateTime":"2026-01-05T09:00:00.0000000+01:00","completedDateTime":null,"startedDateTime":null}"##;
+    let a = Response::new(200, vec![], first.to_vec());
+    let b = Response::new(200, vec![], second.to_vec());
+    assert_eq!(judge::idempotent(&a, &b, &g()), None);
+    // another value is not the same representation, nor another status
+    let c = Response::new(
+        200,
+        vec![],
+        first
+            .to_vec()
+            .iter()
+            .map(|&x| if x == b'x' { b'y' } else { x })
+            .collect(),
+    );
+    assert_eq!(
+        judge::idempotent(&a, &c, &g()).map(|v| v.rule),
+        Some(RuleId::S5)
+    );
+    let d = Response::new(204, vec![], first.to_vec());
+    assert_eq!(
+        judge::idempotent(&a, &d, &g()).map(|v| v.rule),
+        Some(RuleId::S5)
+    );
+    // bodies that are not JSON compare as bytes
+    let e = Response::new(200, vec![], b"not json".to_vec());
+    assert_eq!(judge::idempotent(&e, &e.clone(), &g()), None);
+    let f = Response::new(200, vec![], b"not json!".to_vec());
+    assert!(judge::idempotent(&e, &f, &g()).is_some());
+}
+
+#[test]
 fn e4_a_verdict_names_every_status_the_contract_accepts_in_order() {
     // no token and a bad content type: 401 first, 415 also acceptable (E4)
     let mut req = with_content_type(Some("text/plain"));
