@@ -560,8 +560,10 @@ impl Mutant {
             // writes (S7 names both routes)
             WrongAliasTarget => &[RuleId::R2, RuleId::S2, RuleId::S6, RuleId::S7],
             // every PATCH resets what it does not name: concurrent PATCHes lose each other's
-            // and the same PATCH sent again answers with what the first one reset (S5)
-            PutSemantics => &[RuleId::S2, RuleId::S5, RuleId::S7],
+            // and the same PATCH sent again answers with what the first one reset (S5); the
+            // 200 body is rendered before the reset, so where it is wrong too it differs from
+            // the GET right after (S4.b)
+            PutSemantics => &[RuleId::S2, RuleId::S4, RuleId::S5, RuleId::S7],
             // the same PATCH twice shows two different (stale) states (S5)
             StaleRepresentation => &[RuleId::S4, RuleId::S5],
             // a five-digit year stored is rendered outside Graph's grammar (T2.a)
@@ -572,6 +574,12 @@ impl Mutant {
             ChunkedLimitUnchecked => &[RuleId::H4, RuleId::H6],
             // a via-task result of another task does not resolve either (R2.b)
             UnresolvedIs400 => &[RuleId::S1, RuleId::R2],
+            // a PATCH to an id in another case (404 by contract) writes the entity: seen later,
+            // that entity changed though no request addressed it (S6)
+            IdsCaseInsensitive => &[RuleId::S1, RuleId::S6],
+            // a PATCH through another task's via-task route (404 by contract) writes the result
+            // its last key names: seen later, as written by no request to it (S6)
+            ViaTaskAnyTask => &[RuleId::R2, RuleId::S6],
             m => m.rules(),
         }
     }
