@@ -28,10 +28,11 @@ for f in "${FILES[@]}"; do ARGS+=(--file "$f"); done
 command -v cargo-nextest >/dev/null 2>&1 || cargo install --locked cargo-nextest
 # The unmutated tree is tested first (`--baseline run`): with a failing test there, every mutant
 # would count as caught (it happened: a whole night's run was worthless). MUTANTS_BASELINE=skip
-# saves those minutes when the tree is known to pass.
+# saves those minutes when the tree is known to pass. MUTANTS_TIMEOUT (seconds, default 90) is
+# the limit of one test run, the baseline's too: raise it on a loaded machine.
 # shellcheck disable=SC2086
 timeout "${MUTANTS_TIME_LIMIT:-14400}" cargo mutants "${ARGS[@]}" --profile mutants \
-  --test-tool nextest --baseline "${MUTANTS_BASELINE:-run}" --timeout 90 --jobs "${MUTANTS_JOBS:-1}" ${MUTANTS_ARGS:-} \
+  --test-tool nextest --baseline "${MUTANTS_BASELINE:-run}" --timeout "${MUTANTS_TIMEOUT:-90}" --jobs "${MUTANTS_JOBS:-1}" ${MUTANTS_ARGS:-} \
   -- --lib --test integration -E 'not test(/hostile|stacks|over_http|^cli::/)' || true
 echo "== caught / missed per file"
 for f in "${FILES[@]}"; do
