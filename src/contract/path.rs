@@ -575,6 +575,31 @@ mod tests {
         ]
     }
 
+    #[test]
+    fn r3_b_each_paren_bit_parenthesises_its_own_key() {
+        let route = Route {
+            via_task: Some("t2".into()),
+            ..Route::direct("w", "r", "u", "t")
+        };
+        let keys = ["w", "r", "u", "t", "t2"];
+        for bit in 0..5 {
+            let style = PathStyle {
+                paren: 1 << bit,
+                ..PathStyle::default()
+            };
+            let path = route.to_path(&style);
+            // exactly one key in parentheses, the one of this bit (the via-task key last)
+            assert_eq!(path.matches("('").count(), 1, "{bit}: {path}");
+            let wanted = format!("('{}')", keys[bit]);
+            assert!(path.contains(&wanted), "{bit}: {path}");
+        }
+        let all = route.to_path(&PathStyle {
+            paren: 0b1_1111,
+            ..PathStyle::default()
+        });
+        assert_eq!(all.matches("('").count(), 5, "{all}");
+    }
+
     proptest! {
         #[test]
         fn r1_formatted_routes_parse_back(w in id(), r in id(), u in id(), t in id(), via in proptest::option::of(id()),
