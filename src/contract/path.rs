@@ -582,7 +582,7 @@ mod tests {
             ..Route::direct("w", "r", "u", "t")
         };
         let keys = ["w", "r", "u", "t", "t2"];
-        for bit in 0..5 {
+        for (bit, key) in keys.iter().enumerate() {
             let style = PathStyle {
                 paren: 1 << bit,
                 ..PathStyle::default()
@@ -590,7 +590,7 @@ mod tests {
             let path = route.to_path(&style);
             // exactly one key in parentheses, the one of this bit (the via-task key last)
             assert_eq!(path.matches("('").count(), 1, "{bit}: {path}");
-            let wanted = format!("('{}')", keys[bit]);
+            let wanted = format!("('{key}')");
             assert!(path.contains(&wanted), "{bit}: {path}");
         }
         let all = route.to_path(&PathStyle {
@@ -598,6 +598,19 @@ mod tests {
             ..PathStyle::default()
         });
         assert_eq!(all.matches("('").count(), 5, "{all}");
+        // R3.c: with `encode`, each id's first character goes percent-encoded, in or out of
+        // parentheses
+        let encoded = route.to_path(&PathStyle {
+            encode: true,
+            paren: 0b0_0010,
+            ..PathStyle::default()
+        });
+        assert!(encoded.contains("/workflows/%77/"), "{encoded}");
+        assert!(encoded.contains("/runs('%72')/"), "{encoded}");
+        assert!(
+            encoded.ends_with("/taskProcessingResults/%742"),
+            "{encoded}"
+        );
     }
 
     proptest! {
