@@ -576,6 +576,15 @@ mod tests {
     }
 
     #[test]
+    fn r4_a_first_flipped_flips_the_first_letter_either_way() {
+        assert_eq!(NameCase::FirstFlipped.apply("runs"), "Runs");
+        assert_eq!(NameCase::FirstFlipped.apply("Runs"), "runs");
+        assert_eq!(NameCase::FirstFlipped.apply(""), "");
+        assert_eq!(NameCase::Upper.apply("runs"), "RUNS");
+        assert_eq!(NameCase::Lower.apply("RUNS"), "runs");
+    }
+
+    #[test]
     fn r3_b_each_paren_bit_parenthesises_its_own_key() {
         let route = Route {
             via_task: Some("t2".into()),
