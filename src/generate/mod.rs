@@ -582,15 +582,11 @@ impl Case {
     }
 }
 
-/// Whether the body of `req`, as received or decoded (H6), is longer than `max_body_bytes`.
+/// Whether the body of `req`, as received or decoded (H6), is longer than `max_body_bytes`:
+/// the model's own H4 and H6.d rules, not a copy of them.
 fn past_the_limit(req: &Request, profile: &Profile) -> bool {
-    if req.body.len() as u64 > profile.max_body_bytes {
-        return true;
-    }
-    match crate::model::decode_body(req, profile) {
-        Ok(b) => b.len() as u64 > profile.max_body_bytes,
-        Err(e) => e.status == 413,
-    }
+    crate::model::body_size(req, profile).is_err()
+        || matches!(crate::model::decode_body(req, profile), Err(e) if e.status == 413)
 }
 
 /// The clause an allowed `Content-Type` spelling relies on: H3.a for the media type in another
