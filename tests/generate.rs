@@ -62,6 +62,21 @@ proptest! {
     }
 
     #[test]
+    fn b10_a_failure_reason_json_decodes_to_its_value_repeated_up_to_64_kib(text in "(?s).{0,12}", escape_all: bool, big: bool) {
+        // the text is escaped once and the escaped text repeated: the JSON must still decode to
+        // the value, and with escape_all be pure printable ASCII
+        let t = generate::TextSpec { text: text.clone(), escape_all, repeat: if big { 255 } else { 1 } };
+        let json = t.json();
+        let decoded: String = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(format!("{e}: {json}")))?;
+        prop_assert_eq!(&decoded, &t.value());
+        let n = if big && !text.is_empty() { 64 * 1024 / text.len() } else { 1 };
+        prop_assert_eq!(decoded, text.repeat(n));
+        if escape_all {
+            prop_assert!(json.bytes().all(|b| (0x20..0x7f).contains(&b)), "{}", json);
+        }
+    }
+
+    #[test]
     fn oracle_valid_cases_are_accepted_under_every_profile_where_valid(spec in generate::valid()) {
         for p in profiles() {
             let s = store(&p);

@@ -205,38 +205,53 @@ pub struct TextSpec {
 }
 
 impl TextSpec {
-    /// The decoded text.
-    pub fn value(&self) -> String {
-        if self.repeat == 255 && !self.text.is_empty() {
-            let mut s = String::new();
-            while s.len() + self.text.len() <= 64 * 1024 {
-                s.push_str(&self.text);
-            }
-            s
-        } else {
-            self.text.clone()
+    /// How many times the text is written: 255 repeats it up to 64 KiB (B10's bound).
+    fn repeats(&self) -> usize {
+        match (self.repeat, self.text.len()) {
+            (_, 0) => 1,
+            (255, n) => 64 * 1024 / n,
+            _ => 1,
         }
     }
 
-    /// JSON text for the value.
+    /// The decoded text.
+    pub fn value(&self) -> String {
+        self.text.repeat(self.repeats())
+    }
+
+    /// JSON text for the value. Escaping is per character, so the text is escaped once and
+    /// the escaped text repeated (a 64 KiB value is built in one pass, not per character).
     pub fn json(&self) -> String {
-        let v = self.value();
-        if !self.escape_all {
-            return quote(&v);
-        }
-        let mut out = String::from("\"");
-        for c in v.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
-                c => {
-                    let mut buf = [0u16; 2];
-                    for unit in c.encode_utf16(&mut buf) {
-                        out.push_str(&format!("\\u{unit:04x}"));
+        let unit = if self.escape_all {
+            let mut out = String::with_capacity(self.text.len() * 6);
+            for c in self.text.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+                    c => {
+                        const HEX: &[u8; 16] = b"0123456789abcdef";
+                        let mut buf = [0u16; 2];
+                        for unit in c.encode_utf16(&mut buf) {
+                            out.push_str("\\u");
+                            for shift in [12, 8, 4, 0] {
+                                out.push(char::from(HEX[usize::from((*unit >> shift) & 0xF)]));
+                            }
+                        }
                     }
                 }
             }
+            out
+        } else {
+            let quoted = quote(&self.text);
+            let inner = quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"'));
+            inner.unwrap_or_default().to_string()
+        };
+        let n = self.repeats();
+        let mut out = String::with_capacity(unit.len() * n + 2);
+        out.push('"');
+        for _ in 0..n {
+            out.push_str(&unit);
         }
         out.push('"');
         out

@@ -388,7 +388,12 @@ fn gunzip(raw: &[u8], max: u64) -> Result<Vec<u8>, Defect> {
         return Err(corrupt("empty"));
     }
     let mut decoder = flate2::read::GzDecoder::new(raw);
-    let mut out = Vec::new();
+    // the member's trailer says its decoded size (mod 2^32): room for that, never past the
+    // limit, so a large body is not copied as it grows (a lying trailer only costs a regrowth)
+    let said = raw
+        .last_chunk::<4>()
+        .map_or(0, |t| u64::from(u32::from_le_bytes(*t)));
+    let mut out = Vec::with_capacity(usize::try_from(said.min(max.saturating_add(1))).unwrap_or(0));
     let read = (&mut decoder)
         .take(max.saturating_add(1))
         .read_to_end(&mut out)
