@@ -77,6 +77,22 @@ proptest! {
     }
 
     #[test]
+    fn h6_a_generated_gzip_bodies_are_one_member_that_decodes_back(body in proptest::collection::vec(any::<u8>(), 0..3000), repeat in 1usize..200) {
+        // the compressor is kept per thread and reset: each body alone, twice in a row, and a
+        // large one between, must come back whole through flate2's reader (header, CRC, ISIZE)
+        use std::io::Read;
+        let big: Vec<u8> = body.iter().copied().cycle().take(body.len() * repeat).collect();
+        for b in [&body, &big, &body] {
+            let z = generate::defect::gzip(b);
+            let mut d = flate2::read::GzDecoder::new(&z[..]);
+            let mut back = Vec::new();
+            d.read_to_end(&mut back).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(&back, b);
+            prop_assert!(d.into_inner().is_empty(), "bytes after the member");
+        }
+    }
+
+    #[test]
     fn oracle_valid_cases_are_accepted_under_every_profile_where_valid(spec in generate::valid()) {
         for p in profiles() {
             let s = store(&p);

@@ -432,12 +432,39 @@ pub enum BodyCoding {
     Bomb(u64),
 }
 
-/// gzip-encodes `bytes` (H6).
+/// gzip-encodes `bytes` (H6): one RFC 1952 member (no name, no time, OS unknown), deflated at
+/// the fastest level by a compressor kept per thread and reset between bodies (a new one
+/// costs more than compressing a small body).
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    let _ = e.write_all(bytes);
-    e.finish().unwrap_or_default()
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    use std::cell::RefCell;
+    thread_local! {
+        static DEFLATE: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
+    }
+    let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+    // ID1 ID2, CM = deflate, FLG = 0, MTIME = 0, XFL = 4 (fastest), OS = 255 (unknown)
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255]);
+    let deflated = DEFLATE.with(|d| {
+        let mut d = d.borrow_mut();
+        d.reset();
+        loop {
+            let read = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
+            let rest = bytes.get(read..).unwrap_or_default();
+            out.reserve(rest.len() / 2 + 1024);
+            match d.compress_vec(rest, &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => return true,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+    });
+    if !deflated {
+        return Vec::new();
+    }
+    out.extend_from_slice(&crc32fast::hash(bytes).to_le_bytes());
+    // ISIZE: the length mod 2^32
+    out.extend_from_slice(&((bytes.len() & 0xFFFF_FFFF) as u32).to_le_bytes());
+    out
 }
 
 /// A small gzip body that decodes to `n` bytes of valid JSON (`{`, spaces, `}`); built once
