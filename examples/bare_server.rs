@@ -7,6 +7,10 @@
 //! `scripts/bench.sh` runs wrk against it and against `serve` in the same run and prints the
 //! ratio. Run by hand: `cargo run --release --example bare_server -- 18480`.
 
+/// The same allocator as the `tpr-harness` binary, so the floor is measured alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;

@@ -774,6 +774,58 @@ fn s2_an_accepted_patch_changes_exactly_what_it_names() {
 }
 
 #[test]
+fn s2_s3_s4_s6_s8_check_all_names_the_rule_each_broken_step_breaks() {
+    // `check::all` is what the fuzz targets and the property tests rely on: one correct step
+    // passes, and each step broken in one way is refused under the rule it breaks (a checker
+    // that passed everything, or ran only some of its checks, fails here)
+    let p = g();
+    let req = patch("t1", r#"{"failureReason":"new"}"#);
+    let before = store();
+    let mut after = before.clone();
+    let out = model::apply(&mut after, &req, &p);
+    assert_eq!(out.statuses(), vec![200]);
+    assert_eq!(check::all(&before, &req, &out, &after, &p), Ok(()));
+    let rule =
+        |before: &tpr_harness::store::Store,
+         out: &model::Outcome,
+         after: &tpr_harness::store::Store,
+         p: &Profile| { check::all(before, &req, out, after, p).map_err(|v| v.rule) };
+    let value = |s: &tpr_harness::store::Store, id: &str| s.get(id).unwrap().value.clone();
+    // S2: the named property not written as sent
+    let mut wrong = after.clone();
+    let mut v = value(&after, "t1");
+    v.failure_reason = Some("other".into());
+    wrong.set_value("t1", v);
+    assert_eq!(rule(&before, &out, &wrong, &p), Err(RuleId::S2));
+    // S3: a rejected request that changed the store
+    let rejected = model::apply(&mut before.clone(), &patch("t1", "{bad"), &p);
+    assert_eq!(rule(&before, &rejected, &after, &p), Err(RuleId::S3));
+    // S4: a 200 body that is not what a GET returns
+    let mut stale = out.clone();
+    if let Some(r) = stale.answers[0].body.as_mut() {
+        r.value.failure_reason = None;
+    }
+    assert_eq!(rule(&before, &stale, &after, &p), Err(RuleId::S4));
+    // S6: another entity changed too
+    let mut leaked = after.clone();
+    let mut v = value(&after, "t2");
+    v.failure_reason = Some("leaked".into());
+    leaked.set_value("t2", v);
+    assert_eq!(rule(&before, &out, &leaked, &p), Err(RuleId::S6));
+    // S8: the written entity holds a member its profile does not have (a store from another
+    // profile: everything else about the step is right)
+    let narrow = with(|p| p.members_after_sentinel.clear());
+    let mut odd = before.clone();
+    let mut v = value(&before, "t1");
+    v.status = tpr_harness::spec::ProcessingStatus::Quarantined;
+    odd.set_value("t1", v);
+    let mut odd_after = odd.clone();
+    let odd_out = model::apply(&mut odd_after, &req, &narrow);
+    assert_eq!(odd_out.statuses(), vec![200]);
+    assert_eq!(rule(&odd, &odd_out, &odd_after, &narrow), Err(RuleId::S8));
+}
+
+#[test]
 fn s3_a_rejected_request_changes_nothing() {
     let p = g();
     let mut s = store();
@@ -1217,6 +1269,38 @@ fn seed_example_is_accepted_under_graph_rejected_under_strict_and_refused_under_
             out.rules()
         );
     }
+}
+
+#[test]
+fn s2_a_value_set_or_cleared_against_the_model_is_told_apart_in_the_finding() {
+    // the detail tag is part of a finding's cause: a property left set where null was due and
+    // one cleared where a value was due are two causes, each named for what happened
+    let mut s = store();
+    let expected = read(&mut s, "t1", &g());
+    assert_eq!(expected["failureReason"], json!(null));
+    let detail = |e: &serde_json::Value, a: &serde_json::Value| {
+        check::compare_representation(e, a, &g()).map_err(|v| (v.rule, v.property, v.detail))
+    };
+    let mut set = expected.clone();
+    set["failureReason"] = json!("kept");
+    assert_eq!(
+        detail(&expected, &set),
+        Err((RuleId::S2, Some("failureReason"), "set-where-null-expected"))
+    );
+    assert_eq!(
+        detail(&set, &expected),
+        Err((
+            RuleId::S2,
+            Some("failureReason"),
+            "null-where-value-expected"
+        ))
+    );
+    let mut other = set.clone();
+    other["failureReason"] = json!(7);
+    assert_eq!(
+        detail(&set, &other),
+        Err((RuleId::S2, Some("failureReason"), "other-type"))
+    );
 }
 
 #[test]
