@@ -25,22 +25,30 @@ cargo bench --quiet --bench model -- --exact ratios 2>/dev/null | grep -E "^(wor
 echo "== 2. fuzz targets: exec/s, one worker each, ${FUZZ_SECONDS}s, same seed corpus"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 cargo run --release --quiet -- corpus --out "$TMP/seeds" --count 500 >/dev/null
+# the structured targets as scripts/nightly-fuzz.sh builds them (no comparison tracing, their
+# own target folder: decision 66), and once as the byte-level targets are built, for comparison
+STRUCTURED=(--no-trace-compares --target-dir target-structured)
 (cd fuzz && cargo fuzz build --sanitizer none -O >/dev/null 2>&1)
-execs() { # target, seed corpus dir -> average exec/s
-  local dir="$TMP/corpus-$1"
+(cd fuzz && cargo fuzz build --sanitizer none -O "${STRUCTURED[@]}" sequence >/dev/null 2>&1)
+(cd fuzz && cargo fuzz build --sanitizer none -O "${STRUCTURED[@]}" differential >/dev/null 2>&1)
+execs() { # target, seed corpus dir, build options... -> "average exec/s, final edge coverage"
+  local t=$1 seeds=$2 dir="$TMP/corpus-$1-$RANDOM"
+  shift 2
   mkdir -p "$dir"
-  cp "$2"/* "$dir/" 2>/dev/null || true
-  (cd fuzz && cargo fuzz run --sanitizer none -O "$1" "$dir" -- -dict=tpr.dict \
+  cp "$seeds"/* "$dir/" 2>/dev/null || true
+  (cd fuzz && cargo fuzz run --sanitizer none -O "$@" "$t" "$dir" -- -dict=tpr.dict \
       -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1) |
-    awk '/stat::average_exec_per_sec/ {print $2}' | tail -1
+    awk '/stat::average_exec_per_sec/ {e=$2} /DONE/ {for (i=1;i<NF;i++) if ($i=="cov:") c=$(i+1)} END {print e, c}'
 }
-BODY=$(execs body "$TMP/seeds/body")
-BASE=$(execs serde_json_baseline "$TMP/seeds/body")
-SEQ=$(execs sequence "$TMP/seeds/sequence")
-DIFF=$(execs differential "$TMP/seeds/sequence")
-echo "body $BODY exec/s, serde_json_baseline $BASE exec/s: ratio body/baseline = $(python3 -c "print(f'{$BODY/$BASE:.2f}')") (goal >= 0.50)"
-echo "sequence $SEQ exec/s (goal >= 20000)"
-echo "differential $DIFF exec/s (goal >= 20000)"
+read -r BODY BODY_COV < <(execs body "$TMP/seeds/body")
+read -r BASE _ < <(execs serde_json_baseline "$TMP/seeds/body")
+read -r SEQ SEQ_COV < <(execs sequence "$TMP/seeds/sequence" "${STRUCTURED[@]}")
+read -r SEQ_TC SEQ_TC_COV < <(execs sequence "$TMP/seeds/sequence")
+read -r DIFF DIFF_COV < <(execs differential "$TMP/seeds/sequence" "${STRUCTURED[@]}")
+read -r DIFF_TC DIFF_TC_COV < <(execs differential "$TMP/seeds/sequence")
+echo "body $BODY exec/s (cov $BODY_COV), serde_json_baseline $BASE exec/s: ratio body/baseline = $(python3 -c "print(f'{$BODY/$BASE:.2f}')") (goal >= 0.50)"
+echo "sequence $SEQ exec/s, cov $SEQ_COV (goal >= 20000); with comparison tracing $SEQ_TC exec/s, cov $SEQ_TC_COV"
+echo "differential $DIFF exec/s, cov $DIFF_COV (goal >= 20000); with comparison tracing $DIFF_TC exec/s, cov $DIFF_TC_COV"
 
 echo "== 3. serve vs a bare hyper server under wrk (2 threads, 8 connections, ${WRK_SECONDS}s each)"
 if ! command -v wrk >/dev/null 2>&1; then

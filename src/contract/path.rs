@@ -127,6 +127,9 @@ pub fn percent_encode(s: &str) -> String {
 struct Segments<'a> {
     rest: Option<&'a str>,
     profile: &'a Profile,
+    /// Whether the path holds a `%` at all (one SIMD scan): without one, no segment is
+    /// scanned again for escapes.
+    escaped: bool,
 }
 
 impl<'a> Segments<'a> {
@@ -168,7 +171,11 @@ impl<'a> Segments<'a> {
         let seg = self
             .raw()
             .ok_or_else(|| perr(RuleId::R5, format!("missing {what} `{name}`")))?;
-        percent_decode(seg)
+        if self.escaped {
+            percent_decode(seg)
+        } else {
+            Ok(Cow::Borrowed(seg))
+        }
     }
 
     fn literal(&mut self, name: &str) -> Result<(), PathError> {
@@ -284,6 +291,7 @@ impl<'a> RouteRef<'a> {
         let mut s = Segments {
             rest: Some(rest),
             profile,
+            escaped: memchr::memchr(b'%', rest.as_bytes()).is_some(),
         };
         for name in PREFIX {
             s.literal(name)?;
