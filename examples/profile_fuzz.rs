@@ -2,6 +2,9 @@
 //! body}` over a seed corpus in a loop and prints executions per second (run it under `perf`).
 //!
 //! `cargo run --release --example profile_fuzz -- sequence DIR [SECONDS]`
+// a measuring tool: it prints, and exits 2 on a wrong command line
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
 use std::time::{Duration, Instant};
 
 fn main() {

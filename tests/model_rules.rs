@@ -893,6 +893,64 @@ fn s5_the_same_patch_twice_is_idempotent() {
 }
 
 #[test]
+fn s5_the_check_refuses_a_second_application_that_writes_or_answers_otherwise() {
+    // the model is idempotent, so the check is shown failing against broken applies: one that
+    // appends to a failureReason each time it accepts, one whose second answer differs; and it
+    // leaves GETs and rejections to S3 even when they are not idempotent
+    use tpr_harness::model::Outcome;
+    use tpr_harness::store::Store;
+    let p = g();
+    let req = patch("t1", r#"{"failureReason":"again"}"#);
+    let s5 = |req: &Request, apply: &dyn Fn(&mut Store, &Request, &Profile) -> Outcome| {
+        check::s5_idempotent_under(&store(), req, &p, apply).map_err(|v| (v.rule, v.message))
+    };
+    assert_eq!(s5(&req, &model::apply), Ok(()));
+    let appending = |s: &mut Store, r: &Request, p: &Profile| {
+        let out = model::apply(s, r, p);
+        if out.is_success() {
+            // a counter kept in the entity's neighbour: every acceptance writes again
+            let mut v = s.get("t2").unwrap().value.clone();
+            v.failure_reason = Some(format!("{}!", v.failure_reason.unwrap_or_default()));
+            s.set_value("t2", v);
+        }
+        out
+    };
+    assert_eq!(
+        s5(&req, &appending),
+        Err((
+            RuleId::S5,
+            "applying the PATCH again changed the state".into()
+        ))
+    );
+    let calls = std::cell::Cell::new(0);
+    let answers_otherwise = |s: &mut Store, r: &Request, p: &Profile| {
+        let mut out = model::apply(s, r, p);
+        calls.set(calls.get() + 1);
+        if calls.get() == 2 {
+            out.answers[0].preference_applied = !out.answers[0].preference_applied;
+        }
+        out
+    };
+    assert_eq!(
+        s5(&req, &answers_otherwise),
+        Err((
+            RuleId::S5,
+            "applying the PATCH again changed the answer".into()
+        ))
+    );
+    // not idempotent on GETs and rejections (it writes t2 every time): not S5's to judge
+    let leaky = |s: &mut Store, r: &Request, p: &Profile| {
+        let mut v = s.get("t2").unwrap().value.clone();
+        v.failure_reason = Some(format!("{}!", v.failure_reason.unwrap_or_default()));
+        s.set_value("t2", v);
+        model::apply(s, r, p)
+    };
+    assert_eq!(s5(&get("t1"), &leaky), Ok(()));
+    assert_eq!(s5(&patch("t1", "{bad"), &leaky), Ok(()));
+    assert!(s5(&req, &leaky).is_err(), "an accepted PATCH is judged");
+}
+
+#[test]
 fn s6_a_patch_changes_only_the_addressed_entity() {
     let p = g();
     let mut s = store();

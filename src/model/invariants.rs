@@ -235,13 +235,25 @@ pub fn s4_representation_matches_get(
 
 /// S5: the same PATCH applied twice leaves the same state and returns the same representation.
 pub fn s5_idempotent(store: &Store, req: &Request, profile: &Profile) -> Result<(), Violation> {
+    s5_idempotent_under(store, req, profile, model::apply)
+}
+
+/// [`s5_idempotent`] of any `apply` over the model's store (the model's, or a broken one in a
+/// test). S5 is about accepted PATCHes only: a GET or a rejection applied twice is S3's
+/// business, not S5's.
+pub fn s5_idempotent_under(
+    store: &Store,
+    req: &Request,
+    profile: &Profile,
+    apply: impl Fn(&mut Store, &Request, &Profile) -> Outcome,
+) -> Result<(), Violation> {
     let mut once = store.clone();
-    let first = model::apply(&mut once, req, profile);
+    let first = apply(&mut once, req, profile);
     if !first.is_success() || req.method != "PATCH" {
         return Ok(());
     }
     let mut twice = once.clone();
-    let second = model::apply(&mut twice, req, profile);
+    let second = apply(&mut twice, req, profile);
     if once != twice {
         return Err(violation(
             RuleId::S5,
