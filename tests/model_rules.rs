@@ -1110,6 +1110,10 @@ fn s8_representations_with_null_created_or_unknown_status_are_violations() {
         ("processingStatus", json!("paused")),
         ("processingStatus", json!("quarantined")),
         ("id", json!("t2")),
+        ("createdDateTime", json!("not a timestamp")),
+        ("createdDateTime", json!("2026-13-05T08:00:00Z")),
+        ("@odata.type", json!("#microsoft.graph.user")),
+        ("@odata.type", json!(7)),
     ] {
         let mut bad = good.clone();
         bad[k] = v;
@@ -1118,10 +1122,33 @@ fn s8_representations_with_null_created_or_unknown_status_are_violations() {
                 .unwrap_err()
                 .rule,
             RuleId::S8,
-            "{k}"
+            "{k}: {}",
+            bad[k]
         );
     }
+    // the type may be named with or without its `#`, or not at all
+    for t in [
+        json!("#microsoft.graph.identityGovernance.taskProcessingResult"),
+        json!("microsoft.graph.identityGovernance.taskProcessingResult"),
+    ] {
+        let mut fine = good.clone();
+        fine["@odata.type"] = t;
+        assert_eq!(check::s8_representation(&fine, "t1", &p, false), Ok(()));
+    }
+    let mut untyped = good.clone();
+    untyped.as_object_mut().unwrap().remove("@odata.type");
+    assert_eq!(check::s8_representation(&untyped, "t1", &p, false), Ok(()));
     assert!(check::s8_store_invariants(&s, &p).is_ok());
+    // a store holding a member its profile does not have breaks S8 over the store
+    let narrow = with(|p| p.members_after_sentinel.clear());
+    let mut v = s.get("t1").unwrap().value.clone();
+    v.status = tpr_harness::spec::ProcessingStatus::Quarantined;
+    s.set_value("t1", v);
+    assert!(check::s8_store_invariants(&s, &p).is_ok(), "a member of graph");
+    assert_eq!(
+        check::s8_store_invariants(&s, &narrow).map_err(|v| v.rule),
+        Err(RuleId::S8)
+    );
 }
 
 // ---------- E: errors ----------
