@@ -1040,6 +1040,11 @@ fn s7_linearizable_past_six_requests_finds_lost_torn_and_leaked_writes() {
     let err = check::s7_linearizable(&initial, &reqs, &lost, &p).unwrap_err();
     assert_eq!(err.rule, RuleId::S7);
     assert!(err.message.contains("was lost"), "{}", err.message);
+    assert!(
+        err.message.starts_with("entity `t1`: "),
+        "past six requests the message names the entity: {}",
+        err.message
+    );
     // torn: failureReason from request 2 (the last), startedDateTime from request 4
     let from_4 = t1(&serial(&[4])).started;
     let torn = with_t1(&|v| v.started = from_4);
