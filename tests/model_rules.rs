@@ -984,6 +984,18 @@ fn s7_lost_updates_are_detected_and_serial_orders_accepted() {
     model::apply(&mut serial, &a, &p);
     model::apply(&mut serial, &b, &p);
     assert!(check::s7_linearizable(&initial, &[a.clone(), b.clone()], &serial, &p).is_ok());
+    // any serial order, not only the order they are listed in: three writers of the same
+    // property, the final state the one the first-listed wrote last
+    let c = patch("t1", r#"{"failureReason":"c"}"#);
+    let d = patch("t1", r#"{"failureReason":"d"}"#);
+    let mut reordered = initial.clone();
+    for r in [&c, &d, &a] {
+        model::apply(&mut reordered, r, &p);
+    }
+    assert_eq!(
+        check::s7_linearizable(&initial, &[a.clone(), c.clone(), d.clone()], &reordered, &p),
+        Ok(())
+    );
     let mut lost = initial.clone();
     model::apply(&mut lost, &b, &p);
     assert_eq!(
@@ -1045,6 +1057,8 @@ fn s7_linearizable_past_six_requests_finds_lost_torn_and_leaked_writes() {
         "past six requests the message names the entity: {}",
         err.message
     );
+    // and the violation names the property that was lost (a finding's cause is per property)
+    assert_eq!(err.property, Some("completedDateTime"), "{}", err.message);
     // torn: failureReason from request 2 (the last), startedDateTime from request 4
     let from_4 = t1(&serial(&[4])).started;
     let torn = with_t1(&|v| v.started = from_4);
@@ -1149,7 +1163,10 @@ fn s8_representations_with_null_created_or_unknown_status_are_violations() {
     let mut v = s.get("t1").unwrap().value.clone();
     v.status = tpr_harness::spec::ProcessingStatus::Quarantined;
     s.set_value("t1", v);
-    assert!(check::s8_store_invariants(&s, &p).is_ok(), "a member of graph");
+    assert!(
+        check::s8_store_invariants(&s, &p).is_ok(),
+        "a member of graph"
+    );
     assert_eq!(
         check::s8_store_invariants(&s, &narrow).map_err(|v| v.rule),
         Err(RuleId::S8)
@@ -1362,6 +1379,36 @@ fn seed_example_is_accepted_under_graph_rejected_under_strict_and_refused_under_
 }
 
 #[test]
+fn s4_a_the_type_is_compared_when_shown_and_demanded_only_when_the_model_shows_it() {
+    let mut s = store();
+    let expected = read(&mut s, "t1", &g());
+    let cmp = |e: &serde_json::Value, a: &serde_json::Value| {
+        check::compare_representation(e, a, &g()).map_err(|v| (v.rule, v.property))
+    };
+    assert_eq!(cmp(&expected, &expected), Ok(()));
+    let mut wrong = expected.clone();
+    wrong["@odata.type"] = json!("#microsoft.graph.user");
+    assert_eq!(
+        cmp(&expected, &wrong),
+        Err((RuleId::S4, Some("@odata.type")))
+    );
+    let mut bare = expected.clone();
+    bare["@odata.type"] = json!("microsoft.graph.identityGovernance.taskProcessingResult");
+    assert_eq!(cmp(&expected, &bare), Ok(()), "without its '#'");
+    let mut untyped = expected.clone();
+    untyped.as_object_mut().unwrap().remove("@odata.type");
+    assert_eq!(
+        cmp(&expected, &untyped),
+        Err((RuleId::S4, Some("@odata.type")))
+    );
+    assert_eq!(
+        cmp(&untyped, &untyped),
+        Ok(()),
+        "not demanded where the model has none"
+    );
+}
+
+#[test]
 fn s2_a_value_set_or_cleared_against_the_model_is_told_apart_in_the_finding() {
     // the detail tag is part of a finding's cause: a property left set where null was due and
     // one cleared where a value was due are two causes, each named for what happened
@@ -1390,6 +1437,99 @@ fn s2_a_value_set_or_cleared_against_the_model_is_told_apart_in_the_finding() {
     assert_eq!(
         detail(&set, &other),
         Err((RuleId::S2, Some("failureReason"), "other-type"))
+    );
+    // each property's difference under its own rule: another id is S8, another member S2,
+    // the sentinel where a member was due (or the other way round) B6
+    let mut id = expected.clone();
+    id["id"] = json!("t2");
+    assert_eq!(
+        detail(&expected, &id),
+        Err((RuleId::S8, Some("id"), "other-value"))
+    );
+    let mut status = expected.clone();
+    status["processingStatus"] = json!("failed");
+    assert_ne!(expected["processingStatus"], json!("failed"));
+    assert_eq!(
+        detail(&expected, &status),
+        Err((RuleId::S2, Some("processingStatus"), "other-value"))
+    );
+    status["processingStatus"] = json!("unknownFutureValue");
+    assert_eq!(
+        detail(&expected, &status),
+        Err((
+            RuleId::B6,
+            Some("processingStatus"),
+            "sentinel-instead-of-member"
+        ))
+    );
+    assert_eq!(
+        detail(&status, &expected),
+        Err((
+            RuleId::B6,
+            Some("processingStatus"),
+            "member-shown-instead-of-sentinel"
+        ))
+    );
+    // a member after the sentinel not kept is the enum's evolvable part (B6.d)
+    let (mut after_sentinel, mut other) = (expected.clone(), expected.clone());
+    after_sentinel["processingStatus"] = json!("quarantined");
+    other["processingStatus"] = json!("failed");
+    assert_eq!(
+        detail(&after_sentinel, &other),
+        Err((RuleId::B6, Some("processingStatus"), "other-value"))
+    );
+    // the message shows both values, a long one cut to 120 characters with its length
+    let v = check::compare_representation(&expected, &set, &g()).unwrap_err();
+    assert_eq!(v.message, r#"'failureReason' is "kept", expected null"#);
+    let mut long = expected.clone();
+    long["failureReason"] = json!("x".repeat(500));
+    let v = check::compare_representation(&expected, &long, &g()).unwrap_err();
+    let want = format!(
+        "'failureReason' is \"{}… (502 bytes), expected null",
+        "x".repeat(99)
+    );
+    assert_eq!(v.message, want);
+    assert_eq!(check::clip(&json!("x".repeat(118))).len(), 120);
+}
+
+#[test]
+fn t1_a_a_fraction_read_without_its_leading_zeros_is_t1_only_within_its_second() {
+    // `.05` read back as `.5` in the same second is T1.a (the fraction's digits); the same
+    // digits in another second, or a whole second read back with a fraction, are not
+    let mut s = store();
+    let expected = read(&mut s, "t1", &g());
+    let rule = |e: &str, a: &str| {
+        let (mut x, mut y) = (expected.clone(), expected.clone());
+        x["createdDateTime"] = json!(e);
+        y["createdDateTime"] = json!(a);
+        check::compare_representation(&x, &y, &g()).map_err(|v| (v.rule, v.detail))
+    };
+    assert_eq!(
+        rule(
+            "2026-01-05T08:00:00.0500000Z",
+            "2026-01-05T08:00:00.5000000Z"
+        ),
+        Err((RuleId::T1, "fraction-leading-zeros"))
+    );
+    assert_eq!(
+        rule(
+            "2026-01-05T08:00:00.0500000Z",
+            "2026-01-05T08:00:03.5000000Z"
+        ),
+        Err((RuleId::S2, "other-value"))
+    );
+    assert_eq!(
+        rule("2026-01-05T08:00:00Z", "2026-01-05T08:00:00.5000000Z"),
+        Err((RuleId::T2, "other-value"))
+    );
+    // T2 is within a second (coarser storage); a whole second off or more is another value
+    assert_eq!(
+        rule("2026-01-05T08:00:00Z", "2026-01-05T08:00:00.9999999Z"),
+        Err((RuleId::T2, "other-value"))
+    );
+    assert_eq!(
+        rule("2026-01-05T08:00:00Z", "2026-01-05T08:00:01Z"),
+        Err((RuleId::S2, "other-value"))
     );
 }
 
@@ -1770,6 +1910,18 @@ fn s7_a_torn_write_is_a_cycle_and_a_lost_update_a_value_nobody_wrote() {
     let err = check::s7_serial_order(&initial, &writes, &fin).unwrap_err();
     assert_eq!(err.rule, RuleId::S7);
     assert!(err.message.contains("torn"), "{}", err.message);
+    // the message names the two constraints of the cycle, and only constraints on it
+    for why in [
+        "'failureReason' ends with request 38's value",
+        "'startedDateTime' ends with request 36's value",
+    ] {
+        assert!(err.message.contains(why), "{why}: {}", err.message);
+    }
+    assert!(
+        !err.message.contains("'completedDateTime'"),
+        "{}",
+        err.message
+    );
     // lost: completedDateTime back at the initial value though twenty requests wrote it
     let (initial, writes, mut fin) = s7_writes(&order, false);
     fin.completed = initial.completed;
@@ -1785,4 +1937,16 @@ fn s7_a_torn_write_is_a_cycle_and_a_lost_update_a_value_nobody_wrote() {
     let (initial, mut writes, fin) = s7_writes(&order, true);
     writes[1].body.as_mut().unwrap().started = writes[38].writes.started;
     assert!(check::s7_serial_order(&initial, &writes, &fin).is_err());
+    // a body showing, in a property the request did not name, a value neither the initial
+    // state nor any request held: no state ever had it
+    let (initial, mut writes, fin) = s7_writes(&order, true);
+    let never = tpr_harness::timestamp::Timestamp::parse(
+        "2019-06-01T00:00:00Z",
+        tpr_harness::timestamp::Grammar::Graph,
+    )
+    .ok();
+    writes[1].body.as_mut().unwrap().started = never;
+    let err = check::s7_serial_order(&initial, &writes, &fin).unwrap_err();
+    assert!(err.message.contains("no request wrote"), "{}", err.message);
+    assert_eq!(err.property, Some("startedDateTime"));
 }

@@ -223,16 +223,26 @@ struct Wire<'a> {
     #[serde(rename = "@odata.type")]
     odata_type: &'static str,
     #[serde(rename = "completedDateTime")]
-    completed: Option<String>,
+    completed: Option<Rendered>,
     #[serde(rename = "createdDateTime")]
-    created: String,
+    created: Rendered,
     #[serde(rename = "failureReason")]
     failure_reason: Option<&'a str>,
     id: &'a str,
     #[serde(rename = "processingStatus")]
     status: &'static str,
     #[serde(rename = "startedDateTime")]
-    started: Option<String>,
+    started: Option<Rendered>,
+}
+
+/// A timestamp serialised as its `Display` text, written into the output without a `String`
+/// of its own.
+struct Rendered(Timestamp);
+
+impl serde::Serialize for Rendered {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
 }
 
 impl TaskProcessingResult {
@@ -246,14 +256,18 @@ impl TaskProcessingResult {
         };
         let wire = Wire {
             odata_type: ODATA_TYPE,
-            completed: self.completed.map(|t| t.to_string()),
-            created: self.created.to_string(),
+            completed: self.completed.map(Rendered),
+            created: Rendered(self.created),
             failure_reason: self.failure_reason.as_deref(),
             id: &self.id,
             status: status.as_str(),
-            started: self.started.map(|t| t.to_string()),
+            started: self.started.map(Rendered),
         };
-        serde_json::to_vec(&wire).unwrap_or_default()
+        let mut out = Vec::with_capacity(256);
+        match serde_json::to_writer(&mut out, &wire) {
+            Ok(()) => out,
+            Err(_) => Vec::new(),
+        }
     }
 
     /// Reads a representation back (leniently: timestamps under `odata-abnf`, members after the
