@@ -18,9 +18,11 @@ use tpr_harness::spec::{ErrorBody, Request, error_code};
 use tpr_harness::store::{Store, Tokens};
 
 fn store(profile: &Profile) -> Store {
-    Store::new(
-        &Fixture::generate(5, profile),
-        Tokens::new("write-token", Some("read-token")),
+    crate::support::generated_store(
+        5,
+        profile,
+        crate::support::WRITE,
+        Some(crate::support::READ),
     )
 }
 

@@ -19,9 +19,11 @@ fn profiles() -> Vec<Profile> {
 }
 
 fn store(profile: &Profile) -> Store {
-    Store::new(
-        &Fixture::generate(11, profile),
-        Tokens::new("write-token", Some("read-token")),
+    crate::support::generated_store(
+        11,
+        profile,
+        crate::support::WRITE,
+        Some(crate::support::READ),
     )
 }
 

@@ -7,12 +7,11 @@ use crate::support::server::{self, Act};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tpr_harness::conformance::{Config, Kind, Report, Runner, StopKind};
-use tpr_harness::fixture::Fixture;
 use tpr_harness::profile::Profile;
 use tpr_harness::remote::Remote;
 use tpr_harness::rule::RuleId;
 use tpr_harness::spec::Request;
-use tpr_harness::store::{Store, Tokens};
+use tpr_harness::store::Store;
 use tpr_harness::target::Response;
 use tpr_harness::target::model::ModelTarget;
 
@@ -20,10 +19,7 @@ use tpr_harness::target::model::ModelTarget;
 const TIMEOUT: Duration = Duration::from_millis(500);
 
 fn store() -> Store {
-    Store::new(
-        &Fixture::generate(1, &Profile::graph()),
-        Tokens::new("t", None),
-    )
+    crate::support::generated_store(1, &Profile::graph(), "t", None)
 }
 
 /// Runs the default budget (shrinking on) against a server that does `on_patch` to PATCHes.

@@ -1922,6 +1922,23 @@ fn s7_a_torn_write_is_a_cycle_and_a_lost_update_a_value_nobody_wrote() {
         "{}",
         err.message
     );
+    // the same between two odd requests: the reasons come from the two requests on the
+    // cycle, not from the first requests listed (whose constraints name 36's and 38's values)
+    let (initial, writes, mut fin) = s7_writes(&order, false);
+    fin.failure_reason = writes[39].writes.failure_reason.clone();
+    fin.completed = writes[37].writes.completed;
+    let err = check::s7_serial_order(&initial, &writes, &fin).unwrap_err();
+    for why in [
+        "'failureReason' ends with request 39's value",
+        "'completedDateTime' ends with request 37's value",
+    ] {
+        assert!(err.message.contains(why), "{why}: {}", err.message);
+    }
+    assert!(
+        !err.message.contains("'startedDateTime'"),
+        "{}",
+        err.message
+    );
     // lost: completedDateTime back at the initial value though twenty requests wrote it
     let (initial, writes, mut fin) = s7_writes(&order, false);
     fin.completed = initial.completed;

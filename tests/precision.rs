@@ -21,10 +21,7 @@ use tpr_harness::target::{Response, Target};
 use tpr_harness::timestamp::Timestamp;
 
 fn store(seed: u64, write: &str) -> Store {
-    Store::new(
-        &Fixture::generate(seed, &Profile::graph()),
-        Tokens::new(write, Some("read-token")),
-    )
+    crate::support::generated_store(seed, &Profile::graph(), write, Some(crate::support::READ))
 }
 
 fn config() -> Config {

@@ -7,18 +7,20 @@ use crate::support::rt;
 use std::time::Duration;
 use tpr_harness::conformance::{Config, Report, Runner};
 use tpr_harness::endpoint::{Endpoint, ModelResponder};
-use tpr_harness::fixture::{Fixture, SplitMix};
+use tpr_harness::fixture::SplitMix;
 use tpr_harness::mutant::{Mutant, Mutated};
 use tpr_harness::profile::Profile;
 use tpr_harness::remote::Remote;
 use tpr_harness::rule::RuleId;
-use tpr_harness::store::{Store, Tokens};
+use tpr_harness::store::Store;
 use tpr_harness::target::model::ModelTarget;
 
 fn store(profile: &Profile, seed: u64) -> Store {
-    Store::new(
-        &Fixture::generate(seed, profile),
-        Tokens::new("write-token", Some("read-token")),
+    crate::support::generated_store(
+        seed,
+        profile,
+        crate::support::WRITE,
+        Some(crate::support::READ),
     )
 }
 

@@ -72,6 +72,12 @@ pub fn all_profiles() -> Vec<Profile> {
     ]
 }
 
+/// A store over the generated fixture of `seed` under `profile`, answering to the `write`
+/// token and the read-only `read` token, if any (one definition for every test file).
+pub fn generated_store(seed: u64, profile: &Profile, write: &str, read: Option<&str>) -> Store {
+    Store::new(&Fixture::generate(seed, profile), Tokens::new(write, read))
+}
+
 pub fn store_for(profile: &Profile) -> Store {
     let mut v = fixture_json();
     if profile.members_after_sentinel.is_empty() {
