@@ -559,6 +559,16 @@ mod tests {
                 }
             }
         }
+        // two bad digits alike (their table entries cancel out if combined wrongly) are still
+        // refused at the first of them
+        for x in (0..=127u8).filter(|x| !x.is_ascii_hexdigit()) {
+            for (p, q) in [(0, 1), (0, 3), (1, 2), (2, 3)] {
+                let mut json = b"\"\\u0000\"".to_vec();
+                json[3 + p] = x;
+                json[3 + q] = x;
+                assert_eq!(parse(&json).map_err(|e| e.at), Err(3 + p), "{json:?}");
+            }
+        }
     }
 
     #[test]
