@@ -146,11 +146,23 @@ fn body_setup() -> &'static (Store, Request, Profile) {
     })
 }
 
+/// Makes `stale` equal to `fresh` again after a step whose checks passed: copies the entity
+/// `out` wrote, if any. Exact, because the checks have just shown that nothing else changed
+/// (S3 for a rejection, S6 for a write); a state shared between steps or executions is brought
+/// up to date this way instead of cloned whole (decision 67).
+fn catch_up(stale: &mut Store, fresh: &Store, out: &model::Outcome) {
+    if let Some((id, e)) = out
+        .updated
+        .as_ref()
+        .and_then(|id| Some((id, fresh.get(id)?)))
+    {
+        stale.set_value(id, e.value.clone());
+    }
+}
+
 /// B*: bytes as a PATCH body to an existing entity. Never panics; S2, S3, S4, S6, S8 hold.
-///
 /// The store and the request are kept per thread between executions: the body is copied into
-/// the request, and after the checks the written entity is put back. That is exact, because
-/// the checks have just shown that nothing else changed (S3 for a rejection, S6 for a write).
+/// the request, and after the checks the store is put back ([`catch_up`]).
 pub fn body(data: &[u8]) {
     use std::cell::RefCell;
     thread_local! {
@@ -166,13 +178,7 @@ pub fn body(data: &[u8]) {
         if let Err(v) = check::all(before, req, &out, s, profile) {
             panic!("{v} for body {:?}", String::from_utf8_lossy(data));
         }
-        if let Some((id, e)) = out
-            .updated
-            .as_ref()
-            .and_then(|id| Some((id, before.get(id)?)))
-        {
-            s.set_value(id, e.value.clone());
-        }
+        catch_up(s, before, &out);
     });
 }
 
@@ -199,11 +205,7 @@ pub fn sequence(data: &[u8]) {
             profile.name,
             case.describe()
         );
-        // `before` catches up with the step: the checks have just shown that only the written
-        // entity can differ (S3, S6), so copying it back makes the two equal again, exactly
-        if let Some((id, e)) = out.updated.as_ref().and_then(|id| Some((id, s.get(id)?))) {
-            before.set_value(id, e.value.clone());
-        }
+        catch_up(&mut before, &s, &out);
     }
 }
 

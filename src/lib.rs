@@ -44,7 +44,7 @@ pub mod run;
 pub mod target;
 
 // The public paths of the first version, kept: `tpr_harness::rule`, `tpr_harness::store`, …
-pub use contract::{json, openapi, path, profile, rule, spec, timestamp};
+pub use contract::{digits, json, openapi, path, profile, rule, spec, timestamp};
 pub use generate::defect;
 pub use model::invariants as check;
 pub use model::{fixture, store};

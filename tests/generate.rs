@@ -71,7 +71,7 @@ proptest! {
         let json = t.json();
         let decoded: String = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(format!("{e}: {json}")))?;
         prop_assert_eq!(&decoded, &t.value());
-        let n = if big && !text.is_empty() { 64 * 1024 / text.len() } else { 1 };
+        let n = if big && !text.is_empty() { model::FAILURE_REASON_MUST_ACCEPT / text.len() } else { 1 };
         prop_assert_eq!(decoded, text.repeat(n));
         if escape_all {
             prop_assert!(json.bytes().all(|b| (0x20..0x7f).contains(&b)), "{}", json);

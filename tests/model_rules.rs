@@ -1902,43 +1902,33 @@ fn s7_any_serial_order_of_forty_writers_is_accepted_exactly() {
 #[test]
 fn s7_a_torn_write_is_a_cycle_and_a_lost_update_a_value_nobody_wrote() {
     let order: Vec<usize> = (0..40).collect();
-    // torn: failureReason ends with request 38's value, startedDateTime with request 36's, so
-    // 36 before 38 (failureReason) and 38 before 36 (startedDateTime): no serial order
-    let (initial, writes, mut fin) = s7_writes(&order, false);
-    fin.failure_reason = writes[38].writes.failure_reason.clone();
-    fin.started = writes[36].writes.started;
-    let err = check::s7_serial_order(&initial, &writes, &fin).unwrap_err();
-    assert_eq!(err.rule, RuleId::S7);
-    assert!(err.message.contains("torn"), "{}", err.message);
-    // the message names the two constraints of the cycle, and only constraints on it
-    for why in [
-        "'failureReason' ends with request 38's value",
-        "'startedDateTime' ends with request 36's value",
+    // torn: failureReason ends with request `last` value, the other property with request
+    // `other`'s, so each must come before the other: no serial order. The message names the
+    // two constraints of the cycle, and only constraints on it: the second case is between two
+    // odd requests, so reasons taken from the first requests listed (whose constraints name
+    // 36's and 38's values) would name startedDateTime
+    use tpr_harness::spec::Property;
+    for (last, prop, other, absent) in [
+        (38, Property::StartedDateTime, 36, "'completedDateTime'"),
+        (39, Property::CompletedDateTime, 37, "'startedDateTime'"),
     ] {
-        assert!(err.message.contains(why), "{why}: {}", err.message);
+        let (initial, writes, mut fin) = s7_writes(&order, false);
+        fin.failure_reason = writes[last].writes.failure_reason.clone();
+        match prop {
+            Property::StartedDateTime => fin.started = writes[other].writes.started,
+            _ => fin.completed = writes[other].writes.completed,
+        }
+        let err = check::s7_serial_order(&initial, &writes, &fin).unwrap_err();
+        assert_eq!(err.rule, RuleId::S7);
+        assert!(err.message.contains("torn"), "{}", err.message);
+        for why in [
+            format!("'failureReason' ends with request {last}'s value"),
+            format!("'{}' ends with request {other}'s value", prop.name()),
+        ] {
+            assert!(err.message.contains(&why), "{why}: {}", err.message);
+        }
+        assert!(!err.message.contains(absent), "{}", err.message);
     }
-    assert!(
-        !err.message.contains("'completedDateTime'"),
-        "{}",
-        err.message
-    );
-    // the same between two odd requests: the reasons come from the two requests on the
-    // cycle, not from the first requests listed (whose constraints name 36's and 38's values)
-    let (initial, writes, mut fin) = s7_writes(&order, false);
-    fin.failure_reason = writes[39].writes.failure_reason.clone();
-    fin.completed = writes[37].writes.completed;
-    let err = check::s7_serial_order(&initial, &writes, &fin).unwrap_err();
-    for why in [
-        "'failureReason' ends with request 39's value",
-        "'completedDateTime' ends with request 37's value",
-    ] {
-        assert!(err.message.contains(why), "{why}: {}", err.message);
-    }
-    assert!(
-        !err.message.contains("'startedDateTime'"),
-        "{}",
-        err.message
-    );
     // lost: completedDateTime back at the initial value though twenty requests wrote it
     let (initial, writes, mut fin) = s7_writes(&order, false);
     fin.completed = initial.completed;

@@ -232,23 +232,6 @@ fn plain_run_end(b: &[u8], i: usize) -> usize {
     }
 }
 
-/// The value of each byte as a hex digit, 0xFF for a byte that is not one.
-const HEX_DIGIT: [u8; 256] = {
-    let mut t = [0xFF; 256];
-    let mut i = 0;
-    while i < 10 {
-        t[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        t[b'a' as usize + i] = 10 + i as u8;
-        t[b'A' as usize + i] = 10 + i as u8;
-        i += 1;
-    }
-    t
-};
-
 struct Parser<'a> {
     b: &'a [u8],
     /// The same bytes as text: string runs are sliced from it without validating again.
@@ -399,7 +382,7 @@ impl Parser<'_> {
         // four valid digits (the usual case) by table, without a comparison per digit; any
         // other text by the loop below, which also finds where the error is
         if let Some(&[a, b, c, d]) = self.b.get(self.i..self.i + 4) {
-            let [a, b, c, d] = [a, b, c, d].map(|x| HEX_DIGIT[usize::from(x)]);
+            let [a, b, c, d] = [a, b, c, d].map(|x| crate::digits::HEX_VALUE[usize::from(x)]);
             if (a | b | c | d) & 0xF0 == 0 {
                 self.i += 4;
                 return Ok(u32::from(a) << 12

@@ -89,7 +89,7 @@ pub fn percent_decode(s: &str) -> Result<Cow<'_, str>, PathError> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            let hex = |c: u8| (c as char).to_digit(16);
+            let hex = |c: u8| crate::digits::hex_value(c).map(u32::from);
             match (
                 b.get(i + 1).and_then(|&c| hex(c)),
                 b.get(i + 2).and_then(|&c| hex(c)),

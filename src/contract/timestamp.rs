@@ -364,19 +364,14 @@ impl Timestamp {
             return None;
         }
         let mut buf = *b"0000-00-00T00:00:00.000000000000Z";
-        let put = |buf: &mut [u8; 33], at: usize, width: usize, mut v: u64| {
-            for i in (at..at + width).rev() {
-                buf[i] = b'0' + (v % 10) as u8;
-                v /= 10;
-            }
-        };
-        put(&mut buf, 0, 4, y as u64);
-        put(&mut buf, 5, 2, u64::from(m));
-        put(&mut buf, 8, 2, u64::from(d));
-        put(&mut buf, 11, 2, (sod / 3600) as u64);
-        put(&mut buf, 14, 2, (sod / 60 % 60) as u64);
-        put(&mut buf, 17, 2, (sod % 60) as u64);
-        put(&mut buf, 20, 12, frac as u64);
+        use crate::digits::put;
+        put(&mut buf[0..4], 10, y as u64);
+        put(&mut buf[5..7], 10, u64::from(m));
+        put(&mut buf[8..10], 10, u64::from(d));
+        put(&mut buf[11..13], 10, (sod / 3600) as u64);
+        put(&mut buf[14..16], 10, (sod / 60 % 60) as u64);
+        put(&mut buf[17..19], 10, (sod % 60) as u64);
+        put(&mut buf[20..32], 10, frac as u64);
         // seven fractional digits at least, more only while they are not trailing zeros
         let mut end = 32;
         while end > 27 && buf[end - 1] == b'0' {

@@ -205,11 +205,12 @@ pub struct TextSpec {
 }
 
 impl TextSpec {
-    /// How many times the text is written: 255 repeats it up to 64 KiB (B10's bound).
+    /// How many times the text is written: 255 repeats it up to B10's bound
+    /// ([`crate::model::FAILURE_REASON_MUST_ACCEPT`]).
     fn repeats(&self) -> usize {
         match (self.repeat, self.text.len()) {
             (_, 0) => 1,
-            (255, n) => 64 * 1024 / n,
+            (255, n) => crate::model::FAILURE_REASON_MUST_ACCEPT / n,
             _ => 1,
         }
     }
@@ -230,13 +231,11 @@ impl TextSpec {
                     '\\' => out.push_str("\\\\"),
                     c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
                     c => {
-                        const HEX: &[u8; 16] = b"0123456789abcdef";
                         let mut buf = [0u16; 2];
                         for unit in c.encode_utf16(&mut buf) {
-                            out.push_str("\\u");
-                            for shift in [12, 8, 4, 0] {
-                                out.push(char::from(HEX[usize::from((*unit >> shift) & 0xF)]));
-                            }
+                            let mut escape = *b"\\u0000";
+                            crate::digits::put(&mut escape[2..], 16, u64::from(*unit));
+                            out.push_str(std::str::from_utf8(&escape).unwrap_or_default());
                         }
                     }
                 }

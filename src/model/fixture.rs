@@ -422,18 +422,13 @@ impl SplitMix {
         let b = self.next_u64();
         // `{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}` of (a >> 32, a >> 16, a, b >> 48 with the
         // variant bits 10, b), written digit by digit: `serve` makes one per answer
-        const HEX: &[u8; 16] = b"0123456789abcdef";
+        use crate::digits::put;
         let mut out = *b"00000000-0000-4000-0000-000000000000";
-        let mut put = |at: usize, width: usize, v: u64| {
-            for i in 0..width {
-                out[at + i] = HEX[((v >> (4 * (width - 1 - i))) & 0xF) as usize];
-            }
-        };
-        put(0, 8, a >> 32);
-        put(9, 4, (a >> 16) & 0xffff);
-        put(15, 3, a & 0xfff);
-        put(19, 4, (b >> 48) & 0x3fff | 0x8000);
-        put(24, 12, b & 0xffff_ffff_ffff);
+        put(&mut out[0..8], 16, a >> 32);
+        put(&mut out[9..13], 16, a >> 16);
+        put(&mut out[15..18], 16, a);
+        put(&mut out[19..23], 16, (b >> 48) & 0x3fff | 0x8000);
+        put(&mut out[24..36], 16, b);
         String::from_utf8_lossy(&out).into_owned()
     }
 }
