@@ -162,7 +162,7 @@ fn catch_up(stale: &mut Store, fresh: &Store, out: &model::Outcome) {
 
 /// B*: bytes as a PATCH body to an existing entity. Never panics; S2, S3, S4, S6, S8 hold.
 /// The store and the request are kept per thread between executions: the body is copied into
-/// the request, and after the checks the store is put back ([`catch_up`]).
+/// the request, and after the checks the store is put back (by `catch_up`).
 pub fn body(data: &[u8]) {
     use std::cell::RefCell;
     thread_local! {
