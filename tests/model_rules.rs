@@ -1805,8 +1805,19 @@ fn s4_a_representation_bytes_are_the_value_rendering_byte_for_byte() {
             for (reason, started) in [
                 (None, None),
                 (Some("x \"q\" \u{e9}".to_string()), e.value.completed),
+                // every escape serde_json writes, each alone (a string is escaped whole or
+                // copied whole), and what it leaves as is (DEL, `/`, non-ASCII)
+                (Some("a\\b".to_string()), None),
+                (Some("\n\r\t\u{8}\u{c}".to_string()), None),
+                (Some("\u{1}".to_string()), None),
+                (Some("x\u{1f}".to_string()), None),
+                (Some("\u{7f}</x>\u{2028}".to_string()), None),
+                (Some(String::new()), e.value.completed),
             ] {
                 let mut v = e.value.clone();
+                if reason.as_deref() == Some("") {
+                    v.id = "id \"quoted\" \\ \u{0}".into();
+                }
                 v.status = status;
                 v.failure_reason = reason.clone();
                 v.started = started;

@@ -216,58 +216,62 @@ impl TaskProcessingResult {
     }
 }
 
-/// The representation with its members in the order `to_json` renders them (sorted), written
-/// straight to bytes without building a `serde_json::Value` (what `serve` sends per request).
-#[derive(serde::Serialize)]
-struct Wire<'a> {
-    #[serde(rename = "@odata.type")]
-    odata_type: &'static str,
-    #[serde(rename = "completedDateTime")]
-    completed: Option<Rendered>,
-    #[serde(rename = "createdDateTime")]
-    created: Rendered,
-    #[serde(rename = "failureReason")]
-    failure_reason: Option<&'a str>,
-    id: &'a str,
-    #[serde(rename = "processingStatus")]
-    status: &'static str,
-    #[serde(rename = "startedDateTime")]
-    started: Option<Rendered>,
+/// Appends `s` as a JSON string, escaped as `serde_json` escapes it. Most strings need no
+/// escape (`"`, `\\` and control characters only); those are copied between quotes.
+fn json_string(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        let _ = serde_json::to_writer(&mut *out, s);
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
 }
 
-/// A timestamp serialised as its `Display` text, written into the output without a `String`
-/// of its own.
-struct Rendered(Timestamp);
-
-impl serde::Serialize for Rendered {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
+/// Appends a timestamp as a JSON string (its `Display` text needs no escape), or `null`.
+fn json_timestamp(out: &mut Vec<u8>, t: Option<&Timestamp>) {
+    match t {
+        Some(t) => {
+            out.push(b'"');
+            t.render_into(out);
+            out.push(b'"');
+        }
+        None => out.extend_from_slice(b"null"),
     }
 }
 
 impl TaskProcessingResult {
     /// [`TaskProcessingResult::to_json`] as JSON text, byte for byte what
-    /// `serde_json::to_vec(&self.to_json(include_unknown))` gives, without the `Value`.
+    /// `serde_json::to_vec(&self.to_json(include_unknown))` gives, without the `Value`: the
+    /// members in the order `to_json` renders them (sorted), their names written as constants,
+    /// strings escaped only when they need it (what `serve` sends per request).
     pub fn to_json_bytes(&self, include_unknown: bool) -> Vec<u8> {
         let status = if self.status.is_after_sentinel() && !include_unknown {
             ProcessingStatus::UnknownFutureValue
         } else {
             self.status
         };
-        let wire = Wire {
-            odata_type: ODATA_TYPE,
-            completed: self.completed.map(Rendered),
-            created: Rendered(self.created),
-            failure_reason: self.failure_reason.as_deref(),
-            id: &self.id,
-            status: status.as_str(),
-            started: self.started.map(Rendered),
-        };
-        let mut out = Vec::with_capacity(256);
-        match serde_json::to_writer(&mut out, &wire) {
-            Ok(()) => out,
-            Err(_) => Vec::new(),
+        let reason = self.failure_reason.as_deref();
+        let mut out = Vec::with_capacity(320 + self.id.len() + reason.map_or(0, str::len));
+        out.extend_from_slice(b"{\"@odata.type\":");
+        json_string(&mut out, ODATA_TYPE);
+        out.extend_from_slice(b",\"completedDateTime\":");
+        json_timestamp(&mut out, self.completed.as_ref());
+        out.extend_from_slice(b",\"createdDateTime\":");
+        json_timestamp(&mut out, Some(&self.created));
+        out.extend_from_slice(b",\"failureReason\":");
+        match reason {
+            Some(r) => json_string(&mut out, r),
+            None => out.extend_from_slice(b"null"),
         }
+        out.extend_from_slice(b",\"id\":");
+        json_string(&mut out, &self.id);
+        out.extend_from_slice(b",\"processingStatus\":");
+        json_string(&mut out, status.as_str());
+        out.extend_from_slice(b",\"startedDateTime\":");
+        json_timestamp(&mut out, self.started.as_ref());
+        out.push(b'}');
+        out
     }
 
     /// Reads a representation back (leniently: timestamps under `odata-abnf`, members after the

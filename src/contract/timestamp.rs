@@ -355,10 +355,10 @@ impl Timestamp {
     /// digit by digit into a buffer: the 200 representation renders three timestamps per
     /// answer, and `core::fmt` was a tenth of `serve`'s own time. `None` for other years.
     fn render_four_digit_year(&self) -> Option<([u8; 33], usize)> {
-        let secs = self.picos.div_euclid(PICOS_PER_SEC);
-        let frac = self.picos.rem_euclid(PICOS_PER_SEC);
-        let days = i64::try_from(secs.div_euclid(86_400)).ok()?;
-        let sod = secs.rem_euclid(86_400) as i64;
+        let (secs, frac) = self.seconds_and_fraction();
+        let secs = i64::try_from(secs).ok()?;
+        let days = secs.div_euclid(86_400);
+        let sod = secs.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
         if !(0..=9999).contains(&y) {
             return None;
@@ -371,7 +371,7 @@ impl Timestamp {
         put(&mut buf[11..13], 10, (sod / 3600) as u64);
         put(&mut buf[14..16], 10, (sod / 60 % 60) as u64);
         put(&mut buf[17..19], 10, (sod % 60) as u64);
-        put(&mut buf[20..32], 10, frac as u64);
+        put(&mut buf[20..32], 10, frac);
         // seven fractional digits at least, more only while they are not trailing zeros
         let mut end = 32;
         while end > 27 && buf[end - 1] == b'0' {
@@ -379,6 +379,36 @@ impl Timestamp {
         }
         buf[end] = b'Z';
         Some((buf, end + 1))
+    }
+
+    /// The instant as whole seconds since the epoch and picoseconds into the second, both
+    /// floored (`div_euclid`, `rem_euclid`). An `i128` division is a library call, and a
+    /// representation renders up to three timestamps; so every instant from 1970 to far past
+    /// year 9999 (below 2^88 ps) is split with two `u64` divisions instead.
+    fn seconds_and_fraction(&self) -> (i128, u64) {
+        const D: u64 = PICOS_PER_SEC as u64;
+        if let Ok(p) = u128::try_from(self.picos) {
+            if let Ok(high) = u64::try_from(p >> 24) {
+                // p = high·2^24 + low and high = q·D + r, so p = D·(q·2^24) + (r·2^24 + low),
+                // where r·2^24 + low < D·2^24 < 2^64
+                let low = (p & 0xFF_FFFF) as u64;
+                let rest = ((high % D) << 24) | low;
+                return (i128::from(((high / D) << 24) + rest / D), rest % D);
+            }
+        }
+        let frac = self.picos.rem_euclid(PICOS_PER_SEC);
+        (self.picos.div_euclid(PICOS_PER_SEC), frac as u64)
+    }
+
+    /// Appends the `Display` text to `out` (the 200 representation writes it in place).
+    pub fn render_into(&self, out: &mut Vec<u8>) {
+        match self.render_four_digit_year() {
+            Some((buf, n)) => out.extend_from_slice(&buf[..n]),
+            None => {
+                use std::io::Write as _;
+                let _ = write!(out, "{self}");
+            }
+        }
     }
 
     /// `Display` for any year (a leading `-` before year 0, more than four digits past 9999).
@@ -518,6 +548,25 @@ mod tests {
             // years -0001 to 10003: both edges of the fast path, every fractional precision
             let t = Timestamp::from_picos(secs * PICOS_PER_SEC + picos);
             prop_assert_eq!(t.to_string(), General(t).to_string());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn t2_a_seconds_and_fraction_are_the_floored_division(
+            picos in prop_oneof![
+                any::<i128>(),
+                0..(1i128 << 90),
+                ((1i128 << 88) - 3 * PICOS_PER_SEC)..((1i128 << 88) + 3 * PICOS_PER_SEC),
+                -3 * PICOS_PER_SEC..3 * PICOS_PER_SEC,
+            ],
+        ) {
+            // the u64 split (0 to 2^88) and the i128 one (the rest) agree with div/rem_euclid
+            let t = Timestamp::from_picos(picos);
+            prop_assert_eq!(
+                t.seconds_and_fraction(),
+                (picos.div_euclid(PICOS_PER_SEC), picos.rem_euclid(PICOS_PER_SEC) as u64)
+            );
         }
     }
 

@@ -166,57 +166,46 @@ impl ModelResponder {
         self.counter.load(Ordering::Relaxed)
     }
 
-    /// Answers one request given as method, raw path (with query) below the host, headers and
-    /// body; returns the response and the delay to wait before sending it (faults).
-    pub async fn answer(
-        &self,
-        method: &str,
-        raw_path: &str,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    ) -> (Response, Duration) {
+    /// Answers one request; its path is the raw path below the host (with the version root
+    /// and query). Returns the response and the delay to wait before sending it (faults).
+    pub async fn answer(&self, mut req: Request) -> (Response, Duration) {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let decision = self.faults.as_ref().map(|f| f.decide(n));
         let delay = decision.map(|d| d.delay).unwrap_or_default();
         if let Some(status) = decision.and_then(|d| d.status) {
             let retry = self.faults.as_ref().map(|f| f.retry_after_s).unwrap_or(1);
-            let client_request_id = headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("client-request-id"))
-                .map(|(_, v)| v.as_str());
             let mut resp = error_response(
                 status,
                 "Injected fault (seeded); retry after the given delay.",
                 &SplitMix(n ^ 0xFA17).guid(),
-                client_request_id,
+                req.header_values("client-request-id").next(),
             );
             resp.headers.push(("Retry-After".into(), retry.to_string()));
-            self.log_line(method, raw_path, status);
+            self.log_line(&req.method, "", &req.path, status);
             return (resp, delay);
         }
-        let path = raw_path
+        // the model sees the path below the version root; it is cut off in place
+        let root = req
+            .path
             .strip_prefix(VERSION_ROOT)
-            .filter(|p| p.starts_with('/'))
-            .unwrap_or(raw_path);
-        let req = Request {
-            method: method.to_string(),
-            path: path.to_string(),
-            headers,
-            body,
-        };
+            .is_some_and(|p| p.starts_with('/'));
+        if root {
+            req.path.drain(..VERSION_ROOT.len());
+        }
         let resp = match self.target.send(&req).await {
             Ok(r) => r,
             Err(e) => error_response(502, &e.to_string(), &SplitMix(n).guid(), None),
         };
-        self.log_line(method, raw_path, resp.status);
+        let root = if root { VERSION_ROOT } else { "" };
+        self.log_line(&req.method, root, &req.path, resp.status);
         (resp, delay)
     }
 
-    fn log_line(&self, method: &str, path: &str, status: u16) {
+    fn log_line(&self, method: &str, root: &str, path: &str, status: u16) {
         if self.log {
             #[allow(clippy::print_stderr)]
             {
-                eprintln!("{status} {method} {path}");
+                eprintln!("{status} {method} {root}{path}");
             }
         }
     }
@@ -250,12 +239,12 @@ impl wiremock::Respond for ModelResponder {
             None => req.url.path().to_string(),
         };
         // wiremock asks synchronously; in-process targets never wait on I/O
-        let answered = crate::target::block_on(self.answer(
-            req.method.as_str(),
-            &path,
-            wiremock_headers(req),
-            req.body.clone(),
-        ));
+        let answered = crate::target::block_on(self.answer(Request {
+            method: req.method.as_str().to_string(),
+            path,
+            headers: wiremock_headers(req),
+            body: req.body.clone(),
+        }));
         let Some((resp, delay)) = answered else {
             return wiremock::ResponseTemplate::new(500);
         };
@@ -506,22 +495,25 @@ async fn serve_one(
     req: hyper::Request<Incoming>,
     body_timeout: Duration,
 ) -> Result<hyper::Response<Full<Bytes>>, std::convert::Infallible> {
-    let method = req.method().as_str().to_string();
-    let path = req
-        .uri()
+    let (parts, incoming) = req.into_parts();
+    let method = parts.method.as_str().to_string();
+    let path = parts
+        .uri
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "/".into());
-    let headers: Vec<(String, String)> = req
-        .headers()
+    let headers: Vec<(String, String)> = parts
+        .headers
         .iter()
         .map(|(k, v)| {
-            (
-                k.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
+            let value = match std::str::from_utf8(v.as_bytes()) {
+                Ok(text) => text.to_string(),
+                Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            };
+            (k.as_str().to_string(), value)
         })
         .collect();
+    drop(parts);
     // H4: never read more than the limit + 1 bytes; the model answers 413 for that length.
     let limit = usize::try_from(r.profile().max_body_bytes.saturating_add(1)).unwrap_or(usize::MAX);
     // H4.b: whatever the framing (`Content-Length` or chunked), counted as received. Past the
@@ -530,7 +522,7 @@ async fn serve_one(
     // the answer.
     let mut over = false;
     let deadline = tokio::time::Instant::now() + body_timeout;
-    let body = match read_body(req.into_body(), limit, deadline).await {
+    let body = match read_body(incoming, limit, deadline).await {
         Ok(b) => b,
         Err(BodyRead::Over) => {
             over = true;
@@ -549,7 +541,13 @@ async fn serve_one(
             return Ok(resp);
         }
     };
-    let (reply, delay) = r.answer(&method, &path, headers, body).await;
+    let request = Request {
+        method,
+        path,
+        headers,
+        body,
+    };
+    let (reply, delay) = r.answer(request).await;
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
