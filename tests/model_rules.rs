@@ -1724,6 +1724,33 @@ fn h6_c_a_body_not_valid_in_its_coding_is_400() {
 }
 
 #[test]
+fn h6_c_bytes_after_the_gzip_member_are_400() {
+    // decision 39: one member, nothing after it. Found 2026-12-05: the model read through
+    // flate2's `read::GzDecoder`, whose read-ahead buffer hid every byte after the member, so
+    // a member followed by anything was accepted.
+    let member = gzip_patch("t1", br#"{"failureReason":"zipped"}"#);
+    assert_eq!(statuses(&member, &Profile::graph()), vec![200]);
+    for (what, after) in [
+        ("one byte", b"x".to_vec()),
+        ("white space", b" \n".to_vec()),
+        ("a second member", member.body.clone()),
+    ] {
+        let mut r = member.clone();
+        r.body.extend_from_slice(&after);
+        let out = run(&mut store(), &r, &Profile::graph());
+        assert_eq!(
+            (out.statuses(), out.rules()),
+            (vec![400], vec![RuleId::H6]),
+            "{what} after the member"
+        );
+        assert!(
+            out.answers[0].message.contains("after the gzip member"),
+            "{what}"
+        );
+    }
+}
+
+#[test]
 fn h6_d_a_body_decoding_past_the_limit_is_413_without_inflating_it() {
     let small = Profile {
         max_body_bytes: 1000,

@@ -551,14 +551,72 @@ async fn serve_one(
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let mut resp = hyper::Response::builder().status(reply.status);
-    for (k, v) in &reply.headers {
-        resp = resp.header(k.as_str(), v.as_str());
+    Ok(to_hyper(reply, over).unwrap_or_else(|| hyper::Response::new(Full::new(Bytes::new()))))
+}
+
+/// The target's response as hyper sends it, with `Connection: close` when `close`; `None` when
+/// its status or a header is not valid HTTP. Header values are moved, not copied, and the
+/// names the model sends are not parsed.
+fn to_hyper(reply: Response, close: bool) -> Option<hyper::Response<Full<Bytes>>> {
+    use hyper::header::{self, HeaderName, HeaderValue};
+    const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
+    let mut resp = hyper::Response::new(Full::new(Bytes::from(reply.body)));
+    *resp.status_mut() = hyper::StatusCode::from_u16(reply.status).ok()?;
+    let headers = resp.headers_mut();
+    headers.reserve(reply.headers.len() + 1);
+    for (name, value) in reply.headers {
+        let name = if name.eq_ignore_ascii_case("request-id") {
+            REQUEST_ID
+        } else if name.eq_ignore_ascii_case("content-type") {
+            header::CONTENT_TYPE
+        } else {
+            HeaderName::from_bytes(name.as_bytes()).ok()?
+        };
+        headers.append(name, HeaderValue::try_from(value).ok()?);
     }
-    if over {
-        resp = resp.header("Connection", "close");
+    if close {
+        headers.append(header::CONNECTION, HeaderValue::from_static("close"));
     }
-    Ok(resp
-        .body(Full::new(Bytes::from(reply.body)))
-        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new()))))
+    Some(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn e1_s4_a_response_reaches_hyper_with_its_status_and_every_header_as_given() {
+        let reply = Response::new(
+            404,
+            vec![
+                ("Content-Type".into(), "application/json".into()),
+                ("request-id".into(), "r1".into()),
+                ("Request-Id".into(), "r2".into()),
+                ("Allow".into(), "GET, PATCH".into()),
+            ],
+            b"{}".to_vec(),
+        );
+        let Some(resp) = to_hyper(reply.clone(), false) else {
+            panic!("a valid response is sent as is");
+        };
+        assert_eq!(resp.status(), 404);
+        let h = resp.headers();
+        assert_eq!(h["content-type"], "application/json");
+        let ids: Vec<_> = h.get_all("request-id").iter().collect();
+        assert_eq!(ids, ["r1", "r2"]);
+        assert_eq!(h["allow"], "GET, PATCH");
+        assert!(h.get("connection").is_none());
+        assert_eq!(h.len(), 4);
+        let closed = to_hyper(reply.clone(), true).map(|r| r.headers()["connection"].clone());
+        assert_eq!(closed.as_ref().map(|v| v.as_bytes()), Some(&b"close"[..]));
+        // what hyper cannot send is not sent half-way
+        for (name, value) in [("bad name", "v"), ("x", "line\nbreak")] {
+            let mut bad = reply.clone();
+            bad.headers.push((name.into(), value.into()));
+            assert!(to_hyper(bad, false).is_none(), "{name:?}: {value:?}");
+        }
+        let mut bad = reply;
+        bad.status = 42;
+        assert!(to_hyper(bad, false).is_none());
+    }
 }

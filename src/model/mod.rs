@@ -387,7 +387,10 @@ fn gunzip(raw: &[u8], max: u64) -> Result<Vec<u8>, Defect> {
     if raw.is_empty() {
         return Err(corrupt("empty"));
     }
-    let mut decoder = flate2::read::GzDecoder::new(raw);
+    // the `bufread` decoder takes from `raw` exactly what the member spans, so what is left
+    // after it is what follows the member (`read::GzDecoder` reads ahead into a buffer of its
+    // own, and its remainder was empty whatever followed: bytes after the member went unseen)
+    let mut decoder = flate2::bufread::GzDecoder::new(raw);
     // the member's trailer says its decoded size (mod 2^32): room for that, never past the
     // limit, so a large body is not copied as it grows (a lying trailer only costs a regrowth)
     let said = raw
