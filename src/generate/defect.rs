@@ -255,6 +255,8 @@ pub enum Defect {
     UnsupportedEncoding,
     /// `Content-Encoding: gzip` on a body that is not gzip: 400.
     CorruptGzip,
+    /// One valid gzip member followed by a byte (a line break): 400 (decision 39).
+    GzipTrailingBytes,
     /// A small gzip body that decodes to one byte over `max_body_bytes`: 413.
     GzipBomb,
     // H1
@@ -428,6 +430,8 @@ pub enum BodyCoding {
     Plain,
     /// gzip-encoded (a valid variant when the profile decodes gzip).
     Gzip,
+    /// gzip-encoded, and a line break after the member (H6.c).
+    GzipThenLineBreak,
     /// Replaced by a gzip body that decodes to this many bytes of valid JSON.
     Bomb(u64),
 }
@@ -539,7 +543,7 @@ impl Defect {
             NoAuthorization | NotBearer | EmptyToken | UnknownToken | ReadOnlyToken => RuleId::H2,
             NoContentType | MediaType(_) => RuleId::H3,
             Oversize => RuleId::H4,
-            UnsupportedEncoding | CorruptGzip | GzipBomb => RuleId::H6,
+            UnsupportedEncoding | CorruptGzip | GzipTrailingBytes | GzipBomb => RuleId::H6,
             Method(_) => RuleId::H1,
             UnknownSegment | MissingSegment | MissingKey | ExtraSegment => RuleId::R5,
             EmptyKey | BadPercentEscape | UnquotedParenKey | ParenKeyRejected => RuleId::R3,
@@ -591,7 +595,7 @@ impl Defect {
             NoContentType | MediaType(_) => "H3.c",
             Oversize => "H4.a",
             UnsupportedEncoding => "H6.b",
-            CorruptGzip => "H6.c",
+            CorruptGzip | GzipTrailingBytes => "H6.c",
             GzipBomb => "H6.d",
             Method(_) => "H1.c",
             UnknownSegment | MissingSegment | MissingKey | ExtraSegment => "R5.a",
@@ -657,7 +661,7 @@ impl Defect {
             ReadOnlyToken => Slot::WriteAuth,
             NoContentType | MediaType(_) => Slot::ContentType,
             Oversize => Slot::Size,
-            UnsupportedEncoding | CorruptGzip | GzipBomb => Slot::Encoding,
+            UnsupportedEncoding | CorruptGzip | GzipTrailingBytes | GzipBomb => Slot::Encoding,
             Method(_) => Slot::Method,
             UnknownSegment | MissingSegment | MissingKey | ExtraSegment | EmptyKey
             | BadPercentEscape | UnquotedParenKey | ParenKeyRejected | SegmentCaseRejected => {
@@ -709,7 +713,9 @@ impl Defect {
                 profile.unknown_properties == UnknownProperties::Reject
             }
             Oversize => profile.max_body_bytes < 64 * 1024 * 1024,
-            CorruptGzip => profile.request_encodings == crate::profile::RequestEncodings::Gzip,
+            CorruptGzip | GzipTrailingBytes => {
+                profile.request_encodings == crate::profile::RequestEncodings::Gzip
+            }
             GzipBomb => {
                 profile.request_encodings == crate::profile::RequestEncodings::Gzip
                     && profile.max_body_bytes < 64 * 1024 * 1024
@@ -783,6 +789,10 @@ impl Defect {
             CorruptGzip => {
                 d.content_encoding = Some("gzip".into());
                 d.coding = BodyCoding::Plain;
+            }
+            GzipTrailingBytes => {
+                d.content_encoding = Some("gzip".into());
+                d.coding = BodyCoding::GzipThenLineBreak;
             }
             GzipBomb => {
                 d.content_encoding = Some("gzip".into());
@@ -972,6 +982,7 @@ impl Defect {
             Oversize,
             UnsupportedEncoding,
             CorruptGzip,
+            GzipTrailingBytes,
             GzipBomb,
             UnknownSegment,
             MissingSegment,
@@ -1192,6 +1203,11 @@ pub fn finish_body(d: &Draft, applied: &[Defect]) -> Vec<u8> {
     match d.coding {
         BodyCoding::Plain => body,
         BodyCoding::Gzip => gzip(&body),
+        BodyCoding::GzipThenLineBreak => {
+            let mut coded = gzip(&body);
+            coded.push(b'\n');
+            coded
+        }
         BodyCoding::Bomb(n) => gzip_bomb(n),
     }
 }

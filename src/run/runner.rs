@@ -1932,6 +1932,22 @@ impl<'s, 'a> Unit<'s, 'a> {
                 None
             }
         });
+        // an implementation resolving an alias to the entity before `/task/` ({t0}) writes that
+        // one: after a 2xx to an alias PATCH it is read back and adopted, so a write there is
+        // known before a later case addresses it, and not blamed on that case (S3)
+        if method == "PATCH" && (200..300).contains(&resp.status) {
+            let t0 = crate::path::Route::parse(&case.request.path, &profile)
+                .ok()
+                .filter(|r| r.via_task.is_some())
+                .map(|r| r.result)
+                .filter(|t0| target.as_ref() != Some(t0) && self.store.get(t0).is_some());
+            if let Some(t0) = t0 {
+                if let Observed::Seen(seen) = self.observe(&t0).await {
+                    self.resync(&t0, &seen);
+                }
+                self.shape.clear();
+            }
+        }
         let mut unobserved = false;
         if let (true, Some(id)) = (observe, target) {
             match self.observe(&id).await {
@@ -2180,22 +2196,38 @@ impl<'s, 'a> Unit<'s, 'a> {
             "completedDateTime": ts(&value.completed),
             "failureReason": value.failure_reason,
         });
-        // the whole value first; refused, then only what differs from what the unit last
-        // observed (a server that refuses some value, a null say, is still put back in the
-        // properties that differ)
-        let differs = match (self.store.get(id), full.as_object()) {
-            (Some(held), Some(all)) if !self.unknown.iter().any(|u| u == id) => {
-                let now = held.value.to_json(true);
+        // the whole value first; refused, then only what differs from what the implementation
+        // holds now, read back (a server that refuses some value, a null say, is still put back
+        // in the properties that differ, even when what it holds is no value the unit can keep,
+        // a stored sentinel say)
+        let mut body = full;
+        for attempt in 0..2 {
+            if attempt == 1 {
+                let Observed::Seen(now) = self.observe(id).await else {
+                    return false;
+                };
+                self.shape.clear();
+                // what it holds is what the unit knows from now on (a refused PATCH may have
+                // written some of it all the same); held already, the entity is back
+                self.resync(id, &now);
+                if self.store.get(id).is_some_and(|e| e.value == *value)
+                    && !self.unknown.iter().any(|u| u == id)
+                {
+                    return true;
+                }
+                let Some(all) = body.as_object() else {
+                    return false;
+                };
                 let d: serde_json::Map<String, serde_json::Value> = all
                     .iter()
                     .filter(|(k, v)| now.get(k.as_str()) != Some(*v))
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect();
-                (!d.is_empty() && d.len() < all.len()).then_some(serde_json::Value::Object(d))
+                if d.is_empty() || d.len() == all.len() {
+                    return false;
+                }
+                body = serde_json::Value::Object(d);
             }
-            _ => None,
-        };
-        for body in std::iter::once(full).chain(differs) {
             let req = Request::new("PATCH", &route.to_path(&PathStyle::default()))
                 .header("Authorization", &self.auth())
                 .header("Content-Type", "application/json")
@@ -2208,6 +2240,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             match self.send(&req).await {
                 Ok(r) if (200..300).contains(&r.status) => {
                     self.store.set_value(id, value.clone());
+                    self.unknown.retain(|u| u != id);
                     // believe the state, not the answer: an implementation may store something
                     // else than it says (coarser timestamps, an appended text)
                     return match self.observe(id).await {
