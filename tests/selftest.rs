@@ -1117,3 +1117,21 @@ fn s2_a_refused_restore_that_wrote_all_the_same_leaves_the_unit_in_step() {
         52,
     );
 }
+
+#[test]
+fn h4_b_a_chunked_body_read_as_empty_is_blamed_even_when_the_defect_retired_the_entity() {
+    // Found by the 400 stacks (2026-12-05): a chunked PATCH naming `task`, read as no body and
+    // then as `{}`, was accepted; accepting a navigation property retires the entity, so the
+    // same body with Content-Length could not be tried on it, and B7 was blamed. The framing
+    // is now tried on another entity of the unit.
+    assert_stack_precise(
+        &[
+            Mutant::GzipUnsupported,
+            Mutant::EmptyBodyAccepted,
+            Mutant::PropertyNamesCaseInsensitive,
+            Mutant::ErrorsAsPlainText,
+            Mutant::ChunkedBodyIgnored,
+        ],
+        218,
+    );
+}
