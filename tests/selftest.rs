@@ -1135,3 +1135,12 @@ fn h4_b_a_chunked_body_read_as_empty_is_blamed_even_when_the_defect_retired_the_
         218,
     );
 }
+
+#[test]
+fn t2_b_coarse_timestamps_torn_member_by_member_are_not_blamed_on_s4() {
+    // Found by the 400 stacks (2026-12-05): the torn-writes bug answered with the model's
+    // entity after the last member, where every earlier member's timestamp was already stored
+    // coarser, so the 200 body mixed coarse and fine values and differed from the GET (S4). A
+    // server writing member by member answers with what it stored.
+    assert_stack_precise(&[Mutant::CoarseTimestamps, Mutant::TornWrites], 384);
+}
