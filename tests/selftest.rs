@@ -1144,3 +1144,21 @@ fn t2_b_coarse_timestamps_torn_member_by_member_are_not_blamed_on_s4() {
     // server writing member by member answers with what it stored.
     assert_stack_precise(&[Mutant::CoarseTimestamps, Mutant::TornWrites], 384);
 }
+
+#[test]
+fn b4_c_a_refused_null_is_not_turned_into_text_by_another_bug() {
+    // Found by the 400 stacks (2026-12-05): the refused-null bug refused a null by reading it as
+    // the number 0, which the numbers-as-text bug then stored as "0": a bug no real server has,
+    // blamed S2. The null is now read as an empty object, which no other bug reads as text.
+    assert_stack_precise(
+        &[
+            Mutant::AfterSentinelRenderedByName,
+            Mutant::AnnotationsRejected,
+            Mutant::NullNullableRejected,
+            Mutant::FractionLeadingZerosDropped,
+            Mutant::NumericEnumAccepted,
+            Mutant::ScalarsCoercedToText,
+        ],
+        75,
+    );
+}

@@ -837,9 +837,11 @@ impl Mutant {
                 Json::Bool(b) if n == "failureReason" => Some(Json::String(b.to_string())),
                 _ => None,
             }),
+            // refused as a value of the wrong type: an empty object, which no other bug reads
+            // as text (a number was, by ScalarsCoercedToText: a null stored as "0")
             NullNullableRejected => rewrite_members(&mut req.body, |n, v| {
                 let nullable = Property::from_name(n).is_some_and(|p| !p.is_required());
-                (nullable && *v == Json::Null).then(|| Json::Number("0".into()))
+                (nullable && *v == Json::Null).then(|| Json::Object(Vec::new()))
             }),
             NumericEnumAccepted => rewrite_members(&mut req.body, |n, v| match v.as_str() {
                 Some(x) if n == "processingStatus" => x
