@@ -1829,24 +1829,25 @@ fn s4_a_representation_bytes_are_the_value_rendering_byte_for_byte() {
     let mut seen = 0;
     for (_, e) in s.entities() {
         for status in ProcessingStatus::ALL {
-            for (reason, started) in [
-                (None, None),
-                (Some("x \"q\" \u{e9}".to_string()), e.value.completed),
-                // every escape serde_json writes, each alone (a string is escaped whole or
-                // copied whole), and what it leaves as is (DEL, `/`, non-ASCII)
-                (Some("a\\b".to_string()), None),
-                (Some("\n\r\t\u{8}\u{c}".to_string()), None),
-                (Some("\u{1}".to_string()), None),
-                (Some("x\u{1f}".to_string()), None),
-                (Some("\u{7f}</x>\u{2028}".to_string()), None),
-                (Some(String::new()), e.value.completed),
+            // (failureReason, startedDateTime, another id): every escape serde_json writes,
+            // each alone (a string is escaped whole or copied whole), and what it leaves as is
+            // (DEL, `/`, non-ASCII); in the reason and in the id
+            for (reason, started, id) in [
+                (None, None, None),
+                (Some("x \"q\" \u{e9}"), e.value.completed, None),
+                (Some("a\\b"), None, None),
+                (Some("\n\r\t\u{8}\u{c}"), None, None),
+                (Some("\u{1}"), None, None),
+                (Some("x\u{1f}"), None, None),
+                (Some("\u{7f}</x>\u{2028}"), None, None),
+                (Some(""), e.value.completed, Some("id \"quoted\" \\ \u{0}")),
             ] {
                 let mut v = e.value.clone();
-                if reason.as_deref() == Some("") {
-                    v.id = "id \"quoted\" \\ \u{0}".into();
+                if let Some(id) = id {
+                    v.id = id.into();
                 }
                 v.status = status;
-                v.failure_reason = reason.clone();
+                v.failure_reason = reason.map(str::to_string);
                 v.started = started;
                 for include in [false, true] {
                     let want = serde_json::to_vec(&v.to_json(include)).unwrap();

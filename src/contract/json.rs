@@ -217,6 +217,12 @@ pub fn parse(bytes: &[u8]) -> Result<Json, JsonError> {
     Ok(v)
 }
 
+/// Whether `s` can stand between quotes as it is: it holds no `"`, `\\` or control byte (the
+/// bytes a JSON string must escape; the same test the reader runs on string contents).
+pub fn needs_no_escape(s: &str) -> bool {
+    plain_run_end(s.as_bytes(), 0) == s.len()
+}
+
 /// The end of the run of plain string bytes from `i`: the first `"`, `\\` or control byte, or
 /// the end. SIMD-searched with memchr (long strings are what B10 sends), then the run checked
 /// for control bytes in one vectorisable pass.

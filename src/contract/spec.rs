@@ -217,14 +217,14 @@ impl TaskProcessingResult {
 }
 
 /// Appends `s` as a JSON string, escaped as `serde_json` escapes it. Most strings need no
-/// escape (`"`, `\\` and control characters only); those are copied between quotes.
+/// escape ([`crate::json::needs_no_escape`]); those are copied between quotes.
 fn json_string(out: &mut Vec<u8>, s: &str) {
-    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-        let _ = serde_json::to_writer(&mut *out, s);
-    } else {
+    if crate::json::needs_no_escape(s) {
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
         out.push(b'"');
+    } else {
+        let _ = serde_json::to_writer(&mut *out, s);
     }
 }
 

@@ -220,8 +220,10 @@ impl ModelResponder {
     }
 }
 
-fn wiremock_headers(req: &wiremock::Request) -> Vec<(String, String)> {
-    req.headers
+/// The headers as the model's [`Request`] holds them (a value that is not UTF-8 read lossily),
+/// for `serve` and for wiremock alike.
+fn owned_headers(headers: &hyper::HeaderMap) -> Vec<(String, String)> {
+    headers
         .iter()
         .map(|(k, v)| {
             (
@@ -242,7 +244,7 @@ impl wiremock::Respond for ModelResponder {
         let answered = crate::target::block_on(self.answer(Request {
             method: req.method.as_str().to_string(),
             path,
-            headers: wiremock_headers(req),
+            headers: owned_headers(&req.headers),
             body: req.body.clone(),
         }));
         let Some((resp, delay)) = answered else {
@@ -502,18 +504,7 @@ async fn serve_one(
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "/".into());
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            let value = match std::str::from_utf8(v.as_bytes()) {
-                Ok(text) => text.to_string(),
-                Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            };
-            (k.as_str().to_string(), value)
-        })
-        .collect();
-    drop(parts);
+    let headers = owned_headers(&parts.headers);
     // H4: never read more than the limit + 1 bytes; the model answers 413 for that length.
     let limit = usize::try_from(r.profile().max_body_bytes.saturating_add(1)).unwrap_or(usize::MAX);
     // H4.b: whatever the framing (`Content-Length` or chunked), counted as received. Past the

@@ -374,18 +374,30 @@ pub fn accepted_encodings(profile: &Profile) -> &'static str {
     }
 }
 
-/// H6.c/H6.d: one gzip member, decoded to at most `max` bytes (never inflated past it).
+/// H6.c: a body that is not valid in its declared coding.
+fn not_gzip(why: &str) -> Defect {
+    defect(
+        400,
+        RuleId::H6,
+        format!("the body is not valid gzip: {why}"),
+    )
+}
+
+/// H6.c/H6.d: one gzip member and nothing after it, decoded to at most `max` bytes.
 fn gunzip(raw: &[u8], max: u64) -> Result<Vec<u8>, Defect> {
+    let (out, spans) = gzip_member(raw, max)?;
+    if spans < raw.len() {
+        return Err(not_gzip("bytes after the gzip member"));
+    }
+    Ok(out)
+}
+
+/// H6.c/H6.d: the gzip member `raw` starts with, decoded to at most `max` bytes (never inflated
+/// past it), and how many bytes of `raw` it spans (what follows is not read).
+pub fn gzip_member(raw: &[u8], max: u64) -> Result<(Vec<u8>, usize), Defect> {
     use std::io::Read;
-    let corrupt = |why: &str| {
-        defect(
-            400,
-            RuleId::H6,
-            format!("the body is not valid gzip: {why}"),
-        )
-    };
     if raw.is_empty() {
-        return Err(corrupt("empty"));
+        return Err(not_gzip("empty"));
     }
     // the `bufread` decoder takes from `raw` exactly what the member spans, so what is left
     // after it is what follows the member (`read::GzDecoder` reads ahead into a buffer of its
@@ -400,7 +412,7 @@ fn gunzip(raw: &[u8], max: u64) -> Result<Vec<u8>, Defect> {
     let read = (&mut decoder)
         .take(max.saturating_add(1))
         .read_to_end(&mut out)
-        .map_err(|e| corrupt(&e.to_string()))?;
+        .map_err(|e| not_gzip(&e.to_string()))?;
     if read as u64 > max {
         return Err(defect(
             413,
@@ -408,10 +420,7 @@ fn gunzip(raw: &[u8], max: u64) -> Result<Vec<u8>, Defect> {
             format!("the body decodes to more than {max} bytes"),
         ));
     }
-    if !decoder.into_inner().is_empty() {
-        return Err(corrupt("bytes after the gzip member"));
-    }
-    Ok(out)
+    Ok((out, raw.len() - decoder.into_inner().len()))
 }
 
 /// H5: whether the request carries `Prefer: include-unknown-enum-members` (RFC 7240: comma

@@ -1961,7 +1961,6 @@ impl<'s, 'a> Unit<'s, 'a> {
                 if let Observed::Seen(seen) = self.observe(&t0).await {
                     self.resync(&t0, &seen);
                 }
-                self.shape.clear();
             }
         }
         let mut unobserved = false;
@@ -2216,63 +2215,75 @@ impl<'s, 'a> Unit<'s, 'a> {
         // holds now, read back (a server that refuses some value, a null say, is still put back
         // in the properties that differ, even when what it holds is no value the unit can keep,
         // a stored sentinel say)
-        let mut body = full;
-        for attempt in 0..2 {
-            if attempt == 1 {
-                let Observed::Seen(now) = self.observe(id).await else {
-                    return false;
-                };
-                self.shape.clear();
-                // what it holds is what the unit knows from now on (a refused PATCH may have
-                // written some of it all the same); held already, the entity is back
-                self.resync(id, &now);
-                if self.store.get(id).is_some_and(|e| e.value == *value)
-                    && !self.unknown.iter().any(|u| u == id)
-                {
-                    return true;
-                }
-                let Some(all) = body.as_object() else {
-                    return false;
-                };
-                let d: serde_json::Map<String, serde_json::Value> = all
-                    .iter()
-                    .filter(|(k, v)| now.get(k.as_str()) != Some(*v))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                if d.is_empty() || d.len() == all.len() {
-                    return false;
-                }
-                body = serde_json::Value::Object(d);
-            }
-            let req = Request::new("PATCH", &route.to_path(&PathStyle::default()))
-                .header("Authorization", &self.auth())
-                .header("Content-Type", "application/json")
-                .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS)
-                .body(body.to_string());
-            let mut probe = self.store.clone();
-            if !model::apply(&mut probe, &req, &profile).is_success() {
-                return false;
-            }
-            match self.send(&req).await {
-                Ok(r) if (200..300).contains(&r.status) => {
-                    self.store.set_value(id, value.clone());
-                    self.unknown.retain(|u| u != id);
-                    // believe the state, not the answer: an implementation may store something
-                    // else than it says (coarser timestamps, an appended text)
-                    return match self.observe(id).await {
-                        Observed::Seen(seen) => {
-                            self.resync(id, &seen);
-                            self.store.get(id).is_some_and(|e| e.value == *value)
-                        }
-                        Observed::Skipped => true,
-                        _ => false,
-                    };
-                }
-                Ok(_) => {}
-                Err(_) => return false,
-            }
+        if let Some(back) = self.patch_back(id, &route, &full, value).await {
+            return back;
         }
-        false
+        let Observed::Seen(now) = self.observe(id).await else {
+            return false;
+        };
+        // what it holds is what the unit knows from now on (a refused PATCH may have written
+        // some of it all the same); held already, the entity is back
+        self.resync(id, &now);
+        if self.store.get(id).is_some_and(|e| e.value == *value)
+            && !self.unknown.iter().any(|u| u == id)
+        {
+            return true;
+        }
+        let Some(all) = full.as_object() else {
+            return false;
+        };
+        let differs: serde_json::Map<String, serde_json::Value> = all
+            .iter()
+            .filter(|(k, v)| now.get(k.as_str()) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if differs.is_empty() || differs.len() == all.len() {
+            return false;
+        }
+        let differs = serde_json::Value::Object(differs);
+        self.patch_back(id, &route, &differs, value)
+            .await
+            .unwrap_or(false)
+    }
+
+    /// One PATCH of [`Unit::force_restore`]: `body` to entity `id`, meant to leave it holding
+    /// `value`. `None` when the model or the implementation refuses it; else whether the entity
+    /// read back holds `value`.
+    async fn patch_back(
+        &mut self,
+        id: &str,
+        route: &crate::path::Route,
+        body: &serde_json::Value,
+        value: &TaskProcessingResult,
+    ) -> Option<bool> {
+        let profile = self.profile().clone();
+        let req = Request::new("PATCH", &route.to_path(&PathStyle::default()))
+            .header("Authorization", &self.auth())
+            .header("Content-Type", "application/json")
+            .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS)
+            .body(body.to_string());
+        let mut probe = self.store.clone();
+        if !model::apply(&mut probe, &req, &profile).is_success() {
+            return Some(false);
+        }
+        match self.send(&req).await {
+            Ok(r) if (200..300).contains(&r.status) => {
+                self.store.set_value(id, value.clone());
+                self.unknown.retain(|u| u != id);
+                // believe the state, not the answer: an implementation may store something
+                // else than it says (coarser timestamps, an appended text)
+                Some(match self.observe(id).await {
+                    Observed::Seen(seen) => {
+                        self.resync(id, &seen);
+                        self.store.get(id).is_some_and(|e| e.value == *value)
+                    }
+                    Observed::Skipped => true,
+                    _ => false,
+                })
+            }
+            Ok(_) => None,
+            Err(_) => Some(false),
+        }
     }
 
     /// S6: after an accepted PATCH, one other entity of the unit (round robin) is untouched.

@@ -797,19 +797,10 @@ impl Mutant {
                     || v.eq_ignore_ascii_case("gzip")
                     || v.eq_ignore_ascii_case("identity")
             }),
-            GzipTrailingIgnored
-                if req
-                    .header_values("content-encoding")
-                    .any(|v| v.trim().eq_ignore_ascii_case("gzip")) =>
-            {
-                // decode the first member as the model does; keep only the bytes it spans
-                use std::io::Read as _;
-                let mut member = flate2::bufread::GzDecoder::new(&req.body[..]);
-                let mut sink = Vec::new();
-                let limit = profile.max_body_bytes.saturating_add(1);
-                if (&mut member).take(limit).read_to_end(&mut sink).is_ok() {
-                    let after = member.into_inner().len();
-                    let spans = req.body.len() - after;
+            // a body the model finds corrupt in its gzip coding (H6.c), read as its first
+            // member alone: what follows that member is dropped
+            GzipTrailingIgnored if matches!(model::decode_body(req, profile), Err(d) if d.status == 400) => {
+                if let Ok((_, spans)) = model::gzip_member(&req.body, profile.max_body_bytes) {
                     req.body.truncate(spans);
                 }
             }
