@@ -522,6 +522,19 @@ mod tests {
     }
 
     #[test]
+    fn b10_a_string_needs_no_escape_exactly_when_serde_json_copies_it_as_it_is() {
+        // every ASCII character alone, inside a longer text, and some beyond ASCII: the
+        // representation writer copies what this says needs none (B10: the text comes back)
+        let mut texts: Vec<String> = (0..=0x7fu8).map(|b| char::from(b).to_string()).collect();
+        texts.extend((0..=0x7fu8).map(|b| format!("plain {} text", char::from(b))));
+        texts.extend(["", "é\u{2028}😀", "Task failed: timeout"].map(String::from));
+        for t in &texts {
+            let copied = serde_json::to_string(t).ok() == Some(format!("\"{t}\""));
+            assert_eq!(needs_no_escape(t), copied, "{t:?}");
+        }
+    }
+
+    #[test]
     fn b10_every_byte_in_each_position_of_a_unicode_escape_is_read_as_serde_json_reads_it() {
         // the table of hex digits: each of the 256 bytes in each of the four places, around
         // digits of each row of the table (a byte wrongly in the table is then read as a
