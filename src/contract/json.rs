@@ -410,13 +410,35 @@ impl Parser<'_> {
         }
         Ok(v)
     }
+    /// Decodes the `\\uXXXX` escapes of basic-plane characters that follow, up to anything
+    /// else (text written escape by escape, as `\\u00e9\\u00e8…`, spends its time here):
+    /// surrogates, invalid digits and every other byte are left to [`Parser::string`].
+    fn basic_plane_escapes(&mut self, out: &mut String) {
+        use crate::digits::HEX_VALUE;
+        while let Some(&[b'\\', b'u', a, b, c, d]) = self.b.get(self.i..self.i + 6) {
+            let [a, b, c, d] = [a, b, c, d].map(|x| HEX_VALUE[usize::from(x)]);
+            if (a | b | c | d) & 0xF0 != 0 {
+                return;
+            }
+            let cp = u32::from(a) << 12 | u32::from(b) << 8 | u32::from(c) << 4 | u32::from(d);
+            // `None` for a surrogate
+            let Some(ch) = char::from_u32(cp) else {
+                return;
+            };
+            out.push(ch);
+            self.i += 6;
+        }
+    }
     fn string(&mut self) -> Result<String, JsonError> {
         self.i += 1; // opening quote
         let mut out = String::new();
         loop {
-            // copy a run of plain bytes at once
+            // copy a run of plain bytes at once (none when an escape or the end follows at
+            // once, as in text written escape by escape: no search then)
             let run = self.i;
-            self.i = plain_run_end(self.b, self.i);
+            if !matches!(self.b.get(self.i), Some(b'\\' | b'"')) {
+                self.i = plain_run_end(self.b, self.i);
+            }
             if self.i > run {
                 // Whole input is UTF-8 and runs end at ASCII bytes, so this slice is UTF-8.
                 // runs start after and end before ASCII bytes, so these are char boundaries
@@ -476,6 +498,7 @@ impl Parser<'_> {
                                 Some(c) => out.push(c),
                                 None => return Err(self.syntax()),
                             }
+                            self.basic_plane_escapes(&mut out);
                         }
                         _ => {
                             self.i -= 1;
@@ -540,23 +563,29 @@ mod tests {
         // digits of each row of the table (a byte wrongly in the table is then read as a
         // digit by the fast path); what serde_json refuses is refused at the offending digit,
         // what it takes decodes alike
-        for base in [
-            &b"\"\\u0041\""[..],
-            b"\"\\u0000\"",
-            b"\"\\uaaaa\"",
-            b"\"\\uFFFF\"",
+        // The digits of the first escape start at 3; those of an escape right after another
+        // at 9 (read by the loop for escape-by-escape text, `Parser::basic_plane_escapes`)
+        for (base, digits) in [
+            (&b"\"\\u0041\""[..], 3),
+            (b"\"\\u0000\"", 3),
+            (b"\"\\uaaaa\"", 3),
+            (b"\"\\uFFFF\"", 3),
+            (b"\"\\u0041\\u0041\"", 9),
+            (b"\"\\u00e9\\uaaaa\"", 9),
+            (b"\"\\uFFFF\\u0000x\"", 9),
+            (b"\"\\u0041\\uFFFF\\u0041\"", 9),
         ] {
             for place in 0..4 {
                 for x in 0..=255u8 {
                     let mut json = base.to_vec();
-                    json[3 + place] = x;
+                    json[digits + place] = x;
                     let ours = parse(&json);
                     match serde_json::from_slice::<String>(&json) {
                         Ok(want) => assert_eq!(ours, Ok(Json::String(want)), "{json:?}"),
                         Err(_) => assert!(ours.is_err(), "{json:?} accepted"),
                     }
                     if !x.is_ascii_hexdigit() && x.is_ascii() {
-                        assert_eq!(ours.map_err(|e| e.at), Err(3 + place), "{json:?}");
+                        assert_eq!(ours.map_err(|e| e.at), Err(digits + place), "{json:?}");
                     }
                 }
             }
@@ -565,10 +594,12 @@ mod tests {
         // refused at the first of them
         for x in (0..=127u8).filter(|x| !x.is_ascii_hexdigit()) {
             for (p, q) in [(0, 1), (0, 3), (1, 2), (2, 3)] {
-                let mut json = b"\"\\u0000\"".to_vec();
-                json[3 + p] = x;
-                json[3 + q] = x;
-                assert_eq!(parse(&json).map_err(|e| e.at), Err(3 + p), "{json:?}");
+                for (base, digits) in [(&b"\"\\u0000\""[..], 3), (b"\"\\u0041\\u0000\"", 9)] {
+                    let mut json = base.to_vec();
+                    json[digits + p] = x;
+                    json[digits + q] = x;
+                    assert_eq!(parse(&json).map_err(|e| e.at), Err(digits + p), "{json:?}");
+                }
             }
         }
     }
@@ -582,6 +613,8 @@ mod tests {
             "plain",
             "\u{0}x\u{FFFF}",
             "ab\u{1F600}cd\u{10FFFF}",
+            // escape after escape: the basic plane, then a pair, then the basic plane again
+            "éèê\u{7f}\u{0}😀😀ü\u{D7FF}\u{E000}\u{FFFF}",
         ] {
             for upper in [false, true] {
                 let json = escaped(text, upper);
@@ -737,6 +770,21 @@ mod tests {
     fn b1_surrogate_pairs_decode_to_one_character() {
         let v = parse(br#""\ud83d\ude00 \u00e9""#).unwrap();
         assert_eq!(v, Json::String("\u{1F600} \u{e9}".into()));
+        // right after another escape too; a lone half there is refused where it starts
+        let v = parse(br#""\u00e9\ud83d\ude00\u00e9""#).unwrap();
+        assert_eq!(v, Json::String("\u{e9}\u{1F600}\u{e9}".into()));
+        for lone in [
+            &br#""\u0041\ud800x""#[..],
+            br#""\u0041\udc00""#,
+            br#""\u0041\ud800\u0041""#,
+        ] {
+            let e = parse(lone).unwrap_err();
+            assert_eq!(
+                (e.kind, e.at),
+                (JsonErrorKind::LoneSurrogate, 7),
+                "{lone:?}"
+            );
+        }
     }
 
     /// A JSON text serde_json wrote (nested values, strings with escapes and non-ASCII), then

@@ -465,7 +465,9 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     if !deflated {
         return Vec::new();
     }
-    out.extend_from_slice(&crc32fast::hash(bytes).to_le_bytes());
+    let mut crc = flate2::Crc::new();
+    crc.update(bytes);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
     // ISIZE: the length mod 2^32
     out.extend_from_slice(&((bytes.len() & 0xFFFF_FFFF) as u32).to_le_bytes());
     out
