@@ -15,7 +15,6 @@ use crate::profile::{ParenKeys, Profile, SegmentCase};
 use crate::rule::RuleId;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::fmt::Write;
 
 /// The fixed segments before the first key.
 pub const PREFIX: [&str; 3] = ["identityGovernance", "lifecycleWorkflows", "deletedItems"];
@@ -113,14 +112,31 @@ pub fn percent_decode(s: &str) -> Result<Cow<'_, str>, PathError> {
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for &c in s.as_bytes() {
-        if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~') {
-            out.push(c as char);
-        } else {
-            let _ = write!(out, "%{c:02X}");
+    percent_encode_into(&mut out, s);
+    out
+}
+
+/// [`percent_encode`], appended to `out`.
+fn percent_encode_into(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &c) in bytes.iter().enumerate() {
+        if !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~')) {
+            // ASCII up to here, so `i` is a char boundary
+            out.push_str(s.get(run..i).unwrap_or_default());
+            push_escape(out, c);
+            run = i + 1;
         }
     }
-    out
+    out.push_str(s.get(run..).unwrap_or_default());
+}
+
+/// `%XX` for byte `c` (upper-case hex, as RFC 3986 recommends).
+fn push_escape(out: &mut String, c: u8) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push('%');
+    out.push(char::from(HEX[usize::from(c >> 4)]));
+    out.push(char::from(HEX[usize::from(c & 0xF)]));
 }
 
 /// The segments of a path, split at `/` (memchr), decoded lazily.
@@ -355,31 +371,28 @@ impl Route {
 
     /// Formats the route as a path in `style`.
     pub fn to_path(&self, style: &PathStyle) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(160);
         let mut k = 0;
         let mut seg = |out: &mut String, name: &str, key: Option<&str>| {
             out.push('/');
-            out.push_str(&style.case.apply(name));
+            style.case.write(out, name);
             if let Some(id) = key {
                 let paren = style.paren & (1 << k) != 0;
                 k += 1;
-                let encoded = |out: &mut String, id: &str| {
-                    let first = if style.encode {
-                        id.chars().next()
-                    } else {
-                        None
-                    };
-                    match first {
-                        Some(c) if c.is_ascii() => {
-                            let _ = write!(out, "%{:02X}", c as u8);
-                            out.push_str(&percent_encode(&id[1..]));
-                        }
-                        _ => out.push_str(&percent_encode(id)),
+                let encoded = |out: &mut String, id: &str| match id.as_bytes().first() {
+                    Some(&c) if style.encode && c.is_ascii() => {
+                        push_escape(out, c);
+                        percent_encode_into(out, id.get(1..).unwrap_or_default());
                     }
+                    _ => percent_encode_into(out, id),
                 };
                 if paren {
                     out.push_str("('");
-                    encoded(out, &id.replace('\'', "''"));
+                    if id.contains('\'') {
+                        encoded(out, &id.replace('\'', "''"));
+                    } else {
+                        encoded(out, id);
+                    }
                     out.push_str("')");
                 } else {
                     out.push('/');
@@ -424,18 +437,29 @@ pub enum NameCase {
 impl NameCase {
     /// Writes `name` in this case.
     pub fn apply(self, name: &str) -> String {
+        let mut out = String::with_capacity(name.len());
+        self.write(&mut out, name);
+        out
+    }
+
+    /// [`NameCase::apply`], appended to `out`.
+    pub fn write(self, out: &mut String, name: &str) {
+        let start = out.len();
+        out.push_str(name);
+        // ASCII case changes keep every byte where it is; `name` is ASCII (a segment name)
+        // or changes only where it is
+        let written = out.get_mut(start..).unwrap_or_default();
         match self {
-            NameCase::Canonical => name.to_string(),
-            NameCase::Lower => name.to_ascii_lowercase(),
-            NameCase::Upper => name.to_ascii_uppercase(),
+            NameCase::Canonical => {}
+            NameCase::Lower => written.make_ascii_lowercase(),
+            NameCase::Upper => written.make_ascii_uppercase(),
             NameCase::FirstFlipped => {
-                let mut c = name.chars();
-                match c.next() {
-                    Some(f) if f.is_ascii_lowercase() => {
-                        f.to_ascii_uppercase().to_string() + c.as_str()
+                if let Some(first) = written.get_mut(..1) {
+                    if first.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+                        first.make_ascii_uppercase();
+                    } else {
+                        first.make_ascii_lowercase();
                     }
-                    Some(f) => f.to_ascii_lowercase().to_string() + c.as_str(),
-                    None => String::new(),
                 }
             }
         }
@@ -628,6 +652,50 @@ mod tests {
             encoded.ends_with("/taskProcessingResults/%742"),
             "{encoded}"
         );
+    }
+
+    #[test]
+    fn r3_every_name_case_and_every_escape_is_written_byte_for_byte() {
+        // reserved, unreserved, a quote (doubled in parentheses), `%`, `/`, non-ASCII
+        let route = Route {
+            workflow: "w 1".into(),
+            run: "r'2".into(),
+            user_result: "é~".into(),
+            result: "a~b.c_d-e/f%".into(),
+            via_task: Some("t'".into()),
+        };
+        let mut got = Vec::new();
+        for case in [
+            NameCase::Canonical,
+            NameCase::Lower,
+            NameCase::Upper,
+            NameCase::FirstFlipped,
+        ] {
+            for (paren, encode) in [(0, false), (0b1_1111, false), (0b0_0101, true)] {
+                let style = PathStyle {
+                    paren,
+                    case,
+                    trailing_slash: encode,
+                    encode,
+                };
+                got.push(route.to_path(&style));
+            }
+        }
+        let want: &[&str] = &[
+            "/identityGovernance/lifecycleWorkflows/deletedItems/workflows/w%201/runs/r%272/userProcessingResults/%C3%A9~/taskProcessingResults/a~b.c_d-e%2Ff%25/task/taskProcessingResults/t%27",
+            "/identityGovernance/lifecycleWorkflows/deletedItems/workflows('w%201')/runs('r%27%272')/userProcessingResults('%C3%A9~')/taskProcessingResults('a~b.c_d-e%2Ff%25')/task/taskProcessingResults('t%27%27')",
+            "/identityGovernance/lifecycleWorkflows/deletedItems/workflows('%77%201')/runs/%72%272/userProcessingResults('%C3%A9~')/taskProcessingResults/%61~b.c_d-e%2Ff%25/task/taskProcessingResults/%74%27/",
+            "/identitygovernance/lifecycleworkflows/deleteditems/workflows/w%201/runs/r%272/userprocessingresults/%C3%A9~/taskprocessingresults/a~b.c_d-e%2Ff%25/task/taskprocessingresults/t%27",
+            "/identitygovernance/lifecycleworkflows/deleteditems/workflows('w%201')/runs('r%27%272')/userprocessingresults('%C3%A9~')/taskprocessingresults('a~b.c_d-e%2Ff%25')/task/taskprocessingresults('t%27%27')",
+            "/identitygovernance/lifecycleworkflows/deleteditems/workflows('%77%201')/runs/%72%272/userprocessingresults('%C3%A9~')/taskprocessingresults/%61~b.c_d-e%2Ff%25/task/taskprocessingresults/%74%27/",
+            "/IDENTITYGOVERNANCE/LIFECYCLEWORKFLOWS/DELETEDITEMS/WORKFLOWS/w%201/RUNS/r%272/USERPROCESSINGRESULTS/%C3%A9~/TASKPROCESSINGRESULTS/a~b.c_d-e%2Ff%25/TASK/TASKPROCESSINGRESULTS/t%27",
+            "/IDENTITYGOVERNANCE/LIFECYCLEWORKFLOWS/DELETEDITEMS/WORKFLOWS('w%201')/RUNS('r%27%272')/USERPROCESSINGRESULTS('%C3%A9~')/TASKPROCESSINGRESULTS('a~b.c_d-e%2Ff%25')/TASK/TASKPROCESSINGRESULTS('t%27%27')",
+            "/IDENTITYGOVERNANCE/LIFECYCLEWORKFLOWS/DELETEDITEMS/WORKFLOWS('%77%201')/RUNS/%72%272/USERPROCESSINGRESULTS('%C3%A9~')/TASKPROCESSINGRESULTS/%61~b.c_d-e%2Ff%25/TASK/TASKPROCESSINGRESULTS/%74%27/",
+            "/IdentityGovernance/LifecycleWorkflows/DeletedItems/Workflows/w%201/Runs/r%272/UserProcessingResults/%C3%A9~/TaskProcessingResults/a~b.c_d-e%2Ff%25/Task/TaskProcessingResults/t%27",
+            "/IdentityGovernance/LifecycleWorkflows/DeletedItems/Workflows('w%201')/Runs('r%27%272')/UserProcessingResults('%C3%A9~')/TaskProcessingResults('a~b.c_d-e%2Ff%25')/Task/TaskProcessingResults('t%27%27')",
+            "/IdentityGovernance/LifecycleWorkflows/DeletedItems/Workflows('%77%201')/Runs/%72%272/UserProcessingResults('%C3%A9~')/TaskProcessingResults/%61~b.c_d-e%2Ff%25/Task/TaskProcessingResults/%74%27/",
+        ];
+        assert_eq!(got, want);
     }
 
     proptest! {

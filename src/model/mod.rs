@@ -747,9 +747,50 @@ fn add_error(answers: &mut Vec<Answer>, d: Defect) {
     }
 }
 
+/// The model's answer to a GET of `req`'s route (with `req`'s headers; any method, body
+/// ignored): what [`apply`] answers a GET, from a store it only reads. S4 compares a PATCH's
+/// representation with it.
+pub fn get(store: &Store, req: &Request, profile: &Profile) -> Outcome {
+    let mut defects = Vec::new();
+    if let Err(d) = authorize(req, store.tokens()) {
+        defects.push(d);
+    }
+    let route = route(req, profile).map_err(|d| defects.push(d)).ok();
+    if let Some(r) = &route {
+        if let Err(d) = resolve(store, r) {
+            defects.push(d);
+        }
+    }
+    if !defects.is_empty() {
+        return rejection(defects, profile);
+    }
+    let prefer = prefers_unknown_members(req);
+    let id = route
+        .as_ref()
+        .and_then(|r| store.resolve_ref(r))
+        .unwrap_or_default();
+    let repr = store.get(id).map(|e| Representation {
+        value: e.value.clone(),
+        include_unknown: prefer,
+    });
+    Outcome {
+        answers: vec![Answer {
+            status: 200,
+            rules: vec![RuleId::H1, RuleId::S4],
+            message: String::new(),
+            body: repr,
+            preference_applied: prefer,
+        }],
+        updated: None,
+    }
+}
+
 /// The model: applies `req` to `store` under `profile`. A rejected request leaves `store`
 /// untouched (S3). Never panics.
 pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
+    if req.method == "GET" {
+        return get(store, req, profile);
+    }
     let mut defects = Vec::new();
     let caller = authorize(req, store.tokens())
         .map_err(|d| defects.push(d))
@@ -757,34 +798,6 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
     let route = route(req, profile).map_err(|d| defects.push(d)).ok();
     let prefer = prefers_unknown_members(req);
     match req.method.as_str() {
-        "GET" => {
-            if let Some(r) = &route {
-                if let Err(d) = resolve(store, r) {
-                    defects.push(d);
-                }
-            }
-            if !defects.is_empty() {
-                return rejection(defects, profile);
-            }
-            let id = route
-                .as_ref()
-                .and_then(|r| store.resolve_ref(r))
-                .unwrap_or_default();
-            let repr = store.get(id).map(|e| Representation {
-                value: e.value.clone(),
-                include_unknown: prefer,
-            });
-            Outcome {
-                answers: vec![Answer {
-                    status: 200,
-                    rules: vec![RuleId::H1, RuleId::S4],
-                    message: String::new(),
-                    body: repr,
-                    preference_applied: prefer,
-                }],
-                updated: None,
-            }
-        }
         "PATCH" => {
             if caller == Some(Caller::Reader) {
                 defects.push(defect(
