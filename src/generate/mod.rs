@@ -246,14 +246,8 @@ impl TextSpec {
             let inner = quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"'));
             inner.unwrap_or_default().to_string()
         };
-        let n = self.repeats();
-        let mut out = String::with_capacity(unit.len() * n + 2);
-        out.push('"');
-        for _ in 0..n {
-            out.push_str(&unit);
-        }
-        out.push('"');
-        out
+        // `repeat` copies by doubling: a few large copies instead of one per repetition
+        ["\"", &unit.repeat(self.repeats()), "\""].concat()
     }
 }
 
