@@ -86,24 +86,23 @@ pub fn percent_decode(s: &str) -> Result<Cow<'_, str>, PathError> {
     }
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = |c: u8| crate::digits::hex_value(c).map(u32::from);
-            match (
-                b.get(i + 1).and_then(|&c| hex(c)),
-                b.get(i + 2).and_then(|&c| hex(c)),
-            ) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 3;
-                }
-                _ => return Err(perr(RuleId::R3, format!("bad percent-escape in `{s}`"))),
+    // each run up to the next `%` copied at once, then the escape decoded
+    while let Some(at) = memchr::memchr(b'%', b.get(i..).unwrap_or_default()) {
+        out.extend_from_slice(b.get(i..i + at).unwrap_or_default());
+        i += at;
+        let hex = |c: u8| crate::digits::hex_value(c).map(u32::from);
+        match (
+            b.get(i + 1).and_then(|&c| hex(c)),
+            b.get(i + 2).and_then(|&c| hex(c)),
+        ) {
+            (Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
             }
-        } else {
-            out.push(b[i]);
-            i += 1;
+            _ => return Err(perr(RuleId::R3, format!("bad percent-escape in `{s}`"))),
         }
     }
+    out.extend_from_slice(b.get(i..).unwrap_or_default());
     String::from_utf8(out)
         .map(Cow::Owned)
         .map_err(|_| perr(RuleId::R3, format!("`{s}` does not decode to UTF-8")))
@@ -652,6 +651,30 @@ mod tests {
             encoded.ends_with("/taskProcessingResults/%742"),
             "{encoded}"
         );
+    }
+
+    #[test]
+    fn r3_percent_escapes_decode_once_anywhere_in_a_segment() {
+        for (raw, want) in [
+            ("abc", "abc"),
+            ("%41bc", "Abc"),
+            ("a%41", "aA"),
+            ("a%41b", "aAb"),
+            ("%41%42", "AB"),
+            ("x%41%42y%43z", "xAByCz"),
+            ("a%2541", "a%41"),
+            ("%C3%A9t%c3%a9", "été"),
+        ] {
+            assert_eq!(percent_decode(raw).as_deref(), Ok(want), "{raw}");
+        }
+        assert!(matches!(percent_decode("abc"), Ok(Cow::Borrowed("abc"))));
+        for bad in ["%", "a%", "a%4", "%zz", "a%4g", "ab%g4c", "%C3", "ok%41%C3"] {
+            assert_eq!(
+                percent_decode(bad).map_err(|e| e.rule),
+                Err(RuleId::R3),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -64,7 +64,7 @@ pub struct Timestamp {
 
 /// Why a string is not a timestamp under the chosen grammar; the text says where it failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not an Edm.DateTimeOffset under the {grammar} grammar (T1): {reason} at byte {at}")]
+#[error("{}", self.message())]
 pub struct TimestampError {
     /// The grammar that rejected it.
     pub grammar: Grammar,
@@ -74,12 +74,44 @@ pub struct TimestampError {
     pub at: usize,
 }
 
-impl fmt::Display for Grammar {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl TimestampError {
+    /// The text: `not an Edm.DateTimeOffset under the {grammar} grammar (T1): {reason} at byte
+    /// {at}`, written without the formatting machinery (the model builds one for every
+    /// rejected timestamp).
+    pub fn message(&self) -> String {
+        let mut m = String::with_capacity(96);
+        self.write_message(&mut m);
+        m
+    }
+
+    /// [`TimestampError::message`], appended to `out`.
+    pub fn write_message(&self, out: &mut String) {
+        out.push_str("not an Edm.DateTimeOffset under the ");
+        out.push_str(self.grammar.name());
+        out.push_str(" grammar (T1): ");
+        out.push_str(self.reason);
+        out.push_str(" at byte ");
+        let mut digits = [0u8; 20];
+        let at = self.at as u64;
+        let n = at.checked_ilog10().map_or(1, |l| l as usize + 1);
+        crate::digits::put(&mut digits[..n], 10, at);
+        out.push_str(std::str::from_utf8(&digits[..n]).unwrap_or("?"));
+    }
+}
+
+impl Grammar {
+    /// The grammar's name in profiles and messages.
+    pub fn name(self) -> &'static str {
+        match self {
             Grammar::Graph => "graph",
             Grammar::OdataAbnf => "odata-abnf",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Grammar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -522,6 +554,36 @@ impl fmt::Display for Spelling {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn t1_an_error_says_grammar_reason_and_byte_as_the_template_does() {
+        for (text, grammar) in [
+            ("", Grammar::Graph),
+            ("2026-01-05", Grammar::OdataAbnf),
+            ("2026-01-05T08:00:00.1234567890123Z", Grammar::Graph),
+            ("x", Grammar::OdataAbnf),
+        ] {
+            let e = Timestamp::parse(text, grammar).unwrap_err();
+            let want = format!(
+                "not an Edm.DateTimeOffset under the {} grammar (T1): {} at byte {}",
+                e.grammar, e.reason, e.at
+            );
+            assert_eq!(e.to_string(), want);
+            assert_eq!(e.message(), want);
+        }
+        // every width of the byte offset
+        for at in [0, 9, 10, 99, 100, 12_345, usize::MAX >> 1] {
+            let e = TimestampError {
+                grammar: Grammar::Graph,
+                reason: "r",
+                at,
+            };
+            assert_eq!(
+                e.message(),
+                format!("not an Edm.DateTimeOffset under the graph grammar (T1): r at byte {at}")
+            );
+        }
+    }
     use proptest::prelude::*;
 
     fn g(s: &str) -> bool {

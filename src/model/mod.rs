@@ -437,8 +437,15 @@ pub fn prefers_unknown_members(req: &Request) -> bool {
 
 /// T1: a timestamp value under the profile's grammar.
 fn timestamp(p: Property, s: &str, profile: &Profile) -> Result<Timestamp, Defect> {
-    Timestamp::parse(s, profile.timestamp_grammar)
-        .map_err(|e| defect(400, RuleId::T1, format!("'{}': {e}", p.name())))
+    Timestamp::parse(s, profile.timestamp_grammar).map_err(|e| {
+        // `'{name}': {e}` in one allocation (generated bodies reject many timestamps)
+        let mut m = String::with_capacity(128);
+        m.push('\'');
+        m.push_str(p.name());
+        m.push_str("': ");
+        e.write_message(&mut m);
+        defect(400, RuleId::T1, m)
+    })
 }
 
 /// B6: a `processingStatus` string. `Ok(None)` is the sentinel under `sentinel_in_patch = ignore`.
@@ -740,7 +747,14 @@ fn add_error(answers: &mut Vec<Answer>, d: Defect) {
         None => answers.push(Answer {
             status: d.status,
             rules: vec![d.rule],
-            message: format!("{} ({})", d.message, d.rule),
+            // `{message} ({rule})`, in the defect's own buffer
+            message: {
+                let mut m = d.message;
+                m.push_str(" (");
+                m.push_str(d.rule.as_str());
+                m.push(')');
+                m
+            },
             body: None,
             preference_applied: false,
         }),
