@@ -1751,6 +1751,55 @@ fn h6_c_bytes_after_the_gzip_member_are_400() {
 }
 
 #[test]
+fn h6_each_body_is_decoded_afresh_whatever_the_one_before_it_was() {
+    // the model keeps one gzip decoder per thread and resets it for each body: a refused
+    // body (cut short, a wrong CRC, bytes after the member, not gzip at all) leaves nothing
+    // behind, and a short body after a long one is read to its own end
+    let long = gzip_patch(
+        "t1",
+        format!(r#"{{"failureReason":"{}"}}"#, "z".repeat(5000)).as_bytes(),
+    );
+    let short = gzip_patch("t1", br#"{"failureReason":"zipped"}"#);
+    let cut = {
+        let mut r = short.clone();
+        r.body.truncate(r.body.len() - 6);
+        r
+    };
+    let wrong_crc = {
+        let mut r = short.clone();
+        let at = r.body.len() - 8;
+        r.body[at] ^= 1;
+        r
+    };
+    let trailing = {
+        let mut r = short.clone();
+        r.body.push(b'x');
+        r
+    };
+    let not_gzip = {
+        let mut r = short.clone();
+        r.body = br#"{"failureReason":"plain"}"#.to_vec();
+        r
+    };
+    for round in 0..2 {
+        for (what, req, want) in [
+            ("long", &long, 200),
+            ("short after long", &short, 200),
+            ("cut short", &cut, 400),
+            ("short after cut", &short, 200),
+            ("wrong CRC", &wrong_crc, 400),
+            ("short after wrong CRC", &short, 200),
+            ("trailing", &trailing, 400),
+            ("not gzip", &not_gzip, 400),
+            ("short after not gzip", &short, 200),
+        ] {
+            let out = run(&mut store(), req, &Profile::graph());
+            assert_eq!(out.statuses(), vec![want], "round {round}: {what}");
+        }
+    }
+}
+
+#[test]
 fn h6_d_a_body_decoding_past_the_limit_is_413_without_inflating_it() {
     let small = Profile {
         max_body_bytes: 1000,

@@ -81,13 +81,14 @@ fn perr(rule: RuleId, reason: impl Into<String>) -> PathError {
 /// Decodes `%XX` escapes once (R3); the result must be UTF-8.
 pub fn percent_decode(s: &str) -> Result<Cow<'_, str>, PathError> {
     let b = s.as_bytes();
-    if !b.contains(&b'%') {
+    let Some(first) = memchr::memchr(b'%', b) else {
         return Ok(Cow::Borrowed(s));
-    }
+    };
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
+    let mut next = Some(first);
     // each run up to the next `%` copied at once, then the escape decoded
-    while let Some(at) = memchr::memchr(b'%', b.get(i..).unwrap_or_default()) {
+    while let Some(at) = next {
         out.extend_from_slice(b.get(i..i + at).unwrap_or_default());
         i += at;
         let hex = |c: u8| crate::digits::hex_value(c).map(u32::from);
@@ -101,6 +102,7 @@ pub fn percent_decode(s: &str) -> Result<Cow<'_, str>, PathError> {
             }
             _ => return Err(perr(RuleId::R3, format!("bad percent-escape in `{s}`"))),
         }
+        next = memchr::memchr(b'%', b.get(i..).unwrap_or_default());
     }
     out.extend_from_slice(b.get(i..).unwrap_or_default());
     String::from_utf8(out)
@@ -215,7 +217,7 @@ impl<'a> Segments<'a> {
             }
             return Ok(id);
         }
-        let Some(open) = seg.find('(') else {
+        let Some(open) = memchr::memchr(b'(', seg.as_bytes()) else {
             return Err(perr(
                 RuleId::R5,
                 format!("expected segment `{name}`, found `{seg}`"),

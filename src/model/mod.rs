@@ -399,20 +399,42 @@ pub fn gzip_member(raw: &[u8], max: u64) -> Result<(Vec<u8>, usize), Defect> {
     if raw.is_empty() {
         return Err(not_gzip("empty"));
     }
-    // the `bufread` decoder takes from `raw` exactly what the member spans, so what is left
-    // after it is what follows the member (`read::GzDecoder` reads ahead into a buffer of its
-    // own, and its remainder was empty whatever followed: bytes after the member went unseen)
-    let mut decoder = flate2::bufread::GzDecoder::new(raw);
+    use flate2::bufread::GzDecoder;
+    use std::cell::RefCell;
+    use std::io::Cursor;
+    // One decoder per thread, reset for each body: a new one allocates and sets up its inflate
+    // state, which cost more than decoding a small body. It reads a copy of `raw` (a copy of
+    // the coded bytes costs less than that set-up). The `bufread` decoder takes from its input
+    // exactly what the member spans, so what is left after it is what follows the member
+    // (`read::GzDecoder` reads ahead into a buffer of its own, and its remainder was empty
+    // whatever followed: bytes after the member went unseen).
+    thread_local! {
+        static DECODER: RefCell<GzDecoder<Cursor<Vec<u8>>>> =
+            RefCell::new(GzDecoder::new(Cursor::new(Vec::new())));
+    }
     // the member's trailer says its decoded size (mod 2^32): room for that, never past the
     // limit, so a large body is not copied as it grows (a lying trailer only costs a regrowth)
     let said = raw
         .last_chunk::<4>()
         .map_or(0, |t| u64::from(u32::from_le_bytes(*t)));
     let mut out = Vec::with_capacity(usize::try_from(said.min(max.saturating_add(1))).unwrap_or(0));
-    let read = (&mut decoder)
-        .take(max.saturating_add(1))
-        .read_to_end(&mut out)
-        .map_err(|e| not_gzip(&e.to_string()))?;
+    let (read, spans) = DECODER.with(|d| {
+        let mut decoder = d.borrow_mut();
+        let mut input = std::mem::take(decoder.get_mut().get_mut());
+        input.clear();
+        input.extend_from_slice(raw);
+        decoder.reset(Cursor::new(input));
+        let read = (&mut *decoder)
+            .take(max.saturating_add(1))
+            .read_to_end(&mut out);
+        let spans = usize::try_from(decoder.get_ref().position()).unwrap_or(raw.len());
+        // a large body's copy is not kept for the thread's lifetime
+        if decoder.get_ref().get_ref().capacity() > 256 * 1024 {
+            *decoder.get_mut().get_mut() = Vec::new();
+        }
+        (read, spans)
+    });
+    let read = read.map_err(|e| not_gzip(&e.to_string()))?;
     if read as u64 > max {
         return Err(defect(
             413,
@@ -420,7 +442,7 @@ pub fn gzip_member(raw: &[u8], max: u64) -> Result<(Vec<u8>, usize), Defect> {
             format!("the body decodes to more than {max} bytes"),
         ));
     }
-    Ok((out, raw.len() - decoder.into_inner().len()))
+    Ok((out, spans.min(raw.len())))
 }
 
 /// H5: whether the request carries `Prefer: include-unknown-enum-members` (RFC 7240: comma
