@@ -670,6 +670,15 @@ mod tests {
             assert_eq!(percent_decode(raw).as_deref(), Ok(want), "{raw}");
         }
         assert!(matches!(percent_decode("abc"), Ok(Cow::Borrowed("abc"))));
+        // and back: everything but RFC 3986's unreserved characters is escaped, once
+        for (text, want) in [
+            ("aZ09-._~", "aZ09-._~"),
+            ("a b/é'%", "a%20b%2F%C3%A9%27%25"),
+            ("", ""),
+        ] {
+            assert_eq!(percent_encode(text), want);
+            assert_eq!(percent_decode(want).as_deref(), Ok(text));
+        }
         for bad in ["%", "a%", "a%4", "%zz", "a%4g", "ab%g4c", "%C3", "ok%41%C3"] {
             assert_eq!(
                 percent_decode(bad).map_err(|e| e.rule),
