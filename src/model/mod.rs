@@ -743,8 +743,7 @@ fn success_answers(repr: Representation, prefer: bool, profile: &Profile) -> Vec
 /// E4: the acceptable error answers for a set of defects.
 fn rejection(mut defects: Vec<Defect>, profile: &Profile) -> Outcome {
     defects.sort_by_key(precedence);
-    if profile.strict_precedence {
-        let first = precedence(&defects[0]);
+    if let (true, Some(first)) = (profile.strict_precedence, defects.first().map(precedence)) {
         defects.retain(|d| precedence(d) == first);
     }
     let mut answers: Vec<Answer> = Vec::new();
@@ -912,6 +911,31 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn e4_strict_precedence_keeps_the_first_rank_and_never_panics_on_no_defect() {
+        let strict = Profile {
+            strict_precedence: true,
+            ..Profile::graph()
+        };
+        assert!(rejection(Vec::new(), &strict).answers.is_empty());
+        let out = rejection(
+            vec![
+                defect(404, RuleId::S1, "gone"),
+                defect(415, RuleId::H3, "media type"),
+            ],
+            &strict,
+        );
+        assert_eq!(out.statuses(), vec![415]);
+        let out = rejection(
+            vec![
+                defect(404, RuleId::S1, "gone"),
+                defect(415, RuleId::H3, "media type"),
+            ],
+            &Profile::graph(),
+        );
+        assert_eq!(out.statuses(), vec![415, 404]);
+    }
 
     #[test]
     fn e4_precedence_ranks_follow_the_contracts_order() {
