@@ -511,7 +511,7 @@ impl Case {
                 if self
                     .request
                     .header_values("content-encoding")
-                    .any(|v| v.eq_ignore_ascii_case("gzip"))
+                    .any(crate::model::is_gzip_coding)
                 {
                     c.push("H6.a");
                 }

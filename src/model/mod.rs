@@ -349,7 +349,7 @@ pub fn decode_body<'b>(
             ));
         }
     };
-    let gzip = coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip");
+    let gzip = is_gzip_coding(coding);
     if coding.eq_ignore_ascii_case("identity") {
         return Ok(std::borrow::Cow::Borrowed(&req.body));
     }
@@ -364,6 +364,11 @@ pub fn decode_body<'b>(
         ));
     }
     gunzip(&req.body, profile.max_body_bytes).map(std::borrow::Cow::Owned)
+}
+
+/// H6: whether a content coding names gzip (`gzip`, or its alias `x-gzip`, any case).
+pub fn is_gzip_coding(coding: &str) -> bool {
+    coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip")
 }
 
 /// The codings H6 accepts under `profile`, as an `Accept-Encoding` value.
@@ -790,20 +795,17 @@ pub fn get(store: &Store, req: &Request, profile: &Profile) -> Outcome {
     if let Err(d) = authorize(req, store.tokens()) {
         defects.push(d);
     }
-    let route = route(req, profile).map_err(|d| defects.push(d)).ok();
-    if let Some(r) = &route {
-        if let Err(d) = resolve(store, r) {
+    let id = match route(req, profile) {
+        Ok(r) => resolve(store, &r).map_err(|d| defects.push(d)).ok(),
+        Err(d) => {
             defects.push(d);
+            None
         }
-    }
-    if !defects.is_empty() {
+    };
+    let (Some(id), true) = (id, defects.is_empty()) else {
         return rejection(defects, profile);
-    }
+    };
     let prefer = prefers_unknown_members(req);
-    let id = route
-        .as_ref()
-        .and_then(|r| store.resolve_ref(r))
-        .unwrap_or_default();
     let repr = store.get(id).map(|e| Representation {
         value: e.value.clone(),
         include_unknown: prefer,

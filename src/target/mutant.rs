@@ -794,7 +794,7 @@ impl Mutant {
             }
             UnknownCodingIgnored => req.headers.retain(|(k, v)| {
                 !k.eq_ignore_ascii_case("content-encoding")
-                    || v.eq_ignore_ascii_case("gzip")
+                    || model::is_gzip_coding(v)
                     || v.eq_ignore_ascii_case("identity")
             }),
             // a body the model finds corrupt in its gzip coding (H6.c), read as its first
