@@ -134,10 +134,10 @@ fn percent_encode_into(out: &mut String, s: &str) {
 
 /// `%XX` for byte `c` (upper-case hex, as RFC 3986 recommends).
 fn push_escape(out: &mut String, c: u8) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    out.push('%');
-    out.push(char::from(HEX[usize::from(c >> 4)]));
-    out.push(char::from(HEX[usize::from(c & 0xF)]));
+    let mut hex = *b"%00";
+    crate::digits::put(&mut hex[1..], 16, u64::from(c));
+    hex.make_ascii_uppercase();
+    out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
 }
 
 /// The segments of a path, split at `/` (memchr), decoded lazily.
@@ -436,14 +436,7 @@ pub enum NameCase {
 }
 
 impl NameCase {
-    /// Writes `name` in this case.
-    pub fn apply(self, name: &str) -> String {
-        let mut out = String::with_capacity(name.len());
-        self.write(&mut out, name);
-        out
-    }
-
-    /// [`NameCase::apply`], appended to `out`.
+    /// Appends `name`, written in this case, to `out`.
     pub fn write(self, out: &mut String, name: &str) {
         let start = out.len();
         out.push_str(name);
@@ -610,11 +603,18 @@ mod tests {
 
     #[test]
     fn r4_a_first_flipped_flips_the_first_letter_either_way() {
-        assert_eq!(NameCase::FirstFlipped.apply("runs"), "Runs");
-        assert_eq!(NameCase::FirstFlipped.apply("Runs"), "runs");
-        assert_eq!(NameCase::FirstFlipped.apply(""), "");
-        assert_eq!(NameCase::Upper.apply("runs"), "RUNS");
-        assert_eq!(NameCase::Lower.apply("RUNS"), "runs");
+        // written after what `out` holds already, which it leaves as it is
+        let apply = |case: NameCase, name: &str| {
+            let mut out = String::from("/xY");
+            case.write(&mut out, name);
+            out
+        };
+        assert_eq!(apply(NameCase::FirstFlipped, "runs"), "/xYRuns");
+        assert_eq!(apply(NameCase::FirstFlipped, "Runs"), "/xYruns");
+        assert_eq!(apply(NameCase::FirstFlipped, ""), "/xY");
+        assert_eq!(apply(NameCase::Upper, "runs"), "/xYRUNS");
+        assert_eq!(apply(NameCase::Lower, "RUNS"), "/xYruns");
+        assert_eq!(apply(NameCase::Canonical, "rUns"), "/xYrUns");
     }
 
     #[test]
