@@ -554,6 +554,7 @@ impl fmt::Display for Spelling {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn t1_an_error_says_grammar_reason_and_byte_as_the_template_does() {
@@ -584,7 +585,6 @@ mod tests {
             );
         }
     }
-    use proptest::prelude::*;
 
     fn g(s: &str) -> bool {
         Timestamp::is_valid(s, Grammar::Graph)

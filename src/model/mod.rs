@@ -400,13 +400,12 @@ fn gunzip(raw: &[u8], max: u64) -> Result<Vec<u8>, Defect> {
 /// H6.c/H6.d: the gzip member `raw` starts with, decoded to at most `max` bytes (never inflated
 /// past it), and how many bytes of `raw` it spans (what follows is not read).
 pub fn gzip_member(raw: &[u8], max: u64) -> Result<(Vec<u8>, usize), Defect> {
-    use std::io::Read;
+    use flate2::bufread::GzDecoder;
+    use std::cell::RefCell;
+    use std::io::{Cursor, Read};
     if raw.is_empty() {
         return Err(not_gzip("empty"));
     }
-    use flate2::bufread::GzDecoder;
-    use std::cell::RefCell;
-    use std::io::Cursor;
     // One decoder per thread, reset for each body: a new one allocates and sets up its inflate
     // state, which cost more than decoding a small body. It reads a copy of `raw` (a copy of
     // the coded bytes costs less than that set-up). The `bufread` decoder takes from its input
