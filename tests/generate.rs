@@ -8,6 +8,7 @@ use proptest::test_runner::{Config, TestError, TestRunner};
 use std::collections::BTreeMap;
 use tpr_harness::check;
 use tpr_harness::fixture::Fixture;
+use tpr_harness::generate::defect::Defect;
 use tpr_harness::generate::{self, CaseSpec};
 use tpr_harness::model;
 use tpr_harness::profile::Profile;
@@ -166,12 +167,25 @@ fn h4_a_cases_whose_choices_pass_a_small_limit_demand_413_as_the_model_answers()
         }
     }
     assert!(over > 0, "no case passed the limit: the test tests nothing");
-    for chunked in [false, true] {
+    // gzip-coded, a body past the limit only once decoded is H6.d's, one past it as sent too
+    // is H4's and H6.d's (the model names both)
+    for (chunked, gzip, text, flaws) in [
+        (false, false, "\u{1F600}", &[Defect::Oversize][..]),
+        (true, false, "\u{1F600}", &[Defect::Oversize]),
+        (
+            false,
+            true,
+            "\u{1F600}",
+            &[Defect::Oversize, Defect::GzipBomb],
+        ),
+        (false, true, "a", &[Defect::GzipBomb]),
+    ] {
         let spec = CaseSpec {
             chunked,
+            gzip,
             members: vec![generate::MemberSpec::FailureReason(Some(
                 generate::TextSpec {
-                    text: "\u{1F600}".into(),
+                    text: text.into(),
                     escape_all: true,
                     repeat: 255,
                 },
@@ -179,10 +193,9 @@ fn h4_a_cases_whose_choices_pass_a_small_limit_demand_413_as_the_model_answers()
             ..CaseSpec::default()
         };
         cross_check(&spec, &small).unwrap();
-        assert_eq!(
-            spec.build(&store(&small), &small).demand.statuses,
-            vec![413]
-        );
+        let case = spec.build(&store(&small), &small);
+        assert_eq!(case.demand.statuses, vec![413], "gzip {gzip} {text}");
+        assert_eq!(case.defects, flaws, "gzip {gzip} {text}");
     }
 }
 

@@ -1162,8 +1162,9 @@ pub fn finish_path(d: &Draft) -> String {
     out
 }
 
-/// Renders the body of a draft (members, then whole-body defects, then padding).
-pub fn finish_body(d: &Draft, applied: &[Defect]) -> Vec<u8> {
+/// Renders the body of a draft (members, then whole-body defects, then padding), content-coded
+/// as the draft says, with the length it decodes to.
+pub fn finish_body(d: &Draft, applied: &[Defect]) -> (Vec<u8>, usize) {
     let mut body = match &d.whole_body {
         Some(b) => b.clone(),
         None => {
@@ -1202,15 +1203,16 @@ pub fn finish_body(d: &Draft, applied: &[Defect]) -> Vec<u8> {
     if d.bom {
         body.splice(0..0, crate::json::BOM.iter().copied());
     }
+    let plain = body.len();
     match d.coding {
-        BodyCoding::Plain => body,
-        BodyCoding::Gzip => gzip(&body),
+        BodyCoding::Plain => (body, plain),
+        BodyCoding::Gzip => (gzip(&body), plain),
         BodyCoding::GzipThenLineBreak => {
             let mut coded = gzip(&body);
             coded.push(b'\n');
-            coded
+            (coded, plain)
         }
-        BodyCoding::Bomb(n) => gzip_bomb(n),
+        BodyCoding::Bomb(n) => (gzip_bomb(n), usize::try_from(n).unwrap_or(usize::MAX)),
     }
 }
 

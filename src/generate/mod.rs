@@ -590,11 +590,22 @@ impl Case {
     }
 }
 
-/// Whether the body of `req`, as received or decoded (H6), is longer than `max_body_bytes`:
-/// the model's own H4 and H6.d rules, not a copy of them.
-fn past_the_limit(req: &Request, profile: &Profile) -> bool {
-    crate::model::body_size(req, profile).is_err()
-        || matches!(crate::model::decode_body(req, profile), Err(e) if e.status == 413)
+/// How the body of `req` is longer than `max_body_bytes`: as sent ([`Defect::Oversize`], H4)
+/// and decoded ([`Defect::GzipBomb`], H6.d), by the model's own H4 and H6 rules, not a copy of
+/// them. `decoded_len` is what the body was built to decode to: a body no longer than the limit
+/// that way is not decoded again to learn that it is not past it.
+fn past_the_limit(req: &Request, decoded_len: usize, profile: &Profile) -> Vec<Defect> {
+    let max = profile.max_body_bytes;
+    let mut past = Vec::new();
+    if crate::model::body_size(req, profile).is_err() {
+        past.push(Defect::Oversize);
+    }
+    if decoded_len as u64 > max
+        && matches!(crate::model::decode_body(req, profile), Err(e) if e.status == 413)
+    {
+        past.push(Defect::GzipBomb);
+    }
+    past
 }
 
 /// The clause an allowed `Content-Type` spelling relies on: H3.a for the media type in another
@@ -667,20 +678,21 @@ impl CaseSpec {
 
     /// Builds the concrete case against `store` under `profile`.
     pub fn build(&self, store: &Store, profile: &Profile) -> Case {
-        let ids: Vec<&String> = store.entities().map(|(id, _)| id).collect();
         let mut exercised = vec![RuleId::R1, RuleId::H2];
-        let target = if ids.is_empty() {
-            "none".to_string()
-        } else {
-            ids[usize::from(self.target) % ids.len()].clone()
+        let target = match store.len() {
+            0 => "none".to_string(),
+            n => store
+                .entities()
+                .nth(usize::from(self.target) % n)
+                .map(|(id, _)| id.clone())
+                .unwrap_or_default(),
         };
         let mut route = store
             .direct_route(&target)
             .unwrap_or_else(|| Route::direct("w", "r", "u", &target));
         if let Some(a) = self.alias {
-            let aliases = store.via_task_routes(&target);
-            if !aliases.is_empty() {
-                route = aliases[usize::from(a) % aliases.len()].clone();
+            if let Some(alias) = store.via_task_route(&target, usize::from(a)) {
+                route = alias;
                 exercised.push(RuleId::R2);
             }
         }
@@ -766,8 +778,8 @@ impl CaseSpec {
             d.bom = true;
         }
         let path = defect::finish_path(&d);
-        let body = if d.method == "GET" {
-            Vec::new()
+        let (body, decoded_len) = if d.method == "GET" {
+            (Vec::new(), 0)
         } else {
             defect::finish_body(&d, &applied)
         };
@@ -794,16 +806,20 @@ impl CaseSpec {
             exercised.push(RuleId::H4);
         }
         request.body = body;
-        // H4.a under a small `max_body_bytes`: a body the choices made larger than the limit is
-        // an oversized body, whatever else it is (decision 44)
+        // H4.a and H6.d under a small `max_body_bytes`: a body the choices made larger than the
+        // limit, as sent or once decoded, is an oversized body or one decoded past the limit,
+        // whatever else it is (decisions 44 and 69)
         if d.method == "PATCH"
             && !applied
                 .iter()
                 .any(|a| matches!(a, Defect::Oversize | Defect::GzipBomb))
-            && past_the_limit(&request, profile)
-            && defect::combines(&applied, Defect::Oversize)
         {
-            applied.push(Defect::Oversize);
+            // both labels name the one body, so each is checked against the defects drafted
+            let past: Vec<Defect> = past_the_limit(&request, decoded_len, profile)
+                .into_iter()
+                .filter(|flaw| defect::combines(&applied, *flaw))
+                .collect();
+            applied.extend(past);
         }
         let mut demand = defect::demand(&d.method, &applied, profile);
         if d.bom && demand.statuses.iter().all(|st| *st < 300) && !demand.statuses.contains(&400) {

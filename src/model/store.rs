@@ -164,20 +164,29 @@ impl Store {
     /// Every via-task route that addresses `id` (R2): through any result of the same task in the
     /// same workflow, itself included.
     pub fn via_task_routes(&self, id: &str) -> Vec<Route> {
-        let Some(target) = self.entities.get(id) else {
-            return Vec::new();
-        };
-        self.entities
-            .iter()
-            .filter(|(_, e)| {
-                e.location.workflow == target.location.workflow
-                    && e.location.task == target.location.task
-            })
+        self.via_task_entities(id)
             .map(|(t0, e)| {
                 let l = &e.location;
                 Route::via_task(&l.workflow, &l.run, &l.user_result, t0, id)
             })
             .collect()
+    }
+
+    /// The via-task route number `n` (modulo their count) of [`Store::via_task_routes`],
+    /// without building the others; `None` when `id` is absent.
+    pub fn via_task_route(&self, id: &str, n: usize) -> Option<Route> {
+        let count = self.via_task_entities(id).count();
+        let (t0, e) = self.via_task_entities(id).nth(n.checked_rem(count)?)?;
+        let l = &e.location;
+        Some(Route::via_task(&l.workflow, &l.run, &l.user_result, t0, id))
+    }
+
+    /// The entities through whose task `id` can be addressed (same workflow, same task).
+    fn via_task_entities<'a>(&'a self, id: &str) -> impl Iterator<Item = (&'a String, &'a Entity)> {
+        let target = self.entities.get(id).map(|t| &t.location);
+        self.entities.iter().filter(move |(_, e)| {
+            target.is_some_and(|t| e.location.workflow == t.workflow && e.location.task == t.task)
+        })
     }
 
     /// The store as a fixture again (e.g. to seed an implementation with the current state).
