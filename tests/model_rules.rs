@@ -51,6 +51,25 @@ fn r2_via_task_route_aliases_the_entity_of_the_same_task() {
 }
 
 #[test]
+fn r2_the_nth_via_task_route_is_the_nth_of_them_all_and_each_resolves_to_its_entity() {
+    let s = store();
+    for (id, _) in s.entities() {
+        let all = s.via_task_routes(id);
+        assert!(!all.is_empty(), "{id}: itself at least");
+        for n in 0..2 * all.len() {
+            let one = s.via_task_route(id, n);
+            assert_eq!(one.as_ref(), all.get(n % all.len()), "{id} #{n}");
+            assert_eq!(
+                one.and_then(|r| s.resolve(&r).map(str::to_string)),
+                Some(id.clone())
+            );
+        }
+    }
+    assert_eq!(s.via_task_route("nope", 0), None);
+    assert!(s.via_task_routes("nope").is_empty());
+}
+
+#[test]
 fn r2_via_task_route_to_a_result_of_another_task_or_workflow_is_404() {
     for (t0, t) in [("t1", "t2"), ("t1", "t9"), ("t1", "nope")] {
         let mut req = patch("t1", "{}");
