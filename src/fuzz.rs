@@ -50,6 +50,12 @@ pub fn fuzz_profile(which: u8) -> Profile {
 
 /// The fixture store of the fuzz targets (built once) under `profile`.
 pub fn store(profile: &Profile) -> Store {
+    fixture_store(profile).clone()
+}
+
+/// The fixture store under `profile`, built once: graph's, or strict's when the profile
+/// accepts no member after the sentinel.
+fn fixture_store(profile: &Profile) -> &'static Store {
     static STORES: OnceLock<[Store; 2]> = OnceLock::new();
     let stores = STORES.get_or_init(|| {
         let make = |p: &Profile| {
@@ -60,10 +66,64 @@ pub fn store(profile: &Profile) -> Store {
         };
         [make(&Profile::graph()), make(&Profile::strict())]
     });
-    if profile.members_after_sentinel.is_empty() {
-        stores[1].clone()
-    } else {
-        stores[0].clone()
+    &stores[usize::from(profile.members_after_sentinel.is_empty())]
+}
+
+/// Two working copies of a fixture store kept by a thread between executions (decision 67):
+/// both equal the fixture when an execution starts, and the entities it wrote are put back
+/// from the fixture when it ends. An execution that panicked leaves them marked unclean, and
+/// the next one starts from fresh copies.
+struct Stores {
+    fixture: &'static Store,
+    now: Store,
+    before: Store,
+    written: Vec<String>,
+    clean: bool,
+}
+
+impl Stores {
+    /// Runs `f` on the thread's stores for `profile`'s fixture (`now`, `before`, and a list
+    /// into which `f` pushes every id it wrote), then puts them back.
+    fn with<R>(
+        profile: &Profile,
+        f: impl FnOnce(&mut Store, &mut Store, &mut Vec<String>) -> R,
+    ) -> R {
+        use std::cell::RefCell;
+        thread_local! {
+            static STORES: RefCell<Vec<Stores>> = const { RefCell::new(Vec::new()) };
+        }
+        let fixture = fixture_store(profile);
+        STORES.with(|all| {
+            let mut all = all.borrow_mut();
+            let i = match all.iter().position(|w| std::ptr::eq(w.fixture, fixture)) {
+                Some(i) => i,
+                None => {
+                    all.push(Stores {
+                        fixture,
+                        now: fixture.clone(),
+                        before: fixture.clone(),
+                        written: Vec::new(),
+                        clean: true,
+                    });
+                    all.len() - 1
+                }
+            };
+            let w = &mut all[i];
+            if !w.clean {
+                (w.now, w.before) = (fixture.clone(), fixture.clone());
+                w.written.clear();
+            }
+            w.clean = false;
+            let r = f(&mut w.now, &mut w.before, &mut w.written);
+            for id in w.written.drain(..) {
+                if let Some(e) = fixture.get(&id) {
+                    w.now.set_value(&id, e.value.clone());
+                    w.before.set_value(&id, e.value.clone());
+                }
+            }
+            w.clean = true;
+            r
+        })
     }
 }
 
@@ -190,23 +250,37 @@ pub fn sequence(data: &[u8]) {
     let Ok(specs) = Vec::<CaseSpec>::arbitrary(&mut u) else {
         return;
     };
-    let mut s = store(&profile);
-    let mut before = s.clone();
-    for spec in specs.into_iter().take(16) {
-        let case = spec.build(&s, &profile);
-        let out = model::apply(&mut s, &case.request, &profile);
-        if let Err(v) = check::all(&before, &case.request, &out, &s, &profile) {
-            panic!("{v} after {}", case.describe());
+    Stores::with(&profile, |s, before, written| {
+        for spec in specs.into_iter().take(16) {
+            sequence_step(&spec, s, before, written, &profile);
         }
-        assert_eq!(
-            out.statuses(),
-            case.demand.statuses,
-            "{}: {}",
-            profile.name,
-            case.describe()
-        );
-        catch_up(&mut before, &s, &out);
+    });
+}
+
+/// One step of [`sequence`]: `s` and `before` are equal when it starts and when it ends.
+fn sequence_step(
+    spec: &CaseSpec,
+    s: &mut Store,
+    before: &mut Store,
+    written: &mut Vec<String>,
+    profile: &Profile,
+) {
+    let case = spec.build(s, profile);
+    let out = model::apply(s, &case.request, profile);
+    if let Some(id) = &out.updated {
+        written.push(id.clone());
     }
+    if let Err(v) = check::all(before, &case.request, &out, s, profile) {
+        panic!("{v} after {}", case.describe());
+    }
+    assert_eq!(
+        out.statuses(),
+        case.demand.statuses,
+        "{}: {}",
+        profile.name,
+        case.describe()
+    );
+    catch_up(before, s, &out);
 }
 
 /// In-process differential fuzzing through the one seam: the same request sequence to `target`
@@ -296,5 +370,48 @@ pub fn endpoint_bytes_with(
             "a 5xx to client bytes: {}",
             String::from_utf8_lossy(&out[..out.len().min(200)])
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changed(s: &Store) -> (String, crate::spec::TaskProcessingResult) {
+        let (id, e) = s.entities().next().expect("a fixture entity");
+        let mut v = e.value.clone();
+        v.failure_reason = Some("written by an execution".into());
+        (id.clone(), v)
+    }
+
+    #[test]
+    fn s6_each_execution_starts_from_the_fixture_whatever_the_one_before_wrote() {
+        let p = fuzz_profile(0);
+        Stores::with(&p, |now, before, written| {
+            let (id, v) = changed(now);
+            now.set_value(&id, v.clone());
+            before.set_value(&id, v);
+            written.push(id);
+        });
+        Stores::with(&p, |now, before, _| {
+            assert!(now == fixture_store(&p) && before == fixture_store(&p));
+        });
+    }
+
+    #[test]
+    fn s6_after_a_panicked_execution_the_next_starts_from_fresh_stores() {
+        let p = fuzz_profile(1);
+        let failed = std::panic::catch_unwind(|| {
+            Stores::with(&p, |now, _, _| {
+                // a write the execution did not record, then a failed check
+                let (id, v) = changed(now);
+                now.set_value(&id, v);
+                panic!("a check failed");
+            })
+        });
+        assert!(failed.is_err());
+        Stores::with(&p, |now, before, _| {
+            assert!(now == fixture_store(&p) && before == fixture_store(&p));
+        });
     }
 }
