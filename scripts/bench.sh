@@ -26,11 +26,17 @@ echo "== 2. fuzz targets: exec/s, one worker each, ${FUZZ_SECONDS}s, same seed c
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 cargo run --release --quiet -- corpus --out "$TMP/seeds" --count 500 >/dev/null
 # the structured targets as scripts/nightly-fuzz.sh builds them (no comparison tracing, their
-# own target folder: decision 66), and once as the byte-level targets are built, for comparison
-STRUCTURED=(--no-trace-compares --target-dir target-structured)
+# own target folder: decision 66; the edges of this repository's code only: decision 70), and
+# with comparison tracing, for comparison (the same crates instrumented, so their edge counts
+# compare)
+OWN=$PWD/fuzz/instrument-own-code.sh
+STRUCTURED=(--no-trace-compares --target-dir target-own-code)
+TRACED=(--target-dir target-own-code-traced)
 (cd fuzz && cargo fuzz build --sanitizer none -O >/dev/null 2>&1)
-(cd fuzz && cargo fuzz build --sanitizer none -O "${STRUCTURED[@]}" sequence >/dev/null 2>&1)
-(cd fuzz && cargo fuzz build --sanitizer none -O "${STRUCTURED[@]}" differential >/dev/null 2>&1)
+for t in sequence differential; do
+  (cd fuzz && RUSTC_WRAPPER=$OWN cargo fuzz build --sanitizer none -O "${STRUCTURED[@]}" $t >/dev/null 2>&1)
+  (cd fuzz && RUSTC_WRAPPER=$OWN cargo fuzz build --sanitizer none -O "${TRACED[@]}" $t >/dev/null 2>&1)
+done
 execs() { # target, seed corpus dir, build options... -> "average exec/s, final edge coverage"
   local t=$1 seeds=$2 dir="$TMP/corpus-$1-$RANDOM"
   shift 2
@@ -42,10 +48,12 @@ execs() { # target, seed corpus dir, build options... -> "average exec/s, final 
 }
 read -r BODY BODY_COV < <(execs body "$TMP/seeds/body")
 read -r BASE _ < <(execs serde_json_baseline "$TMP/seeds/body")
+export RUSTC_WRAPPER=$OWN
 read -r SEQ SEQ_COV < <(execs sequence "$TMP/seeds/sequence" "${STRUCTURED[@]}")
-read -r SEQ_TC SEQ_TC_COV < <(execs sequence "$TMP/seeds/sequence")
+read -r SEQ_TC SEQ_TC_COV < <(execs sequence "$TMP/seeds/sequence" "${TRACED[@]}")
 read -r DIFF DIFF_COV < <(execs differential "$TMP/seeds/sequence" "${STRUCTURED[@]}")
-read -r DIFF_TC DIFF_TC_COV < <(execs differential "$TMP/seeds/sequence")
+read -r DIFF_TC DIFF_TC_COV < <(execs differential "$TMP/seeds/sequence" "${TRACED[@]}")
+unset RUSTC_WRAPPER
 echo "body $BODY exec/s (cov $BODY_COV), serde_json_baseline $BASE exec/s: ratio body/baseline = $(python3 -c "print(f'{$BODY/$BASE:.2f}')") (goal >= 0.50)"
 echo "sequence $SEQ exec/s, cov $SEQ_COV (goal >= 20000); with comparison tracing $SEQ_TC exec/s, cov $SEQ_TC_COV"
 echo "differential $DIFF exec/s, cov $DIFF_COV (goal >= 20000); with comparison tracing $DIFF_TC exec/s, cov $DIFF_TC_COV"

@@ -43,10 +43,17 @@ done
 # The structured targets (sequence, differential) decode their input with `arbitrary`: few input
 # bytes meet a constant, so comparison tracing costs them about half their time and, measured
 # side by side, reaches no more edges (docs/DECISIONS.md 66, docs/MEASUREMENTS.md). They are
-# built without it, in their own target folder so the byte-level targets keep it.
+# built without it, in their own target folder so the byte-level targets keep it. They also
+# count the edges of this repository's code only (decision 70): fuzz/instrument-own-code.sh,
+# as RUSTC_WRAPPER, leaves the dependencies (zlib-rs, serde_json, …) uninstrumented.
 build_flags() {
   case $1 in
-    sequence | differential) echo "--no-trace-compares --target-dir fuzz/target-structured" ;;
+    sequence | differential) echo "--no-trace-compares --target-dir fuzz/target-own-code" ;;
+  esac
+}
+wrapper() {
+  case $1 in
+    sequence | differential) echo "$PWD/fuzz/instrument-own-code.sh" ;;
   esac
 }
 
@@ -55,6 +62,8 @@ mkdir -p fuzz/logs
 for t in "${targets[@]}"; do
   echo "== $t: ${seconds}s on $jobs worker(s)"
   read -ra flags <<<"$(build_flags "$t")"
+  export RUSTC_WRAPPER="$(wrapper "$t")"
+  [ -n "$RUSTC_WRAPPER" ] || unset RUSTC_WRAPPER
   "${fuzz[@]}" build "${san[@]}" -O "${flags[@]}" "$t"
   set +e
   "${fuzz[@]}" run "${san[@]}" -O "${flags[@]}" "$t" "fuzz/corpus/$t" -- \
