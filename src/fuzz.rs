@@ -53,8 +53,13 @@ pub fn store(profile: &Profile) -> Store {
     fixture_store(profile).clone()
 }
 
-/// The fixture store under `profile`, built once: graph's, or strict's when the profile
-/// accepts no member after the sentinel.
+/// Which of the two fixture stores `profile` runs against: graph's (0), or strict's (1) when the
+/// profile accepts no member after the sentinel.
+fn fixture_index(profile: &Profile) -> usize {
+    usize::from(profile.members_after_sentinel.is_empty())
+}
+
+/// The fixture store under `profile` ([`fixture_index`]), built once.
 fn fixture_store(profile: &Profile) -> &'static Store {
     static STORES: OnceLock<[Store; 2]> = OnceLock::new();
     let stores = STORES.get_or_init(|| {
@@ -66,65 +71,36 @@ fn fixture_store(profile: &Profile) -> &'static Store {
         };
         [make(&Profile::graph()), make(&Profile::strict())]
     });
-    &stores[usize::from(profile.members_after_sentinel.is_empty())]
+    &stores[fixture_index(profile)]
 }
 
-/// Two working copies of a fixture store kept by a thread between executions (decision 67):
-/// both equal the fixture when an execution starts, and the entities it wrote are put back
-/// from the fixture when it ends. An execution that panicked leaves them marked unclean, and
-/// the next one starts from fresh copies.
-struct Stores {
-    fixture: &'static Store,
-    now: Store,
-    before: Store,
-    written: Vec<String>,
-    clean: bool,
-}
-
-impl Stores {
-    /// Runs `f` on the thread's stores for `profile`'s fixture (`now`, `before`, and a list
-    /// into which `f` pushes every id it wrote), then puts them back.
-    fn with<R>(
-        profile: &Profile,
-        f: impl FnOnce(&mut Store, &mut Store, &mut Vec<String>) -> R,
-    ) -> R {
-        use std::cell::RefCell;
-        thread_local! {
-            static STORES: RefCell<Vec<Stores>> = const { RefCell::new(Vec::new()) };
-        }
-        let fixture = fixture_store(profile);
-        STORES.with(|all| {
-            let mut all = all.borrow_mut();
-            let i = match all.iter().position(|w| std::ptr::eq(w.fixture, fixture)) {
-                Some(i) => i,
-                None => {
-                    all.push(Stores {
-                        fixture,
-                        now: fixture.clone(),
-                        before: fixture.clone(),
-                        written: Vec::new(),
-                        clean: true,
-                    });
-                    all.len() - 1
-                }
-            };
-            let w = &mut all[i];
-            if !w.clean {
-                (w.now, w.before) = (fixture.clone(), fixture.clone());
-                w.written.clear();
-            }
-            w.clean = false;
-            let r = f(&mut w.now, &mut w.before, &mut w.written);
-            for id in w.written.drain(..) {
-                if let Some(e) = fixture.get(&id) {
-                    w.now.set_value(&id, e.value.clone());
-                    w.before.set_value(&id, e.value.clone());
-                }
-            }
-            w.clean = true;
-            r
-        })
+/// Runs `f` on two working copies of `profile`'s fixture store (`now` and `before`) and a list
+/// into which `f` pushes every id it writes. The copies are kept by the thread between
+/// executions (decision 67): both equal the fixture when `f` starts, and what it wrote is put
+/// back from the fixture when it returns. While `f` runs they are out of their slot, so an
+/// execution that panics leaves the slot empty and the next one starts from fresh copies.
+fn with_stores<R>(
+    profile: &Profile,
+    f: impl FnOnce(&mut Store, &mut Store, &mut Vec<String>) -> R,
+) -> R {
+    use std::cell::RefCell;
+    thread_local! {
+        static KEPT: RefCell<[Option<(Store, Store)>; 2]> = const { RefCell::new([None, None]) };
     }
+    let (i, fixture) = (fixture_index(profile), fixture_store(profile));
+    let (mut now, mut before) = KEPT
+        .with(|kept| kept.borrow_mut()[i].take())
+        .unwrap_or_else(|| (fixture.clone(), fixture.clone()));
+    let mut written = Vec::new();
+    let r = f(&mut now, &mut before, &mut written);
+    for id in written {
+        if let Some(e) = fixture.get(&id) {
+            now.set_value(&id, e.value.clone());
+            before.set_value(&id, e.value.clone());
+        }
+    }
+    KEPT.with(|kept| kept.borrow_mut()[i] = Some((now, before)));
+    r
 }
 
 /// T1: bytes through both grammars. Never panics; what parses formats back to an equal
@@ -250,7 +226,7 @@ pub fn sequence(data: &[u8]) {
     let Ok(specs) = Vec::<CaseSpec>::arbitrary(&mut u) else {
         return;
     };
-    Stores::with(&profile, |s, before, written| {
+    with_stores(&profile, |s, before, written| {
         for spec in specs.into_iter().take(16) {
             sequence_step(&spec, s, before, written, &profile);
         }
@@ -387,13 +363,13 @@ mod tests {
     #[test]
     fn s6_each_execution_starts_from_the_fixture_whatever_the_one_before_wrote() {
         let p = fuzz_profile(0);
-        Stores::with(&p, |now, before, written| {
+        with_stores(&p, |now, before, written| {
             let (id, v) = changed(now);
             now.set_value(&id, v.clone());
             before.set_value(&id, v);
             written.push(id);
         });
-        Stores::with(&p, |now, before, _| {
+        with_stores(&p, |now, before, _| {
             assert!(now == fixture_store(&p) && before == fixture_store(&p));
         });
     }
@@ -402,7 +378,7 @@ mod tests {
     fn s6_after_a_panicked_execution_the_next_starts_from_fresh_stores() {
         let p = fuzz_profile(1);
         let failed = std::panic::catch_unwind(|| {
-            Stores::with(&p, |now, _, _| {
+            with_stores(&p, |now, _, _| {
                 // a write the execution did not record, then a failed check
                 let (id, v) = changed(now);
                 now.set_value(&id, v);
@@ -410,7 +386,7 @@ mod tests {
             })
         });
         assert!(failed.is_err());
-        Stores::with(&p, |now, before, _| {
+        with_stores(&p, |now, before, _| {
             assert!(now == fixture_store(&p) && before == fixture_store(&p));
         });
     }
