@@ -595,12 +595,11 @@ impl Case {
 /// them. `decoded_len` is what the body was built to decode to: a body no longer than the limit
 /// that way is not decoded again to learn that it is not past it.
 fn past_the_limit(req: &Request, decoded_len: usize, profile: &Profile) -> Vec<Defect> {
-    let max = profile.max_body_bytes;
     let mut past = Vec::new();
     if crate::model::body_size(req, profile).is_err() {
         past.push(Defect::Oversize);
     }
-    if decoded_len as u64 > max
+    if decoded_len as u64 > profile.max_body_bytes
         && matches!(crate::model::decode_body(req, profile), Err(e) if e.status == 413)
     {
         past.push(Defect::GzipBomb);

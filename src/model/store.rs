@@ -48,6 +48,12 @@ pub struct Entity {
     pub value: TaskProcessingResult,
 }
 
+/// The route to `id` through the task of result `t0`, stored as `e` (R2).
+fn via_task(t0: &str, e: &Entity, id: &str) -> Route {
+    let l = &e.location;
+    Route::via_task(&l.workflow, &l.run, &l.user_result, t0, id)
+}
+
 /// The model's store. `PartialEq` compares every entity: S3 is `before == after`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Store {
@@ -165,10 +171,7 @@ impl Store {
     /// same workflow, itself included.
     pub fn via_task_routes(&self, id: &str) -> Vec<Route> {
         self.via_task_entities(id)
-            .map(|(t0, e)| {
-                let l = &e.location;
-                Route::via_task(&l.workflow, &l.run, &l.user_result, t0, id)
-            })
+            .map(|(t0, e)| via_task(t0, e, id))
             .collect()
     }
 
@@ -177,8 +180,7 @@ impl Store {
     pub fn via_task_route(&self, id: &str, n: usize) -> Option<Route> {
         let count = self.via_task_entities(id).count();
         let (t0, e) = self.via_task_entities(id).nth(n.checked_rem(count)?)?;
-        let l = &e.location;
-        Some(Route::via_task(&l.workflow, &l.run, &l.user_result, t0, id))
+        Some(via_task(t0, e, id))
     }
 
     /// The entities through whose task `id` can be addressed (same workflow, same task).

@@ -2247,8 +2247,9 @@ impl<'s, 'a> Unit<'s, 'a> {
     }
 
     /// One PATCH of [`Unit::force_restore`]: `body` to entity `id`, meant to leave it holding
-    /// `value`. `None` when the model or the implementation refuses it; else whether the entity
-    /// read back holds `value`.
+    /// `value`. `None` when the implementation refuses it (another body may still do);
+    /// `Some(false)` when the model would refuse it or it cannot be sent; else whether the
+    /// entity read back holds `value`.
     async fn patch_back(
         &mut self,
         id: &str,
