@@ -1,5 +1,8 @@
 //! Where a fuzz target's time goes: runs `tpr_harness::fuzz::{sequence, differential_model,
 //! body}` over a seed corpus in a loop and prints executions per second (run it under `perf`).
+//! For `sequence` and `differential` it also prints how many steps (requests) an input of the
+//! corpus runs on average: `scripts/bench.sh` multiplies a fuzzing run's exec/s by it for the
+//! cases per second (SECONDS = 0 prints only that).
 //!
 //! `cargo run --release --example profile_fuzz -- sequence DIR [SECONDS]`
 // a measuring tool: it prints, and exits 2 on a wrong command line
@@ -32,6 +35,20 @@ fn main() {
     if inputs.is_empty() {
         eprintln!("no inputs in {dir}");
         std::process::exit(2);
+    }
+    let steps = |data: &[u8]| match which.as_str() {
+        "sequence" => tpr_harness::fuzz::sequence_input(data).map_or(0, |(_, c)| c.len()),
+        "differential" => tpr_harness::fuzz::differential_input(data).map_or(0, |c| c.len()),
+        _ => 1,
+    };
+    let total: usize = inputs.iter().map(|i| steps(i)).sum();
+    println!(
+        "{which}: {:.2} steps per input over {} inputs",
+        total as f64 / inputs.len() as f64,
+        inputs.len()
+    );
+    if seconds == 0 {
+        return;
     }
     let started = Instant::now();
     let mut n = 0u64;

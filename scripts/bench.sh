@@ -8,7 +8,7 @@
 #                then the resident memory of `serve` after the load.
 # Not run in CI (no timed assertions anywhere): the figures go to docs/MEASUREMENTS.md.
 #
-#   scripts/bench.sh [FUZZ_SECONDS] [WRK_SECONDS]      (defaults 20 and 10; WRK_ROUNDS=4)
+#   scripts/bench.sh [FUZZ_SECONDS] [WRK_SECONDS]      (defaults 20 and 10; FUZZ_ROUNDS=3, WRK_ROUNDS=6)
 #
 # Needs wrk (apt-get install wrk) for part 3 and installs cargo-fuzz for part 2 when missing.
 set -euo pipefail
@@ -22,7 +22,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
 echo "== 1. model::apply vs bare decode+parse (same requests, same run)"
 cargo bench --quiet --bench model -- --exact ratios 2>/dev/null | grep -E "^(workload|ratio)"
 
-echo "== 2. fuzz targets: exec/s, one worker each, ${FUZZ_SECONDS}s, same seed corpus"
+echo "== 2. fuzz targets: exec/s, one worker each, ${FUZZ_SECONDS}s per run, same seed corpus"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 cargo run --release --quiet -- corpus --out "$TMP/seeds" --count 500 >/dev/null
 # the structured targets as scripts/nightly-fuzz.sh builds them (no comparison tracing, their
@@ -37,26 +37,44 @@ for t in sequence differential; do
   (cd fuzz && RUSTC_WRAPPER=$OWN cargo fuzz build --sanitizer none -O "${STRUCTURED[@]}" $t >/dev/null 2>&1)
   (cd fuzz && RUSTC_WRAPPER=$OWN cargo fuzz build --sanitizer none -O "${TRACED[@]}" $t >/dev/null 2>&1)
 done
-execs() { # target, seed corpus dir, build options... -> "average exec/s, final edge coverage"
-  local t=$1 seeds=$2 dir="$TMP/corpus-$1-$RANDOM"
-  shift 2
+execs() { # target, seed corpus dir, libFuzzer -seed, build options... -> "exec/s, edge coverage, corpus dir"
+  local t=$1 seeds=$2 seed=$3 dir="$TMP/corpus-$1-$RANDOM"
+  shift 3
   mkdir -p "$dir"
   cp "$seeds"/* "$dir/" 2>/dev/null || true
   (cd fuzz && cargo fuzz run --sanitizer none -O "$@" "$t" "$dir" -- -dict=tpr.dict \
-      -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>&1) |
-    awk '/stat::average_exec_per_sec/ {e=$2} /DONE/ {for (i=1;i<NF;i++) if ($i=="cov:") c=$(i+1)} END {print e, c}'
+      -max_total_time="$FUZZ_SECONDS" -seed="$seed" -print_final_stats=1 2>&1) |
+    awk -v d="$dir" '/stat::average_exec_per_sec/ {e=$2} /DONE/ {for (i=1;i<NF;i++) if ($i=="cov:") c=$(i+1)} END {print e, c, d}'
 }
-read -r BODY BODY_COV < <(execs body "$TMP/seeds/body")
-read -r BASE _ < <(execs serde_json_baseline "$TMP/seeds/body")
+steps() { # target, corpus dir -> mean steps (requests) per input of that corpus
+  cargo run --release --quiet --example profile_fuzz -- "$1" "$2" 0 | awk '{print $2}'
+}
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+# body and its baseline alternate, FUZZ_ROUNDS times (default 3), each round both with the same
+# libFuzzer -seed: one 20 s run of either can be off by a tenth (0.48 to 0.58 over three
+# seeds in one session), so the ratio is of the sums
+ROUNDS_F=${FUZZ_ROUNDS:-3}
+BODIES=(); BASES=(); BODY_SUM=0; BASE_SUM=0
+for r in $(seq "$ROUNDS_F"); do
+  read -r b BODY_COV _ < <(execs body "$TMP/seeds/body" "$r")
+  read -r a _ _ < <(execs serde_json_baseline "$TMP/seeds/body" "$r")
+  BODIES+=("$b"); BASES+=("$a"); BODY_SUM=$((BODY_SUM + b)); BASE_SUM=$((BASE_SUM + a))
+done
+echo "body ${BODIES[*]} exec/s (cov $BODY_COV), serde_json_baseline ${BASES[*]} exec/s: ratio body/baseline = $(ratio $BODY_SUM $BASE_SUM) (goal >= 0.50)"
 export RUSTC_WRAPPER=$OWN
-read -r SEQ SEQ_COV < <(execs sequence "$TMP/seeds/sequence" "${STRUCTURED[@]}")
-read -r SEQ_TC SEQ_TC_COV < <(execs sequence "$TMP/seeds/sequence" "${TRACED[@]}")
-read -r DIFF DIFF_COV < <(execs differential "$TMP/seeds/sequence" "${STRUCTURED[@]}")
-read -r DIFF_TC DIFF_TC_COV < <(execs differential "$TMP/seeds/sequence" "${TRACED[@]}")
+read -r SEQ SEQ_COV SEQ_DIR < <(execs sequence "$TMP/seeds/sequence" 1 "${STRUCTURED[@]}")
+read -r SEQ_TC SEQ_TC_COV _ < <(execs sequence "$TMP/seeds/sequence" 1 "${TRACED[@]}")
+read -r DIFF DIFF_COV DIFF_DIR < <(execs differential "$TMP/seeds/sequence" 1 "${STRUCTURED[@]}")
+read -r DIFF_TC DIFF_TC_COV _ < <(execs differential "$TMP/seeds/sequence" 1 "${TRACED[@]}")
 unset RUSTC_WRAPPER
-echo "body $BODY exec/s (cov $BODY_COV), serde_json_baseline $BASE exec/s: ratio body/baseline = $(python3 -c "print(f'{$BODY/$BASE:.2f}')") (goal >= 0.50)"
-echo "sequence $SEQ exec/s, cov $SEQ_COV (goal >= 20000); with comparison tracing $SEQ_TC exec/s, cov $SEQ_TC_COV"
-echo "differential $DIFF exec/s, cov $DIFF_COV (goal >= 20000); with comparison tracing $DIFF_TC exec/s, cov $DIFF_TC_COV"
+# an execution runs one input's steps (requests), 1 to 16: exec/s alone rises when inputs get
+# shorter, so the cases per second are printed too (exec/s times the mean steps per input of
+# the corpus the run ended with, which the executions were mutated from: an estimate)
+SEQ_STEPS=$(steps sequence "$SEQ_DIR")
+DIFF_STEPS=$(steps differential "$DIFF_DIR")
+cases() { python3 -c "print(f'{$1*$2:.0f}')"; }
+echo "sequence $SEQ exec/s, cov $SEQ_COV (goal >= 20000), $SEQ_STEPS steps per input: ~$(cases $SEQ $SEQ_STEPS) cases/s; with comparison tracing $SEQ_TC exec/s, cov $SEQ_TC_COV"
+echo "differential $DIFF exec/s, cov $DIFF_COV (goal >= 20000), $DIFF_STEPS steps per input: ~$(cases $DIFF $DIFF_STEPS) cases/s; with comparison tracing $DIFF_TC exec/s, cov $DIFF_TC_COV"
 
 echo "== 3. serve vs a bare hyper server under wrk (2 threads, 8 connections, ${WRK_SECONDS}s each)"
 if ! command -v wrk >/dev/null 2>&1; then
@@ -77,10 +95,10 @@ SERVE=$!
 target/release/examples/bare_server $BARE_PORT >/dev/null 2>&1 &
 BARE=$!
 sleep 1
-# alternate, WRK_ROUNDS times each (default 4), so drift in the machine's load hits both alike:
-# one round of either can be off by a fifth (a 3-round run once read 0.75 on a single fast
-# round of the bare server, where 5 rounds read 0.81), so the ratio is of the sums
-ROUNDS=${WRK_ROUNDS:-4}
+# alternate, WRK_ROUNDS times each (default 6), so drift in the machine's load hits both alike:
+# one round of either can be off by a fifth (six rounds in one run read 0.75 to 0.85 each,
+# 0.80 summed), so the ratio is of the sums
+ROUNDS=${WRK_ROUNDS:-6}
 SERVED=(); BARED=(); S_SUM=0; B_SUM=0
 for _ in $(seq "$ROUNDS"); do
   s=$(rps "http://127.0.0.1:$PORT$PATH_"); b=$(rps "http://127.0.0.1:$BARE_PORT$PATH_")

@@ -218,17 +218,37 @@ pub fn body(data: &[u8]) {
     });
 }
 
+/// The most steps one input of [`sequence`] or [`differential`] runs.
+pub const MAX_STEPS: usize = 16;
+
+/// What [`sequence`] runs for `data`: the profile its first byte picks and up to
+/// [`MAX_STEPS`] cases; `None` when the bytes decode to no sequence.
+pub fn sequence_input(data: &[u8]) -> Option<(Profile, Vec<CaseSpec>)> {
+    let mut u = Unstructured::new(data);
+    let profile = fuzz_profile(u.int_in_range(0..=2u8).unwrap_or(0));
+    Some((profile, cases_from(u)?))
+}
+
+/// The cases [`differential`] runs for `data` (up to [`MAX_STEPS`]).
+pub fn differential_input(data: &[u8]) -> Option<Vec<CaseSpec>> {
+    cases_from(Unstructured::new(data))
+}
+
+fn cases_from(mut u: Unstructured<'_>) -> Option<Vec<CaseSpec>> {
+    let mut specs = Vec::<CaseSpec>::arbitrary(&mut u).ok()?;
+    specs.truncate(MAX_STEPS);
+    Some(specs)
+}
+
 /// Whole request sequences from the generators' case space: every invariant after every step,
 /// and each case's demanded outcome equals the model's answer (differential: generators vs model).
 pub fn sequence(data: &[u8]) {
-    let mut u = Unstructured::new(data);
-    let profile = fuzz_profile(u.int_in_range(0..=2u8).unwrap_or(0));
-    let Ok(specs) = Vec::<CaseSpec>::arbitrary(&mut u) else {
+    let Some((profile, specs)) = sequence_input(data) else {
         return;
     };
     with_stores(&profile, |s, before, written| {
-        for spec in specs.into_iter().take(16) {
-            sequence_step(&spec, s, before, written, &profile);
+        for spec in &specs {
+            sequence_step(spec, s, before, written, &profile);
         }
     });
 }
@@ -266,12 +286,11 @@ fn sequence_step(
 /// addressed entity is read back through `target` and compared after each PATCH.
 /// The target must start from the fuzz store ([`store`]) under `profile`.
 pub fn differential(target: &dyn Target, profile: &Profile, data: &[u8]) {
-    let mut u = Unstructured::new(data);
-    let Ok(specs) = Vec::<CaseSpec>::arbitrary(&mut u) else {
+    let Some(specs) = differential_input(data) else {
         return;
     };
     let mut s = store(profile);
-    for spec in specs.into_iter().take(16) {
+    for spec in specs {
         let case = spec.build(&s, profile);
         let out = model::apply(&mut s, &case.request, profile);
         let Some(Ok(resp)) = crate::target::block_on(target.send(&case.request)) else {
