@@ -521,6 +521,44 @@ fn e3_serve_answers_408_to_a_body_that_does_not_arrive_in_time() {
 }
 
 #[test]
+fn e3_serve_times_a_body_as_a_whole_so_a_trickle_of_timely_bytes_is_still_408() {
+    // every byte within the body timeout of the one before, the body as a whole past it: the
+    // deadline is the body's, so a timer restarted per piece (which would let a client trickle
+    // forever) fails this
+    use std::io::Write;
+    rt().block_on(async {
+        let ep = start_limited(tpr_harness::endpoint::Limits {
+            body_timeout: Duration::from_millis(400),
+            ..Default::default()
+        })
+        .await;
+        let addr = ep.addr();
+        tokio::task::spawn_blocking(move || {
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            s.write_all(b"PATCH /beta/x HTTP/1.1\r\nHost: x\r\nContent-Length: 30\r\n\r\n")
+                .unwrap();
+            let started = std::time::Instant::now();
+            for b in br#"{"failureReason":"trickle..."}"# {
+                if s.write_all(&[*b]).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let got = read_until_closed(&mut s, Duration::from_secs(3))
+                .expect("no 408 and close by the body's deadline: the connection is still open");
+            assert!(
+                String::from_utf8_lossy(&got).starts_with("HTTP/1.1 408"),
+                "{} after {:?}",
+                String::from_utf8_lossy(&got),
+                started.elapsed()
+            );
+        })
+        .await
+        .unwrap();
+    });
+}
+
+#[test]
 fn e3_serve_caps_open_connections_and_keeps_serving_the_open_ones() {
     rt().block_on(async {
         let ep = start_limited(tpr_harness::endpoint::Limits {

@@ -74,7 +74,6 @@ impl Json {
             .map(|(_, v)| v)
     }
 
-    /// Converts to a `serde_json::Value` (last duplicate wins), for rendering.
     /// Compact JSON text, members in order and duplicates kept (unlike [`Json::to_value`]).
     pub fn to_text(&self) -> String {
         let mut out = String::new();

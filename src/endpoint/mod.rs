@@ -226,10 +226,11 @@ fn owned_headers(headers: &hyper::HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(k, v)| {
-            (
-                k.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
+            let value = match std::str::from_utf8(v.as_bytes()) {
+                Ok(text) => text.to_owned(),
+                Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            };
+            (k.as_str().to_string(), value)
         })
         .collect()
 }
@@ -465,8 +466,16 @@ async fn read_body(
     let mut buf = Vec::new();
     let mut over = false;
     let mut drained = 0usize;
+    // one timer for the whole body, not one per frame
+    let late = tokio::time::sleep_until(deadline);
+    tokio::pin!(late);
     loop {
-        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+        let next = tokio::select! {
+            biased;
+            frame = body.frame() => Ok(frame),
+            () = &mut late => Err(()),
+        };
+        let frame = match next {
             Err(_) if over => return Err(BodyRead::Over),
             Err(_) => return Err(BodyRead::Late),
             Ok(None) if over => return Err(BodyRead::Over),
