@@ -15,31 +15,34 @@
 //! assert_eq!(parse(br#""\ud800""#).unwrap_err().kind, JsonErrorKind::LoneSurrogate);
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Deepest nesting of arrays and objects accepted (serde_json's default recursion limit).
 pub const MAX_DEPTH: usize = 128;
 
 /// A JSON value with every object member kept, duplicates included, in document order.
+/// Strings, member names and numbers borrow from the parsed bytes where the text is as
+/// written (no escape), so reading a body allocates only for its containers and escaped text.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Json {
+pub enum Json<'a> {
     /// `null`
     Null,
     /// `true` / `false`
     Bool(bool),
     /// A number, as written.
-    Number(String),
+    Number(Cow<'a, str>),
     /// A string, unescaped.
-    String(String),
+    String(Cow<'a, str>),
     /// An array.
-    Array(Vec<Json>),
+    Array(Vec<Json<'a>>),
     /// An object: members in order, duplicates kept.
-    Object(Vec<(String, Json)>),
+    Object(Vec<(Cow<'a, str>, Json<'a>)>),
 }
 
-impl Json {
+impl<'a> Json<'a> {
     /// The members, if this is an object.
-    pub fn as_object(&self) -> Option<&[(String, Json)]> {
+    pub fn as_object(&self) -> Option<&[(Cow<'a, str>, Json<'a>)]> {
         match self {
             Json::Object(m) => Some(m),
             _ => None,
@@ -51,6 +54,23 @@ impl Json {
         match self {
             Json::String(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// The same value owning its text (nothing borrowed from the parsed bytes).
+    pub fn into_owned(self) -> Json<'static> {
+        match self {
+            Json::Null => Json::Null,
+            Json::Bool(b) => Json::Bool(b),
+            Json::Number(n) => Json::Number(Cow::Owned(n.into_owned())),
+            Json::String(s) => Json::String(Cow::Owned(s.into_owned())),
+            Json::Array(items) => Json::Array(items.into_iter().map(Json::into_owned).collect()),
+            Json::Object(members) => Json::Object(
+                members
+                    .into_iter()
+                    .map(|(n, v)| (Cow::Owned(n.into_owned()), v.into_owned()))
+                    .collect(),
+            ),
         }
     }
 
@@ -67,7 +87,7 @@ impl Json {
     }
 
     /// The first member named `name`, if this is an object.
-    pub fn get(&self, name: &str) -> Option<&Json> {
+    pub fn get(&self, name: &str) -> Option<&Json<'a>> {
         self.as_object()?
             .iter()
             .find(|(k, _)| k == name)
@@ -118,10 +138,12 @@ impl Json {
             Json::Null => serde_json::Value::Null,
             Json::Bool(b) => serde_json::Value::Bool(*b),
             Json::Number(n) => serde_json::from_str(n).unwrap_or(serde_json::Value::Null),
-            Json::String(s) => serde_json::Value::String(s.clone()),
+            Json::String(s) => serde_json::Value::String(s.to_string()),
             Json::Array(a) => serde_json::Value::Array(a.iter().map(Json::to_value).collect()),
             Json::Object(m) => serde_json::Value::Object(
-                m.iter().map(|(k, v)| (k.clone(), v.to_value())).collect(),
+                m.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_value()))
+                    .collect(),
             ),
         }
     }
@@ -183,7 +205,7 @@ impl fmt::Display for JsonErrorKind {
 }
 
 /// Parses one JSON text. Never panics; never recurses deeper than [`MAX_DEPTH`].
-pub fn parse(bytes: &[u8]) -> Result<Json, JsonError> {
+pub fn parse(bytes: &[u8]) -> Result<Json<'_>, JsonError> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -244,7 +266,7 @@ struct Parser<'a> {
     i: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn err(&self, kind: JsonErrorKind) -> JsonError {
         JsonError { kind, at: self.i }
     }
@@ -263,7 +285,7 @@ impl Parser<'_> {
             self.i += 1;
         }
     }
-    fn lit(&mut self, word: &[u8], v: Json) -> Result<Json, JsonError> {
+    fn lit(&mut self, word: &[u8], v: Json<'a>) -> Result<Json<'a>, JsonError> {
         if self.b[self.i..].starts_with(word) {
             self.i += word.len();
             Ok(v)
@@ -271,7 +293,7 @@ impl Parser<'_> {
             Err(self.syntax())
         }
     }
-    fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
+    fn value(&mut self, depth: usize) -> Result<Json<'a>, JsonError> {
         match self.b.get(self.i) {
             None => Err(self.syntax()),
             Some(b'{') => self.object(depth + 1),
@@ -284,7 +306,7 @@ impl Parser<'_> {
             Some(_) => Err(self.syntax()),
         }
     }
-    fn object(&mut self, depth: usize) -> Result<Json, JsonError> {
+    fn object(&mut self, depth: usize) -> Result<Json<'a>, JsonError> {
         if depth > MAX_DEPTH {
             return Err(self.err(JsonErrorKind::TooDeep));
         }
@@ -320,7 +342,7 @@ impl Parser<'_> {
             }
         }
     }
-    fn array(&mut self, depth: usize) -> Result<Json, JsonError> {
+    fn array(&mut self, depth: usize) -> Result<Json<'a>, JsonError> {
         if depth > MAX_DEPTH {
             return Err(self.err(JsonErrorKind::TooDeep));
         }
@@ -352,7 +374,7 @@ impl Parser<'_> {
         }
         self.i - s
     }
-    fn number(&mut self) -> Result<Json, JsonError> {
+    fn number(&mut self) -> Result<Json<'a>, JsonError> {
         let start = self.i;
         if self.b.get(self.i) == Some(&b'-') {
             self.i += 1;
@@ -379,9 +401,9 @@ impl Parser<'_> {
                 return Err(self.syntax());
             }
         }
-        Ok(Json::Number(
-            self.s.get(start..self.i).unwrap_or_default().to_string(),
-        ))
+        Ok(Json::Number(Cow::Borrowed(
+            self.s.get(start..self.i).unwrap_or_default(),
+        )))
     }
     fn hex4(&mut self) -> Result<u32, JsonError> {
         // four valid digits (the usual case) by table, without a comparison per digit; any
@@ -428,9 +450,22 @@ impl Parser<'_> {
             self.i += 6;
         }
     }
-    fn string(&mut self) -> Result<String, JsonError> {
+    fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         self.i += 1; // opening quote
-        let mut out = String::new();
+        // the usual string: one run of plain bytes, then the closing quote, borrowed as it is
+        let start = self.i;
+        let end = plain_run_end(self.b, start);
+        // runs start after and end before ASCII bytes, so these are char boundaries
+        let Some(run) = self.s.get(start..end) else {
+            return Err(self.err(JsonErrorKind::InvalidUtf8));
+        };
+        if self.b.get(end) == Some(&b'"') {
+            self.i = end + 1;
+            return Ok(Cow::Borrowed(run));
+        }
+        // otherwise an escape (or an error) follows the run: the text is built from here
+        let mut out = String::from(run);
+        self.i = end;
         loop {
             // copy a run of plain bytes at once (none when an escape or the end follows at
             // once, as in text written escape by escape: no search then)
@@ -450,7 +485,7 @@ impl Parser<'_> {
                 None => return Err(self.syntax()),
                 Some(b'"') => {
                     self.i += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     self.i += 1;
@@ -544,6 +579,21 @@ mod tests {
     }
 
     #[test]
+    fn b1_text_without_escapes_is_borrowed_from_the_body_and_escaped_text_is_built() {
+        // a body is read without a copy of each plain name and value (the model reads every
+        // PATCH this way); an escape still yields its character
+        let body = br#"{"failureReason":"plain","b":"x\u00e9y","n":-1.5e3}"#;
+        let Ok(Json::Object(m)) = parse(body) else {
+            panic!("an object");
+        };
+        assert!(matches!(m[0].0, Cow::Borrowed("failureReason")));
+        assert!(matches!(m[0].1, Json::String(Cow::Borrowed("plain"))));
+        assert!(matches!(&m[1].1, Json::String(Cow::Owned(t)) if t == "xéy"));
+        assert!(matches!(m[2].1, Json::Number(Cow::Borrowed("-1.5e3"))));
+        assert_eq!(parse(br#""a\"b""#), Ok(Json::String("a\"b".into())));
+    }
+
+    #[test]
     fn b10_a_string_needs_no_escape_exactly_when_serde_json_copies_it_as_it_is() {
         // every ASCII character alone, inside a longer text, and some beyond ASCII: the
         // representation writer copies what this says needs none (B10: the text comes back)
@@ -580,7 +630,7 @@ mod tests {
                     json[digits + place] = x;
                     let ours = parse(&json);
                     match serde_json::from_slice::<String>(&json) {
-                        Ok(want) => assert_eq!(ours, Ok(Json::String(want)), "{json:?}"),
+                        Ok(want) => assert_eq!(ours, Ok(Json::String(want.into())), "{json:?}"),
                         Err(_) => assert!(ours.is_err(), "{json:?} accepted"),
                     }
                     if !x.is_ascii_hexdigit() && x.is_ascii() {
@@ -619,18 +669,18 @@ mod tests {
                 let json = escaped(text, upper);
                 assert_eq!(
                     parse(json.as_bytes()),
-                    Ok(Json::String(text.to_string())),
+                    Ok(Json::String(text.to_string().into())),
                     "{json}"
                 );
             }
         }
         let short = r#""a\"b\\c\/d\be\ff\ng\rh\ti""#;
         let want: String = serde_json::from_str(short).unwrap();
-        assert_eq!(parse(short.as_bytes()), Ok(Json::String(want)));
+        assert_eq!(parse(short.as_bytes()), Ok(Json::String(want.into())));
         // raw text, then an escape, then raw text again: every byte of each run kept
         let mixed = "\"0123456789abcdef\\u00e9ghijklmnopqrstuvwxyz\\n!\"";
         let want: String = serde_json::from_str(mixed).unwrap();
-        assert_eq!(parse(mixed.as_bytes()), Ok(Json::String(want)));
+        assert_eq!(parse(mixed.as_bytes()), Ok(Json::String(want.into())));
         // a raw control byte inside a string is a syntax error, also after a plain run
         assert_eq!(kind(b"\"abc\x01def\""), Some(JsonErrorKind::Syntax));
         assert_eq!(kind(b"\"\x1f\""), Some(JsonErrorKind::Syntax));
@@ -700,7 +750,7 @@ mod tests {
             Json::Null,
             Json::Bool(true),
             Json::Number("1".into()),
-            Json::String(String::new()),
+            Json::String(String::new().into()),
             Json::Array(vec![]),
             Json::Object(vec![]),
         ]
@@ -762,7 +812,7 @@ mod tests {
         let v = parse(br#"{"a":1,"b":true,"a":"x"}"#).unwrap();
         let m = v.as_object().unwrap();
         assert_eq!(m.len(), 3);
-        assert_eq!(m[2], ("a".to_string(), Json::String("x".into())));
+        assert_eq!(m[2], ("a".into(), Json::String("x".into())));
     }
 
     #[test]

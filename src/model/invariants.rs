@@ -124,7 +124,7 @@ pub fn s6_only_addressed_entity_changes(
 }
 
 /// The last value of each B3 property a body names (re-read independently of the model).
-fn named_values(req: &Request, profile: &Profile) -> Vec<(Property, Json)> {
+fn named_values(req: &Request, profile: &Profile) -> Vec<(Property, Json<'static>)> {
     // H6: the body as decoded; B1.d: an accepted body may start with a byte-order mark
     let Ok(decoded) = crate::model::decode_body(req, profile) else {
         return Vec::new();
@@ -133,11 +133,11 @@ fn named_values(req: &Request, profile: &Profile) -> Vec<(Property, Json)> {
     let Ok(Json::Object(members)) = json::parse(body) else {
         return Vec::new();
     };
-    let mut out: Vec<(Property, Json)> = Vec::new();
+    let mut out: Vec<(Property, Json<'static>)> = Vec::new();
     for (name, value) in members {
         if let Some(p) = Property::from_name(&name) {
             out.retain(|(q, _)| *q != p);
-            out.push((p, value));
+            out.push((p, value.into_owned()));
         }
     }
     out

@@ -548,7 +548,7 @@ fn property(
             Ok(Some(Change::Completed(Some(timestamp(p, s, profile)?))))
         }
         (Property::FailureReason, Json::String(s)) => {
-            Ok(Some(Change::FailureReason(Some(s.clone()))))
+            Ok(Some(Change::FailureReason(Some(s.to_string()))))
         }
         (Property::ProcessingStatus, Json::String(s)) => {
             Ok(enum_member(s, profile, prefer)?.map(Change::Status))
@@ -645,7 +645,7 @@ pub fn body(
             Ok(()) // B9: other annotations are ignored
         } else if name == "id" {
             id_member(value, addressed, profile)
-        } else if NOT_UPDATABLE.contains(&name.as_str()) {
+        } else if NOT_UPDATABLE.contains(&&**name) {
             Err(defect(
                 400,
                 RuleId::B7,

@@ -561,7 +561,7 @@ fn body_names(req: &Request, profile: &Profile) -> Vec<String> {
     };
     // a byte-order mark the implementation may ignore (B1.d) does not hide the names
     match json::parse(json::strip_bom(&decoded).0) {
-        Ok(json::Json::Object(m)) => m.into_iter().map(|(n, _)| n).collect(),
+        Ok(json::Json::Object(m)) => m.into_iter().map(|(n, _)| n.into_owned()).collect(),
         _ => Vec::new(),
     }
 }

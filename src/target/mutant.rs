@@ -667,7 +667,7 @@ impl Mutant {
                     if s.len() == 19
                         && Property::from_name(n).is_some_and(|p| p.is_timestamp()) =>
                 {
-                    Some(Json::String(format!("{s}Z")))
+                    Some(Json::String(format!("{s}Z").into()))
                 }
                 _ => None,
             }),
@@ -682,7 +682,7 @@ impl Mutant {
                     .and_then(|e| e.value.failure_reason.clone());
                 rewrite_members(&mut req.body, |n, v| match (v, &current) {
                     (Json::String(sent), Some(cur)) if n == "failureReason" && sent == cur => {
-                        Some(Json::String(format!("{sent} (again)")))
+                        Some(Json::String(format!("{sent} (again)").into()))
                     }
                     _ => None,
                 });
@@ -824,8 +824,8 @@ impl Mutant {
             ShallowNestingLimit if nesting(&req.body) > 16 => reject(req),
             _ if !body_ok => {}
             ScalarsCoercedToText => rewrite_members(&mut req.body, |n, v| match v {
-                Json::Number(x) if n == "failureReason" => Some(Json::String(x.clone())),
-                Json::Bool(b) if n == "failureReason" => Some(Json::String(b.to_string())),
+                Json::Number(x) if n == "failureReason" => Some(Json::String(x.to_string().into())),
+                Json::Bool(b) if n == "failureReason" => Some(Json::String(b.to_string().into())),
                 _ => None,
             }),
             // refused as a value of the wrong type: an empty object, which no other bug reads
@@ -942,7 +942,7 @@ impl Mutant {
             PutSemantics => {
                 if let Some(id) = &out.updated {
                     let named: Vec<String> = match json::parse(&req.body) {
-                        Ok(Json::Object(m)) => m.into_iter().map(|(n, _)| n).collect(),
+                        Ok(Json::Object(m)) => m.into_iter().map(|(n, _)| n.into_owned()).collect(),
                         _ => vec![],
                     };
                     if let Some(mut v) = store.get(id).map(|e| e.value.clone()) {
@@ -998,7 +998,7 @@ impl Mutant {
                         )
                     };
                     let written: Vec<String> = match json::parse(&req.body) {
-                        Ok(Json::Object(m)) => m.into_iter().map(|(n, _)| n).collect(),
+                        Ok(Json::Object(m)) => m.into_iter().map(|(n, _)| n.into_owned()).collect(),
                         _ => vec![],
                     };
                     if let Some(mut v) = store.get(id).map(|e| e.value.clone()) {
@@ -1199,11 +1199,12 @@ fn reject(req: &mut Request) {
 fn rename_members(req: &mut Request, rename: impl Fn(&str) -> Option<String>) {
     if let Ok(Json::Object(members)) = json::parse(&req.body) {
         if members.iter().any(|(n, _)| rename(n).is_some()) {
-            let renamed: Vec<(String, Json)> = members
+            let renamed: Vec<_> = members
                 .into_iter()
-                .map(|(n, v)| (rename(&n).unwrap_or(n), v))
+                .map(|(n, v)| (rename(&n).map_or(n, Into::into), v))
                 .collect();
-            req.body = Json::Object(renamed).to_text().into_bytes();
+            let text = Json::Object(renamed).to_text();
+            req.body = text.into_bytes();
         }
     }
 }
@@ -1212,7 +1213,7 @@ fn rename_members(req: &mut Request, rename: impl Fn(&str) -> Option<String>) {
 fn rewrite_timestamps(req: &mut Request, change: impl Fn(&str) -> Option<String>) {
     rewrite_members(&mut req.body, |n, v| match v {
         Json::String(t) if Property::from_name(n).is_some_and(|p| p.is_timestamp()) => {
-            change(t).map(Json::String)
+            change(t).map(|t| Json::String(t.into()))
         }
         _ => None,
     })
@@ -1242,9 +1243,9 @@ fn nesting(body: &[u8]) -> usize {
 fn drop_members(req: &mut Request, drop: impl Fn(&str, &Json) -> bool) {
     if let Ok(Json::Object(members)) = json::parse(&req.body) {
         if members.iter().any(|(n, v)| drop(n, v)) {
-            let kept: Vec<(String, Json)> =
-                members.into_iter().filter(|(n, v)| !drop(n, v)).collect();
-            req.body = Json::Object(kept).to_text().into_bytes();
+            let kept: Vec<_> = members.into_iter().filter(|(n, v)| !drop(n, v)).collect();
+            let text = Json::Object(kept).to_text();
+            req.body = text.into_bytes();
         }
     }
 }
@@ -1445,12 +1446,12 @@ impl Target for Mutated {
 
 /// Replaces the members of a JSON object body for which `change` gives a new value, and
 /// writes the body again only when one changed (members in order, duplicates kept).
-fn rewrite_members(body: &mut Vec<u8>, change: impl Fn(&str, &Json) -> Option<Json>) {
+fn rewrite_members(body: &mut Vec<u8>, change: impl Fn(&str, &Json<'_>) -> Option<Json<'static>>) {
     let Ok(Json::Object(members)) = json::parse(body) else {
         return;
     };
     let mut changed = false;
-    let members: Vec<(String, Json)> = members
+    let members: Vec<_> = members
         .into_iter()
         .map(|(n, v)| match change(&n, &v) {
             Some(new) => {
@@ -1461,6 +1462,7 @@ fn rewrite_members(body: &mut Vec<u8>, change: impl Fn(&str, &Json) -> Option<Js
         })
         .collect();
     if changed {
-        *body = Json::Object(members).to_text().into_bytes();
+        let text = Json::Object(members).to_text();
+        *body = text.into_bytes();
     }
 }
