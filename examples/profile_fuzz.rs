@@ -18,7 +18,9 @@ fn main() {
     };
     let seconds: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(10);
     let f: fn(&[u8]) = match which.as_str() {
-        "sequence" => tpr_harness::fuzz::sequence,
+        "sequence" => |data| {
+            tpr_harness::fuzz::sequence(data);
+        },
         "differential" => tpr_harness::fuzz::differential_model,
         "body" => tpr_harness::fuzz::body,
         other => {

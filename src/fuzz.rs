@@ -242,15 +242,17 @@ fn cases_from(mut u: Unstructured<'_>) -> Option<Vec<CaseSpec>> {
 
 /// Whole request sequences from the generators' case space: every invariant after every step,
 /// and each case's demanded outcome equals the model's answer (differential: generators vs model).
-pub fn sequence(data: &[u8]) {
+/// Returns the number of steps (requests) it ran and judged.
+pub fn sequence(data: &[u8]) -> usize {
     let Some((profile, specs)) = sequence_input(data) else {
-        return;
+        return 0;
     };
     with_stores(&profile, |s, before, written| {
         for spec in &specs {
             sequence_step(spec, s, before, written, &profile);
         }
     });
+    specs.len()
 }
 
 /// One step of [`sequence`]: `s` and `before` are equal when it starts and when it ends.

@@ -35,7 +35,9 @@ fn targets() -> [Target; 5] {
         ("timestamp", fuzz::timestamp),
         ("path", fuzz::path),
         ("body", fuzz::body),
-        ("sequence", fuzz::sequence),
+        ("sequence", |data| {
+            fuzz::sequence(data);
+        }),
         ("differential", fuzz::differential_model),
     ]
 }
@@ -89,6 +91,31 @@ fn fuzz_differential_catches_a_broken_implementation() {
     assert!(
         caught > 0,
         "the differential target never caught the mutant"
+    );
+}
+
+#[test]
+fn fuzz_sequence_runs_and_judges_every_step_its_input_decodes_to() {
+    // replaying an input that runs nothing passes whatever the model does: the committed seeds
+    // must decode to steps (some to several), and `sequence` must run each of them
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/sequence");
+    let (mut inputs, mut steps, mut longest) = (0, 0, 0);
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let data = std::fs::read(e.path()).unwrap();
+        let decoded = tpr_harness::fuzz::sequence_input(&data).map_or(0, |(_, c)| c.len());
+        assert_eq!(
+            tpr_harness::fuzz::sequence(&data),
+            decoded,
+            "{}",
+            e.path().display()
+        );
+        inputs += 1;
+        steps += decoded;
+        longest = longest.max(decoded);
+    }
+    assert!(
+        inputs > 0 && steps > inputs && longest > 1,
+        "{inputs} seeds decode to {steps} steps (at most {longest} in one)"
     );
 }
 

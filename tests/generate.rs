@@ -200,6 +200,45 @@ fn h4_a_cases_whose_choices_pass_a_small_limit_demand_413_as_the_model_answers()
 }
 
 #[test]
+fn h4_the_fuzz_limit_is_above_every_valid_body_the_generators_build() {
+    // decision 71: the sequence-level targets run under a smaller limit than the default, and
+    // every valid case must stay valid there. The longest valid body is B10's 64 KiB
+    // failureReason of control characters, each written as a six-byte escape
+    use tpr_harness::fuzz::{FUZZ_MAX_BODY_BYTES, fuzz_profile};
+    for which in 0..3 {
+        let p = fuzz_profile(which);
+        for gzip in [false, true] {
+            let spec = CaseSpec {
+                gzip,
+                members: vec![generate::MemberSpec::FailureReason(Some(
+                    generate::TextSpec {
+                        text: "\u{1}".into(),
+                        escape_all: true,
+                        repeat: 255,
+                    },
+                ))],
+                ..CaseSpec::default()
+            };
+            let case = spec.build(&store(&p), &p);
+            let decoded = model::decode_body(&case.request, &p).map(|b| b.len());
+            assert!(
+                matches!(decoded, Ok(n) if n > 6 * 65_536),
+                "{}: not the longest body: {decoded:?}",
+                p.name
+            );
+            assert!(
+                case.defects.is_empty() && !case.demand.statuses.contains(&413),
+                "{} (gzip {gzip}): the longest valid body is past the fuzz limit of {} bytes: {:?} {:?}",
+                p.name,
+                FUZZ_MAX_BODY_BYTES,
+                case.defects,
+                case.demand.statuses
+            );
+        }
+    }
+}
+
+#[test]
 fn every_catalogue_defect_applies_in_its_boundary_case() {
     // the boundary case of each defect really carries it (nothing was silently dropped)
     for p in profiles() {
