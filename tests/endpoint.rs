@@ -494,30 +494,49 @@ fn e3_serve_drops_a_client_that_sends_headers_a_byte_at_a_time() {
     });
 }
 
-#[test]
-fn e3_serve_answers_408_to_a_body_that_does_not_arrive_in_time() {
+/// What `serve`, with a body timeout of `timeout`, sends before it closes the connection to a
+/// PATCH whose headers promise `length` bytes and whose body then comes as `body`: all at once
+/// when `gap` is zero, else a byte every `gap`. Panics when the connection is still open 3 s
+/// after the last byte.
+fn answer_to_a_slow_body(timeout: Duration, length: usize, body: &[u8], gap: Duration) -> String {
     use std::io::Write;
-    rt().block_on(async {
+    let body = body.to_vec();
+    rt().block_on(async move {
         let ep = start_limited(tpr_harness::endpoint::Limits {
-            body_timeout: Duration::from_millis(300),
+            body_timeout: timeout,
             ..Default::default()
         })
         .await;
         let addr = ep.addr();
         tokio::task::spawn_blocking(move || {
             let mut s = std::net::TcpStream::connect(addr).unwrap();
-            s.write_all(b"PATCH /beta/x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\":")
-                .unwrap();
-            let got = read_until_closed(&mut s, Duration::from_secs(3)).expect("closed");
-            assert!(
-                String::from_utf8_lossy(&got).starts_with("HTTP/1.1 408"),
-                "{}",
-                String::from_utf8_lossy(&got)
-            );
+            let head =
+                format!("PATCH /beta/x HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n");
+            s.write_all(head.as_bytes()).unwrap();
+            let pieces: Vec<&[u8]> = if gap.is_zero() {
+                vec![&body[..]]
+            } else {
+                body.chunks(1).collect()
+            };
+            for piece in pieces {
+                if s.write_all(piece).is_err() {
+                    break; // closed by the server
+                }
+                std::thread::sleep(gap);
+            }
+            let got = read_until_closed(&mut s, Duration::from_secs(3))
+                .expect("no answer and close by the body's deadline: the connection is still open");
+            String::from_utf8_lossy(&got).into_owned()
         })
         .await
-        .unwrap();
-    });
+        .unwrap()
+    })
+}
+
+#[test]
+fn e3_serve_answers_408_to_a_body_that_does_not_arrive_in_time() {
+    let got = answer_to_a_slow_body(Duration::from_millis(300), 100, b"{\"a\":", Duration::ZERO);
+    assert!(got.starts_with("HTTP/1.1 408"), "{got}");
 }
 
 #[test]
@@ -525,37 +544,14 @@ fn e3_serve_times_a_body_as_a_whole_so_a_trickle_of_timely_bytes_is_still_408() 
     // every byte within the body timeout of the one before, the body as a whole past it: the
     // deadline is the body's, so a timer restarted per piece (which would let a client trickle
     // forever) fails this
-    use std::io::Write;
-    rt().block_on(async {
-        let ep = start_limited(tpr_harness::endpoint::Limits {
-            body_timeout: Duration::from_millis(400),
-            ..Default::default()
-        })
-        .await;
-        let addr = ep.addr();
-        tokio::task::spawn_blocking(move || {
-            let mut s = std::net::TcpStream::connect(addr).unwrap();
-            s.write_all(b"PATCH /beta/x HTTP/1.1\r\nHost: x\r\nContent-Length: 30\r\n\r\n")
-                .unwrap();
-            let started = std::time::Instant::now();
-            for b in br#"{"failureReason":"trickle..."}"# {
-                if s.write_all(&[*b]).is_err() {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            let got = read_until_closed(&mut s, Duration::from_secs(3))
-                .expect("no 408 and close by the body's deadline: the connection is still open");
-            assert!(
-                String::from_utf8_lossy(&got).starts_with("HTTP/1.1 408"),
-                "{} after {:?}",
-                String::from_utf8_lossy(&got),
-                started.elapsed()
-            );
-        })
-        .await
-        .unwrap();
-    });
+    let body = br#"{"failureReason":"trickle..."}"#;
+    let got = answer_to_a_slow_body(
+        Duration::from_millis(400),
+        body.len(),
+        body,
+        Duration::from_millis(100),
+    );
+    assert!(got.starts_with("HTTP/1.1 408"), "{got}");
 }
 
 #[test]
