@@ -450,37 +450,31 @@ impl<'a> Parser<'a> {
             self.i += 6;
         }
     }
+    /// The run of plain string bytes from here, stepped over: none when an escape or the
+    /// closing quote follows at once (as in text written escape by escape: no search then).
+    fn plain_run(&mut self) -> Result<&'a str, JsonError> {
+        let start = self.i;
+        if !matches!(self.b.get(start), Some(b'\\' | b'"')) {
+            self.i = plain_run_end(self.b, start);
+        }
+        // the input is UTF-8, and runs start after and end before ASCII bytes, so these are
+        // char boundaries
+        self.s
+            .get(start..self.i)
+            .ok_or_else(|| self.err(JsonErrorKind::InvalidUtf8))
+    }
     fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         self.i += 1; // opening quote
         // the usual string: one run of plain bytes, then the closing quote, borrowed as it is
-        let start = self.i;
-        let end = plain_run_end(self.b, start);
-        // runs start after and end before ASCII bytes, so these are char boundaries
-        let Some(run) = self.s.get(start..end) else {
-            return Err(self.err(JsonErrorKind::InvalidUtf8));
-        };
-        if self.b.get(end) == Some(&b'"') {
-            self.i = end + 1;
-            return Ok(Cow::Borrowed(run));
+        let first = self.plain_run()?;
+        if self.b.get(self.i) == Some(&b'"') {
+            self.i += 1;
+            return Ok(Cow::Borrowed(first));
         }
         // otherwise an escape (or an error) follows the run: the text is built from here
-        let mut out = String::from(run);
-        self.i = end;
+        let mut out = String::from(first);
         loop {
-            // copy a run of plain bytes at once (none when an escape or the end follows at
-            // once, as in text written escape by escape: no search then)
-            let run = self.i;
-            if !matches!(self.b.get(self.i), Some(b'\\' | b'"')) {
-                self.i = plain_run_end(self.b, self.i);
-            }
-            if self.i > run {
-                // Whole input is UTF-8 and runs end at ASCII bytes, so this slice is UTF-8.
-                // runs start after and end before ASCII bytes, so these are char boundaries
-                match self.s.get(run..self.i) {
-                    Some(s) => out.push_str(s),
-                    None => return Err(self.err(JsonErrorKind::InvalidUtf8)),
-                }
-            }
+            out.push_str(self.plain_run()?);
             match self.b.get(self.i) {
                 None => return Err(self.syntax()),
                 Some(b'"') => {
