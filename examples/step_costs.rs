@@ -1,5 +1,6 @@
 //! Where a `sequence` corpus spends its time, by kind of step: replays each input's steps
-//! (`build`, `model::apply`, the checks) without instrumentation and prints, per kind, its
+//! (`build`, `model::apply`, the checks) as `tpr_harness::fuzz::sequence` does, without
+//! instrumentation, and prints, per kind, its
 //! share of the steps and of the time and its cost per step. The kinds: a plain body, a
 //! gzip-coded one, one over 60 KB once decoded (B10's 64 KiB text), one answered 413.
 //!
@@ -38,7 +39,9 @@ fn main() {
             let Some((profile, specs)) = tpr_harness::fuzz::sequence_input(data) else {
                 continue;
             };
-            let before = tpr_harness::fuzz::store(&profile);
+            // as `fuzz::sequence` runs them: the store as the steps before left it, and what it
+            // was before this step
+            let mut before = tpr_harness::fuzz::store(&profile);
             let mut s = before.clone();
             for spec in &specs {
                 let t0 = Instant::now();
@@ -69,11 +72,9 @@ fn main() {
                 c.build += (t1 - t0).as_secs_f64();
                 c.apply += (t2 - t1).as_secs_f64();
                 c.check += (t3 - t2).as_secs_f64();
-                // back to the fixture, so every input starts from it
-                if let Some(e) = out.updated.as_ref().and_then(|id| before.get(id)) {
-                    let value = e.value.clone();
-                    if let Some(id) = &out.updated {
-                        s.set_value(id, value);
+                if let Some(id) = &out.updated {
+                    if let Some(e) = s.get(id) {
+                        before.set_value(id, e.value.clone());
                     }
                 }
             }

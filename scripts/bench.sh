@@ -105,5 +105,5 @@ for _ in $(seq "$ROUNDS"); do
   SERVED+=("$s"); BARED+=("$b"); S_SUM=$((S_SUM + s)); B_SUM=$((B_SUM + b))
 done
 RSS=$(awk '/VmRSS/ {print $2}' /proc/$SERVE/status)
-echo "serve ${SERVED[*]} req/s, bare hyper ${BARED[*]} req/s: ratio serve/bare = $(python3 -c "print(f'{$S_SUM/$B_SUM:.2f}')") (goal >= 0.80)"
+echo "serve ${SERVED[*]} req/s, bare hyper ${BARED[*]} req/s: ratio serve/bare = $(ratio $S_SUM $B_SUM) (goal >= 0.80)"
 echo "serve resident memory after $((S_SUM * WRK_SECONDS)) requests: $((RSS / 1024)) MB"
