@@ -57,6 +57,13 @@ impl<'a> Json<'a> {
         }
     }
 
+    /// The member names of an object, in order and duplicates kept; none for another value.
+    pub fn member_names(&self) -> Vec<String> {
+        self.as_object()
+            .map(|m| m.iter().map(|(n, _)| n.to_string()).collect())
+            .unwrap_or_default()
+    }
+
     /// The same value owning its text (nothing borrowed from the parsed bytes).
     pub fn into_owned(self) -> Json<'static> {
         match self {
@@ -570,6 +577,16 @@ mod tests {
         }
         out.push('"');
         out
+    }
+
+    #[test]
+    fn b2_member_names_are_listed_in_order_with_their_duplicates() {
+        let names = |b: &[u8]| parse(b).map(|j| j.member_names());
+        assert_eq!(
+            names(br#"{"b":1,"a\u0041":2,"b":{"c":3}}"#),
+            Ok(vec!["b".to_string(), "aA".into(), "b".into()])
+        );
+        assert_eq!(names(br#"["a","b"]"#), Ok(Vec::new()));
     }
 
     #[test]

@@ -560,10 +560,9 @@ fn body_names(req: &Request, profile: &Profile) -> Vec<String> {
         return Vec::new();
     };
     // a byte-order mark the implementation may ignore (B1.d) does not hide the names
-    match json::parse(json::strip_bom(&decoded).0) {
-        Ok(json::Json::Object(m)) => m.into_iter().map(|(n, _)| n.into_owned()).collect(),
-        _ => Vec::new(),
-    }
+    json::parse(json::strip_bom(&decoded).0)
+        .map(|j| j.member_names())
+        .unwrap_or_default()
 }
 
 impl<'a> Runner<'a> {

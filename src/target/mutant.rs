@@ -941,10 +941,9 @@ impl Mutant {
         match self {
             PutSemantics => {
                 if let Some(id) = &out.updated {
-                    let named: Vec<String> = match json::parse(&req.body) {
-                        Ok(Json::Object(m)) => m.into_iter().map(|(n, _)| n.into_owned()).collect(),
-                        _ => vec![],
-                    };
+                    let named = json::parse(&req.body)
+                        .map(|j| j.member_names())
+                        .unwrap_or_default();
                     if let Some(mut v) = store.get(id).map(|e| e.value.clone()) {
                         if !named.iter().any(|n| n == "startedDateTime") {
                             v.started = None;
@@ -997,10 +996,9 @@ impl Mutant {
                             t.picos() - t.picos().rem_euclid(1_000_000_000),
                         )
                     };
-                    let written: Vec<String> = match json::parse(&req.body) {
-                        Ok(Json::Object(m)) => m.into_iter().map(|(n, _)| n.into_owned()).collect(),
-                        _ => vec![],
-                    };
+                    let written = json::parse(&req.body)
+                        .map(|j| j.member_names())
+                        .unwrap_or_default();
                     if let Some(mut v) = store.get(id).map(|e| e.value.clone()) {
                         let w = |n: &str| written.iter().any(|x| x == n);
                         if w("createdDateTime") {
