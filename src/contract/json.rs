@@ -583,8 +583,8 @@ mod tests {
     fn b2_member_names_are_listed_in_order_with_their_duplicates() {
         let names = |b: &[u8]| parse(b).map(|j| j.member_names());
         assert_eq!(
-            names(br#"{"b":1,"a\u0041":2,"b":{"c":3}}"#),
-            Ok(vec!["b".to_string(), "aA".into(), "b".into()])
+            names(br#"{"b":1,"a\u0041":2,"b":{"c":3},"d":4}"#),
+            Ok(vec!["b".to_string(), "aA".into(), "b".into(), "d".into()])
         );
         assert_eq!(names(br#"["a","b"]"#), Ok(Vec::new()));
     }
