@@ -145,6 +145,22 @@ fn oracle_boundary_cases_demand_what_the_model_answers() {
     }
 }
 
+/// A PATCH of one member: B10's 64 KiB `failureReason`, `text` repeated and every character
+/// written as `\uXXXX` escapes, gzip-coded or not.
+fn longest_failure_reason(text: &str, gzip: bool) -> CaseSpec {
+    CaseSpec {
+        gzip,
+        members: vec![generate::MemberSpec::FailureReason(Some(
+            generate::TextSpec {
+                text: text.into(),
+                escape_all: true,
+                repeat: 255,
+            },
+        ))],
+        ..CaseSpec::default()
+    }
+}
+
 #[test]
 fn h4_a_cases_whose_choices_pass_a_small_limit_demand_413_as_the_model_answers() {
     // decision 44: a 64 KiB failureReason written as escapes is 384 KiB; under a 2 KiB limit
@@ -182,15 +198,7 @@ fn h4_a_cases_whose_choices_pass_a_small_limit_demand_413_as_the_model_answers()
     ] {
         let spec = CaseSpec {
             chunked,
-            gzip,
-            members: vec![generate::MemberSpec::FailureReason(Some(
-                generate::TextSpec {
-                    text: text.into(),
-                    escape_all: true,
-                    repeat: 255,
-                },
-            ))],
-            ..CaseSpec::default()
+            ..longest_failure_reason(text, gzip)
         };
         cross_check(&spec, &small).unwrap();
         let case = spec.build(&store(&small), &small);
@@ -208,17 +216,7 @@ fn h4_the_fuzz_limit_is_above_every_valid_body_the_generators_build() {
     for which in 0..3 {
         let p = fuzz_profile(which);
         for gzip in [false, true] {
-            let spec = CaseSpec {
-                gzip,
-                members: vec![generate::MemberSpec::FailureReason(Some(
-                    generate::TextSpec {
-                        text: "\u{1}".into(),
-                        escape_all: true,
-                        repeat: 255,
-                    },
-                ))],
-                ..CaseSpec::default()
-            };
+            let spec = longest_failure_reason("\u{1}", gzip);
             let case = spec.build(&store(&p), &p);
             let decoded = model::decode_body(&case.request, &p).map(|b| b.len());
             assert!(
