@@ -1,0 +1,3 @@
+module tpr-realserver/gohttp
+
+go 1.19
