@@ -20,6 +20,7 @@
 //! ```
 
 pub mod defect;
+pub mod variants;
 
 use self::defect::{Defect, Demand, Draft, Raw};
 use crate::json::quote;

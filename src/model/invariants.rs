@@ -24,9 +24,61 @@ pub struct Violation {
     pub message: String,
     /// The property of a representation that differed, when one did.
     pub property: Option<&'static str>,
-    /// How it differed, as a short stable tag (`sentinel-shown`, `null-expected`, …): part of
-    /// a finding's cause, so two bugs in one property are two causes.
-    pub detail: &'static str,
+    /// How it differed: part of a finding's cause, so two bugs in one property are two causes.
+    pub detail: Detail,
+}
+
+/// How a representation or a state differed from the contract's, typed where it is decided: the
+/// judge chooses clauses by it (never by a message's text), and its tag is part of a cause key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Detail {
+    /// Nothing more specific than the rule.
+    #[default]
+    None,
+    /// The representation lacks its type or members, or is not an object (S4.a).
+    Shape,
+    /// A timestamp rendered outside the profile's grammar (T2.a).
+    InvalidRendering,
+    /// A fraction read without its leading zeros (T1.a).
+    FractionLeadingZeros,
+    /// A value where null was due.
+    SetWhereNullExpected,
+    /// Null where a value was due.
+    NullWhereValueExpected,
+    /// A member after the sentinel shown where the sentinel was due (B6.e).
+    MemberShownInsteadOfSentinel,
+    /// The sentinel where a member was due.
+    SentinelInsteadOfMember,
+    /// Another value of the same type.
+    OtherValue,
+    /// A value of another type.
+    OtherType,
+    /// A concurrent PATCH's 200 body that does not show its own write (S4.b in S7's phase).
+    BodyNotItsOwnWrite,
+}
+
+impl Detail {
+    /// The stable tag a cause key carries (`""` for [`Detail::None`]).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Detail::None => "",
+            Detail::Shape => "shape",
+            Detail::InvalidRendering => "invalid-rendering",
+            Detail::FractionLeadingZeros => "fraction-leading-zeros",
+            Detail::SetWhereNullExpected => "set-where-null-expected",
+            Detail::NullWhereValueExpected => "null-where-value-expected",
+            Detail::MemberShownInsteadOfSentinel => "member-shown-instead-of-sentinel",
+            Detail::SentinelInsteadOfMember => "sentinel-instead-of-member",
+            Detail::OtherValue => "other-value",
+            Detail::OtherType => "other-type",
+            Detail::BodyNotItsOwnWrite => "body-not-its-own-write",
+        }
+    }
+
+    /// Whether it is about a representation's shape (S4.a, T2.a), not the values it shows.
+    pub const fn is_shape(self) -> bool {
+        matches!(self, Detail::Shape | Detail::InvalidRendering)
+    }
 }
 
 fn violation(rule: RuleId, message: impl Into<String>) -> Violation {
@@ -34,23 +86,23 @@ fn violation(rule: RuleId, message: impl Into<String>) -> Violation {
         rule,
         message: message.into(),
         property: None,
-        detail: "",
+        detail: Detail::None,
     }
 }
 
 /// How an actual value differs from the expected one, as a short stable tag.
-fn difference(e: &serde_json::Value, a: &serde_json::Value) -> &'static str {
+fn difference(e: &serde_json::Value, a: &serde_json::Value) -> Detail {
     use serde_json::Value::{Null, String as S};
     match (e, a) {
-        (Null, _) => "set-where-null-expected",
-        (_, Null) => "null-where-value-expected",
+        (Null, _) => Detail::SetWhereNullExpected,
+        (_, Null) => Detail::NullWhereValueExpected,
         (S(x), S(y)) if x == "unknownFutureValue" => {
             let _ = y;
-            "member-shown-instead-of-sentinel"
+            Detail::MemberShownInsteadOfSentinel
         }
-        (S(_), S(y)) if y == "unknownFutureValue" => "sentinel-instead-of-member",
-        (S(_), S(_)) => "other-value",
-        _ => "other-type",
+        (S(_), S(y)) if y == "unknownFutureValue" => Detail::SentinelInsteadOfMember,
+        (S(_), S(_)) => Detail::OtherValue,
+        _ => Detail::OtherType,
     }
 }
 
@@ -415,6 +467,15 @@ fn s7_at(p: Property, message: String) -> Violation {
     }
 }
 
+/// A 200 body that shows no state right after its own write: the body's rule (S4.b) unless the
+/// same request alone shows it too (the runner asks).
+fn s7_body_at(p: Property, message: String) -> Violation {
+    Violation {
+        detail: Detail::BodyNotItsOwnWrite,
+        ..s7_at(p, message)
+    }
+}
+
 fn same_value(a: &TaskProcessingResult, b: &TaskProcessingResult, p: Property) -> bool {
     match p {
         Property::CreatedDateTime => a.created == b.created,
@@ -486,7 +547,7 @@ pub fn s7_serial_order(
         for p in Property::ALL {
             if w.named.contains(&p) {
                 if !same_value(body, &w.writes, p) {
-                    return Err(s7_at(
+                    return Err(s7_body_at(
                         p,
                         format!(
                             "the 200 body of request {i} does not show its own write of '{}': no state right after it",
@@ -514,7 +575,7 @@ pub fn s7_serial_order(
                     }
                 }
                 [] => {
-                    return Err(s7_at(
+                    return Err(s7_body_at(
                         p,
                         format!(
                             "the 200 body of request {i} shows a '{}' no request wrote",
@@ -679,7 +740,7 @@ pub fn compare_representation(
             return Err(Violation {
                 property: Some(k),
                 detail: if rule == RuleId::T1 {
-                    "fraction-leading-zeros"
+                    Detail::FractionLeadingZeros
                 } else {
                     difference(e, a)
                 },
@@ -717,7 +778,7 @@ pub fn representation_shapes(actual: &serde_json::Value, profile: &Profile) -> V
     if !obj.contains_key("@odata.type") {
         out.push(Violation {
             property: Some("@odata.type"),
-            detail: "shape",
+            detail: Detail::Shape,
             ..violation(RuleId::S4, "the representation lacks '@odata.type' (S4.a)")
         });
     }
@@ -727,7 +788,7 @@ pub fn representation_shapes(actual: &serde_json::Value, profile: &Profile) -> V
         .collect();
     if !lacks.is_empty() {
         out.push(Violation {
-            detail: "shape",
+            detail: Detail::Shape,
             ..violation(
                 RuleId::S4,
                 format!(
@@ -742,7 +803,7 @@ pub fn representation_shapes(actual: &serde_json::Value, profile: &Profile) -> V
             if Timestamp::parse(t, profile.timestamp_grammar).is_err() {
                 out.push(Violation {
                     property: Some(p.name()),
-                    detail: "invalid-rendering",
+                    detail: Detail::InvalidRendering,
                     ..violation(
                         RuleId::T2,
                         format!(

@@ -4,12 +4,14 @@
 //! many random cases is one finding with a count, and two bugs under one rule are two.
 
 use super::{Finding, Kind};
+use crate::contract::clause::ClauseId;
 use crate::rule::RuleId;
 use std::collections::BTreeMap;
 
-/// The cause key of a verdict on a case.
+/// The cause key of a verdict on a case. It starts with the clause, so two clauses never share
+/// a cause.
 pub fn cause_key(
-    rule: RuleId,
+    clause: ClauseId,
     kind: Kind,
     property: Option<&str>,
     method: &str,
@@ -17,7 +19,7 @@ pub fn cause_key(
     variants: &[&str],
     status: Option<u16>,
 ) -> String {
-    let mut k = format!("{rule} {kind:?}");
+    let mut k = format!("{clause} {kind:?}");
     if let Some(p) = property {
         k.push_str(&format!(" property={p}"));
     }
@@ -132,7 +134,7 @@ mod cause_key_tests {
     #[test]
     fn cause_key_tells_causes_apart_by_what_provokes_them() {
         let key = |kind, method, variants: &[&str], status| {
-            cause_key(RuleId::S2, kind, None, method, &[], variants, status)
+            cause_key(ClauseId::S2, kind, None, method, &[], variants, status)
         };
         // the transport failed: one cause per method
         assert_ne!(
@@ -155,7 +157,7 @@ mod cause_key_tests {
         // a defect answered wrongly: one cause per defect kind
         let wrong = |defects: &[String]| {
             cause_key(
-                RuleId::B1,
+                ClauseId::B1b,
                 Kind::WrongStatus,
                 None,
                 "PATCH",
@@ -166,6 +168,27 @@ mod cause_key_tests {
         };
         assert_ne!(wrong(&["Truncated".into()]), wrong(&["EmptyBody".into()]));
         assert_ne!(wrong(&["Truncated".into()]), wrong(&[]));
+        // two clauses never share a cause, whatever else the verdicts share
+        assert_ne!(
+            cause_key(
+                ClauseId::T1b,
+                Kind::Accepted,
+                None,
+                "PATCH",
+                &[],
+                &[],
+                Some(200)
+            ),
+            cause_key(
+                ClauseId::T1c,
+                Kind::Accepted,
+                None,
+                "PATCH",
+                &[],
+                &[],
+                Some(200)
+            )
+        );
         // a plain valid request rejected: by method
         assert_ne!(
             key(Kind::Rejected, "PATCH", &[], Some(405)),

@@ -13,15 +13,33 @@
 //!
 //! [`Target`]: crate::target::Target
 
+#[cfg(feature = "remote")]
+mod diagnose;
 pub mod findings;
+#[cfg(feature = "remote")]
+mod health;
 pub mod judge;
 pub mod lanes;
+#[cfg(feature = "remote")]
+mod preflight;
+#[cfg(feature = "remote")]
+mod replay;
 pub mod repro;
 #[cfg(feature = "remote")]
 mod runner;
+#[cfg(feature = "remote")]
+mod session;
+#[cfg(feature = "remote")]
+mod shrink;
+#[cfg(feature = "remote")]
+mod stateful;
+#[cfg(feature = "remote")]
+mod step;
 
 #[cfg(feature = "remote")]
-pub use runner::{Replayed, Runner};
+pub use replay::Replayed;
+#[cfg(feature = "remote")]
+pub use runner::Runner;
 
 use crate::defect::Defect;
 use crate::generate::CaseSpec;

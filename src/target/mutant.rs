@@ -350,10 +350,12 @@ impl Mutant {
             BodyLimitOffByOne => &[RuleId::H4],
             ChunkedLimitUnchecked | ChunkedBodyIgnored => &[RuleId::H4],
             TrailingSlashRejected => &[RuleId::R4],
-            IdsCaseInsensitive => &[RuleId::S1],
+            IdsCaseInsensitive => &[RuleId::R4],
             IdsNotPercentDecoded => &[RuleId::R3],
             MalformedPathIs404 => &[RuleId::R5],
-            UnresolvedIs400 => &[RuleId::S1],
+            // every id that does not resolve: an unknown id (R5.b), one in another case
+            // (R4.b), one under another parent (S1)
+            UnresolvedIs400 => &[RuleId::R5, RuleId::R4, RuleId::S1],
             ViaTaskAnyTask => &[RuleId::R2],
             GetUnsupported => &[RuleId::H1],
             OtherMethodsAre400 => &[RuleId::H1],
@@ -590,10 +592,10 @@ impl Mutant {
             // nor for a chunked gzip body
             ChunkedLimitUnchecked => &[RuleId::H4, RuleId::H6],
             // a via-task result of another task does not resolve either (R2.b)
-            UnresolvedIs400 => &[RuleId::S1, RuleId::R2],
+            UnresolvedIs400 => &[RuleId::R5, RuleId::R4, RuleId::S1, RuleId::R2],
             // a PATCH to an id in another case (404 by contract) writes the entity: seen later,
             // that entity changed though no request addressed it (S6)
-            IdsCaseInsensitive => &[RuleId::S1, RuleId::S6],
+            IdsCaseInsensitive => &[RuleId::R4, RuleId::S6],
             // a PATCH through another task's via-task route (404 by contract) writes the result
             // its last key names: seen later, as written by no request to it (S6)
             ViaTaskAnyTask => &[RuleId::R2, RuleId::S6],

@@ -3,7 +3,12 @@
 //! came back to these functions. Each verdict names its rule and the *kind* of cause, which the
 //! findings collector groups by.
 
-use crate::check::{self, Violation};
+pub mod observation;
+
+use crate::check::{self, Detail, Violation};
+use crate::contract::clause::ClauseId;
+use crate::generate::Case;
+use crate::generate::variants::variants;
 use crate::model::{self, Outcome};
 use crate::profile::Profile;
 use crate::rule::RuleId;
@@ -57,42 +62,148 @@ pub enum Kind {
     Fixture,
 }
 
-/// One difference, decided.
+/// One difference, decided: its clause is chosen where the difference is seen and travels
+/// typed (the rule is always the clause's); diagnosis may blame another clause with
+/// [`Verdict::blame`], never by rewriting text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
-    /// The broken rule.
+    /// The broken rule (always `clause.rule()`).
     pub rule: RuleId,
+    /// The broken clause.
+    pub clause: ClauseId,
     /// The kind of cause.
     pub kind: Kind,
-    /// What was wrong, in one sentence.
+    /// What was wrong, in one sentence (for people; nothing reads it back).
     pub message: String,
     /// The property of a representation that differed, when one did.
     pub property: Option<&'static str>,
-    /// How it differed (a stable tag; part of the cause).
-    pub detail: &'static str,
+    /// How it differed (part of the cause).
+    pub detail: Detail,
 }
 
 impl Verdict {
-    /// A verdict without a property.
-    pub fn new(rule: RuleId, kind: Kind, message: impl Into<String>) -> Verdict {
+    /// A verdict on `clause`, without a property.
+    pub fn new(clause: ClauseId, kind: Kind, message: impl Into<String>) -> Verdict {
         Verdict {
-            rule,
+            rule: clause.rule(),
+            clause,
             kind,
             message: message.into(),
             property: None,
-            detail: "",
+            detail: Detail::None,
         }
     }
 
-    fn from_violation(v: Violation, kind: Kind) -> Verdict {
+    /// A broken invariant as a verdict of `kind`, under the clause its difference names.
+    pub fn from_violation(v: Violation, kind: Kind) -> Verdict {
         Verdict {
             rule: v.rule,
+            clause: difference_clause(v.rule, v.property, v.detail),
             kind,
             message: v.message,
             property: v.property,
             detail: v.detail,
         }
     }
+
+    /// Files the difference under `clause` (its rule follows).
+    pub fn set_clause(&mut self, clause: ClauseId) {
+        self.clause = clause;
+        self.rule = clause.rule();
+    }
+
+    /// Diagnosis found the cause: `clause`, for the reason `because` (told, not parsed).
+    pub fn blame(&mut self, clause: ClauseId, because: &str) {
+        self.set_clause(clause);
+        self.message = format!("{} ({because})", self.message);
+    }
+
+    /// Whether it is about a representation's shape (S4.a, T2.a), not the values it shows.
+    pub fn is_shape(&self) -> bool {
+        self.kind == Kind::Representation && self.detail.is_shape()
+    }
+}
+
+/// The clause a difference in a representation or a state names, from its rule, property and
+/// how it differed. (B6's sentinel where a member was due depends on the request too:
+/// [`attribute`] decides it.)
+pub fn difference_clause(rule: RuleId, property: Option<&str>, detail: Detail) -> ClauseId {
+    match (rule, property, detail) {
+        (RuleId::B6, _, Detail::MemberShownInsteadOfSentinel) => ClauseId::B6e,
+        (RuleId::B6, _, Detail::SentinelInsteadOfMember) => ClauseId::B6e,
+        // a member after the sentinel sent and not stored
+        (RuleId::B6, _, Detail::OtherValue) => ClauseId::B6d,
+        (RuleId::B6, ..) => ClauseId::B6c,
+        (RuleId::T2, _, Detail::InvalidRendering) => ClauseId::T2a,
+        (RuleId::T1, _, Detail::FractionLeadingZeros) => ClauseId::T1a,
+        (RuleId::T2, ..) => ClauseId::T2b,
+        (RuleId::R2, ..) => ClauseId::R2c,
+        (RuleId::S4, ..) => ClauseId::S4a,
+        (RuleId::S7, _, Detail::BodyNotItsOwnWrite) => ClauseId::S7,
+        (rule, ..) => ClauseId::first_of(rule),
+    }
+}
+
+/// The clause a verdict on `case` names, decided from what the case carries (its defects, its
+/// valid variants, its method and body): the defect's for a mishandled defect, the variant's
+/// for a rejected valid request. Called where the verdict is made ([`judge_case`]).
+pub fn attribute(v: &mut Verdict, case: &Case) {
+    let clause = match v.kind {
+        Kind::Accepted | Kind::WrongStatus => case
+            .defects
+            .iter()
+            .find(|d| d.rule() == v.rule)
+            .map(|d| d.clause_id())
+            // blamed on a variant the request carries (the via-task route, R2.c)
+            .or_else(|| {
+                variants(&case.spec)
+                    .iter()
+                    .find(|x| x.rule() == v.rule)
+                    .map(|x| x.clause)
+            })
+            // H1 demanded of a PATCH whose method is right: only `patch_supported = false`
+            .or_else(|| {
+                (v.rule == RuleId::H1
+                    && case.request.method == "PATCH"
+                    && !case.defects.iter().any(|d| d.rule() == RuleId::H1))
+                .then_some(ClauseId::H1d)
+            }),
+        Kind::Rejected => variants(&case.spec)
+            .iter()
+            .find(|x| x.rule() == v.rule)
+            .map(|x| x.clause)
+            .or(match v.rule {
+                RuleId::B4 => Some(ClauseId::B4a),
+                RuleId::T3 => Some(ClauseId::T3),
+                RuleId::H1 if case.request.method == "GET" => Some(ClauseId::H1b),
+                RuleId::H1 => Some(ClauseId::H1a),
+                _ => None,
+            }),
+        Kind::Representation | Kind::State => sentinel_clause(v, &case.request),
+        _ => None,
+    };
+    if let Some(c) = clause {
+        v.set_clause(c);
+    }
+}
+
+/// The sentinel where a member is due: stored from a PATCH that sent it (B6.c), or a stored
+/// member rendered as the sentinel although the preference was sent (B6.e).
+pub fn sentinel_clause(v: &Verdict, req: &Request) -> Option<ClauseId> {
+    if v.rule != RuleId::B6 || v.detail != Detail::SentinelInsteadOfMember {
+        return None;
+    }
+    let sent = memchr::memmem::find(&req.body, b"unknownFutureValue").is_some();
+    Some(if sent { ClauseId::B6c } else { ClauseId::B6e })
+}
+
+/// [`judge`] on a generated case: every verdict under the clause the case shows it breaks.
+pub fn judge_case(case: &Case, out: &Outcome, resp: &Response, profile: &Profile) -> Vec<Verdict> {
+    let mut verdicts = judge(&case.request, out, resp, profile);
+    for v in &mut verdicts {
+        attribute(v, case);
+    }
+    verdicts
 }
 
 fn status_list(s: &[u16]) -> String {
@@ -110,7 +221,7 @@ pub fn judge(req: &Request, out: &Outcome, resp: &Response, profile: &Profile) -
     let expected = status_list(&out.statuses());
     if resp.truncated() {
         verdicts.push(Verdict::new(
-            RuleId::E3,
+            ClauseId::E3,
             Kind::Oversized,
             format!(
                 "answered {} with a body of at least {} bytes (cut at {}); expected {expected}",
@@ -123,7 +234,7 @@ pub fn judge(req: &Request, out: &Outcome, resp: &Response, profile: &Profile) -
     }
     if resp.status >= 500 {
         verdicts.push(Verdict::new(
-            RuleId::E3,
+            ClauseId::E3,
             Kind::ServerError,
             format!(
                 "answered {} (a 5xx) to client input; expected {expected}",
@@ -157,7 +268,7 @@ pub fn judge(req: &Request, out: &Outcome, resp: &Response, profile: &Profile) -
             for v in v.iter_mut().filter(|v| v.property == Some("id")) {
                 if crate::path::Route::parse(&req.path, profile).is_ok_and(|r| r.via_task.is_some())
                 {
-                    v.rule = RuleId::R2;
+                    v.set_clause(ClauseId::R2c);
                     v.message =
                         format!("the via-task route answered another entity: {}", v.message);
                 }
@@ -174,7 +285,7 @@ pub fn status_verdict(req: &Request, out: &Outcome, status: u16) -> Verdict {
     if out.is_success() {
         if (200..300).contains(&status) {
             return Verdict::new(
-                RuleId::S4,
+                ClauseId::S4c,
                 Kind::SuccessShape,
                 format!(
                     "answered {status} to an accepted {}; the profile's success knob demands {expected}",
@@ -184,13 +295,15 @@ pub fn status_verdict(req: &Request, out: &Outcome, status: u16) -> Verdict {
         }
         // the rule is the feature it was rejected for: the runner's diagnosis decides it (a
         // 405 is the method not served, H1)
-        let rule = if req.method == "GET" || status == 405 {
-            RuleId::H1
+        let clause = if req.method == "GET" {
+            ClauseId::H1b
+        } else if status == 405 {
+            ClauseId::H1a
         } else {
-            RuleId::S2
+            ClauseId::S2
         };
         return Verdict::new(
-            rule,
+            clause,
             Kind::Rejected,
             format!(
                 "rejected a valid {} with {status}; expected {expected}",
@@ -206,7 +319,7 @@ pub fn status_verdict(req: &Request, out: &Outcome, status: u16) -> Verdict {
         (Kind::WrongStatus, "answered")
     };
     Verdict::new(
-        rule,
+        ClauseId::first_of(rule),
         kind,
         format!(
             "{what} ({status}) a request that breaks {rule}: {}; expected {expected}",
@@ -222,7 +335,7 @@ pub fn envelope(resp: &Response) -> Option<Verdict> {
     if !media.eq_ignore_ascii_case("application/json") {
         let shown = if ct.is_empty() { "none" } else { ct };
         return Some(Verdict::new(
-            RuleId::E1,
+            ClauseId::E1,
             Kind::Envelope,
             format!(
                 "{} error with Content-Type {shown}, expected application/json",
@@ -232,7 +345,7 @@ pub fn envelope(resp: &Response) -> Option<Verdict> {
     }
     ErrorBody::parse(&resp.body).err().map(|e| {
         Verdict::new(
-            RuleId::E1,
+            ClauseId::E1,
             Kind::Envelope,
             format!("{} error: {e}", resp.status),
         )
@@ -245,7 +358,7 @@ pub fn error_code_verdict(resp: &Response) -> Option<Verdict> {
     let want = error_code(resp.status);
     (body.code != want).then(|| {
         Verdict::new(
-            RuleId::E2,
+            ClauseId::E2,
             Kind::ErrorCode,
             format!(
                 "error code `{}` for {}, expected `{want}` (strict_error_codes)",
@@ -258,7 +371,7 @@ pub fn error_code_verdict(resp: &Response) -> Option<Verdict> {
 /// Whether a verdict is about a representation's shape (S4.a, T2.a), not about the values it
 /// shows: such a verdict hides no state and no value.
 pub fn is_shape(v: &Verdict) -> bool {
-    v.kind == Kind::Representation && matches!(v.detail, "shape" | "invalid-rendering")
+    v.is_shape()
 }
 
 /// S4, H5, S8 on a 200 representation against the model's: its shape (S4.a, T2.a), then the
@@ -274,7 +387,7 @@ pub fn representation(
         Ok(v) => v,
         Err(e) => {
             return vec![Verdict::new(
-                RuleId::S4,
+                ClauseId::S4a,
                 Kind::Representation,
                 format!("200 body is not JSON: {e}"),
             )];
@@ -299,7 +412,7 @@ pub fn representation(
         })
     {
         out.push(Verdict::new(
-            RuleId::H5,
+            ClauseId::H5b,
             Kind::PreferenceApplied,
             "Prefer: include-unknown-enum-members was honoured without Preference-Applied",
         ));
@@ -357,13 +470,17 @@ pub fn observed_state(
     profile: &Profile,
 ) -> Option<Verdict> {
     let v = check::compare_representation(model_view, seen, profile).err()?;
-    let (rule, what) = if accepted {
-        (v.rule, "after an accepted PATCH")
+    let (clause, what) = if accepted {
+        (
+            difference_clause(v.rule, v.property, v.detail),
+            "after an accepted PATCH",
+        )
     } else {
-        (RuleId::S3, "after a rejected request")
+        (ClauseId::S3, "after a rejected request")
     };
     Some(Verdict {
-        rule,
+        rule: clause.rule(),
+        clause,
         kind: Kind::State,
         message: format!("{what} the entity differs from the contract: {}", v.message),
         property: v.property,
@@ -389,6 +506,7 @@ pub fn patch_body_equals_get(
         .err()
         .map(|v| Verdict {
             rule: RuleId::S4,
+            clause: ClauseId::S4b,
             kind: Kind::Representation,
             message: format!("the 200 body differs from a GET right after: {}", v.message),
             property: v.property,
@@ -409,7 +527,7 @@ pub fn idempotent(first: &Response, second: &Response, profile: &Profile) -> Opt
     };
     (first.status != second.status || !same_body).then(|| {
         Verdict::new(
-            RuleId::S5,
+            ClauseId::S5,
             Kind::Idempotence,
             format!(
                 "the same PATCH twice answered {} then {}{}",

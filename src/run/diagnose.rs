@@ -1,0 +1,487 @@
+//! Diagnosis of a verdict: drift (S6) before anything else, the valid twin, A/B against one
+//! valid variant removed, each defect alone (E4 only when every one alone is answered right).
+
+use super::judge::{self, Kind, Verdict};
+use super::session::{Failure, Observed, Origin, Unit};
+use crate::check::Detail;
+use crate::contract::clause::ClauseId;
+use crate::generate::variants::{Variant, variants};
+use crate::generate::{Case, CaseSpec};
+use crate::rule::RuleId;
+use crate::spec::TaskProcessingResult;
+use crate::target::Response;
+
+impl<'s, 'a> Unit<'s, 'a> {
+    /// The entity differed from the model after this case: put it back as it was before and
+    /// send the case again. If the state is then right, the entity had drifted before the
+    /// request, written by a request to another entity (S6).
+    pub(super) async fn drift(
+        &mut self,
+        v: &Verdict,
+        case: &Case,
+        before: Option<&TaskProcessingResult>,
+        status: Option<u16>,
+    ) -> Option<Verdict> {
+        let (Some(id), Some(pre)) = (case.target.clone(), before) else {
+            return None;
+        };
+        // what the implementation holds now (a GET case was not observed), then the old value
+        if let Observed::Seen(seen) = self.observe(&id).await {
+            self.resync(&id, &seen);
+        }
+        // put it back; if the implementation cannot hold that exact value (it stores coarser
+        // timestamps, say), the unit now knows what it holds (force_restore observes): the
+        // question is only whether this request, from a known state, does the right thing
+        if !self.force_restore(&id, pre).await
+            && !matches!(self.observe(&id).await, Observed::Seen(_))
+        {
+            return None;
+        }
+        // evidence in the property that differed: it must hold the old value again (a restore
+        // the implementation refused leaves it as it is, and the request says nothing about it)
+        if let (Some(p), Some(now)) = (v.property, self.store.get(&id)) {
+            if now.value.to_json(true).get(p) != pre.to_json(true).get(p) {
+                return None;
+            }
+        }
+        // evidence that the state is right from there: the request answered as the first time
+        // (another answer, a rejection where it was accepted, says nothing about the property
+        // that differed) and its state observed and right
+        let again = self.check(case).await;
+        if again.interrupted
+            || again.unobserved
+            || again.response.as_ref().map(|r| r.status) != status
+            || again.verdicts.iter().any(|w| w.kind == Kind::State)
+        {
+            return None;
+        }
+        Some(Verdict {
+            rule: RuleId::S6,
+            clause: ClauseId::S6,
+            kind: Kind::Drift,
+            message: format!(
+                "`{id}` held a value no request to it wrote (a request to another entity changed it); first seen as: {}",
+                v.message
+            ),
+            property: v.property,
+            detail: v.detail,
+        })
+    }
+
+    /// Establishes the cause of a primary verdict and files it.
+    pub(super) async fn diagnose(&mut self, f: Failure, at: Origin) {
+        let Failure {
+            verdict: v,
+            case,
+            response: resp,
+            expected,
+            before,
+        } = f;
+        let no_shrink = !self.shared.config.shrink
+            || matches!(
+                v.kind,
+                Kind::NoAnswer
+                    | Kind::Stopped
+                    | Kind::Oversized
+                    | Kind::Fixture
+                    | Kind::Linearizability
+            );
+        if no_shrink || self.shared.stopped() {
+            self.file(
+                Failure {
+                    verdict: v,
+                    case: case.clone(),
+                    response: resp,
+                    expected,
+                    before,
+                },
+                at,
+            );
+            return;
+        }
+        let status = resp.as_ref().map(|r| r.status);
+        // a rejected valid request is known by the variants it carries too: two rejections of
+        // different features are two causes, not one counted twice
+        let carried: Vec<&str> = if v.kind == Kind::Rejected {
+            variants(&case.spec).iter().map(|x| x.name).collect()
+        } else {
+            vec![]
+        };
+        let pre_key = format!(
+            "{} {:?} {:?} {} {:?} {:?} {:?}",
+            v.rule,
+            v.kind,
+            v.property,
+            case.request.method,
+            case.defects.iter().map(|d| d.variant()).collect::<Vec<_>>(),
+            status,
+            carried
+        );
+        if let Some(cause) = self.known.get(&pre_key).cloned() {
+            if self.collector.count(&cause, v.rule) {
+                return;
+            }
+        }
+        // differential diagnosis: is the valid twin answered wrongly too?
+        if let Some(cause) = self
+            .twin_cause(&v, &case, resp.as_ref(), before.as_ref(), at)
+            .await
+        {
+            self.known.insert(pre_key, cause);
+            return;
+        }
+        // A/B against the same request with one valid variant removed, from the state the
+        // request saw: if that one is answered right, the variant is the cause.
+        // 1. a state difference that a spelling variant explains (the alias wrote another
+        //    entity); "right" means right in the state and in the answer's representation
+        //    (which shows the same value, and is judged instead of the state when it is wrong).
+        //    Spelling variants only (route, headers): removing a member changes what is written.
+        // 2. a defect answered wrongly only on the via-task route and rightly on the direct
+        //    route: the alias addresses something else than the entity it names, however the
+        //    defect then shows it (R2.c).
+        //    Only a property the request names: a spelling that makes the write land elsewhere
+        //    leaves the others as they were, so an unnamed one that differs is not its doing
+        //    (it differed before, or the request reset it) and an A/B from the restored state
+        //    would only show the restore.
+        let names_it = v.property.is_none_or(|p| {
+            judge::observation::body_names(&case.request, self.profile())
+                .iter()
+                .any(|n| n == p)
+        });
+        let state = v.kind == Kind::State
+            && v.rule != RuleId::S3
+            && case.request.method == "PATCH"
+            && names_it;
+        // 3. a defect answered wrongly only with a route spelling (parenthesised keys, encoded
+        //    ids, segment case, a trailing slash) and rightly without it: the spelling is the
+        //    cause, when no defect is in the path itself
+        let route_spelling = |x: &Variant| {
+            matches!(
+                x.clause,
+                ClauseId::R3b | ClauseId::R3c | ClauseId::R4a | ClauseId::R4c
+            )
+        };
+        let path_defect = case
+            .defects
+            .iter()
+            .any(|d| matches!(d.rule(), RuleId::R3 | RuleId::R4 | RuleId::R5));
+        let status = matches!(v.kind, Kind::WrongStatus | Kind::Accepted);
+        // 4. the sentinel shown though the request carries the preference: is it the way the
+        //    preference is written (second in a list, a second header)?
+        let unhonoured = (v.kind == Kind::Representation
+            && v.detail == Detail::SentinelInsteadOfMember)
+            || v.kind == Kind::PreferenceApplied;
+        // 5. a 200 body wrong for a chunked request: is the same body with Content-Length
+        //    written and shown right (H4.b: a chunked body read wrongly)?
+        let body_view = v.kind == Kind::Representation && case.spec.chunked && !judge::is_shape(&v);
+        let (wrong, why): (fn(Kind) -> bool, &str) = if unhonoured {
+            (
+                |k| {
+                    matches!(
+                        k,
+                        Kind::State | Kind::Representation | Kind::PreferenceApplied
+                    )
+                },
+                "without it the preference is honoured",
+            )
+        } else if state || body_view {
+            (
+                |k| matches!(k, Kind::State | Kind::Representation),
+                "without it the state is right",
+            )
+        } else {
+            (
+                |k| matches!(k, Kind::WrongStatus | Kind::Accepted),
+                "without it the same request is answered right",
+            )
+        };
+        let candidates = variants(&case.spec).into_iter().filter(|x| {
+            (state && x.without.members.len() == case.spec.members.len())
+                || (status && x.without.alias.is_none() && case.spec.alias.is_some())
+                || (status && !path_defect && route_spelling(x))
+                // a read-only token refused for a GET before the route is resolved (H2.d);
+                // a method defect made it another method, which the token may not use
+                || (status && x.clause == ClauseId::H2d && case.request.method == "GET")
+                // a chunked body answered or shown wrongly, right with Content-Length (H4.b)
+                || ((status || body_view) && x.clause == ClauseId::H4b)
+                // only how the preference is written: without it, none is due
+                || (unhonoured && x.without.prefer_style != case.spec.prefer_style)
+        });
+        for variant in candidates {
+            match self
+                .right_without(&case, &variant.without, before.as_ref(), &|w: &Verdict| {
+                    // the same wrong thing: its kind, its property (another bug's difference, or
+                    // a representation's shape, says nothing about this one)
+                    wrong(w.kind)
+                        && !judge::is_shape(w)
+                        && (v.property.is_none() || w.property == v.property)
+                })
+                .await
+            {
+                // no comparison is possible from here on (the entity cannot be put back)
+                None => break,
+                Some(false) => {}
+                Some(true) => {
+                    let mut blamed = v.clone();
+                    blamed.blame(variant.clause, &format!("cause: {}; {why}", variant.name));
+                    let cause = self.file(
+                        Failure {
+                            verdict: blamed,
+                            case: case.clone(),
+                            response: resp,
+                            expected,
+                            before,
+                        },
+                        at,
+                    );
+                    self.known.insert(pre_key, cause);
+                    return;
+                }
+            }
+        }
+        if v.kind == Kind::Rejected {
+            let failure = Failure {
+                verdict: v,
+                case,
+                response: resp,
+                expected,
+                before,
+            };
+            let cause = self.diagnose_rejection(failure, at).await;
+            self.known.insert(pre_key, cause);
+            return;
+        }
+        // several defects answered wrongly: which one is mishandled? Each alone, in turn; the
+        // first that fails alone is the cause. If each alone is answered right, only their
+        // combination is wrong: E4.
+        if matches!(v.kind, Kind::WrongStatus | Kind::Accepted) && case.defects.len() > 1 {
+            for d in case.spec.defects.clone() {
+                let alone = CaseSpec {
+                    defects: vec![d],
+                    ..case.spec.clone()
+                };
+                if let (Some(id), Some(pre)) = (&case.target, &before) {
+                    self.restore(id, pre).await;
+                }
+                let c = alone.build(&self.store, self.profile());
+                if c.defects.is_empty() {
+                    continue;
+                }
+                let cb = self.before_of(&c);
+                let checked = self.check(&c).await;
+                if let Some(w) = checked
+                    .verdicts
+                    .into_iter()
+                    .find(|w| matches!(w.kind, Kind::WrongStatus | Kind::Accepted))
+                {
+                    let (rule, kind) = (w.rule, w.kind);
+                    let Failure {
+                        case: small,
+                        verdict: sv,
+                        response: sresp,
+                        expected: sexp,
+                        before: sbefore,
+                    } = self
+                        .shrink(&c, cb.clone(), |x, _| x.rule == rule && x.kind == kind)
+                        .await
+                        .unwrap_or(Failure {
+                            case: c,
+                            verdict: w,
+                            response: checked.response,
+                            expected: checked.expected,
+                            before: cb,
+                        });
+                    // the one defect alone may still be answered wrongly for a variant: the
+                    // valid twin's, or the framing's (the same with Content-Length is right)
+                    let twin = self
+                        .twin_cause(&sv, &small, sresp.as_ref(), sbefore.as_ref(), at)
+                        .await;
+                    let cause = match twin {
+                        Some(cause) => cause,
+                        None => {
+                            let mut sv = sv;
+                            let framing = variants(&small.spec)
+                                .into_iter()
+                                .find(|x| x.clause == ClauseId::H4b);
+                            if let Some(x) = framing {
+                                let right = self
+                                    .right_without(&small, &x.without, sbefore.as_ref(), &|w| {
+                                        matches!(w.kind, Kind::WrongStatus | Kind::Accepted)
+                                    })
+                                    .await;
+                                if right == Some(true) {
+                                    sv.blame(
+                                        x.clause,
+                                        &format!(
+                                            "cause: {}; without it the same request is answered right",
+                                            x.name
+                                        ),
+                                    );
+                                }
+                            }
+                            self.file(
+                                Failure {
+                                    verdict: sv,
+                                    case: small.clone(),
+                                    response: sresp,
+                                    expected: sexp,
+                                    before: sbefore,
+                                },
+                                at,
+                            )
+                        }
+                    };
+                    self.known.insert(pre_key, cause);
+                    return;
+                }
+            }
+            let mut e4 = v.clone();
+            e4.blame(
+                ClauseId::E4,
+                "each defect alone is answered right; their combination is not",
+            );
+            let cause = self.file(
+                Failure {
+                    verdict: e4,
+                    case: case.clone(),
+                    response: resp,
+                    expected,
+                    before,
+                },
+                at,
+            );
+            self.known.insert(pre_key, cause);
+            return;
+        }
+        // shrink while the same rule fails the same way
+        let (rule, kind) = (v.rule, v.kind);
+        let Failure {
+            case: small,
+            verdict: sv,
+            response: sresp,
+            expected: sexp,
+            before: sbefore,
+        } = self
+            .shrink(&case, before.clone(), |w, _| {
+                w.rule == rule && w.kind == kind
+            })
+            .await
+            .unwrap_or(Failure {
+                case,
+                verdict: v,
+                response: resp,
+                expected,
+                before,
+            });
+        // shrinking may leave a variant the original's twin did not show alone: ask again
+        if let Some(cause) = self
+            .twin_cause(&sv, &small, sresp.as_ref(), sbefore.as_ref(), at)
+            .await
+        {
+            self.known.insert(pre_key, cause);
+            return;
+        }
+        let cause = self.file(
+            Failure {
+                verdict: sv,
+                case: small.clone(),
+                response: sresp,
+                expected: sexp,
+                before: sbefore,
+            },
+            at,
+        );
+        self.known.insert(pre_key, cause);
+    }
+
+    /// The A/B comparison of diagnosis: `case` with one valid variant removed (`without`),
+    /// sent from the state `case` saw (observed first: the unit's store may hold the model's
+    /// prediction of the wrongly answered request). `Some(true)` when none of its verdicts is of
+    /// a kind `wrong` names; `Some(false)` when one is, or the variant carried the defects or
+    /// the target (no like-for-like comparison); `None` when the entity cannot be put back.
+    pub(super) async fn right_without(
+        &mut self,
+        case: &Case,
+        without: &CaseSpec,
+        before: Option<&TaskProcessingResult>,
+        wrong: &dyn Fn(&Verdict) -> bool,
+    ) -> Option<bool> {
+        // an entity the case retired (a wrongly accepted structural write, say) is not put
+        // back: the framing variant (H4.b) is asked of another entity of the unit, from the
+        // state the unit knows it in (how a body is framed does not depend on which entity;
+        // an alias or a spelling may, and those are not asked)
+        let retired = case
+            .target
+            .as_ref()
+            .is_some_and(|id| self.store.get(id).is_none());
+        if retired && without.chunked == case.spec.chunked {
+            return None;
+        }
+        if let (Some(id), Some(pre), false) = (&case.target, before, retired) {
+            if let Observed::Seen(seen) = self.observe(id).await {
+                self.resync(id, &seen);
+            }
+            if !self.restore(id, pre).await {
+                return None;
+            }
+        }
+        let plain = without.build(&self.store, self.profile());
+        let kinds = |c: &Case| c.defects.iter().map(|d| d.variant()).collect::<Vec<_>>();
+        let same_target = if retired {
+            plain.target.is_some()
+        } else {
+            plain.target == case.target
+        };
+        if kinds(&plain) != kinds(case) || !same_target {
+            return Some(false);
+        }
+        let again = self.check(&plain).await;
+        // a state that could not be observed is no evidence that it is right
+        Some(!again.interrupted && !again.unobserved && !again.verdicts.iter().any(wrong))
+    }
+
+    /// A request with defects answered wrongly: is its valid twin (the same without the
+    /// defects) answered wrongly too? Then a variant is the cause, found and filed by
+    /// [`Unit::diagnose_rejection`]; returns that cause.
+    pub(super) async fn twin_cause(
+        &mut self,
+        v: &Verdict,
+        case: &Case,
+        resp: Option<&Response>,
+        before: Option<&TaskProcessingResult>,
+        at: Origin,
+    ) -> Option<String> {
+        if !matches!(v.kind, Kind::WrongStatus | Kind::Accepted) || case.defects.is_empty() {
+            return None;
+        }
+        let twin = CaseSpec {
+            defects: vec![],
+            ..case.spec.clone()
+        };
+        if let (Some(id), Some(pre)) = (&case.target, before) {
+            self.restore(id, pre).await;
+        }
+        let twin_case = twin.build(&self.store, self.profile());
+        let twin_before = self.before_of(&twin_case);
+        let tc = self.check(&twin_case).await;
+        // rejected although valid, or (when it still does not resolve) the same wrong status
+        let original = resp.map(|r| r.status);
+        let twin_status = tc.response.as_ref().map(|r| r.status);
+        let tv = tc.verdicts.into_iter().find(|t| {
+            t.kind == Kind::Rejected || (t.kind == Kind::WrongStatus && twin_status == original)
+        })?;
+        Some(
+            self.diagnose_rejection(
+                Failure {
+                    verdict: tv,
+                    case: twin_case,
+                    response: tc.response,
+                    expected: tc.expected,
+                    before: twin_before,
+                },
+                at,
+            )
+            .await,
+        )
+    }
+}

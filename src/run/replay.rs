@@ -1,0 +1,133 @@
+//! Replay: one finding at a time, from the state it needs, judged with the same step as `check`.
+
+use super::health::Shared;
+use super::judge::{self, Kind};
+use super::runner::Runner;
+use super::session::{Observed, Unit};
+use super::{Config, Finding};
+use crate::generate::Case;
+use crate::spec::{Request, TaskProcessingResult};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
+use std::time::Instant;
+
+/// What replaying one finding showed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replayed {
+    /// The same judge finds nothing wrong now.
+    Fixed,
+    /// Still wrong: what the judge says.
+    StillFailing(String),
+    /// The finding is about a whole run (drift, concurrency, fixture): run `check` again.
+    NeedsFullRun(String),
+}
+
+impl Runner<'_> {
+    /// Replays findings one by one: restores the state each needs (the `before` value of its
+    /// entity), re-sends its request (its sequence first, for crashes) and judges the answer with
+    /// the same judge as `check`, under the runner's profile. FIXED only when the verdict is clean.
+    pub async fn replay(self, findings: &[Finding]) -> Vec<Replayed> {
+        let Runner {
+            target,
+            store,
+            config,
+            on_event,
+        } = self;
+        let write = store.tokens().write.first().cloned().unwrap_or_default();
+        let shared = Shared {
+            target,
+            config: Config {
+                crash_wait: std::time::Duration::ZERO,
+                ..config
+            },
+            tokens_write: write.clone(),
+            started: Instant::now(),
+            epoch: AtomicU64::new(0),
+            answered: AtomicBool::new(true),
+            consecutive_failures: AtomicU32::new(0),
+            failures_total: AtomicU32::new(0),
+            stop: Mutex::new(None),
+            recovery: tokio::sync::Mutex::new(()),
+            probe: Request::new("GET", "/"),
+            events: Mutex::new(on_event),
+        };
+        let mut unit = Unit::new(&shared, 0, store);
+        let mut out = Vec::new();
+        for f in findings {
+            out.push(unit.replay(f, &write).await);
+        }
+        out
+    }
+}
+
+impl Unit<'_, '_> {
+    pub(super) async fn replay(&mut self, f: &Finding, token: &str) -> Replayed {
+        let req = super::repro::unredact(&f.request, token);
+        match f.kind {
+            Kind::Drift | Kind::Linearizability | Kind::Fixture => {
+                return Replayed::NeedsFullRun(format!(
+                    "{} is a property of a whole run: run check again",
+                    f.rule
+                ));
+            }
+            Kind::Stopped => {
+                for r in &f.sequence {
+                    let _ = self.send(&super::repro::unredact(r, token)).await;
+                }
+                return match self.send(&req).await {
+                    Err(e) => Replayed::StillFailing(format!("no answer: {e}")),
+                    Ok(_) => match self.send(&self.shared.probe.clone()).await {
+                        Ok(_) => Replayed::Fixed,
+                        Err(e) => Replayed::StillFailing(format!("stopped answering: {e}")),
+                    },
+                };
+            }
+            _ => {}
+        }
+        let profile = self.profile().clone();
+        let case_target = crate::path::Route::parse(&req.path, &profile)
+            .ok()
+            .and_then(|r| self.store.resolve(&r).map(str::to_string));
+        if let (Some(id), Some(before)) = (
+            &case_target,
+            f.before.as_ref().and_then(TaskProcessingResult::from_json),
+        ) {
+            // the implementation's current value first, then the value the finding needs
+            if let Observed::Seen(seen) = self.observe(id).await {
+                self.resync(id, &seen);
+            }
+            if !self.restore(id, &before).await {
+                return Replayed::StillFailing(format!(
+                    "could not restore `{id}` to the state the finding needs"
+                ));
+            }
+        }
+        let case = Case {
+            spec: f.spec.clone().unwrap_or_default(),
+            request: req.clone(),
+            defects: f.defects.clone(),
+            demand: crate::defect::Demand {
+                statuses: f.expected.statuses.clone(),
+                rules: f.expected.rules.clone(),
+            },
+            target: case_target,
+            exercised: vec![],
+        };
+        if f.kind == Kind::Idempotence {
+            let first = self.send(&req).await;
+            let second = self.send(&req).await;
+            return match (first, second) {
+                (Ok(a), Ok(b)) => match judge::idempotent(&a, &b, &profile) {
+                    None => Replayed::Fixed,
+                    Some(v) => Replayed::StillFailing(v.message),
+                },
+                (Err(e), _) | (_, Err(e)) => Replayed::StillFailing(format!("no answer: {e}")),
+            };
+        }
+        let checked = self.check(&case).await;
+        match checked.verdicts.first() {
+            None => Replayed::Fixed,
+            Some(v) => Replayed::StillFailing(format!("{}: {}", v.rule, v.message)),
+        }
+    }
+}

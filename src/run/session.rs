@@ -1,0 +1,447 @@
+//! A lane's session with the implementation over one unit of the fixture: sending (with crash
+//! awareness), observing, restoring and re-reading state. What travels between the rooms
+//! ([`Failure`], [`Origin`], [`Checked`], [`Observed`]) is defined here.
+
+use super::findings::Collector;
+use super::health::Shared;
+use super::judge::{self, Kind, Verdict};
+use super::{Event, Expected, Observe, StopKind};
+use crate::contract::clause::ClauseId;
+use crate::generate::{self, Case, CaseSpec, MemberSpec};
+use crate::model;
+use crate::path::PathStyle;
+use crate::profile::Profile;
+use crate::rule::RuleId;
+use crate::spec::{ProcessingStatus, Request, TaskProcessingResult};
+use crate::store::Store;
+use crate::target::{Response, TransportError};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::Ordering;
+
+/// A lane's work on one unit of the fixture.
+pub(super) struct Unit<'s, 'a> {
+    pub(super) shared: &'s Shared<'a>,
+    pub(super) index: usize,
+    pub(super) store: Store,
+    pub(super) collector: Collector,
+    /// pre-shrink key → cause key, so a cause met again is counted, not shrunk again
+    pub(super) known: HashMap<String, String>,
+    pub(super) coverage: BTreeMap<RuleId, u64>,
+    pub(super) clauses: BTreeMap<String, u64>,
+    pub(super) cases: usize,
+    pub(super) requests: u64,
+    pub(super) round_robin: usize,
+    pub(super) recent: VecDeque<Request>,
+    pub(super) epoch: u64,
+    /// Entities whose observed state could not be read back.
+    pub(super) unknown: Vec<String>,
+    /// What the last observation's representation lacked or rendered invalidly (S4.a, T2.a).
+    pub(super) shape: Vec<Verdict>,
+}
+
+/// A verdict with what it was seen on: it travels from the judge through diagnosis to filing.
+#[derive(Clone)]
+pub(super) struct Failure {
+    pub(super) verdict: Verdict,
+    pub(super) case: Case,
+    pub(super) response: Option<Response>,
+    pub(super) expected: Expected,
+    /// The addressed entity before the request.
+    pub(super) before: Option<TaskProcessingResult>,
+}
+
+/// Where a case came from in the run (phase and index: what `cases` regenerates it from).
+#[derive(Clone, Copy)]
+pub(super) struct Origin {
+    pub(super) phase: &'static str,
+    pub(super) index: usize,
+}
+
+/// What one checked request showed.
+pub(super) struct Checked {
+    pub(super) verdicts: Vec<Verdict>,
+    pub(super) response: Option<Response>,
+    pub(super) expected: Expected,
+    /// The implementation was down and came back (or not): the case says nothing.
+    pub(super) interrupted: bool,
+    /// The state after it was due to be observed and could not be (its verdicts say nothing
+    /// about the state).
+    pub(super) unobserved: bool,
+}
+
+/// What an observation showed.
+pub(super) enum Observed {
+    Seen(serde_json::Value),
+    Gone,
+    Failed(Verdict),
+    /// Every read of the entity fails since the request: it is retired.
+    Poisoned(Verdict),
+    Skipped,
+}
+
+impl<'s, 'a> Unit<'s, 'a> {
+    pub(super) fn new(shared: &'s Shared<'a>, index: usize, store: Store) -> Unit<'s, 'a> {
+        Unit {
+            shared,
+            index,
+            store,
+            collector: Collector::default(),
+            known: HashMap::new(),
+            coverage: BTreeMap::new(),
+            clauses: BTreeMap::new(),
+            cases: 0,
+            requests: 0,
+            round_robin: 0,
+            recent: VecDeque::new(),
+            epoch: shared.epoch.load(Ordering::SeqCst),
+            unknown: Vec::new(),
+            shape: Vec::new(),
+        }
+    }
+
+    pub(super) fn profile(&self) -> &Profile {
+        &self.shared.config.profile
+    }
+
+    pub(super) fn auth(&self) -> String {
+        format!("Bearer {}", self.shared.tokens_write)
+    }
+
+    pub(super) async fn run(
+        &mut self,
+        boundary: &[CaseSpec],
+        units: usize,
+        concurrency_rounds: usize,
+    ) {
+        let config = self.shared.config.clone();
+        let me = self.index;
+        let mine = move |i: usize| i % units == me;
+        for (i, spec) in boundary.iter().enumerate() {
+            if mine(i) && !self.shared.stopped() {
+                self.run_case(spec.clone(), "boundary", i).await;
+            }
+        }
+        for i in (0..config.cases).filter(|i| mine(*i)) {
+            if self.shared.stopped() {
+                return;
+            }
+            let spec = generate::random_case(config.seed, i, self.profile());
+            self.run_case(spec, "random", i).await;
+        }
+        for i in (0..config.sequences).filter(|i| mine(*i)) {
+            if self.shared.stopped() {
+                return;
+            }
+            let seq = generate::sequence_case(config.seed, i, self.profile(), 8);
+            for spec in seq {
+                self.run_case(spec.clone(), "sequence", i).await;
+                self.idempotence(spec, i).await;
+            }
+            self.isolation(i).await;
+            self.shared.emit(&Event::Case);
+        }
+        // a deterministic S5 probe per unit: the same PATCH of every updatable kind, twice
+        if !self.shared.stopped() && self.shared.config.sequences > 0 {
+            let probe = CaseSpec {
+                members: vec![
+                    MemberSpec::Status(ProcessingStatus::Failed),
+                    MemberSpec::FailureReason(Some(generate::TextSpec {
+                        text: "sent twice".into(),
+                        escape_all: false,
+                        repeat: 0,
+                    })),
+                ],
+                ..CaseSpec::default()
+            };
+            self.idempotence(probe, 0).await;
+        }
+        for round in (0..concurrency_rounds).filter(|r| mine(*r)) {
+            if self.shared.stopped() {
+                return;
+            }
+            self.concurrency(round).await;
+            self.shared.emit(&Event::Case);
+        }
+    }
+
+    pub(super) fn clause(&mut self, id: &str) {
+        *self.clauses.entry(id.to_string()).or_default() += 1;
+    }
+
+    /// Sends one request, keeping the last few for sequence repros and tracking health.
+    pub(super) async fn send(&mut self, req: &Request) -> Result<Response, TransportError> {
+        self.requests += 1;
+        self.recent.push_back(req.clone());
+        if self.recent.len() > 6 {
+            self.recent.pop_front();
+        }
+        let r = self.shared.target.send(req).await;
+        match &r {
+            Ok(_) => {
+                self.shared.answered.store(true, Ordering::SeqCst);
+                self.shared.consecutive_failures.store(0, Ordering::SeqCst);
+            }
+            Err(e) if !e.is_down() => {
+                let n = self
+                    .shared
+                    .consecutive_failures
+                    .fetch_add(1, Ordering::SeqCst)
+                    + 1;
+                let total = self.shared.failures_total.fetch_add(1, Ordering::SeqCst) + 1;
+                let config = &self.shared.config;
+                if n >= config.max_transport_failures
+                    || total >= config.max_transport_failures_total
+                {
+                    self.shared.stop_with(
+                        StopKind::Unresponsive,
+                        format!(
+                            "the implementation stopped giving answers: {total} requests got none ({n} in a row; last: {e}); the run stopped"
+                        ),
+                    );
+                }
+            }
+            Err(_) => {}
+        }
+        r
+    }
+
+    /// After a request got no answer: is the implementation gone (a refused connection), or
+    /// was it this one answer?
+    pub(super) async fn probe_down(&mut self) -> bool {
+        let probe = self.shared.probe.clone();
+        matches!(self.shared.target.send(&probe).await, Err(e) if e.is_down())
+    }
+
+    /// Re-reads every entity of the unit after the implementation came back.
+    pub(super) async fn resync_all(&mut self) {
+        let ids: Vec<String> = self.store.entities().map(|(id, _)| id.clone()).collect();
+        for id in ids {
+            match self.observe(&id).await {
+                Observed::Seen(v) => self.resync(&id, &v),
+                Observed::Gone => self.retire(&id),
+                _ => {}
+            }
+        }
+    }
+
+    /// The entity a request names by its last id, even when the model says it does not resolve
+    /// (an implementation that resolves it anyway may have written it).
+    pub(super) fn addressed_anyway(&self, case: &Case) -> Option<String> {
+        case.target.clone().or_else(|| {
+            crate::path::Route::parse(&case.request.path, self.profile())
+                .ok()
+                .map(|r| r.addressed().to_string())
+                .filter(|id| self.store.get(id).is_some())
+        })
+    }
+
+    /// Takes an entity out of the unit: no later case addresses or judges it.
+    pub(super) fn retire(&mut self, id: &str) {
+        self.store.remove(id);
+    }
+
+    /// Observes entity `id` (with every enum member, `Prefer`).
+    pub(super) async fn observe(&mut self, id: &str) -> Observed {
+        self.shape.clear();
+        let Some(route) = self.store.direct_route(id) else {
+            return Observed::Skipped;
+        };
+        let path = route.to_path(&PathStyle::default());
+        let p = self.profile();
+        let empty_patch = self.shared.config.observe == Observe::EmptyPatch
+            && p.patch_supported
+            && p.success == crate::profile::Success::Ok200Body;
+        if self.shared.config.observe == Observe::None {
+            return Observed::Skipped;
+        }
+        let mut req = Request::new(if empty_patch { "PATCH" } else { "GET" }, &path)
+            .header("Authorization", &self.auth())
+            .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS);
+        if empty_patch {
+            req = req.header("Content-Type", "application/json").body("{}");
+        }
+        match self.send(&req).await {
+            Err(e) => Observed::Failed(Verdict::new(
+                ClauseId::E3,
+                Kind::NoAnswer,
+                format!("observing `{id}` failed: {e}"),
+            )),
+            Ok(r) if r.status == 404 => Observed::Gone,
+            // the request left the entity unreadable (a stored value every read fails on):
+            // the request's own failure (E3), and the entity is retired
+            Ok(r) if r.status >= 500 => Observed::Poisoned(Verdict::new(
+                ClauseId::E3,
+                Kind::ServerError,
+                format!(
+                    "after this request every read of `{id}` fails: a GET right after answered {}",
+                    r.status
+                ),
+            )),
+            Ok(r) if r.status != 200 => Observed::Failed(Verdict::new(
+                ClauseId::H1b,
+                Kind::WrongStatus,
+                format!("observing `{id}` answered {} instead of 200", r.status),
+            )),
+            Ok(r) => match serde_json::from_slice(&r.body) {
+                Ok(mut v) => {
+                    let view = self.store.get(id).map(|e| e.value.to_json(true));
+                    let profile = self.profile().clone();
+                    self.shape = judge::readable(&mut v, view.as_ref(), &profile);
+                    Observed::Seen(v)
+                }
+                Err(e) => Observed::Failed(Verdict::new(
+                    ClauseId::S4a,
+                    Kind::Representation,
+                    format!("observed body is not JSON: {e}"),
+                )),
+            },
+        }
+    }
+
+    /// Takes the observed representation of `id` into the unit's store, so one bug does not
+    /// cascade into many findings (a representation of another entity is ignored).
+    pub(super) fn resync(&mut self, id: &str, seen: &serde_json::Value) {
+        match TaskProcessingResult::from_json(seen) {
+            // a stored sentinel breaks S8 and cannot be written back: treat it as unreadable
+            Some(t) if t.id == id && t.status != ProcessingStatus::UnknownFutureValue => {
+                self.store.set_value(id, t);
+            }
+            Some(t) if t.id == id => {
+                if !self.unknown.iter().any(|u| u == id) {
+                    self.unknown.push(id.to_string());
+                }
+            }
+            Some(_) => {}
+            // it holds what the contract cannot express (a wrongly accepted year 10000, an
+            // unknown status): put it back before the next case, or retire it
+            None => {
+                if !self.unknown.iter().any(|u| u == id) {
+                    self.unknown.push(id.to_string());
+                }
+            }
+        }
+    }
+
+    /// Entities whose state could not be read back are written back to the last value the
+    /// unit knows; those that cannot be are retired, so no later case is judged on a guess.
+    pub(super) async fn settle(&mut self) {
+        for id in std::mem::take(&mut self.unknown) {
+            let Some(value) = self.store.get(&id).map(|e| e.value.clone()) else {
+                continue;
+            };
+            let back = self.force_restore(&id, &value).await
+                && matches!(self.observe(&id).await, Observed::Seen(v)
+                    if TaskProcessingResult::from_json(&v).is_some_and(|t| t == value));
+            if !back {
+                self.retire(&id);
+            }
+        }
+    }
+
+    /// Writes `value` back into entity `id` with one PATCH naming every property (the state a
+    /// failing request needs, for re-checks and shrinking). False when that is not possible.
+    pub(super) async fn restore(&mut self, id: &str, value: &TaskProcessingResult) -> bool {
+        if self.store.get(id).is_some_and(|e| e.value == *value)
+            && !self.unknown.iter().any(|u| u == id)
+        {
+            return true;
+        }
+        self.force_restore(id, value).await
+    }
+
+    /// As [`Unit::restore`], always sending the PATCH.
+    pub(super) async fn force_restore(&mut self, id: &str, value: &TaskProcessingResult) -> bool {
+        let profile = self.profile().clone();
+        if !profile.patch_supported || value.status == ProcessingStatus::UnknownFutureValue {
+            return false;
+        }
+        let Some(route) = self.store.direct_route(id) else {
+            return false;
+        };
+        let ts = |t: &Option<crate::timestamp::Timestamp>| {
+            t.map(|t| serde_json::Value::String(t.to_string()))
+                .unwrap_or(serde_json::Value::Null)
+        };
+        let full = serde_json::json!({
+            "createdDateTime": value.created.to_string(),
+            "processingStatus": value.status.as_str(),
+            "startedDateTime": ts(&value.started),
+            "completedDateTime": ts(&value.completed),
+            "failureReason": value.failure_reason,
+        });
+        // the whole value first; refused, then only what differs from what the implementation
+        // holds now, read back (a server that refuses some value, a null say, is still put back
+        // in the properties that differ, even when what it holds is no value the unit can keep,
+        // a stored sentinel say)
+        if let Some(back) = self.patch_back(id, &route, &full, value).await {
+            return back;
+        }
+        let Observed::Seen(now) = self.observe(id).await else {
+            return false;
+        };
+        // what it holds is what the unit knows from now on (a refused PATCH may have written
+        // some of it all the same); held already, the entity is back
+        self.resync(id, &now);
+        if self.store.get(id).is_some_and(|e| e.value == *value)
+            && !self.unknown.iter().any(|u| u == id)
+        {
+            return true;
+        }
+        let Some(all) = full.as_object() else {
+            return false;
+        };
+        let differs: serde_json::Map<String, serde_json::Value> = all
+            .iter()
+            .filter(|(k, v)| now.get(k.as_str()) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if differs.is_empty() || differs.len() == all.len() {
+            return false;
+        }
+        let differs = serde_json::Value::Object(differs);
+        self.patch_back(id, &route, &differs, value)
+            .await
+            .unwrap_or(false)
+    }
+
+    /// One PATCH of [`Unit::force_restore`]: `body` to entity `id`, meant to leave it holding
+    /// `value`. `None` when the implementation refuses it (another body may still do);
+    /// `Some(false)` when the model would refuse it or it cannot be sent; else whether the
+    /// entity read back holds `value`.
+    pub(super) async fn patch_back(
+        &mut self,
+        id: &str,
+        route: &crate::path::Route,
+        body: &serde_json::Value,
+        value: &TaskProcessingResult,
+    ) -> Option<bool> {
+        let profile = self.profile().clone();
+        let req = Request::new("PATCH", &route.to_path(&PathStyle::default()))
+            .header("Authorization", &self.auth())
+            .header("Content-Type", "application/json")
+            .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS)
+            .body(body.to_string());
+        let mut probe = self.store.clone();
+        if !model::apply(&mut probe, &req, &profile).is_success() {
+            return Some(false);
+        }
+        match self.send(&req).await {
+            Ok(r) if (200..300).contains(&r.status) => {
+                self.store.set_value(id, value.clone());
+                self.unknown.retain(|u| u != id);
+                // believe the state, not the answer: an implementation may store something
+                // else than it says (coarser timestamps, an appended text)
+                Some(match self.observe(id).await {
+                    Observed::Seen(seen) => {
+                        self.resync(id, &seen);
+                        self.store.get(id).is_some_and(|e| e.value == *value)
+                    }
+                    Observed::Skipped => true,
+                    _ => false,
+                })
+            }
+            Ok(_) => None,
+            Err(_) => Some(false),
+        }
+    }
+}

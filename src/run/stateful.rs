@@ -1,0 +1,410 @@
+//! The stateful phases: siblings (S6), the same PATCH twice (S5), isolation reads (S6) and
+//! concurrent PATCHes (S7).
+
+use super::Expected;
+use super::health::join_all;
+use super::judge::{self, Kind, Verdict};
+use super::session::{Failure, Observed, Origin, Unit};
+use crate::check::Detail;
+use crate::contract::clause::ClauseId;
+use crate::generate::{Case, CaseSpec};
+use crate::model;
+use crate::path::PathStyle;
+use crate::rule::RuleId;
+use crate::spec::{Request, TaskProcessingResult};
+use std::sync::atomic::Ordering;
+
+impl<'s, 'a> Unit<'s, 'a> {
+    /// S6: after an accepted PATCH, one other entity of the unit (round robin) is untouched.
+    pub(super) async fn sibling_check(&mut self, updated: &str) -> Option<Verdict> {
+        let ids: Vec<String> = self
+            .store
+            .entities()
+            .map(|(id, _)| id.clone())
+            .filter(|i| i != updated)
+            .collect();
+        if ids.is_empty() {
+            return None;
+        }
+        self.round_robin += 1;
+        let id = ids[self.round_robin % ids.len()].clone();
+        *self.coverage.entry(RuleId::S6).or_default() += 1;
+        self.clause("S6");
+        let Observed::Seen(seen) = self.observe(&id).await else {
+            return None;
+        };
+        let mv = self.store.get(&id).map(|e| e.value.to_json(true))?;
+        let verdict = crate::check::compare_representation(&mv, &seen, self.profile())
+            .err()
+            .map(|v| Verdict {
+                rule: RuleId::S6,
+                clause: ClauseId::S6,
+                kind: Kind::Drift,
+                message: format!("a PATCH to `{updated}` changed `{id}`: {}", v.message),
+                property: v.property,
+                detail: v.detail,
+            });
+        self.resync(&id, &seen);
+        verdict
+    }
+
+    /// S5: an accepted PATCH sent again gives the same answer and state.
+    pub(super) async fn idempotence(&mut self, spec: CaseSpec, index: usize) {
+        let profile = self.profile().clone();
+        let case = spec.build(&self.store, &profile);
+        if case.request.method != "PATCH" || !case.defects.is_empty() || !profile.patch_supported {
+            return;
+        }
+        let before = self.before_of(&case);
+        let Ok(first) = self.send(&case.request).await else {
+            return;
+        };
+        if !(200..300).contains(&first.status) {
+            // not accepted at all: the main check of this case reports that, under its own rule
+            if let Some(t) = case.target.clone() {
+                if let Observed::Seen(seen) = self.observe(&t).await {
+                    self.resync(&t, &seen);
+                }
+            }
+            return;
+        }
+        let Ok(second) = self.send(&case.request).await else {
+            return;
+        };
+        let _ = model::apply(&mut self.store, &case.request, &profile);
+        *self.coverage.entry(RuleId::S5).or_default() += 1;
+        self.clause("S5");
+        if let Some(v) = judge::idempotent(&first, &second, &profile) {
+            let out = model::apply(&mut self.store.clone(), &case.request, &profile);
+            let expected = Expected {
+                statuses: out.statuses(),
+                body: out.answers[0].json(),
+                rules: vec![RuleId::S5],
+            };
+            self.file(
+                Failure {
+                    verdict: v,
+                    case: case.clone(),
+                    response: Some(second),
+                    expected,
+                    before,
+                },
+                Origin {
+                    phase: "sequence",
+                    index,
+                },
+            );
+        }
+        if let Some(t) = case.target.clone() {
+            if let Observed::Seen(seen) = self.observe(&t).await {
+                self.resync(&t, &seen);
+            }
+        }
+    }
+
+    /// S6: an entity of the unit still holds what the model says.
+    pub(super) async fn isolation(&mut self, index: usize) {
+        let ids: Vec<String> = self.store.entities().map(|(id, _)| id.clone()).collect();
+        if ids.is_empty() {
+            return;
+        }
+        let id = ids[index % ids.len()].clone();
+        *self.coverage.entry(RuleId::S6).or_default() += 1;
+        self.clause("S6");
+        let Observed::Seen(seen) = self.observe(&id).await else {
+            return;
+        };
+        let Some(mv) = self.store.get(&id).map(|e| e.value.to_json(true)) else {
+            return;
+        };
+        if let Err(v) = crate::check::compare_representation(&mv, &seen, self.profile()) {
+            let case = CaseSpec {
+                get: true,
+                ..CaseSpec::default()
+            }
+            .build(&self.store, self.profile());
+            let mut req = case.request.clone();
+            req.path = self
+                .store
+                .direct_route(&id)
+                .map(|r| r.to_path(&PathStyle::default()))
+                .unwrap_or_default();
+            let case = Case {
+                request: req,
+                ..case
+            };
+            let expected = Expected {
+                statuses: vec![200],
+                body: Some(mv),
+                rules: vec![RuleId::S6],
+            };
+            let verdict = Verdict {
+                rule: RuleId::S6,
+                clause: ClauseId::S6,
+                kind: Kind::Drift,
+                message: format!(
+                    "entity `{id}` changed though no request addressed it: {}",
+                    v.message
+                ),
+                property: v.property,
+                detail: v.detail,
+            };
+            self.file(
+                Failure {
+                    verdict,
+                    case: case.clone(),
+                    response: None,
+                    expected,
+                    before: None,
+                },
+                Origin {
+                    phase: "sequence",
+                    index,
+                },
+            );
+            self.resync(&id, &seen);
+        }
+    }
+
+    /// S7: concurrent PATCHes of distinct properties to one entity; nothing accepted is lost.
+    pub(super) async fn concurrency(&mut self, round: usize) {
+        let profile = self.profile().clone();
+        if !profile.patch_supported {
+            return;
+        }
+        let ids: Vec<String> = self.store.entities().map(|(id, _)| id.clone()).collect();
+        if ids.is_empty() {
+            return;
+        }
+        let id = ids[round % ids.len()].clone();
+        let Some(route) = self.store.direct_route(&id) else {
+            return;
+        };
+        // both routes of the entity in turn: the aliases are one entity (R2.c)
+        let mut paths = vec![route.to_path(&PathStyle::default())];
+        paths.extend(
+            self.store
+                .via_task_routes(&id)
+                .iter()
+                .take(3)
+                .map(|r| r.to_path(&PathStyle::default())),
+        );
+        let n = self.shared.config.concurrency.max(7);
+        let r = round % 60;
+        // every request writes failureReason and one more property, each value its own, so the
+        // final state and every 200 body say who wrote what: requests sharing a property are
+        // ordered by it (a torn write is a cycle), one whose write is gone was lost
+        let bodies: Vec<String> = (0..n)
+            .map(|i| {
+                let mut members = vec![format!(r#""failureReason":"s7 {round}/{i}""#)];
+                let at = |day: u32| {
+                    format!(
+                        "20{:02}-0{}-0{}T00:{:02}:{r:02}Z",
+                        11 + day,
+                        day,
+                        day,
+                        i % 60
+                    )
+                };
+                match i % 3 {
+                    0 => members.push(format!(r#""startedDateTime":"{}""#, at(2))),
+                    1 => members.push(format!(r#""completedDateTime":"{}""#, at(3))),
+                    _ => members.push(format!(r#""createdDateTime":"{}""#, at(1))),
+                }
+                if profile.required_in_body {
+                    // B4 under required_in_body: every body names both required properties
+                    if i % 3 != 2 {
+                        members.push(format!(r#""createdDateTime":"{}""#, at(4)));
+                    }
+                    members.push(r#""processingStatus":"failed""#.to_string());
+                }
+                // members in either order: a server writing them one by one in the order
+                // given then interleaves two requests' writes in opposite orders (torn)
+                if i % 2 == 1 {
+                    members.reverse();
+                }
+                format!("{{{}}}", members.join(","))
+            })
+            .collect();
+        let reqs: Vec<Request> = bodies
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| {
+                Request::new("PATCH", &paths[i % paths.len()])
+                    .header("Authorization", &self.auth())
+                    .header("Content-Type", "application/json")
+                    .body(b)
+            })
+            .collect();
+        // the state it starts from, as the implementation holds it (a value the unit could not
+        // read back, or a rendering it cannot read, decides nothing)
+        match self.observe(&id).await {
+            Observed::Seen(seen)
+                if std::mem::take(&mut self.shape)
+                    .iter()
+                    .all(|v| v.property == Some("@odata.type")) =>
+            {
+                if TaskProcessingResult::from_json(&seen).is_none_or(|t| t.id != id) {
+                    return;
+                }
+                self.resync(&id, &seen);
+            }
+            _ => return,
+        }
+        if self.unknown.contains(&id) {
+            return;
+        }
+        let initial = self.store.clone();
+        // the phase only sends what the contract accepts
+        if reqs
+            .iter()
+            .any(|r| !model::apply(&mut initial.clone(), r, &profile).is_success())
+        {
+            return;
+        }
+        let target = self.shared.target;
+        let results = join_all(reqs.iter().map(|r| target.send(r))).await;
+        self.requests += reqs.len() as u64;
+        *self.coverage.entry(RuleId::S7).or_default() += 1;
+        self.clause("S7");
+        if results.iter().any(|r| r.is_err()) {
+            // no answer is not a lost update: if the implementation went away, wait for it
+            let epoch = self.shared.epoch.load(Ordering::SeqCst);
+            if self.probe_down().await {
+                self.shared.wait_for_recovery(epoch).await;
+            }
+            return;
+        }
+        let accepted: Vec<Request> = reqs
+            .iter()
+            .zip(&results)
+            .filter(|(_, r)| r.as_ref().is_ok_and(|r| (200..300).contains(&r.status)))
+            .map(|(q, _)| q.clone())
+            .collect();
+        if accepted.len() < reqs.len() {
+            // a PATCH the implementation rejects when it comes alone too is a rejection the
+            // cases judge (and name), not a concurrency bug
+            let rejected = reqs
+                .iter()
+                .zip(&results)
+                .find(|(_, r)| r.as_ref().is_ok_and(|r| !(200..300).contains(&r.status)));
+            if let Some((q, _)) = rejected {
+                self.requests += 1;
+                let alone = target.send(q).await;
+                if alone.is_ok_and(|r| !(200..300).contains(&r.status)) {
+                    if let Observed::Seen(seen) = self.observe(&id).await {
+                        self.resync(&id, &seen);
+                    }
+                    return;
+                }
+            }
+        }
+        let Observed::Seen(seen) = self.observe(&id).await else {
+            return;
+        };
+        // a representation whose values cannot be read as they are (T2.a, an omitted
+        // property) decides nothing here; one that only lacks its type does
+        if std::mem::take(&mut self.shape)
+            .iter()
+            .any(|v| v.property != Some("@odata.type"))
+        {
+            self.resync(&id, &seen);
+            return;
+        }
+        let Some(observed) = TaskProcessingResult::from_json(&seen) else {
+            return;
+        };
+        let mut fin = initial.clone();
+        fin.set_value(&id, observed);
+        let verdict = if accepted.len() < reqs.len() {
+            Err(crate::check::Violation {
+                property: None,
+                detail: Detail::None,
+                rule: RuleId::S7,
+                message: format!(
+                    "only {} of {} concurrent valid PATCHes were accepted (the others were rejected or not answered)",
+                    accepted.len(),
+                    reqs.len()
+                ),
+            })
+        } else {
+            let Some(start) = initial.get(&id).map(|e| e.value.clone()) else {
+                return;
+            };
+            let writes: Vec<crate::check::ConcurrentWrite> = reqs
+                .iter()
+                .zip(&results)
+                .filter_map(|(q, r)| {
+                    let body = r
+                        .as_ref()
+                        .ok()
+                        .filter(|r| r.status == 200)
+                        .and_then(|r| serde_json::from_slice(&r.body).ok())
+                        .and_then(|v| TaskProcessingResult::from_json(&v));
+                    crate::check::ConcurrentWrite::of(&initial, q, &id, &profile, body)
+                })
+                .collect();
+            match fin.get(&id) {
+                Some(f) => crate::check::s7_serial_order(&start, &writes, &f.value),
+                None => Ok(()),
+            }
+        };
+        // a 200 body that does not show its own request when it comes alone either is the
+        // cases' to judge (S4.b), not a concurrency bug
+        let verdict = match verdict {
+            Err(v) if v.detail == Detail::BodyNotItsOwnWrite => {
+                self.requests += 1;
+                let alone = target.send(&reqs[0]).await;
+                let shows_own = alone.is_ok_and(|r| {
+                    r.status != 200
+                        || serde_json::from_slice::<serde_json::Value>(&r.body)
+                            .ok()
+                            .and_then(|b| TaskProcessingResult::from_json(&b))
+                            .is_some_and(|b| {
+                                let mut one = initial.clone();
+                                model::apply(&mut one, &reqs[0], &profile);
+                                one.get(&id)
+                                    .is_some_and(|e| e.value.failure_reason == b.failure_reason)
+                            })
+                });
+                if let Observed::Seen(seen) = self.observe(&id).await {
+                    self.resync(&id, &seen);
+                    fin = self.store.clone();
+                }
+                if shows_own { Err(v) } else { Ok(()) }
+            }
+            v => v,
+        };
+        self.store = fin;
+        if let Err(v) = verdict {
+            let case = CaseSpec::default().build(&initial, &profile);
+            let case = Case {
+                request: reqs[0].clone(),
+                ..case
+            };
+            let expected = Expected {
+                statuses: vec![200],
+                body: None,
+                rules: vec![RuleId::S7],
+            };
+            let verdict = Verdict::new(
+                ClauseId::S7,
+                Kind::Linearizability,
+                format!("{} concurrent PATCHes to `{id}`: {}", reqs.len(), v.message),
+            );
+            self.file(
+                Failure {
+                    verdict,
+                    case: case.clone(),
+                    response: None,
+                    expected,
+                    before: None,
+                },
+                Origin {
+                    phase: "concurrency",
+                    index: round,
+                },
+            );
+        }
+    }
+}

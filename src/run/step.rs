@@ -1,0 +1,290 @@
+//! The one step: build a case, predict it with the model, send it, judge the answer and the
+//! state it leaves (through the pure judge), then hand each verdict to diagnosis.
+
+use super::health::Recovery;
+use super::judge::{self, Kind, Verdict};
+use super::session::{Checked, Failure, Observed, Origin, Unit};
+use super::{Event, Expected};
+use crate::contract::clause::ClauseId;
+use crate::generate::{Case, CaseSpec};
+use crate::model;
+use crate::rule::RuleId;
+use crate::spec::{NOT_UPDATABLE, TaskProcessingResult};
+use crate::target::TransportError;
+use std::sync::atomic::Ordering;
+
+impl<'s, 'a> Unit<'s, 'a> {
+    pub(super) async fn run_case(&mut self, spec: CaseSpec, phase: &'static str, index: usize) {
+        let epoch = self.shared.epoch.load(Ordering::SeqCst);
+        if epoch != self.epoch {
+            self.epoch = epoch;
+            self.resync_all().await;
+        }
+        self.settle().await;
+        if self.store.is_empty() {
+            return; // every entity of the unit was retired
+        }
+        let case = spec.build(&self.store, self.profile());
+        self.cases += 1;
+        for r in case.rules() {
+            *self.coverage.entry(r).or_default() += 1;
+        }
+        for c in case.clauses(self.profile()) {
+            self.clause(c);
+        }
+        // B6.e: a stored member after the sentinel is rendered by its rule in this answer
+        if let Some(e) = case.target.as_ref().and_then(|id| self.store.get(id)) {
+            if e.value.status.is_after_sentinel() && case.defects.is_empty() {
+                self.clause("B6.e");
+            }
+        }
+        if case.spec.auth_variant % 3 == 2 || case.defects.iter().any(|d| d.rule() == RuleId::H2) {
+            self.clause("F2");
+        }
+        self.shared.emit(&Event::Case);
+        let before = self.before_of(&case);
+        let checked = self.check(&case).await;
+        if checked.interrupted {
+            return;
+        }
+        let mut verdicts = checked.verdicts;
+        // a state difference may predate the request: decide drift (S6) before anything else
+        if let Some(i) = verdicts.iter().position(|v| v.kind == Kind::State) {
+            let status = checked.response.as_ref().map(|r| r.status);
+            if let Some(drift) = self
+                .drift(&verdicts[i], &case, before.as_ref(), status)
+                .await
+            {
+                verdicts[i] = drift;
+            }
+        }
+        // every verdict is a cause of its own and gets its own diagnosis (a state difference
+        // first: it may explain the rest); causes met before are only counted
+        if let Some(i) = verdicts.iter().position(|v| v.kind == Kind::State) {
+            let v = verdicts.remove(i);
+            verdicts.insert(0, v);
+        }
+        for v in verdicts {
+            if !self.shared.stopped() {
+                self.settle().await;
+            }
+            let failure = Failure {
+                verdict: v,
+                case: case.clone(),
+                response: checked.response.clone(),
+                expected: checked.expected.clone(),
+                before: before.clone(),
+            };
+            self.diagnose(failure, Origin { phase, index }).await;
+        }
+    }
+
+    pub(super) fn before_of(&self, case: &Case) -> Option<TaskProcessingResult> {
+        case.target
+            .as_ref()
+            .and_then(|id| self.store.get(id).map(|e| e.value.clone()))
+    }
+
+    /// Sends a case, judges the answer, observes the state it leaves and keeps the unit's store
+    /// in step with the implementation.
+    pub(super) async fn check(&mut self, case: &Case) -> Checked {
+        let profile = self.shared.config.profile.clone();
+        let before = self.store.clone();
+        let out = model::apply(&mut self.store, &case.request, &profile);
+        let expected = Expected {
+            statuses: out.statuses(),
+            body: out.answers[0].json(),
+            rules: out.rules(),
+        };
+        let epoch = self.shared.epoch.load(Ordering::SeqCst);
+        let resp = match self.send(&case.request).await {
+            Ok(r) => r,
+            Err(e) => {
+                self.store = before;
+                let (kind, message, interrupted) = match &e {
+                    TransportError::Unsendable(m) => {
+                        (Kind::NoAnswer, format!("request not sendable: {m}"), true)
+                    }
+                    e if e.is_down() || self.probe_down().await => {
+                        if self.shared.epoch.load(Ordering::SeqCst) != epoch {
+                            // another lane saw the crash and the implementation came back
+                            return Checked {
+                                verdicts: vec![],
+                                response: None,
+                                expected,
+                                interrupted: true,
+                                unobserved: false,
+                            };
+                        }
+                        let back = match self.shared.wait_for_recovery(epoch).await {
+                            Recovery::ByAnotherLane => {
+                                // caught in another request's crash: this case says nothing
+                                return Checked {
+                                    verdicts: vec![],
+                                    response: None,
+                                    expected,
+                                    interrupted: true,
+                                    unobserved: false,
+                                };
+                            }
+                            r => r == Recovery::Back,
+                        };
+                        let v = Verdict::new(
+                            ClauseId::E3,
+                            Kind::Stopped,
+                            format!(
+                                "the implementation stopped answering after this request ({e}){}",
+                                if back {
+                                    "; it came back and the run went on"
+                                } else {
+                                    ""
+                                }
+                            ),
+                        );
+                        return Checked {
+                            verdicts: vec![v],
+                            response: None,
+                            expected,
+                            interrupted: false,
+                            unobserved: false,
+                        };
+                    }
+                    e => (Kind::NoAnswer, format!("no complete answer: {e}"), false),
+                };
+                return Checked {
+                    verdicts: if interrupted && matches!(e, TransportError::Unsendable(_)) {
+                        vec![]
+                    } else {
+                        vec![Verdict::new(ClauseId::E3, kind, message)]
+                    },
+                    response: None,
+                    expected,
+                    interrupted,
+                    unobserved: false,
+                };
+            }
+        };
+        let mut verdicts = judge::judge_case(case, &out, &resp, &profile);
+        let stored = case
+            .target
+            .as_ref()
+            .and_then(|id| before.get(id))
+            .map(|e| e.value.status.as_str());
+        judge::observation::unnamed_difference_is_state(
+            &mut verdicts,
+            &case.request,
+            &resp,
+            stored,
+            &profile,
+        );
+        let method = case.request.method.as_str();
+        let accepted_wrongly = verdicts.first().is_some_and(|v| v.kind == Kind::Accepted);
+        // state safety: a wrongly accepted probe that may have changed more than values
+        // (another method, a navigation or read-only property) retires its entity
+        if accepted_wrongly {
+            let names = judge::observation::body_names(&case.request, &profile);
+            let structural = method != "PATCH" && method != "GET"
+                || names.iter().any(|n| NOT_UPDATABLE.contains(&n.as_str()));
+            if structural {
+                if let Some(id) = self.addressed_anyway(case) {
+                    self.retire(&id);
+                }
+                return Checked {
+                    verdicts,
+                    response: Some(resp),
+                    expected,
+                    interrupted: false,
+                    unobserved: false,
+                };
+            }
+        }
+        let observe = method == "PATCH" || (!verdicts.is_empty() && method != "GET");
+        // the state is judged whenever model and implementation agree on accepting or
+        // rejecting (a wrong 2xx, a bad envelope or a missing header does not hide a state
+        // bug); when they disagree it differs by necessity and is only adopted
+        let agree = out.is_success() == (200..300).contains(&resp.status);
+        let judge_state = agree
+            && !verdicts.iter().any(|v| {
+                matches!(v.kind, Kind::State | Kind::Representation) && !judge::is_shape(v)
+            });
+        let target = case.target.clone().or_else(|| {
+            if accepted_wrongly {
+                self.addressed_anyway(case)
+            } else {
+                None
+            }
+        });
+        // an implementation resolving an alias to the entity before `/task/` ({t0}) writes that
+        // one: after a 2xx to an alias PATCH it is read back and adopted, so a write there is
+        // known before a later case addresses it, and not blamed on that case (S3)
+        if method == "PATCH" && (200..300).contains(&resp.status) {
+            let t0 = crate::path::Route::parse(&case.request.path, &profile)
+                .ok()
+                .filter(|r| r.via_task.is_some())
+                .map(|r| r.result)
+                .filter(|t0| target.as_ref() != Some(t0) && self.store.get(t0).is_some());
+            if let Some(t0) = t0 {
+                if let Observed::Seen(seen) = self.observe(&t0).await {
+                    self.resync(&t0, &seen);
+                }
+            }
+        }
+        let mut unobserved = false;
+        if let (true, Some(id)) = (observe, target) {
+            match self.observe(&id).await {
+                Observed::Seen(seen) => {
+                    let model_view = self.store.get(&id).map(|e| e.value.to_json(true));
+                    let observation = judge::observation::Observation {
+                        request: &case.request,
+                        outcome: &out,
+                        response: &resp,
+                        model_view: model_view.as_ref(),
+                        seen: &seen,
+                        shapes: std::mem::take(&mut self.shape),
+                        judge_state,
+                    };
+                    judge::observation::judge_observation(&mut verdicts, observation, &profile);
+                    self.resync(&id, &seen);
+                    if judge_state && out.updated.is_some() {
+                        if let Some(v) = self.sibling_check(&id).await {
+                            verdicts.push(v);
+                        }
+                    }
+                }
+                Observed::Gone => {
+                    if judge_state {
+                        verdicts.push(Verdict::new(
+                            if out.is_success() {
+                                ClauseId::S2
+                            } else {
+                                ClauseId::S3
+                            },
+                            Kind::State,
+                            format!("after this request `{id}` no longer exists"),
+                        ));
+                    }
+                    self.retire(&id);
+                }
+                Observed::Failed(v) => {
+                    unobserved = true;
+                    if verdicts.is_empty() {
+                        verdicts.push(v);
+                    }
+                }
+                Observed::Poisoned(v) => {
+                    unobserved = true;
+                    verdicts.insert(0, v);
+                    self.retire(&id);
+                }
+                Observed::Skipped => {}
+            }
+        }
+        Checked {
+            verdicts,
+            response: Some(resp),
+            expected,
+            interrupted: false,
+            unobserved,
+        }
+    }
+}
