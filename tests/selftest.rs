@@ -1162,3 +1162,33 @@ fn b4_c_a_refused_null_is_not_turned_into_text_by_another_bug() {
         75,
     );
 }
+
+#[test]
+fn b1_d_a_server_that_rejects_a_byte_order_mark_is_never_flagged_alone_or_beside_any_defect() {
+    // B1.d leaves the choice: a correct implementation whose JSON parser refuses the mark
+    // answers 400 where a body defect ranks in E4, beside an unknown id, an empty token or any
+    // other defect. Found on a real server: 400 to a BOM-prefixed body to an unknown id was
+    // filed as S1 ("expected 404"), with an empty token as H2.c. Graph and strict, every phase.
+    use tpr_harness::target::benign::{Benign, Varied};
+    rt().block_on(async {
+        for profile in [Profile::graph(), Profile::strict()] {
+            for seed in 1..=10 {
+                let store = store(&profile, seed);
+                let target = Varied::new(store.clone(), profile.clone(), &[Benign::BomRejected]);
+                let r = Runner::new(&target, store, config(&profile, seed))
+                    .run()
+                    .await
+                    .unwrap();
+                assert!(
+                    r.findings.is_empty(),
+                    "{} seed {seed}: {:#?}",
+                    profile.name,
+                    r.findings
+                        .iter()
+                        .map(|f| (&f.clause, &f.message, &f.request))
+                        .collect::<Vec<_>>()
+                );
+            }
+        }
+    });
+}

@@ -599,21 +599,34 @@ pub fn body(
     profile: &Profile,
     prefer: bool,
 ) -> Result<Patch, Vec<Defect>> {
+    body_and_choices(bytes, addressed, profile, prefer).0
+}
+
+/// [`body`], and the rejections the contract allows without demanding them (B1.d's byte-order
+/// mark, B10's long text), found whether the body is otherwise valid or not: an implementation
+/// that takes that branch may answer with it alone or beside other defects (E4).
+fn body_and_choices(
+    bytes: &[u8],
+    addressed: Option<&str>,
+    profile: &Profile,
+    prefer: bool,
+) -> (Result<Patch, Vec<Defect>>, Vec<Defect>) {
     // B1.d: a UTF-8 byte-order mark may be ignored or be 400
     let (bytes, bom) = json::strip_bom(bytes);
-    let doc = json::parse(bytes).map_err(|e| {
-        vec![defect(
-            400,
-            RuleId::B1,
-            format!("the body is not JSON: {e}"),
-        )]
-    })?;
+    let doc = match json::parse(bytes) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let d = defect(400, RuleId::B1, format!("the body is not JSON: {e}"));
+            return (Err(vec![d]), Vec::new());
+        }
+    };
     let Json::Object(members) = doc else {
-        return Err(vec![defect(
+        let d = defect(
             400,
             RuleId::B1,
             format!("the body must be a JSON object, not a {}", doc.type_name()),
-        )]);
+        );
+        return (Err(vec![d]), Vec::new());
     };
     let mut defects = Vec::new();
     let mut patch = Patch::default();
@@ -696,10 +709,11 @@ pub fn body(
             }
         }
     }
+    let choices = patch.optional.clone();
     if defects.is_empty() {
-        Ok(patch)
+        (Ok(patch), choices)
     } else {
-        Err(defects)
+        (Err(defects), choices)
     }
 }
 
@@ -758,6 +772,35 @@ fn rejection(mut defects: Vec<Defect>, profile: &Profile) -> Outcome {
         answers,
         updated: None,
     }
+}
+
+/// E4 with the branches a choice leaves open (B1.d, B10): the answers for `defects`, and those
+/// for `defects` with the allowed rejections taken too. An implementation that rejects a
+/// byte-order mark may answer that beside an unknown id, whichever the contract's order allows.
+fn rejection_with_choices(
+    defects: Vec<Defect>,
+    choices: Vec<Defect>,
+    profile: &Profile,
+) -> Outcome {
+    if choices.is_empty() {
+        return rejection(defects, profile);
+    }
+    let mut taken = defects.clone();
+    taken.extend(choices);
+    let mut out = rejection(defects, profile);
+    for a in rejection(taken, profile).answers {
+        match out.answers.iter_mut().find(|x| x.status == a.status) {
+            Some(x) => {
+                for r in a.rules {
+                    if !x.rules.contains(&r) {
+                        x.rules.push(r);
+                    }
+                }
+            }
+            None => out.answers.push(a),
+        }
+    }
+    out
 }
 
 /// Adds the error answer `d` demands: a new answer for its status (message from the first
@@ -859,10 +902,13 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
             let addressed = route.as_ref().map(RouteRef::addressed);
             // H6: the body rules apply to the decoded body; one that cannot be decoded is not
             // evaluated further
+            let mut choices = Vec::new();
             let patch = match decode_body(req, profile) {
-                Ok(bytes) => body(&bytes, addressed, profile, prefer)
-                    .map_err(|d| defects.extend(d))
-                    .ok(),
+                Ok(bytes) => {
+                    let (patch, allowed) = body_and_choices(&bytes, addressed, profile, prefer);
+                    choices = allowed;
+                    patch.map_err(|d| defects.extend(d)).ok()
+                }
                 Err(d) => {
                     defects.push(d);
                     None
@@ -895,7 +941,7 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
                         updated: Some(id),
                     }
                 }
-                _ => rejection(defects, profile),
+                _ => rejection_with_choices(defects, choices, profile),
             }
         }
         other => {

@@ -27,17 +27,22 @@ pub enum Benign {
     ContentTypeCase,
     /// A 200 body with its members in another order and white space.
     ReorderedBody,
+    /// A PATCH body that starts with a UTF-8 byte-order mark rejected with 400 as not JSON,
+    /// where a body defect ranks in E4 (B1.d: "may be ignored or be 400"): the answer of an
+    /// implementation whose JSON parser refuses the mark, alone or beside any other defect.
+    BomRejected,
 }
 
 impl Benign {
     /// Every benign variant.
-    pub const ALL: [Benign; 6] = [
+    pub const ALL: [Benign; 7] = [
         Benign::OffsetTimestamps,
         Benign::OtherErrorCodes,
         Benign::ExtraAnnotations,
         Benign::ExtraHeaders,
         Benign::ContentTypeCase,
         Benign::ReorderedBody,
+        Benign::BomRejected,
     ];
 
     fn reply(self, resp: &mut Response) {
@@ -133,6 +138,7 @@ fn plus_one_hour(t: Timestamp) -> String {
 #[derive(Debug)]
 pub struct Varied {
     model: Arc<ModelTarget>,
+    profile: Profile,
     variants: Vec<Benign>,
 }
 
@@ -140,15 +146,48 @@ impl Varied {
     /// The model over `store` under `profile`, answering with every freedom in `variants`.
     pub fn new(store: Store, profile: Profile, variants: &[Benign]) -> Varied {
         Varied {
-            model: Arc::new(ModelTarget::new(store, profile)),
+            model: Arc::new(ModelTarget::new(store, profile.clone())),
+            profile,
             variants: variants.to_vec(),
         }
+    }
+
+    /// B1.d's other branch: a PATCH whose decoded body starts with a byte-order mark is sent to
+    /// the model with a body of the same length and coding that is the mark and no JSON, so the
+    /// model answers what ranks first in E4 beside a body that is not JSON (and changes nothing).
+    fn bom_refused(&self, req: &Request) -> Option<Request> {
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        if req.method != "PATCH" || !self.variants.contains(&Benign::BomRejected) {
+            return None;
+        }
+        let decoded = crate::model::decode_body(req, &self.profile).ok()?;
+        if !decoded.starts_with(BOM) {
+            return None;
+        }
+        let mut junk = BOM.to_vec();
+        junk.push(b'#');
+        junk.resize(decoded.len().max(junk.len()), b' ');
+        let gzip = req
+            .header_values("content-encoding")
+            .any(|v| v.to_ascii_lowercase().contains("gzip"));
+        let body = if gzip {
+            use std::io::Write;
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(&junk).ok()?;
+            e.finish().ok()?
+        } else {
+            junk
+        };
+        let mut r = req.clone();
+        r.body = body;
+        Some(r)
     }
 }
 
 impl Target for Varied {
     fn send<'a>(&'a self, req: &'a Request) -> BoxFuture<'a, Result<Response, TransportError>> {
-        let mut resp = self.model.answer(req);
+        let refused = self.bom_refused(req);
+        let mut resp = self.model.answer(refused.as_ref().unwrap_or(req));
         for v in &self.variants {
             v.reply(&mut resp);
         }
