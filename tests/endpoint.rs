@@ -127,6 +127,42 @@ fn patch(store: &Store, id: &str, body: String) -> Request {
 }
 
 #[test]
+fn r1_serve_answers_404_with_the_error_envelope_outside_its_version_root() {
+    // Graph answers 404 to a path without its version root; so does `serve`, so that a base
+    // URL missing `/beta` fails at once instead of running as if it were right
+    rt().block_on(async {
+        let (ep, remote) = start(&Profile::graph()).await;
+        let s = ep.responder().snapshot();
+        let id = s.entities().next().unwrap().0.clone();
+        let below = patch(&s, &id, r#"{"failureReason":"x"}"#.into());
+        let mut get = below.clone();
+        get.method = "GET".into();
+        get.body.clear();
+        let host = format!("http://{}", ep.addr());
+        for base in [host.clone(), format!("{host}/betax"), format!("{host}/v1.0")] {
+            let mut outside = Remote::new(&base, Duration::from_secs(10));
+            outside.retries = 0;
+            for req in [&below, &get] {
+                let req = req.clone().header("client-request-id", "r1-outside");
+                let resp = outside.send(&req).await.unwrap();
+                assert_eq!(resp.status, 404, "{} {base}{}", req.method, req.path);
+                let e = ErrorBody::parse(&resp.body).unwrap();
+                assert_eq!(e.code, error_code(404));
+                let v: serde_json::Value = serde_json::from_slice(&resp.body).unwrap();
+                assert_eq!(v["error"]["innerError"]["client-request-id"], "r1-outside");
+            }
+        }
+        assert_eq!(ep.responder().snapshot(), s, "nothing outside the root changed state");
+        // the root itself, without a path below it, is outside too; below it is served
+        let mut root = Remote::new(&format!("{host}/beta"), Duration::from_secs(10));
+        root.retries = 0;
+        assert_eq!(root.send(&Request::new("GET", "")).await.unwrap().status, 404);
+        assert_eq!(remote.send(&get).await.unwrap().status, 200);
+        assert_eq!(remote.send(&below).await.unwrap().status, 200);
+    });
+}
+
+#[test]
 fn s7_sixty_four_concurrent_clients_lose_no_accepted_update() {
     let profile = Profile::graph();
     rt().block_on(async {

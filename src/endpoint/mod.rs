@@ -189,15 +189,24 @@ impl ModelResponder {
             .path
             .strip_prefix(VERSION_ROOT)
             .is_some_and(|p| p.starts_with('/'));
-        if root {
-            req.path.drain(..VERSION_ROOT.len());
+        if !root {
+            // R1: nothing is served outside the version root (Graph answers 404 there), so a
+            // base URL without `/beta` fails at once instead of running as if it were right
+            let resp = error_response(
+                404,
+                &format!("Resource not found: this endpoint serves {VERSION_ROOT}/… only."),
+                &SplitMix(n).guid(),
+                req.header_values("client-request-id").next(),
+            );
+            self.log_line(&req.method, "", &req.path, resp.status);
+            return (resp, delay);
         }
+        req.path.drain(..VERSION_ROOT.len());
         let resp = match self.target.send(&req).await {
             Ok(r) => r,
             Err(e) => error_response(502, &e.to_string(), &SplitMix(n).guid(), None),
         };
-        let root = if root { VERSION_ROOT } else { "" };
-        self.log_line(&req.method, root, &req.path, resp.status);
+        self.log_line(&req.method, VERSION_ROOT, &req.path, resp.status);
         (resp, delay)
     }
 
