@@ -13,9 +13,11 @@ use std::path::PathBuf;
 /// --faults, a seeded share of requests gets 429 or 503 with Retry-After, reproducibly, so you
 /// can test a client's retry logic.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Example:\n  tpr-harness serve --token secret --port 8080 --write-fixtures fixtures.json\n  curl -i -X PATCH http://127.0.0.1:8080/beta/identityGovernance/lifecycleWorkflows/deletedItems/workflows/$W/runs/$R/userProcessingResults/$U/taskProcessingResults/$T \\\n       -H 'Authorization: Bearer secret' -H 'Content-Type: application/json' -d '{\"processingStatus\":\"failed\"}'"
-)]
+#[command(after_help = "Example:\n  \
+tpr-harness serve --token secret --port 8080 --write-fixtures fixtures.json\n  \
+# in another shell: paste the URL=… line it prints, then\n  \
+curl -i -X PATCH \"$URL\" -H 'Authorization: Bearer secret' \\\n    \
+-H 'Content-Type: application/json' -d '{\"processingStatus\":\"failed\"}'")]
 pub struct ServeArgs {
     /// Fixture file (F1); generated from --seed when omitted.
     #[arg(long)]
@@ -59,8 +61,9 @@ pub struct ServeArgs {
     /// A request's body must arrive within this many milliseconds, else 408.
     #[arg(long, default_value_t = 30_000)]
     body_timeout_ms: u64,
-    /// Break one rule on purpose (e.g. OpenEnum, LostUpdates; see src/mutant.rs), to see what a
-    /// checker catches. Never for real use.
+    /// Break one rule on purpose (a built-in bug of src/target/mutant.rs, e.g. OpenEnum or
+    /// LostUpdates; a wrong name lists them all), to see what a checker catches. Never for real
+    /// use.
     #[arg(long)]
     mutant: Option<String>,
 }
@@ -153,11 +156,9 @@ pub fn serve(a: ServeArgs) -> Result<Status, CliError> {
             ep.base_url()
         );
         if let Some(r) = example {
-            println!(
-                "example entity: {}{}",
-                ep.base_url(),
-                r.to_path(&Default::default())
-            );
+            // a line to paste into a shell (the help's curl example uses it)
+            println!("example entity (paste into a shell, then curl \"$URL\"):");
+            println!("URL={}{}", ep.base_url(), r.to_path(&Default::default()));
         }
         println!("press Ctrl-C to stop");
         tokio::signal::ctrl_c()
