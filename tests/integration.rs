@@ -36,3 +36,7 @@ mod fuzz_regressions;
 /// The command line end to end: exit codes, reports, hostile servers.
 #[cfg(feature = "cli")]
 mod cli;
+
+/// README.md held to the code: its numbers, the files it names, its tour run as written.
+#[cfg(feature = "cli")]
+mod readme;
