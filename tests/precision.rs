@@ -333,3 +333,84 @@ fn replay_says_fixed_only_when_the_same_judge_finds_nothing() {
         );
     });
 }
+
+/// The model behind a supervised server that crashes on one input, a malformed percent-escape
+/// in the path (every request in flight dies with it; back after 600 ms), and answers every
+/// other request after 2 ms (so other lanes' requests are in flight when it crashes).
+fn crashing_on_bad_escape(seed: u64) -> server::Server {
+    let model = Arc::new(ModelTarget::new(store(seed, "t"), Profile::graph()));
+    server::serve(0, Some(Duration::from_millis(600)), move |req: &Request| {
+        let bad =
+            req.path.split('%').skip(1).any(|rest| {
+                rest.len() < 2 || !rest.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit)
+            });
+        if bad {
+            Act::Crash
+        } else {
+            Act::Late(Duration::from_millis(2), server::from_target(&*model, req))
+        }
+    })
+}
+
+#[test]
+fn e3_a_server_crashing_on_one_input_gets_the_same_causes_with_one_lane_and_eight_and_every_phase_runs()
+ {
+    // Found on a real server: each crash reset the request in flight of every lane; those were
+    // blamed ("stopped answering after this request"), counted as failures, and after 50 the
+    // run ended having tested half the fixture. Now only the request that brings the server
+    // down again when sent alone is the cause, and a server that comes back costs its restart.
+    let causes = |jobs: usize| {
+        let srv = crashing_on_bad_escape(1);
+        rt().block_on(async {
+            let remote = Remote::new(&srv.base_url(), Duration::from_secs(5));
+            let config = Config {
+                jobs,
+                crash_wait: Duration::from_secs(5),
+                ..config()
+            };
+            let r = run(&remote, store(1, "t"), config).await.unwrap();
+            assert!(r.stopped.is_none(), "jobs {jobs}: {:?}", r.stopped);
+            for phase_clause in ["S5", "S6", "S7"] {
+                assert!(
+                    r.clause_coverage.get(phase_clause).is_some_and(|n| *n > 0),
+                    "jobs {jobs}: the phase of {phase_clause} did not run"
+                );
+            }
+            // down and back within the client's own quick retry (150 ms) or longer: E3 either
+            // way, a broken answer or a stop, and only ever for the request that crashes it
+            let blamed: Vec<_> = r
+                .findings
+                .iter()
+                .filter(|f| matches!(f.kind, Kind::Stopped | Kind::NoAnswer))
+                .collect();
+            assert!(
+                !blamed.is_empty(),
+                "jobs {jobs}: the crash was not found: {:#?}",
+                r.findings
+                    .iter()
+                    .map(|f| (&f.clause, &f.cause, &f.message, f.count))
+                    .collect::<Vec<_>>()
+            );
+            for f in &blamed {
+                assert!(
+                    f.clause == "E3" && f.request.path.contains("%zz"),
+                    "jobs {jobs}: an innocent request blamed for the crash: {} {}: {:?} {}",
+                    f.request.method,
+                    f.request.path,
+                    f.kind,
+                    f.message
+                );
+            }
+            let mut causes: Vec<(String, String)> = r
+                .findings
+                .iter()
+                .map(|f| (f.clause.clone(), f.cause.clone()))
+                .collect();
+            causes.sort();
+            causes
+        })
+    };
+    let one = causes(1);
+    let eight = causes(8);
+    assert_eq!(one, eight);
+}

@@ -1192,3 +1192,16 @@ fn b1_d_a_server_that_rejects_a_byte_order_mark_is_never_flagged_alone_or_beside
         }
     });
 }
+
+#[test]
+fn b10_a_truncated_failure_reason_is_found_beside_a_representation_without_its_type() {
+    // issue 28: with `is_shape` wrong, the missing `@odata.type` (a shape) was taken for the
+    // first value difference and the truncated text (B10) was never judged: stack 7 lost it
+    let r = assert_stack_precise(
+        &[Mutant::FailureReasonTruncated, Mutant::NoOdataTypeInBody],
+        7,
+    );
+    let clauses: Vec<&str> = r.findings.iter().map(|f| f.clause.as_str()).collect();
+    assert!(clauses.contains(&"B10"), "{clauses:?}");
+    assert!(clauses.contains(&"S4.a"), "{clauses:?}");
+}

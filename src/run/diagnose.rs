@@ -69,6 +69,39 @@ impl<'s, 'a> Unit<'s, 'a> {
     }
 
     /// Establishes the cause of a primary verdict and files it.
+    /// Which defect of a crashing case crashes the implementation alone: its failure.
+    async fn crash_alone(&mut self, case: &Case) -> Option<Failure> {
+        for d in case.spec.defects.clone() {
+            let alone = CaseSpec {
+                defects: vec![d],
+                ..case.spec.clone()
+            };
+            let c = alone.build(&self.store, self.profile());
+            if c.defects.len() != 1 {
+                continue;
+            }
+            let before = self.before_of(&c);
+            let checked = self.check(&c).await;
+            if let Some(v) = checked
+                .verdicts
+                .into_iter()
+                .find(|v| v.kind == Kind::Stopped)
+            {
+                return Some(Failure {
+                    verdict: v,
+                    case: c,
+                    response: None,
+                    expected: checked.expected,
+                    before,
+                });
+            }
+            if self.shared.stopped() {
+                return None;
+            }
+        }
+        None
+    }
+
     pub(super) async fn diagnose(&mut self, f: Failure, at: Origin) {
         let Failure {
             verdict: v,
@@ -77,6 +110,14 @@ impl<'s, 'a> Unit<'s, 'a> {
             expected,
             before,
         } = f;
+        // a crash reproduced alone, by a request with several defects: the first defect that
+        // brings the implementation down alone is the cause of every case it rides in
+        if v.kind == Kind::Stopped && case.defects.len() > 1 && !self.shared.stopped() {
+            if let Some(alone) = self.crash_alone(&case).await {
+                self.file(alone, at);
+                return;
+            }
+        }
         let no_shrink = !self.shared.config.shrink
             || matches!(
                 v.kind,

@@ -1,10 +1,15 @@
 //! The implementation's health as the lanes share it: events, the stop flag, the wait for a
-//! crashed implementation to come back, and `join_all` (lanes in one task).
+//! crashed implementation to come back, the re-sending of the requests a crash caught in
+//! flight, and `join_all` (lanes in one task).
 
+use super::judge::{Kind, Verdict};
 use super::runner::EventSink;
-use super::{Config, Event, StopKind, Stopped};
+use super::session::{Checked, Observed, Unit};
+use super::{Config, Event, Expected, StopKind, Stopped};
+use crate::contract::clause::ClauseId;
+use crate::generate::Case;
 use crate::spec::Request;
-use crate::target::Target;
+use crate::target::{Target, TransportError};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Instant;
@@ -22,6 +27,10 @@ pub(super) struct Shared<'a> {
     pub(super) failures_total: AtomicU32,
     pub(super) stop: Mutex<Option<Stopped>>,
     pub(super) recovery: tokio::sync::Mutex<()>,
+    /// Every lane's sends hold it shared; a lane re-sending a request that was in flight when
+    /// the implementation went down holds it alone, so that request meets a quiet
+    /// implementation and only the one that brings it down again is blamed.
+    pub(super) gate: tokio::sync::RwLock<()>,
     pub(super) probe: Request,
     pub(super) events: Mutex<EventSink<'a>>,
 }
@@ -127,4 +136,108 @@ pub(crate) async fn join_all<F: std::future::Future>(
     })
     .await;
     out.into_iter().flatten().collect()
+}
+
+impl Unit<'_, '_> {
+    /// `case`'s request got no complete answer (the implementation went down, or the
+    /// connection broke). Wait (bounded) for it to come back; then every request in flight at
+    /// that moment is sent again, one at a time with every other lane stopped at its next
+    /// request: only the one that fails again is the cause (E3), the others run again and are
+    /// never blamed. The same causes whatever the number of lanes.
+    pub(super) async fn after_failure(
+        &mut self,
+        case: &Case,
+        e: &TransportError,
+        epoch: u64,
+        expected: Expected,
+    ) -> Checked {
+        let shared = self.shared;
+        let down = e.is_down() || self.last_down;
+        if down
+            && shared.epoch.load(Ordering::SeqCst) == epoch
+            && shared.wait_for_recovery(epoch).await == Recovery::Gone
+        {
+            return self.stopped_for_good(e, expected);
+        }
+        let alone = shared.gate.write().await;
+        self.solo = true;
+        if self.epoch != shared.epoch.load(Ordering::SeqCst) {
+            // the crash may have lost writes: re-read what the unit holds before sending again
+            self.epoch = shared.epoch.load(Ordering::SeqCst);
+            self.resync_all().await;
+        }
+        let again = self.send(&case.request).await;
+        let checked = match again {
+            Err(e2) if e2.is_down() || self.last_down => {
+                let epoch = shared.epoch.load(Ordering::SeqCst);
+                let back = shared.wait_for_recovery(epoch).await != Recovery::Gone;
+                if back {
+                    self.epoch = shared.epoch.load(Ordering::SeqCst);
+                    self.resync_all().await;
+                }
+                Checked {
+                    verdicts: vec![Verdict::new(
+                        ClauseId::E3,
+                        Kind::Stopped,
+                        format!(
+                            "the implementation stopped answering after this request ({e}); sent again alone once it was back, it stopped again ({e2}){}",
+                            if back {
+                                "; it came back and the run went on"
+                            } else {
+                                ""
+                            }
+                        ),
+                    )],
+                    response: None,
+                    expected,
+                    interrupted: false,
+                    unobserved: false,
+                    rerun: false,
+                }
+            }
+            Err(e2) if !matches!(e2, TransportError::Unsendable(_)) => Checked {
+                verdicts: vec![Verdict::new(
+                    ClauseId::E3,
+                    Kind::NoAnswer,
+                    format!("no complete answer: {e}; sent again alone: {e2}"),
+                )],
+                response: None,
+                expected,
+                interrupted: false,
+                unobserved: false,
+                rerun: false,
+            },
+            // sent alone it is answered: another request brought the implementation down
+            _ => {
+                if let Some(id) = case.target.as_deref() {
+                    if let Observed::Seen(seen) = self.observe(id).await {
+                        self.resync(id, &seen);
+                    }
+                }
+                Checked::interrupted(expected, true)
+            }
+        };
+        self.solo = false;
+        drop(alone);
+        checked
+    }
+
+    /// The implementation went down with this request in flight and did not come back.
+    fn stopped_for_good(&self, e: &TransportError, expected: Expected) -> Checked {
+        Checked {
+            verdicts: vec![Verdict::new(
+                ClauseId::E3,
+                Kind::Stopped,
+                format!(
+                    "the implementation stopped answering while this request was in flight ({e}) and did not come back within {} s",
+                    self.shared.config.crash_wait.as_secs()
+                ),
+            )],
+            response: None,
+            expected,
+            interrupted: false,
+            unobserved: false,
+            rerun: false,
+        }
+    }
 }

@@ -48,6 +48,7 @@ impl Runner<'_> {
             failures_total: AtomicU32::new(0),
             stop: Mutex::new(None),
             recovery: tokio::sync::Mutex::new(()),
+            gate: tokio::sync::RwLock::new(()),
             probe: Request::new("GET", "/"),
             events: Mutex::new(on_event),
         };

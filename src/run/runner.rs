@@ -104,6 +104,7 @@ impl<'a> Runner<'a> {
             failures_total: AtomicU32::new(0),
             stop: Mutex::new(None),
             recovery: tokio::sync::Mutex::new(()),
+            gate: tokio::sync::RwLock::new(()),
             probe,
             events: Mutex::new(on_event),
         };

@@ -37,6 +37,11 @@ pub(super) struct Unit<'s, 'a> {
     pub(super) unknown: Vec<String>,
     /// What the last observation's representation lacked or rendered invalidly (S4.a, T2.a).
     pub(super) shape: Vec<Verdict>,
+    /// This lane holds the gate alone (re-sending a request that was in flight at a crash).
+    pub(super) solo: bool,
+    /// The last request without an answer found the implementation down (a crash), not a
+    /// request it failed to answer.
+    pub(super) last_down: bool,
 }
 
 /// A verdict with what it was seen on: it travels from the judge through diagnosis to filing.
@@ -67,6 +72,23 @@ pub(super) struct Checked {
     /// The state after it was due to be observed and could not be (its verdicts say nothing
     /// about the state).
     pub(super) unobserved: bool,
+    /// In flight at a crash and answered when sent again alone: the case is to run again.
+    pub(super) rerun: bool,
+}
+
+impl Checked {
+    /// A case that says nothing (not sendable, or caught in a crash); `rerun` when it is to
+    /// be sent again.
+    pub(super) fn interrupted(expected: Expected, rerun: bool) -> Checked {
+        Checked {
+            verdicts: vec![],
+            response: None,
+            expected,
+            interrupted: true,
+            unobserved: false,
+            rerun,
+        }
+    }
 }
 
 /// What an observation showed.
@@ -96,6 +118,8 @@ impl<'s, 'a> Unit<'s, 'a> {
             epoch: shared.epoch.load(Ordering::SeqCst),
             unknown: Vec::new(),
             shape: Vec::new(),
+            solo: false,
+            last_down: false,
         }
     }
 
@@ -175,13 +199,26 @@ impl<'s, 'a> Unit<'s, 'a> {
         if self.recent.len() > 6 {
             self.recent.pop_front();
         }
-        let r = self.shared.target.send(req).await;
+        let shared = self.shared;
+        let gate = if self.solo {
+            None
+        } else {
+            Some(shared.gate.read().await)
+        };
+        let r = shared.target.send(req).await;
+        drop(gate);
+        self.last_down = false;
         match &r {
             Ok(_) => {
                 self.shared.answered.store(true, Ordering::SeqCst);
                 self.shared.consecutive_failures.store(0, Ordering::SeqCst);
             }
-            Err(e) if !e.is_down() => {
+            Err(e) if e.is_down() => self.last_down = true,
+            // the implementation went down with this request in flight: a crash, which costs
+            // the wait for it to come back (`crash_wait`), never a count of failed requests
+            Err(TransportError::Unsendable(_)) => {}
+            Err(_) if self.probe_down().await => self.last_down = true,
+            Err(e) => {
                 let n = self
                     .shared
                     .consecutive_failures
@@ -200,16 +237,26 @@ impl<'s, 'a> Unit<'s, 'a> {
                     );
                 }
             }
-            Err(_) => {}
         }
         r
     }
 
     /// After a request got no answer: is the implementation gone (a refused connection), or
     /// was it this one answer?
+    /// A probe that fails otherwise than by a refused connection may have met a dying
+    /// listener (it accepted, then went away): it is asked once more, a moment later.
     pub(super) async fn probe_down(&mut self) -> bool {
         let probe = self.shared.probe.clone();
-        matches!(self.shared.target.send(&probe).await, Err(e) if e.is_down())
+        // (a client's idle connections to a process that died fail before a new one is
+        // refused: three tries, 50 ms apart)
+        for _ in 0..3 {
+            match self.shared.target.send(&probe).await {
+                Ok(_) => return false,
+                Err(e) if e.is_down() => return true,
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            }
+        }
+        false
     }
 
     /// Re-reads every entity of the unit after the implementation came back.

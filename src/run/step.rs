@@ -1,7 +1,6 @@
 //! The one step: build a case, predict it with the model, send it, judge the answer and the
 //! state it leaves (through the pure judge), then hand each verdict to diagnosis.
 
-use super::health::Recovery;
 use super::judge::{self, Kind, Verdict};
 use super::session::{Checked, Failure, Observed, Origin, Unit};
 use super::{Event, Expected};
@@ -43,10 +42,33 @@ impl<'s, 'a> Unit<'s, 'a> {
         }
         self.shared.emit(&Event::Case);
         let before = self.before_of(&case);
-        let checked = self.check(&case).await;
+        let mut checked = self.check(&case).await;
+        if checked.rerun {
+            // in flight when the implementation went down, and answered when sent again alone:
+            // not the cause; the case runs again from the state the unit re-read
+            self.settle().await;
+            let case = case.spec.build(&self.store, self.profile());
+            let before = self.before_of(&case);
+            checked = self.check(&case).await;
+            if !checked.interrupted {
+                return self.diagnose_all(checked, case, before, phase, index).await;
+            }
+        }
         if checked.interrupted {
             return;
         }
+        self.diagnose_all(checked, case, before, phase, index).await;
+    }
+
+    /// Every verdict of a checked case, each diagnosed as a cause of its own.
+    async fn diagnose_all(
+        &mut self,
+        checked: Checked,
+        case: Case,
+        before: Option<TaskProcessingResult>,
+        phase: &'static str,
+        index: usize,
+    ) {
         let mut verdicts = checked.verdicts;
         // a state difference may predate the request: decide drift (S6) before anything else
         if let Some(i) = verdicts.iter().position(|v| v.kind == Kind::State) {
@@ -101,66 +123,26 @@ impl<'s, 'a> Unit<'s, 'a> {
             Ok(r) => r,
             Err(e) => {
                 self.store = before;
-                let (kind, message, interrupted) = match &e {
-                    TransportError::Unsendable(m) => {
-                        (Kind::NoAnswer, format!("request not sendable: {m}"), true)
+                return match &e {
+                    TransportError::Unsendable(_) => Checked::interrupted(expected, false),
+                    e if e.is_down()
+                        || self.last_down
+                        || matches!(e, TransportError::Broken { .. }) =>
+                    {
+                        self.after_failure(case, e, epoch, expected).await
                     }
-                    e if e.is_down() || self.probe_down().await => {
-                        if self.shared.epoch.load(Ordering::SeqCst) != epoch {
-                            // another lane saw the crash and the implementation came back
-                            return Checked {
-                                verdicts: vec![],
-                                response: None,
-                                expected,
-                                interrupted: true,
-                                unobserved: false,
-                            };
-                        }
-                        let back = match self.shared.wait_for_recovery(epoch).await {
-                            Recovery::ByAnotherLane => {
-                                // caught in another request's crash: this case says nothing
-                                return Checked {
-                                    verdicts: vec![],
-                                    response: None,
-                                    expected,
-                                    interrupted: true,
-                                    unobserved: false,
-                                };
-                            }
-                            r => r == Recovery::Back,
-                        };
-                        let v = Verdict::new(
+                    e => Checked {
+                        verdicts: vec![Verdict::new(
                             ClauseId::E3,
-                            Kind::Stopped,
-                            format!(
-                                "the implementation stopped answering after this request ({e}){}",
-                                if back {
-                                    "; it came back and the run went on"
-                                } else {
-                                    ""
-                                }
-                            ),
-                        );
-                        return Checked {
-                            verdicts: vec![v],
-                            response: None,
-                            expected,
-                            interrupted: false,
-                            unobserved: false,
-                        };
-                    }
-                    e => (Kind::NoAnswer, format!("no complete answer: {e}"), false),
-                };
-                return Checked {
-                    verdicts: if interrupted && matches!(e, TransportError::Unsendable(_)) {
-                        vec![]
-                    } else {
-                        vec![Verdict::new(ClauseId::E3, kind, message)]
+                            Kind::NoAnswer,
+                            format!("no complete answer: {e}"),
+                        )],
+                        response: None,
+                        expected,
+                        interrupted: false,
+                        unobserved: false,
+                        rerun: false,
                     },
-                    response: None,
-                    expected,
-                    interrupted,
-                    unobserved: false,
                 };
             }
         };
@@ -195,6 +177,7 @@ impl<'s, 'a> Unit<'s, 'a> {
                     expected,
                     interrupted: false,
                     unobserved: false,
+                    rerun: false,
                 };
             }
         }
@@ -265,6 +248,14 @@ impl<'s, 'a> Unit<'s, 'a> {
                     }
                     self.retire(&id);
                 }
+                // the read got no answer (the implementation went down meanwhile, say): it says
+                // nothing about this request, which runs again once the entity is read back
+                Observed::Failed(v) if v.kind == Kind::NoAnswer => {
+                    if !self.unknown.contains(&id) {
+                        self.unknown.push(id);
+                    }
+                    return Checked::interrupted(expected, true);
+                }
                 Observed::Failed(v) => {
                     unobserved = true;
                     if verdicts.is_empty() {
@@ -285,6 +276,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             expected,
             interrupted: false,
             unobserved,
+            rerun: false,
         }
     }
 }

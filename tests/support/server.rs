@@ -142,6 +142,9 @@ fn write_response(s: &mut TcpStream, resp: &Response) -> std::io::Result<()> {
     s.write_all(&bytes)
 }
 
+/// Every connection open on a test server, by port (a crash closes them all).
+static OPEN: std::sync::Mutex<Vec<(u16, TcpStream)>> = std::sync::Mutex::new(Vec::new());
+
 /// Serves on a free port (or `port`), deciding each request with `decide`. After `Act::Crash`
 /// the listener closes; `restart_after` (if any) reopens it on the same port.
 pub fn serve(
@@ -181,6 +184,9 @@ fn run(
             Ok((s, _)) => {
                 let decide = decide.clone();
                 let down = down.clone();
+                if let (Ok(c), Ok(mut open)) = (s.try_clone(), OPEN.lock()) {
+                    open.push((port, c));
+                }
                 std::thread::spawn(move || connection(s, decide, down));
             }
             Err(_) => std::thread::sleep(Duration::from_millis(2)),
@@ -206,7 +212,8 @@ fn connection(
             Act::Answer(resp) => write_response(&mut w, &resp).is_ok(),
             Act::Late(d, resp) => {
                 std::thread::sleep(d);
-                write_response(&mut w, &resp).is_ok()
+                // a crash meanwhile takes this request down with it: no answer
+                !down.load(Ordering::SeqCst) && write_response(&mut w, &resp).is_ok()
             }
             Act::Raw(b) => {
                 let _ = w.write_all(&b);
@@ -260,6 +267,16 @@ fn connection(
             Act::Reset => false,
             Act::Crash => {
                 down.store(true, Ordering::SeqCst);
+                // a process that dies takes every connection with it, mid-request or idle
+                let port = w.local_addr().map(|a| a.port()).unwrap_or_default();
+                if let Ok(mut open) = OPEN.lock() {
+                    open.retain(|(p, c)| {
+                        if *p == port {
+                            let _ = c.shutdown(std::net::Shutdown::Both);
+                        }
+                        *p != port
+                    });
+                }
                 false
             }
         };

@@ -542,3 +542,58 @@ pub fn idempotent(first: &Response, second: &Response, profile: &Profile) -> Opt
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s4_a_a_shape_verdict_is_told_from_a_value_verdict_by_kind_and_detail() {
+        // a shape (S4.a, T2.a) hides no value: diagnosis and the S4.b judgement pass over it to
+        // the first value difference. Either half of the test wrong hides a value bug behind a
+        // missing `@odata.type` (issue 28: FailureReasonTruncated under NoOdataTypeInBody).
+        let with = |kind, detail| Verdict {
+            detail,
+            ..Verdict::new(ClauseId::S4a, kind, "x")
+        };
+        assert!(with(Kind::Representation, Detail::Shape).is_shape());
+        assert!(with(Kind::Representation, Detail::InvalidRendering).is_shape());
+        assert!(!with(Kind::Representation, Detail::OtherValue).is_shape());
+        assert!(!with(Kind::Representation, Detail::None).is_shape());
+        assert!(!with(Kind::State, Detail::Shape).is_shape());
+        assert!(!with(Kind::Invariant, Detail::InvalidRendering).is_shape());
+    }
+
+    #[test]
+    fn s4_b_a_verdict_blamed_on_a_clause_carries_its_rule_and_says_why() {
+        let mut v = Verdict::new(ClauseId::B1b, Kind::WrongStatus, "answered 404");
+        v.blame(ClauseId::R2c, "cause: via-task route");
+        assert_eq!((v.rule, v.clause), (RuleId::R2, ClauseId::R2c));
+        assert_eq!(v.message, "answered 404 (cause: via-task route)");
+    }
+
+    #[test]
+    fn t2_a_a_difference_names_its_clause_from_rule_property_and_detail() {
+        use ClauseId as C;
+        let c = |r, p, d| difference_clause(r, p, d);
+        assert_eq!(
+            c(RuleId::B6, None, Detail::MemberShownInsteadOfSentinel),
+            C::B6e
+        );
+        assert_eq!(c(RuleId::B6, None, Detail::OtherValue), C::B6d);
+        assert_eq!(c(RuleId::B6, None, Detail::OtherType), C::B6c);
+        assert_eq!(c(RuleId::T2, None, Detail::InvalidRendering), C::T2a);
+        assert_eq!(c(RuleId::T2, None, Detail::OtherValue), C::T2b);
+        assert_eq!(c(RuleId::T1, None, Detail::FractionLeadingZeros), C::T1a);
+        assert_eq!(c(RuleId::R2, Some("id"), Detail::OtherValue), C::R2c);
+        assert_eq!(c(RuleId::S4, Some("@odata.type"), Detail::Shape), C::S4a);
+        assert_eq!(
+            c(RuleId::S2, Some("failureReason"), Detail::OtherValue),
+            C::S2
+        );
+        assert_eq!(
+            c(RuleId::B10, Some("failureReason"), Detail::OtherValue),
+            C::B10
+        );
+    }
+}
