@@ -266,10 +266,8 @@ fn selftest_mutant_stacks_each_found_nothing_else_blamed() {
         println!("  {p}");
     }
     assert_eq!(right, findings, "precision below 100 %: {problems:#?}");
-    assert!(
-        found * 100 >= active * 98,
-        "recall below 98 %: {problems:#?}"
-    );
+    // every active mutant found: a miss is a bug to fix and a named test, not a tolerance
+    assert_eq!(found, active, "recall below 100 %: {problems:#?}");
 }
 
 #[test]

@@ -625,7 +625,10 @@ impl Defect {
             WrongType(..) => "B5",
             EnumCase | EnumWhitespace | EnumNumeric | EnumUnknown => "B6.b",
             SentinelRejected => "B6.c",
-            AfterSentinelWithoutPrefer | AfterSentinelUnknown => "B6.d",
+            AfterSentinelWithoutPrefer => "B6.d",
+            // a name the profile's enum lacks is "every other string" (strict has no members
+            // after the sentinel)
+            AfterSentinelUnknown => "B6.b",
             Timestamp(_, f) => match f {
                 F::NotCalendarDate
                 | F::ThirtyFirstOfApril

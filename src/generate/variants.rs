@@ -3,7 +3,7 @@
 //! the runner never reads a [`CaseSpec`]'s insides.
 
 use crate::contract::clause::ClauseId;
-use crate::generate::{CaseSpec, MemberSpec};
+use crate::generate::{CaseSpec, MemberSpec, TsSpec};
 use crate::path::{NameCase, PathStyle};
 use crate::rule::RuleId;
 use crate::spec::ProcessingStatus;
@@ -281,8 +281,50 @@ fn member_name(m: &MemberSpec) -> &'static str {
     }
 }
 
+/// A timestamp member with one feature of its spelling made plain (a fraction, an offset, a
+/// first or last year, a last day of the month), each its own candidate: a rejected spelling
+/// ends up carrying only the feature it is rejected for, and names that feature's clause (a
+/// 12-digit fraction in year 9999 is T1.a, not T1.b).
+fn plainer_timestamps(m: &MemberSpec) -> Vec<MemberSpec> {
+    let rebuild = |t: TsSpec| match m {
+        MemberSpec::Created(_) => MemberSpec::Created(t),
+        MemberSpec::Started(Some(_)) => MemberSpec::Started(Some(t)),
+        MemberSpec::Completed(Some(_)) => MemberSpec::Completed(Some(t)),
+        other => other.clone(),
+    };
+    let Some(t) = m.timestamp().cloned() else {
+        return Vec::new();
+    };
+    let plain = TsSpec::new_year(2025);
+    let simpler = [
+        TsSpec {
+            digits: 0,
+            fraction: 0,
+            ..t.clone()
+        },
+        TsSpec {
+            offset: None,
+            ..t.clone()
+        },
+        TsSpec {
+            year: plain.year,
+            ..t.clone()
+        },
+        TsSpec {
+            day: 1,
+            ..t.clone()
+        },
+    ];
+    simpler
+        .into_iter()
+        .filter(|s| *s != t)
+        .map(rebuild)
+        .collect()
+}
+
 /// Smaller variants of a spec for shrinking, valid variants first (so a finding ends up
-/// carrying only what provokes it), then members, then extra defects, then long texts.
+/// carrying only what provokes it), then members, then extra defects, then long texts, then
+/// plainer timestamps.
 pub fn shrink_candidates(spec: &CaseSpec) -> Vec<CaseSpec> {
     let mut out: Vec<CaseSpec> = variants(spec)
         .into_iter()
@@ -318,6 +360,13 @@ pub fn shrink_candidates(spec: &CaseSpec) -> Vec<CaseSpec> {
                 }));
                 out.push(c);
             }
+        }
+    }
+    for (i, m) in spec.members.iter().enumerate() {
+        for plainer in plainer_timestamps(m) {
+            let mut c = spec.clone();
+            c.members[i] = plainer;
+            out.push(c);
         }
     }
     out

@@ -26,6 +26,7 @@ pub fn junit(report: &Report) -> String {
             .iter()
             .filter(|f| f.clause == clause.id)
             .collect();
+        let failed_cases = report.clause_failures.get(&clause.id).copied();
         let status = if !findings.is_empty() {
             let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
             let cases: u64 = findings.iter().map(|f| f.count.max(1)).sum();
@@ -35,6 +36,13 @@ pub fn junit(report: &Report) -> String {
                 .collect::<String>();
             st.set_message(format!("{cases} failing case(s): {}", findings[0].message));
             st.set_description(text);
+            st
+        } else if let Some(n) = failed_cases {
+            // the cases that tested it failed, and diagnosis filed them under another clause
+            let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            st.set_message(format!(
+                "{n} case(s) that put this clause to the test failed (filed under the clause diagnosis found to be the cause)"
+            ));
             st
         } else if !report.clause_coverage.contains_key(&clause.id) {
             let mut st = TestCaseStatus::skipped();

@@ -296,6 +296,9 @@ impl<'s, 'a> Unit<'s, 'a> {
         // first that fails alone is the cause. If each alone is answered right, only their
         // combination is wrong: E4.
         if matches!(v.kind, Kind::WrongStatus | Kind::Accepted) && case.defects.len() > 1 {
+            // what each defect alone was answered: the evidence an E4 verdict names
+            let mut alone_answers: Vec<String> = Vec::new();
+            let mut verified = true;
             for d in case.spec.defects.clone() {
                 let alone = CaseSpec {
                     defects: vec![d],
@@ -305,16 +308,27 @@ impl<'s, 'a> Unit<'s, 'a> {
                     self.restore(id, pre).await;
                 }
                 let c = alone.build(&self.store, self.profile());
-                if c.defects.is_empty() {
+                if c.defects.len() != 1 {
+                    verified = false;
                     continue;
                 }
                 let cb = self.before_of(&c);
                 let checked = self.check(&c).await;
-                if let Some(w) = checked
-                    .verdicts
-                    .into_iter()
-                    .find(|w| matches!(w.kind, Kind::WrongStatus | Kind::Accepted))
-                {
+                match (&checked.response, checked.interrupted) {
+                    (Some(r), false) => alone_answers.push(format!(
+                        "{} alone: {}",
+                        c.defects[0].variant(),
+                        r.status
+                    )),
+                    _ => verified = false,
+                }
+                // answered wrongly alone, a 5xx included: that defect is the cause
+                if let Some(w) = checked.verdicts.into_iter().find(|w| {
+                    matches!(
+                        w.kind,
+                        Kind::WrongStatus | Kind::Accepted | Kind::ServerError
+                    )
+                }) {
                     let (rule, kind) = (w.rule, w.kind);
                     let Failure {
                         case: small,
@@ -377,10 +391,15 @@ impl<'s, 'a> Unit<'s, 'a> {
                 }
             }
             let mut e4 = v.clone();
-            e4.blame(
-                ClauseId::E4,
-                "each defect alone is answered right; their combination is not",
-            );
+            if verified {
+                e4.blame(
+                    ClauseId::E4,
+                    &format!(
+                        "each defect alone was answered as the contract demands ({}); together they were not",
+                        alone_answers.join(", ")
+                    ),
+                );
+            }
             let cause = self.file(
                 Failure {
                     verdict: e4,
@@ -473,7 +492,8 @@ impl<'s, 'a> Unit<'s, 'a> {
         } else {
             plain.target == case.target
         };
-        if kinds(&plain) != kinds(case) || !same_target {
+        // the variant did not change the request (the profile normalised it away): no A/B
+        if kinds(&plain) != kinds(case) || !same_target || plain.request == case.request {
             return Some(false);
         }
         let again = self.check(&plain).await;

@@ -259,6 +259,10 @@ pub struct Report {
     /// [`crate::contract::clause`]); a clause absent here was never put to the test.
     #[serde(default)]
     pub clause_coverage: BTreeMap<String, u64>,
+    /// Failing cases per clause they put to the test, whatever cause each was filed under (a
+    /// clause is failed when any case that tested it failed).
+    #[serde(default)]
+    pub clause_failures: BTreeMap<String, u64>,
     /// Failing cases per rule (every cause, every case).
     pub failures: BTreeMap<RuleId, u64>,
     /// Set when the run ended early.

@@ -152,6 +152,7 @@ impl<'a> Runner<'a> {
         coverage.insert(RuleId::F1, 1);
         let mut clause_coverage: BTreeMap<String, u64> = BTreeMap::new();
         clause_coverage.insert("F1".into(), 1);
+        let mut clause_failures: BTreeMap<String, u64> = BTreeMap::new();
         let mut cases = 0;
         for u in finished {
             requests += u.requests;
@@ -161,6 +162,9 @@ impl<'a> Runner<'a> {
             }
             for (c, n) in u.clauses {
                 *clause_coverage.entry(c).or_default() += n;
+            }
+            for (c, n) in u.clause_failures {
+                *clause_failures.entry(c).or_default() += n;
             }
             collector.merge(u.collector);
         }
@@ -179,6 +183,7 @@ impl<'a> Runner<'a> {
             findings,
             coverage,
             clause_coverage,
+            clause_failures,
             failures,
             stopped,
         })

@@ -28,6 +28,8 @@ pub(super) struct Unit<'s, 'a> {
     pub(super) known: HashMap<String, String>,
     pub(super) coverage: BTreeMap<RuleId, u64>,
     pub(super) clauses: BTreeMap<String, u64>,
+    /// Failing cases per clause they put to the test (whatever cause they were filed under).
+    pub(super) clause_failures: BTreeMap<String, u64>,
     pub(super) cases: usize,
     pub(super) requests: u64,
     pub(super) round_robin: usize,
@@ -111,6 +113,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             known: HashMap::new(),
             coverage: BTreeMap::new(),
             clauses: BTreeMap::new(),
+            clause_failures: BTreeMap::new(),
             cases: 0,
             requests: 0,
             round_robin: 0,

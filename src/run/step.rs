@@ -86,6 +86,26 @@ impl<'s, 'a> Unit<'s, 'a> {
             let v = verdicts.remove(i);
             verdicts.insert(0, v);
         }
+        // the clauses this failing case put to the test and failed, whatever cause diagnosis
+        // files it under: each verdict's own, and a mishandled defect's
+        // (a rejected valid request names the clause of what it was rejected for only after
+        // diagnosis: its finding marks that one)
+        let mut failed: Vec<String> = verdicts
+            .iter()
+            .filter(|v| v.kind != Kind::Rejected)
+            .map(|v| v.clause.to_string())
+            .collect();
+        if verdicts
+            .iter()
+            .any(|v| matches!(v.kind, Kind::Accepted | Kind::WrongStatus))
+        {
+            failed.extend(case.defects.iter().map(|d| d.clause().to_string()));
+        }
+        failed.sort();
+        failed.dedup();
+        for c in failed {
+            *self.clause_failures.entry(c).or_default() += 1;
+        }
         for v in verdicts {
             if !self.shared.stopped() {
                 self.settle().await;
