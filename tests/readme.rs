@@ -242,7 +242,7 @@ fn readme_tour_runs_as_written_and_ends_fixed() {
         .iter()
         .find_map(|l| l.strip_prefix("URL="))
         .expect("serve prints a URL=… line");
-    assert!(text.contains("It prints a `URL=…` line"));
+    assert!(text.contains("It prints a `URL=…` line for one entity"));
     assert!(get_status(url, "secret").contains(" 200 "), "GET {url}");
 
     // 2. check finds the bug: exit 1, the README's number of findings, all of its clause
