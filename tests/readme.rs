@@ -124,13 +124,12 @@ fn readme_names_only_files_that_exist_and_every_fuzz_target() {
 fn readme_snippet_and_tiny_server_use_one_seed_for_fixture_and_run() {
     // a finding's `case:` line names the run's seed; the fixture must come from the same one
     let example = std::fs::read_to_string(root().join("examples/tiny_server.rs")).unwrap();
+    let config = regex::Regex::new(r"Config \{[^}]*\bseed\b[^}]*\.\.Config::default\(\)").unwrap();
     for (name, text) in [("README.md", readme()), ("tiny_server.rs", example)] {
         assert!(
             text.contains("Fixture::generate(seed, &profile)"),
             "{name}: the fixture is not generated from `seed`"
         );
-        let config =
-            regex::Regex::new(r"Config \{[^}]*\bseed\b[^}]*\.\.Config::default\(\)").unwrap();
         assert!(
             config.is_match(&text),
             "{name}: Config does not take `seed`"
