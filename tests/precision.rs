@@ -414,3 +414,106 @@ fn e3_a_server_crashing_on_one_input_gets_the_same_causes_with_one_lane_and_eigh
     let eight = causes(8);
     assert_eq!(one, eight);
 }
+
+/// The model, except where `deviate` answers instead (a hand-written server's own choices).
+struct Overriding<F>(ModelTarget, F);
+
+impl<F: Fn(&Request, &ModelTarget) -> Option<Response> + Send + Sync> Target for Overriding<F> {
+    fn send<'a>(
+        &'a self,
+        req: &'a Request,
+    ) -> tpr_harness::target::BoxFuture<'a, Result<Response, tpr_harness::target::TransportError>>
+    {
+        match (self.1)(req, &self.0) {
+            Some(r) => Box::pin(std::future::ready(Ok(r))),
+            None => self.0.send(req),
+        }
+    }
+    fn describe(&self) -> String {
+        "the model with a server's own choices".into()
+    }
+}
+
+fn bad_request() -> Response {
+    tpr_harness::target::model::error_response(
+        400,
+        "bad",
+        "00000000-0000-0000-0000-000000000000",
+        None,
+    )
+}
+
+#[test]
+fn t1_a_a_server_that_reads_at_most_nine_fraction_digits_is_t1_a_not_t1_b() {
+    // Found on Go's net/http server (time.Parse takes 9 digits): a 12-digit fraction in year
+    // 9999 rejected was filed as T1.b (the year's clause); the fraction is what it rejects
+    let more_than_nine = regex::Regex::new(r"\.\d{10,}").unwrap();
+    let target = Overriding(
+        ModelTarget::new(store(1, "t"), Profile::graph()),
+        move |req: &Request, _: &ModelTarget| {
+            let body = String::from_utf8_lossy(&req.body);
+            (req.method == "PATCH" && more_than_nine.is_match(&body)).then(bad_request)
+        },
+    );
+    let r = rt()
+        .block_on(run(&target, store(1, "t"), config()))
+        .unwrap();
+    assert!(!r.findings.is_empty());
+    for f in &r.findings {
+        assert_eq!(f.clause, "T1.a", "{}: {}", f.cause, f.message);
+    }
+}
+
+fn strict_store() -> Store {
+    crate::support::generated_store(1, &Profile::strict(), "t", Some(crate::support::READ))
+}
+
+#[test]
+fn e4_a_defect_answered_5xx_alone_is_the_cause_of_its_combinations_not_e4() {
+    // Found on Flask + sqlite: a lone surrogate stored fails with 500, and beside an unknown
+    // id it is answered 404: four E4 causes said "each defect alone is answered right", which
+    // the 500 alone contradicts. The lone surrogate is the cause, and nothing is E4.
+    let target = Overriding(
+        ModelTarget::new(strict_store(), Profile::strict()),
+        |req: &Request, model: &ModelTarget| {
+            let body = String::from_utf8_lossy(&req.body).to_ascii_lowercase();
+            if req.method != "PATCH" || !body.contains("\\ud800") {
+                return None;
+            }
+            let route = tpr_harness::path::Route::parse(&req.path, model.profile()).ok()?;
+            let resolves = model.lock().resolve(&route).is_some();
+            Some(if resolves {
+                Response::new(500, vec![], vec![])
+            } else {
+                tpr_harness::target::model::error_response(404, "not found", "0", None)
+            })
+        },
+    );
+    let r = rt()
+        .block_on(run(
+            &target,
+            strict_store(),
+            Config {
+                pairs: true,
+                profile: Profile::strict(),
+                ..config()
+            },
+        ))
+        .unwrap();
+    assert!(
+        r.findings.iter().any(|f| f.clause == "E3"),
+        "{:#?}",
+        r.findings
+            .iter()
+            .map(|f| (&f.clause, &f.cause))
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        r.findings.iter().all(|f| f.clause != "E4"),
+        "{:#?}",
+        r.findings
+            .iter()
+            .map(|f| (&f.clause, &f.cause, &f.message))
+            .collect::<Vec<_>>()
+    );
+}

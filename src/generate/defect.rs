@@ -1357,3 +1357,16 @@ mod tests {
         assert_eq!(live.statuses, vec![405]);
     }
 }
+
+#[cfg(test)]
+mod clause_tests {
+    use super::*;
+
+    #[test]
+    fn b6_b_a_member_after_the_sentinel_the_profiles_enum_lacks_is_b6_b() {
+        // found on three real servers under strict (no members after the sentinel): `canceling`
+        // accepted was filed as B6.d, the clause of members the enum has
+        assert_eq!(Defect::AfterSentinelUnknown.clause(), "B6.b");
+        assert_eq!(Defect::AfterSentinelWithoutPrefer.clause(), "B6.d");
+    }
+}
