@@ -41,7 +41,8 @@ for m in $mutants; do
     failed=1; kill $pid 2>/dev/null; wait $pid 2>/dev/null; continue
   fi
   s0=$(date +%s.%N)
-  st run "$out/openapi.json" --url "http://127.0.0.1:$port/beta" -H "Authorization: Bearer tok" -n "$n" >"$out/st-$m.txt" 2>&1
+  # run from the temporary directory: Schemathesis writes its cache (.schemathesis/) where it runs
+  (cd "$out" && st run "$out/openapi.json" --url "http://127.0.0.1:$port/beta" -H "Authorization: Bearer tok" -n "$n") >"$out/st-$m.txt" 2>&1
   s1=$(date +%s.%N)
   # Schemathesis 4 ends with a summary such as "N generated, N found M unique failures" or
   # "N generated, N passed"
