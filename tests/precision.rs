@@ -95,10 +95,11 @@ fn to_ms(t: Timestamp) -> Timestamp {
 }
 
 #[test]
-fn f1_values_loaded_with_less_precision_are_one_finding_per_property_and_adopted() {
+fn t2_b_values_loaded_with_less_precision_are_one_t2_b_finding_per_property_and_adopted() {
     // Found on a real framework: timestamps stored to the millisecond surfaced later as false
-    // S3 findings. Now the preflight reads every entity, files one F1 finding per property and
-    // the runner adopts what it read.
+    // S3 findings, then as F1 "seed values differ" with "got: no answer". Now the preflight
+    // reads every entity, files one T2.b finding per property (an instant held within a
+    // second, coarser than 100 ns) with the answer it read, and the runner adopts what it read.
     let mut seeded = store(1, "t");
     let ids: Vec<String> = seeded.entities().map(|(id, _)| id.clone()).collect();
     for id in &ids {
@@ -110,14 +111,52 @@ fn f1_values_loaded_with_less_precision_are_one_finding_per_property_and_adopted
     rt().block_on(async {
         let target = ModelTarget::new(seeded, Profile::graph());
         let r = run(&target, store(1, "t"), config()).await.unwrap();
-        let rules: Vec<_> = r.findings.iter().map(|f| f.rule).collect();
-        assert!(rules.iter().all(|r| *r == RuleId::F1), "{:#?}", r.findings);
+        let clauses: Vec<_> = r.findings.iter().map(|f| f.clause.as_str()).collect();
+        assert!(clauses.iter().all(|c| *c == "T2.b"), "{:#?}", r.findings);
         let props: Vec<_> = r.findings.iter().map(|f| f.cause.clone()).collect();
         assert_eq!(props.len(), 2, "{props:?}");
         assert!(
             r.findings
                 .iter()
-                .all(|f| f.count > 1 && f.phase == "preflight")
+                .all(|f| f.count > 1 && f.phase == "preflight" && f.actual.is_some())
+        );
+    });
+}
+
+#[test]
+fn h2_d_a_read_only_token_given_as_token_ends_before_the_run_with_what_to_fix() {
+    // Found as a new user: the read-only token given as --token gave 15 findings ("S2
+    // rejected a valid PATCH with 403") and no hint
+    rt().block_on(async {
+        let target = ModelTarget::new(store(1, "t"), Profile::graph());
+        let started = Instant::now();
+        let as_write =
+            crate::support::generated_store(1, &Profile::graph(), crate::support::READ, None);
+        let err = run(&target, as_write, config()).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert!(matches!(err, RunError::ReadOnlyToken { .. }), "{err}");
+        assert!(err.to_string().contains("--read-only-token"), "{err}");
+    });
+}
+
+#[test]
+fn r1_a_base_url_without_the_version_root_ends_with_a_hint_about_the_prefix() {
+    // Found as a new user: a base URL without `/beta` got "not seeded with this fixture file"
+    rt().block_on(async {
+        let s = store(1, "t");
+        let ep = tpr_harness::endpoint::Endpoint::start(
+            tpr_harness::endpoint::ModelResponder::new(s.clone(), Profile::graph()),
+        )
+        .await
+        .unwrap();
+        let base = ep.base_url();
+        let without = base.trim_end_matches("/beta");
+        let remote = Remote::new(without, Duration::from_secs(5));
+        let err = run(&remote, s, config()).await.unwrap_err();
+        assert!(matches!(err, RunError::NotSeeded { .. }), "{err}");
+        assert!(
+            err.to_string().contains(&format!("{without}/beta")),
+            "{err}"
         );
     });
 }

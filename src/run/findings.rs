@@ -73,12 +73,14 @@ impl Collector {
         self.by_cause.contains_key(cause)
     }
 
-    /// Counts one more case for a known cause; false if unknown.
-    pub fn count(&mut self, cause: &str, rule: RuleId) -> bool {
+    /// Counts one more case for a known cause; false if unknown. The case counts under the
+    /// rule its finding was filed under (`_rule`, the verdict's before diagnosis, is not it when
+    /// diagnosis blamed another clause: counts and findings would disagree).
+    pub fn count(&mut self, cause: &str, _rule: RuleId) -> bool {
         match self.by_cause.get(cause) {
             Some(&i) => {
                 self.findings[i].count += 1;
-                *self.failures.entry(rule).or_default() += 1;
+                *self.failures.entry(self.findings[i].rule).or_default() += 1;
                 true
             }
             None => false,
@@ -200,6 +202,21 @@ mod cause_key_tests {
 #[cfg(test)]
 mod collector_tests {
     use super::*;
+
+    #[test]
+    fn h2_b_a_case_counted_under_a_cause_counts_under_the_rule_its_finding_names() {
+        // found as a new user: "H2 (1 cause, 114 failing cases)" above "[H2.b] … [134
+        // cases]": a case met again was counted under its verdict's rule before diagnosis
+        let mut c = Collector::default();
+        let mut f = finding(RuleId::H2, "H2.b x", 1);
+        f.count = 1;
+        c.add(f);
+        assert!(c.count("H2.b x", RuleId::S2));
+        let (findings, failures) = c.finish();
+        assert_eq!(findings[0].count, 2);
+        assert_eq!(failures.get(&RuleId::H2), Some(&2));
+        assert_eq!(failures.get(&RuleId::S2), None);
+    }
     use crate::run::Expected;
     use crate::spec::Request;
 

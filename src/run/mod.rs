@@ -310,7 +310,7 @@ pub enum RunError {
     },
     /// The implementation does not hold the fixture's entities.
     #[error(
-        "the implementation is not seeded with this fixture file: {missing} of {sampled} sampled entities answered 404 (first: GET {first}). Seed it with the same --fixtures file, or write one with `tpr-harness fixtures --out FILE` and seed from that"
+        "the implementation is not seeded with this fixture file: {missing} of {sampled} sampled entities answered 404 (first: GET {first}). Seed it with the same --fixtures file, or write one with `tpr-harness fixtures --out FILE` and seed from that{hint}"
     )]
     NotSeeded {
         /// Missing entities.
@@ -319,6 +319,16 @@ pub enum RunError {
         sampled: usize,
         /// The first missing path.
         first: String,
+        /// What to check first (the base URL's prefix), or empty.
+        hint: String,
+    },
+    /// The write token is refused on a PATCH that changes nothing (a read-only token).
+    #[error(
+        "--token is a read-only token: PATCH {path} of the entity's own values answered 403. Give the write token (LifecycleWorkflows.ReadWrite.All) as --token and the read-only one as --read-only-token"
+    )]
+    ReadOnlyToken {
+        /// The path written.
+        path: String,
     },
     /// The fixture holds values the profile cannot express.
     #[error("{0}")]

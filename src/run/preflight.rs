@@ -4,6 +4,7 @@ use super::findings::Collector;
 use super::health::Shared;
 use super::judge::{self, Kind};
 use super::{Expected, Finding, Observe, RunError};
+use crate::contract::clause::ClauseId;
 use crate::model;
 use crate::path::PathStyle;
 use crate::rule::RuleId;
@@ -59,10 +60,7 @@ pub(super) async fn preflight_run(
     let n = shared.config.preflight_sample.max(1).min(ids.len());
     let sample: Vec<&String> = (0..n).map(|i| &ids[i * ids.len() / n]).collect();
     let mut missing = Vec::new();
-    let mut differences: BTreeMap<
-        &'static str,
-        (u64, String, Request, serde_json::Value, serde_json::Value),
-    > = BTreeMap::new();
+    let mut differences: BTreeMap<&'static str, SeedDifference> = BTreeMap::new();
     for id in sample {
         let Some(path) = store
             .direct_route(id)
@@ -100,10 +98,17 @@ pub(super) async fn preflight_run(
                 break;
             };
             let key = v.property.unwrap_or("representation");
-            let e = differences
-                .entry(key)
-                .or_insert_with(|| (0, v.message.clone(), req.clone(), mv.clone(), seen.clone()));
-            e.0 += 1;
+            let e = differences.entry(key).or_insert_with(|| SeedDifference {
+                count: 0,
+                // held within a second: the implementation stores coarser instants (T2.b),
+                // whatever the fixture says
+                coarser: v.rule == RuleId::T2,
+                message: v.message.clone(),
+                request: req.clone(),
+                model_view: mv.clone(),
+                response: r.clone(),
+            });
+            e.count += 1;
             match v.property {
                 Some(p) => masked[p] = mv.get(p).cloned().unwrap_or_default(),
                 None => break,
@@ -114,26 +119,55 @@ pub(super) async fn preflight_run(
         }
     }
     if !missing.is_empty() {
+        let base = shared.target.describe();
+        // nothing resolves at all: most often the base URL lacks the version root
+        let hint = if missing.len() == n && !base.trim_end_matches('/').ends_with("/beta") {
+            format!(
+                ". Nothing resolved under {base}: the base URL usually ends with the version root, e.g. {}/beta",
+                base.trim_end_matches('/')
+            )
+        } else {
+            String::new()
+        };
         return Err(RunError::NotSeeded {
             missing: missing.len(),
             sampled: n,
             first: missing[0].clone(),
+            hint,
         });
     }
-    for (property, (count, message, req, mv, _seen)) in differences {
+    requests += read_only_write_token(shared, store).await?;
+    for (property, d) in differences {
+        let SeedDifference {
+            count,
+            coarser,
+            message,
+            request: req,
+            model_view: mv,
+            response,
+        } = d;
         let request = super::repro::redact(&req, &shared.tokens_write);
         let base = shared.target.describe();
+        let clause = if coarser { ClauseId::T2b } else { ClauseId::F1 };
+        let rule = clause.rule();
         collector.add(Finding {
-            rule: RuleId::F1,
-            clause: "F1".into(),
-            title: format!("F1: {}", RuleId::F1.title()),
+            rule,
+            clause: clause.to_string(),
+            title: format!("{rule}: {}", rule.title()),
             kind: Kind::Fixture,
-            cause: format!("F1 Fixture property={property}"),
+            cause: format!("{clause} Fixture property={property}"),
             count,
-            message: format!(
-                "before the run, {count} entit{} held a value other than the fixture's: {message} (the runner adopted what it read)",
-                if count == 1 { "y" } else { "ies" }
-            ),
+            message: if coarser {
+                format!(
+                    "before the run, {count} entit{} held the fixture's instant at a coarser precision than 100 ns: {message} (what a GET showed; the runner adopted it)",
+                    if count == 1 { "y" } else { "ies" }
+                )
+            } else {
+                format!(
+                    "before the run, {count} entit{} held a value other than the fixture's: {message} (what a GET showed; the runner adopted it)",
+                    if count == 1 { "y" } else { "ies" }
+                )
+            },
             phase: "preflight".into(),
             seed: shared.config.seed,
             case_index: 0,
@@ -141,16 +175,60 @@ pub(super) async fn preflight_run(
             spec: None,
             before: None,
             curl: super::repro::curl(&base, &request),
-            rust_test: super::repro::rust_test(&base, RuleId::F1, &request, &[200]),
+            rust_test: super::repro::rust_test(&base, rule, &request, &[200]),
             request,
             sequence: vec![],
             expected: Expected {
                 statuses: vec![200],
                 body: Some(mv),
-                rules: vec![RuleId::F1],
+                rules: vec![rule],
             },
-            actual: None,
+            actual: Some(response.clipped(shared.config.max_kept_body)),
         });
     }
     Ok(requests)
+}
+
+/// A write token that is really a read-only one gets 403 on every PATCH, and a run of findings
+/// ("rejected a valid PATCH with 403") would hide the set-up mistake: one PATCH of an entity's
+/// own values (every property, so it changes nothing whatever the implementation's semantics)
+/// tells. Returns the requests sent.
+async fn read_only_write_token(shared: &Shared<'_>, store: &Store) -> Result<u64, RunError> {
+    if !shared.config.profile.patch_supported {
+        return Ok(0);
+    }
+    let Some((id, e)) = store.entities().next() else {
+        return Ok(0);
+    };
+    let Some(path) = store
+        .direct_route(id)
+        .map(|r| r.to_path(&PathStyle::default()))
+    else {
+        return Ok(0);
+    };
+    let mut body = e.value.to_json(true);
+    if let Some(o) = body.as_object_mut() {
+        o.remove("id");
+        o.remove("@odata.type");
+    }
+    let req = Request::new("PATCH", &path)
+        .header("Authorization", &format!("Bearer {}", shared.tokens_write))
+        .header("Content-Type", "application/json")
+        .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS)
+        .body(body.to_string());
+    match shared.target.send(&req).await {
+        Ok(r) if r.status == 403 => Err(RunError::ReadOnlyToken { path }),
+        _ => Ok(1),
+    }
+}
+
+/// One property the implementation holds otherwise than the fixture, as preflight saw it.
+struct SeedDifference {
+    count: u64,
+    /// Within a second of the fixture's instant (T2.b), not another value (F1).
+    coarser: bool,
+    message: String,
+    request: Request,
+    model_view: serde_json::Value,
+    response: crate::target::Response,
 }
