@@ -70,30 +70,46 @@ pub fn replay(a: ReplayArgs) -> Result<Status, CliError> {
     };
     let rt = runtime()?;
     let verdicts = rt.block_on(Runner::new(&remote, store, config).replay(&rep.findings));
-    let mut failing = 0;
+    let (mut fixed, mut failing, mut untested, mut rerun) = (0, 0, 0, 0);
     for (f, v) in rep.findings.iter().zip(&verdicts) {
         let shown = match v {
-            Replayed::Fixed => "FIXED".to_string(),
+            Replayed::Fixed => {
+                fixed += 1;
+                "FIXED".to_string()
+            }
             Replayed::StillFailing(why) => {
                 failing += 1;
                 format!("STILL FAILING ({why})")
             }
             Replayed::NeedsFullRun(why) => {
-                failing += 1;
+                rerun += 1;
                 format!("RE-RUN CHECK ({why})")
+            }
+            Replayed::NotRetested(why) => {
+                untested += 1;
+                format!("NOT RE-TESTED ({why})")
             }
         };
         println!(
             "{shown}  {}  {} {}",
-            f.rule, f.request.method, f.request.path
+            f.clause, f.request.method, f.request.path
         );
     }
     println!(
-        "{} of {} finding(s) still failing",
-        failing,
+        "{} finding(s): {fixed} fixed, {failing} still failing, {untested} not re-tested, {rerun} to re-run with check",
         rep.findings.len()
     );
-    Ok(if failing == 0 {
+    if untested > 0 && fixed + failing == 0 {
+        return Err(CliError::Usage(format!(
+            "no finding could be re-tested: the state each needs could not be set up. Is --token ({}) the write token the implementation accepts, and --base-url ({base}) the server that was checked, restarted with the same fixture?",
+            if a.token.is_some() {
+                "given"
+            } else {
+                "not given: the default"
+            }
+        )));
+    }
+    Ok(if failing + untested + rerun == 0 {
         Status::Clean
     } else {
         Status::Findings

@@ -825,6 +825,27 @@ impl CaseSpec {
         if d.bom && demand.statuses.iter().all(|st| *st < 300) && !demand.statuses.contains(&400) {
             demand.statuses.push(400);
         }
+        /// E4's rank of a body defect (`Defect::rank`).
+        const BODY_RANK: u8 = 5;
+        // B1.d beside other defects: an implementation that refuses the mark answers 400 for
+        // the body where E4's order lets a body defect answer (the model's choices, when the
+        // body could be decoded at all)
+        let decoded = !applied.iter().any(|a| a.rule() == RuleId::H6);
+        if d.bom
+            && decoded
+            && d.method == "PATCH"
+            && profile.patch_supported
+            && demand.statuses.iter().any(|st| *st >= 400)
+            && !demand.statuses.contains(&400)
+        {
+            let first = applied.iter().map(|a| a.rank()).min().unwrap_or(u8::MAX);
+            if !profile.strict_precedence || first >= BODY_RANK {
+                demand.statuses.push(400);
+                if !demand.rules.contains(&RuleId::B1) {
+                    demand.rules.push(RuleId::B1);
+                }
+            }
+        }
         let target = Route::parse(&path, profile)
             .ok()
             .and_then(|r| store.resolve(&r).map(str::to_string));

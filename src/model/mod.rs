@@ -788,16 +788,10 @@ fn rejection_with_choices(
     let mut taken = defects.clone();
     taken.extend(choices);
     let mut out = rejection(defects, profile);
+    // a status the demanded defects already give needs nothing more (its rules stay theirs)
     for a in rejection(taken, profile).answers {
-        match out.answers.iter_mut().find(|x| x.status == a.status) {
-            Some(x) => {
-                for r in a.rules {
-                    if !x.rules.contains(&r) {
-                        x.rules.push(r);
-                    }
-                }
-            }
-            None => out.answers.push(a),
+        if !out.accepts(a.status) {
+            out.answers.push(a);
         }
     }
     out

@@ -20,6 +20,8 @@ pub enum Replayed {
     StillFailing(String),
     /// The finding is about a whole run (drift, concurrency, fixture): run `check` again.
     NeedsFullRun(String),
+    /// The state the finding needs could not be set up: nothing was judged.
+    NotRetested(String),
 }
 
 impl Runner<'_> {
@@ -77,6 +79,10 @@ impl Unit<'_, '_> {
                 }
                 return match self.send(&req).await {
                     Err(e) => Replayed::StillFailing(format!("no answer: {e}")),
+                    // an answer is not a fix when it is a 5xx
+                    Ok(r) if r.status >= 500 => {
+                        Replayed::StillFailing(format!("answered {}", r.status))
+                    }
                     Ok(_) => match self.send(&self.shared.probe.clone()).await {
                         Ok(_) => Replayed::Fixed,
                         Err(e) => Replayed::StillFailing(format!("stopped answering: {e}")),
@@ -98,7 +104,7 @@ impl Unit<'_, '_> {
                 self.resync(id, &seen);
             }
             if !self.restore(id, &before).await {
-                return Replayed::StillFailing(format!(
+                return Replayed::NotRetested(format!(
                     "could not restore `{id}` to the state the finding needs"
                 ));
             }
@@ -126,9 +132,20 @@ impl Unit<'_, '_> {
             };
         }
         let checked = self.check(&case).await;
-        match checked.verdicts.first() {
+        if checked.interrupted {
+            return Replayed::NotRetested("the request got no answer that says anything".into());
+        }
+        // FIXED when the finding's own clause passes: another clause failing on the same
+        // request is another finding (a rejection is judged by its kind: its clause is the
+        // variant diagnosis named, which a single request does not tell again)
+        let own = checked.verdicts.iter().find(|v| {
+            v.clause.as_str() == f.clause
+                || (v.kind == f.kind
+                    && matches!(v.kind, Kind::Rejected | Kind::ServerError | Kind::NoAnswer))
+        });
+        match own {
             None => Replayed::Fixed,
-            Some(v) => Replayed::StillFailing(format!("{}: {}", v.rule, v.message)),
+            Some(v) => Replayed::StillFailing(format!("{}: {}", v.clause, v.message)),
         }
     }
 }
