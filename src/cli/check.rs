@@ -29,7 +29,7 @@ enum ObserveArg {
 /// --fixtures and accept --token.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tpr-harness check\n  tpr-harness check --base-url http://127.0.0.1:8080/beta --fixtures fixtures.json --token $TOKEN --junit junit.xml --report-json report.json"
+    after_help = "Examples:\n  tpr-harness check\n  tpr-harness check --base-url http://127.0.0.1:8080/beta \\\n    --fixtures fixtures.json --token \"$TOKEN\" \\\n    --junit junit.xml --report-json report.json"
 )]
 pub struct CheckArgs {
     /// Base URL of the implementation, including the version root; omit to check the embedded endpoint.
@@ -87,7 +87,7 @@ pub struct CheckArgs {
     /// Write the JSON report here.
     #[arg(long)]
     report_json: Option<PathBuf>,
-    /// Write JUnit XML here (one test case per rule).
+    /// Write JUnit XML here (one test case per clause of the contract).
     #[arg(long)]
     junit: Option<PathBuf>,
     /// No progress bar.

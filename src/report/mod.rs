@@ -51,7 +51,14 @@ pub fn junit(report: &Report) -> String {
         } else {
             TestCaseStatus::success()
         };
-        let text: String = clause.text.chars().take(100).collect();
+        // cut between words, and say so
+        let text = if clause.text.chars().count() <= 100 {
+            clause.text.clone()
+        } else {
+            let head: String = clause.text.chars().take(100).collect();
+            let cut = head.rfind(' ').unwrap_or(head.len());
+            format!("{}…", &head[..cut])
+        };
         let mut tc = TestCase::new(format!("{} {text}", clause.id), status);
         tc.set_classname(format!("tpr_harness.{}.{}", report.profile, clause.rule));
         suite.add_test_case(tc);
