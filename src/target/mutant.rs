@@ -923,7 +923,13 @@ impl Mutant {
             {
                 req.method = "PATCH".into()
             }
-            LenientJsonParser | LossyUtf8Decoding if !body_ok || req.method != "PATCH" => {}
+            // a body still coded (its coding refused, or decoded past the limit) is not text
+            LenientJsonParser | LossyUtf8Decoding
+                if !body_ok
+                    || req.method != "PATCH"
+                    || req
+                        .header_values("content-encoding")
+                        .any(|v| !v.trim().eq_ignore_ascii_case("identity")) => {}
             // read as JSON5 reads it: the strict text it means, when it means one
             LenientJsonParser if json::parse(&req.body).is_err() => {
                 if let Some(strict) = json5_to_json(&req.body) {
