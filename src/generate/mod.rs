@@ -376,8 +376,10 @@ pub struct CaseSpec {
     /// Defects to apply.
     pub defects: Vec<Defect>,
     /// How a gzip-coded valid body is sent (H6.a): `gzip` (0), `GZIP` (1), `x-gzip` (2), or as
-    /// several members (3). The strategies draw it with the framing; fuzz input draws it last.
+    /// several members (3). The strategies draw it with the framing; fuzz input leaves it to
+    /// the target, which draws it after the specs (so a spec's bytes decode as they did).
     #[serde(default, skip_serializing_if = "is_zero")]
+    #[arbitrary(default)]
     pub gzip_style: u8,
 }
 
