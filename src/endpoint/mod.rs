@@ -195,7 +195,7 @@ impl ModelResponder {
             let resp = error_response(
                 404,
                 &format!("Resource not found: this endpoint serves {VERSION_ROOT}/… only."),
-                &SplitMix(n).guid(),
+                &fresh_request_id(),
                 req.header_values("client-request-id").next(),
             );
             self.log_line(&req.method, "", &req.path, resp.status);
