@@ -35,7 +35,7 @@ async fn start(profile: &Profile) -> (Endpoint, Remote) {
 }
 
 /// The HTTP answer equals the model's first answer: status, body, error envelope, headers (the
-/// answer to a HEAD carries no body: decision 73).
+/// answer to a HEAD carries no body: decision 77).
 fn same_as_model(req: &Request, resp: &Response, out: &model::Outcome) -> Result<(), String> {
     let a = &out.answers[0];
     if resp.status != a.status {

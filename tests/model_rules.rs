@@ -2370,7 +2370,7 @@ fn h1_c_options_head_trace_and_a_method_override_are_405() {
             "{method}"
         );
     }
-    // decision 74: the override header is not honoured; the method is POST
+    // decision 78: the override header is not honoured; the method is POST
     let mut r =
         patch("t1", r#"{"failureReason":"overridden"}"#).header("X-HTTP-Method-Override", "PATCH");
     r.method = "POST".into();

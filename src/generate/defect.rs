@@ -401,7 +401,7 @@ pub enum Defect {
     Method(OtherMethod),
     /// A method frameworks may answer on their own (`OPTIONS`, `HEAD`, `TRACE`), no body.
     ProbeMethod(ProbeMethod),
-    /// `POST` with `X-HTTP-Method-Override: PATCH`: the override is not honoured (decision 74).
+    /// `POST` with `X-HTTP-Method-Override: PATCH`: the override is not honoured (decision 78).
     MethodOverride,
     // R3/R4/R5
     /// A segment name that is not in the route (`lifecycleWorkflowz`).

@@ -247,7 +247,7 @@ pub fn judge(req: &Request, out: &Outcome, resp: &Response, profile: &Profile) -
     if !status_ok {
         verdicts.push(status_verdict(req, out, resp.status));
     }
-    // a HEAD answer has no body (RFC 9110 §9.3.2): its envelope is not judged (decision 73)
+    // a HEAD answer has no body (RFC 9110 §9.3.2): its envelope is not judged (decision 77)
     if (400..500).contains(&resp.status) && req.method != "HEAD" {
         if let Some(v) = envelope(resp) {
             verdicts.push(v);
