@@ -237,6 +237,10 @@ pub fn differential_input(data: &[u8]) -> Option<Vec<CaseSpec>> {
 fn cases_from(mut u: Unstructured<'_>) -> Option<Vec<CaseSpec>> {
     let mut specs = Vec::<CaseSpec>::arbitrary(&mut u).ok()?;
     specs.truncate(MAX_STEPS);
+    // the spelling of a gzip coding (H6.a), from what the specs left over
+    for s in &mut specs {
+        s.gzip_style = u.arbitrary().unwrap_or(0);
+    }
     Some(specs)
 }
 

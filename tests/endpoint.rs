@@ -34,8 +34,9 @@ async fn start(profile: &Profile) -> (Endpoint, Remote) {
     (ep, remote)
 }
 
-/// The HTTP answer equals the model's first answer: status, body, error envelope, headers.
-fn same_as_model(resp: &Response, out: &model::Outcome) -> Result<(), String> {
+/// The HTTP answer equals the model's first answer: status, body, error envelope, headers (the
+/// answer to a HEAD carries no body: decision 77).
+fn same_as_model(req: &Request, resp: &Response, out: &model::Outcome) -> Result<(), String> {
     let a = &out.answers[0];
     if resp.status != a.status {
         return Err(format!(
@@ -56,6 +57,7 @@ fn same_as_model(resp: &Response, out: &model::Outcome) -> Result<(), String> {
             }
         }
         204 => {}
+        _ if req.method == "HEAD" && resp.body.is_empty() => {}
         s => {
             let e = ErrorBody::parse(&resp.body).map_err(|e| e.to_string())?;
             if e.code != error_code(s) {
@@ -86,7 +88,7 @@ proptest! {
                 let case = spec.build(&mirror, &profile);
                 let out = model::apply(&mut mirror, &case.request, &profile);
                 let resp = remote.send(&case.request).await.map_err(|e| TestCaseError::fail(e.to_string()))?;
-                same_as_model(&resp, &out).map_err(|m| TestCaseError::fail(format!("{}: {m}: {}", profile.name, case.describe())))?;
+                same_as_model(&case.request, &resp, &out).map_err(|m| TestCaseError::fail(format!("{}: {m}: {}", profile.name, case.describe())))?;
             }
             prop_assert_eq!(ep.responder().snapshot(), mirror);
             Ok(())
@@ -104,7 +106,7 @@ fn boundary_cases_through_http_give_the_in_process_model_answer() {
                 let case = spec.build(&mirror, &profile);
                 let out = model::apply(&mut mirror, &case.request, &profile);
                 let resp = remote.send(&case.request).await.unwrap();
-                if let Err(m) = same_as_model(&resp, &out) {
+                if let Err(m) = same_as_model(&case.request, &resp, &out) {
                     panic!("{}: {m}: {}", profile.name, case.describe());
                 }
             }
@@ -381,7 +383,8 @@ fn wiremock_mounted_responder_answers_like_the_model() {
             let case = spec.build(&mirror, &profile);
             let out = model::apply(&mut mirror, &case.request, &profile);
             let resp = remote.send(&case.request).await.unwrap();
-            same_as_model(&resp, &out).unwrap_or_else(|m| panic!("{m}: {}", case.describe()));
+            same_as_model(&case.request, &resp, &out)
+                .unwrap_or_else(|m| panic!("{m}: {}", case.describe()));
         }
         assert_eq!(responder.snapshot(), mirror);
     });
@@ -684,5 +687,166 @@ fn h4_b_bodies_over_the_limit_get_413_in_either_framing_without_being_read_whole
             let empty = remote.send(&send(String::new())).await.unwrap();
             assert_eq!(empty.status, 400, "chunked {chunked}");
         }
+    });
+}
+
+// ---- contract 1.2 (issue 29) ----
+
+#[test]
+fn h2_e_serve_sends_www_authenticate_bearer_on_every_401() {
+    rt().block_on(async {
+        let (ep, remote) = start(&Profile::graph()).await;
+        let s = ep.responder().snapshot();
+        let id = s.entities().next().unwrap().0.clone();
+        let mut req = patch(&s, &id, r#"{"failureReason":"x"}"#.into());
+        req.headers.retain(|(k, _)| k != "Authorization");
+        for auth in [None, Some("Basic eDp5"), Some("Bearer nope")] {
+            let r = match auth {
+                Some(a) => req.clone().header("Authorization", a),
+                None => req.clone(),
+            };
+            let resp = remote.send(&r).await.unwrap();
+            assert_eq!(resp.status, 401, "{auth:?}");
+            assert!(
+                tpr_harness::check::h2_e_www_authenticate(resp.status, &resp.headers).is_ok(),
+                "{auth:?}: {:?}",
+                resp.headers
+            );
+        }
+        // GET too
+        let mut get = req.clone();
+        get.method = "GET".into();
+        get.body.clear();
+        let resp = remote.send(&get).await.unwrap();
+        assert_eq!(resp.status, 401);
+        assert!(
+            resp.header("www-authenticate")
+                .unwrap()
+                .starts_with("Bearer")
+        );
+    });
+}
+
+#[test]
+fn h2_c_h3_c_serve_reads_every_duplicate_header_in_either_order() {
+    rt().block_on(async {
+        let (ep, remote) = start(&Profile::graph()).await;
+        let s = ep.responder().snapshot();
+        let id = s.entities().next().unwrap().0.clone();
+        let base = patch(&s, &id, r#"{"failureReason":"twice"}"#.into());
+        for (name, wrong, status) in [
+            ("Authorization", "Bearer nope", 401),
+            ("Content-Type", "text/plain", 415),
+        ] {
+            let right = base.header_values(name).next().unwrap().to_string();
+            for (first, second) in [(&right[..], wrong), (wrong, &right[..])] {
+                let mut r = base.clone();
+                r.headers.retain(|(k, _)| k != name);
+                r.headers.push((name.into(), first.into()));
+                r.headers.push((name.into(), second.into()));
+                assert_eq!(
+                    remote.send(&r).await.unwrap().status,
+                    status,
+                    "{name}: {first}, {second}"
+                );
+            }
+        }
+        assert_eq!(ep.responder().snapshot(), s, "nothing changed");
+    });
+}
+
+#[test]
+fn h6_a_serve_decodes_upper_case_and_x_gzip_codings_and_several_members() {
+    rt().block_on(async {
+        let (ep, remote) = start(&Profile::graph()).await;
+        let s = ep.responder().snapshot();
+        let id = s.entities().next().unwrap().0.clone();
+        for (coding, parts) in [
+            ("GZIP", &[&br#"{"failureReason":"upper"}"#[..]][..]),
+            ("x-gzip", &[br#"{"failureReason":"alias"}"#]),
+            ("gzip", &[br#"{"failureReason""#, br#":"two members"}"#]),
+        ] {
+            let mut r = patch(&s, &id, String::new()).header("Content-Encoding", coding);
+            r.body = parts
+                .iter()
+                .flat_map(|p| tpr_harness::defect::gzip(p))
+                .collect();
+            let resp = remote.send(&r).await.unwrap();
+            assert_eq!(
+                resp.status,
+                200,
+                "{coding}: {}",
+                String::from_utf8_lossy(&resp.body)
+            );
+            let want = String::from_utf8(parts.concat()).unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&resp.body).unwrap();
+            let sent: serde_json::Value = serde_json::from_str(&want).unwrap();
+            assert_eq!(v["failureReason"], sent["failureReason"], "{coding}");
+        }
+        // bytes after the last member that are no member: 400
+        let mut r = patch(&s, &id, String::new()).header("Content-Encoding", "gzip");
+        r.body = tpr_harness::defect::gzip(br#"{"failureReason":"then garbage"}"#);
+        r.body.extend_from_slice(b"garbage");
+        assert_eq!(remote.send(&r).await.unwrap().status, 400);
+    });
+}
+
+#[test]
+fn h6_d_serve_answers_a_gibibyte_bomb_413_as_quickly_as_one_just_over_the_limit() {
+    use std::time::Instant;
+    rt().block_on(async {
+        let profile = Profile::graph();
+        let (ep, remote) = start(&profile).await;
+        let s = ep.responder().snapshot();
+        let id = s.entities().next().unwrap().0.clone();
+        let mut huge = patch(&s, &id, String::new()).header("Content-Encoding", "gzip");
+        huge.body = tpr_harness::defect::huge_gzip_bomb().to_vec();
+        let mut small = huge.clone();
+        small.body = tpr_harness::defect::gzip_bomb(profile.max_body_bytes + 1);
+        let mut best = [Duration::MAX; 2];
+        for _ in 0..3 {
+            for (i, r) in [&small, &huge].into_iter().enumerate() {
+                let started = Instant::now();
+                let resp = remote.send(r).await.unwrap();
+                best[i] = best[i].min(started.elapsed());
+                assert_eq!(resp.status, 413);
+            }
+        }
+        // the 1 MiB on the wire costs a little more to receive than 4 KB; inflating stops at
+        // the limit + 1 byte for both
+        assert!(
+            best[1] < best[0] * 4 + Duration::from_millis(50),
+            "1 GiB bomb {:?}, one just over the limit {:?}",
+            best[1],
+            best[0]
+        );
+    });
+}
+
+#[test]
+fn e2_serve_request_ids_are_fresh_across_requests_and_instances() {
+    rt().block_on(async {
+        let mut ids = tpr_harness::check::RequestIds::new();
+        for _ in 0..2 {
+            let (ep, remote) = start(&Profile::graph()).await;
+            let s = ep.responder().snapshot();
+            let id = s.entities().next().unwrap().0.clone();
+            let ok = patch(&s, &id, r#"{"failureReason":"x"}"#.into());
+            let mut bad = ok.clone();
+            bad.method = "DELETE".into();
+            for r in [&ok, &bad].into_iter().cycle().take(100) {
+                let resp = remote.send(r).await.unwrap();
+                ids.observe(&resp.headers).unwrap();
+                if resp.status >= 400 {
+                    // the error body names the same id as the header
+                    let v: serde_json::Value = serde_json::from_slice(&resp.body).unwrap();
+                    assert_eq!(
+                        v["error"]["innerError"]["request-id"].as_str(),
+                        resp.header("request-id")
+                    );
+                }
+            }
+        }
+        assert_eq!(ids.len(), 200);
     });
 }

@@ -1752,10 +1752,10 @@ fn h6_c_bytes_after_the_gzip_member_are_400() {
     // a member followed by anything was accepted.
     let member = gzip_patch("t1", br#"{"failureReason":"zipped"}"#);
     assert_eq!(statuses(&member, &Profile::graph()), vec![200]);
+    // contract 1.2: a second member is part of the body (H6.a); anything else is not
     for (what, after) in [
         ("one byte", b"x".to_vec()),
         ("white space", b" \n".to_vec()),
-        ("a second member", member.body.clone()),
     ] {
         let mut r = member.clone();
         r.body.extend_from_slice(&after);
@@ -1766,7 +1766,9 @@ fn h6_c_bytes_after_the_gzip_member_are_400() {
             "{what} after the member"
         );
         assert!(
-            out.answers[0].message.contains("after the gzip member"),
+            out.answers[0]
+                .message
+                .contains("after the last gzip member"),
             "{what}"
         );
     }
@@ -2066,4 +2068,479 @@ fn s7_a_torn_write_is_a_cycle_and_a_lost_update_a_value_nobody_wrote() {
     let err = check::s7_serial_order(&initial, &writes, &fin).unwrap_err();
     assert!(err.message.contains("no request wrote"), "{}", err.message);
     assert_eq!(err.property, Some("startedDateTime"));
+}
+
+// ---- contract 1.2 (issue 29) ----
+
+/// A PATCH of `t1` whose body is `parts`, each its own gzip member, under `coding`.
+fn members_patch(coding: &str, parts: &[&[u8]]) -> Request {
+    let mut r = patch("t1", "");
+    r.headers.push(("Content-Encoding".into(), coding.into()));
+    r.body = parts
+        .iter()
+        .flat_map(|p| tpr_harness::defect::gzip(p))
+        .collect();
+    r
+}
+
+#[test]
+fn h2_e_every_401_carries_www_authenticate_bearer() {
+    use tpr_harness::check::h2_e_www_authenticate;
+    use tpr_harness::target::model::ModelTarget;
+    let h = |v: &[&str]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|v| ("WWW-Authenticate".to_string(), v.to_string()))
+            .collect()
+    };
+    // the model: every 401 answer names the challenge, no other answer does
+    let mut unauthenticated = patch("t1", "{}");
+    unauthenticated
+        .headers
+        .retain(|(k, _)| k != "Authorization");
+    let out = run(&mut store(), &unauthenticated, &g());
+    assert_eq!(out.statuses(), vec![401]);
+    assert_eq!(
+        out.answers[0].www_authenticate(),
+        Some(model::WWW_AUTHENTICATE)
+    );
+    let ok = run(&mut store(), &patch("t1", "{}"), &g());
+    assert_eq!(ok.answers[0].www_authenticate(), None);
+    // the rendered answer (what `serve` sends), for each kind of 401
+    let target = ModelTarget::new(store(), g());
+    for auth in [
+        None,
+        Some("Basic eDp5"),
+        Some("Bearer "),
+        Some("Bearer nope"),
+    ] {
+        let mut r = patch("t1", "{}");
+        r.headers.retain(|(k, _)| k != "Authorization");
+        if let Some(a) = auth {
+            r.headers.push(("Authorization".into(), a.into()));
+        }
+        let resp = target.answer(&r);
+        assert_eq!(resp.status, 401, "{auth:?}");
+        assert!(
+            h2_e_www_authenticate(resp.status, &resp.headers).is_ok(),
+            "{auth:?}"
+        );
+        assert!(
+            resp.header("www-authenticate")
+                .unwrap()
+                .starts_with("Bearer")
+        );
+    }
+    // the judge's check: a Bearer challenge among others, any case, any parameters
+    for good in [
+        &["Bearer"][..],
+        &["bearer realm=\"graph\", error=\"invalid_token\""],
+        &["Basic realm=\"x\", Bearer"],
+        &["Basic realm=\"x\"", "Bearer realm=\"y\""],
+        &["Negotiate, BEARER authorization_uri=\"https://login/\""],
+    ] {
+        assert!(h2_e_www_authenticate(401, &h(good)).is_ok(), "{good:?}");
+    }
+    for bad in [
+        &[][..],
+        &["Basic realm=\"graph\""],
+        // inside a quoted string, or a parameter named so, it is no challenge
+        &["Basic realm=\"a, Bearer b\""],
+        &["Basic bearer=1"],
+        &["Bearertoken"],
+    ] {
+        let v = h2_e_www_authenticate(401, &h(bad)).unwrap_err();
+        assert_eq!(v.rule, RuleId::H2, "{bad:?}");
+    }
+    // only a 401 owes it
+    assert!(h2_e_www_authenticate(403, &[]).is_ok());
+    assert!(h2_e_www_authenticate(200, &[]).is_ok());
+}
+
+#[test]
+fn h2_c_two_authorization_headers_are_401_in_either_order() {
+    let right = format!("Bearer {WRITE}");
+    for (first, second) in [
+        (right.as_str(), "Bearer nope"),
+        ("Bearer nope", right.as_str()),
+        (right.as_str(), right.as_str()),
+    ] {
+        let mut r = patch("t1", r#"{"failureReason":"x"}"#);
+        r.headers.retain(|(k, _)| k != "Authorization");
+        r.headers.push(("Authorization".into(), first.into()));
+        r.headers.push(("authorization".into(), second.into()));
+        let out = run(&mut store(), &r, &g());
+        assert_eq!(
+            (out.statuses(), out.rules()),
+            (vec![401], vec![RuleId::H2]),
+            "{first} then {second}"
+        );
+    }
+}
+
+#[test]
+fn h3_c_two_content_type_headers_are_415_in_either_order() {
+    for (first, second) in [
+        ("application/json", "text/plain"),
+        ("text/plain", "application/json"),
+        ("application/json", "application/json"),
+    ] {
+        let mut r = patch("t1", r#"{"failureReason":"x"}"#);
+        r.headers.retain(|(k, _)| k != "Content-Type");
+        r.headers.push(("Content-Type".into(), first.into()));
+        r.headers.push(("content-type".into(), second.into()));
+        let out = run(&mut store(), &r, &g());
+        assert_eq!(
+            (out.statuses(), out.rules()),
+            (vec![415], vec![RuleId::H3]),
+            "{first} then {second}"
+        );
+    }
+}
+
+#[test]
+fn h6_a_coding_names_compare_case_insensitively_and_x_gzip_is_gzip() {
+    for coding in ["gzip", "GZIP", "Gzip", "x-gzip", "X-GZIP", " gzip "] {
+        let mut s = store();
+        let out = run(
+            &mut s,
+            &members_patch(coding, &[br#"{"failureReason":"named"}"#]),
+            &g(),
+        );
+        assert_eq!(out.statuses(), vec![200], "{coding}");
+        assert_eq!(
+            read(&mut s, "t1", &g())["failureReason"],
+            "named",
+            "{coding}"
+        );
+    }
+}
+
+#[test]
+fn h6_a_a_body_of_several_gzip_members_is_their_concatenation() {
+    let mut s = store();
+    let r = members_patch(
+        "gzip",
+        &[
+            br#"{"failureReason""#,
+            b"",
+            br#":"in three"#,
+            br#" members"}"#,
+        ],
+    );
+    let out = run(&mut s, &r, &g());
+    assert_eq!(out.statuses(), vec![200]);
+    assert_eq!(
+        read(&mut s, "t1", &g())["failureReason"],
+        "in three members"
+    );
+    // what the members hold together is held to the body rules and the limit
+    let bad = members_patch("gzip", &[br#"{"failureReason""#, br#":1}"#]);
+    assert_eq!(rules_of(&bad, &g()), vec![RuleId::B5]);
+    let small = with(|p| p.max_body_bytes = 100);
+    let long = members_patch("gzip", &[&[b' '; 200], br#"{"failureReason":"x"}"#]);
+    assert!(long.body.len() < 100, "{}", long.body.len());
+    let out = run(&mut store_for(&small), &long, &small);
+    assert_eq!((out.statuses(), out.rules()), (vec![413], vec![RuleId::H6]));
+}
+
+#[test]
+fn h6_c_bytes_after_the_last_member_that_form_no_member_are_400() {
+    let two = members_patch("gzip", &[br#"{"failureReason""#, br#":"two"}"#]);
+    assert_eq!(statuses(&two, &g()), vec![200]);
+    for (what, after) in [
+        ("garbage", b"garbage".to_vec()),
+        ("a line break", b"\n".to_vec()),
+        ("zeros", vec![0; 8]),
+        ("a member's first two bytes", vec![0x1f, 0x8b]),
+        ("a member cut short", {
+            let mut m = tpr_harness::defect::gzip(b"{}");
+            m.truncate(m.len() - 3);
+            m
+        }),
+    ] {
+        let mut r = two.clone();
+        r.body.extend_from_slice(&after);
+        let out = run(&mut store(), &r, &g());
+        assert_eq!(
+            (out.statuses(), out.rules()),
+            (vec![400], vec![RuleId::H6]),
+            "{what} after the last member"
+        );
+    }
+}
+
+#[test]
+fn h6_d_a_gibibyte_bomb_is_413_and_costs_what_one_just_over_the_limit_costs() {
+    use std::io::Read;
+    use std::time::{Duration, Instant};
+    use tpr_harness::defect::{HUGE_BOMB_DECODED, gzip_bomb, huge_gzip_bomb};
+    let huge = huge_gzip_bomb();
+    assert!(huge.len() < 2 << 20, "{} bytes on the wire", huge.len());
+    // it is what it says: 1 GiB of spaces between braces, its CRC and size right (read as a
+    // stream, never held)
+    let mut decoder = flate2::read::GzDecoder::new(huge);
+    let (mut n, mut buf, mut first, mut last) = (0u64, vec![0u8; 1 << 20], 0u8, 0u8);
+    loop {
+        let k = decoder.read(&mut buf).expect("a valid gzip member");
+        if k == 0 {
+            break;
+        }
+        if n == 0 {
+            first = buf[0];
+        }
+        last = buf[k - 1];
+        n += k as u64;
+    }
+    assert_eq!((n, first, last), (HUGE_BOMB_DECODED, b'{', b'}'));
+    // the model stops at the limit + 1 byte whatever follows: as quick as a bomb just over it
+    let mut big = patch("t1", "");
+    big.headers.push(("Content-Encoding".into(), "gzip".into()));
+    big.body = huge.to_vec();
+    let mut small = big.clone();
+    small.body = gzip_bomb(g().max_body_bytes + 1);
+    let time = |r: &Request| {
+        let mut best = Duration::MAX;
+        for _ in 0..3 {
+            let started = Instant::now();
+            let out = model::apply(&mut store(), r, &g());
+            best = best.min(started.elapsed());
+            assert_eq!((out.statuses(), out.rules()), (vec![413], vec![RuleId::H6]));
+        }
+        best
+    };
+    let (t_small, t_big) = (time(&small), time(&big));
+    assert!(
+        t_big < t_small * 4 + Duration::from_millis(20),
+        "1 GiB bomb {t_big:?}, one just over the limit {t_small:?}"
+    );
+}
+
+#[test]
+fn e2_request_ids_are_fresh_uuids_never_repeated() {
+    use tpr_harness::check::{RequestIds, parse_uuid};
+    use tpr_harness::target::model::fresh_request_id;
+    let mut seen = RequestIds::new();
+    for _ in 0..20_000 {
+        let id = fresh_request_id();
+        let bits = parse_uuid(&id).unwrap_or_else(|| panic!("{id} is no UUID"));
+        // version 4, variant 10
+        assert_eq!((bits >> 76) & 0xF, 4, "{id}");
+        assert_eq!((bits >> 62) & 0b11, 0b10, "{id}");
+        seen.observe(&[("request-id".into(), id)]).unwrap();
+    }
+    assert_eq!(seen.len(), 20_000);
+    // the ledger: a repeat, a missing and a malformed id are each E2
+    let id = fresh_request_id();
+    let h = |v: &str| vec![("Request-Id".to_string(), v.to_string())];
+    seen.observe(&h(&id)).unwrap();
+    for bad in [h(&id), h("not-a-uuid"), vec![]] {
+        assert_eq!(seen.observe(&bad).unwrap_err().rule, RuleId::E2, "{bad:?}");
+    }
+    assert!(parse_uuid("3D285F42-26BF-4385-928F-9E0312CACFF8").is_some());
+    assert!(parse_uuid("3d285f42-26bf-4385-928f-9e0312cacff").is_none());
+}
+
+#[test]
+fn h6_b_coding_lists_that_name_gzip_are_415() {
+    for coding in [
+        "gzip, br",
+        "identity, gzip",
+        "gzip,gzip",
+        "x-gzip, identity",
+    ] {
+        let r = members_patch(coding, &[br#"{"failureReason":"x"}"#]);
+        let out = run(&mut store(), &r, &g());
+        assert_eq!(
+            (out.statuses(), out.rules()),
+            (vec![415], vec![RuleId::H6]),
+            "{coding}"
+        );
+    }
+}
+
+#[test]
+fn h1_c_options_head_trace_and_a_method_override_are_405() {
+    for method in ["OPTIONS", "HEAD", "TRACE"] {
+        let mut r = get("t1");
+        r.method = method.into();
+        let out = run(&mut store(), &r, &g());
+        assert_eq!(
+            (out.statuses(), out.rules()),
+            (vec![405], vec![RuleId::H1]),
+            "{method}"
+        );
+    }
+    // decision 78: the override header is not honoured; the method is POST
+    let mut r =
+        patch("t1", r#"{"failureReason":"overridden"}"#).header("X-HTTP-Method-Override", "PATCH");
+    r.method = "POST".into();
+    let mut s = store();
+    let out = run(&mut s, &r, &g());
+    assert_eq!((out.statuses(), out.rules()), (vec![405], vec![RuleId::H1]));
+    assert!(read(&mut s, "t1", &g())["failureReason"] != "overridden");
+}
+
+#[test]
+fn b1_b_json_extensions_lenient_parsers_accept_are_400() {
+    use tpr_harness::defect::JsonExtension as J;
+    for x in [
+        J::LineComment,
+        J::BlockComment,
+        J::TrailingComma,
+        J::SingleQuotes,
+        J::NaN,
+        J::Infinity,
+        J::LeadingZeros,
+        J::PlusSign,
+    ] {
+        let mut r = patch("t1", "");
+        r.body = x.body().to_vec();
+        assert_eq!(rules_of(&r, &g()), vec![RuleId::B1], "{x:?}");
+        assert_eq!(statuses(&r, &g()), vec![400], "{x:?}");
+    }
+    // top-level scalars and arrays (B1.c)
+    for top in [
+        "true",
+        "false",
+        "1",
+        "\"x\"",
+        "null",
+        "[]",
+        "[{\"failureReason\":\"x\"}]",
+    ] {
+        assert_eq!(statuses(&patch("t1", top), &g()), vec![400], "{top}");
+    }
+}
+
+#[test]
+fn b1_b_cesu8_surrogates_and_overlong_utf8_are_400_and_noncharacters_are_text() {
+    for bytes in [
+        &b"\xed\xa0\xbd\xed\xb8\x80"[..],
+        b"\xed\xa0\x80",
+        b"\xc0\xaf",
+        b"\xe0\x80\xaf",
+        b"\xf0\x80\x80\xaf",
+    ] {
+        let mut r = patch("t1", "");
+        r.body = [&b"{\"failureReason\":\""[..], bytes, b"\"}"].concat();
+        assert_eq!(rules_of(&r, &g()), vec![RuleId::B1], "{bytes:x?}");
+    }
+    // non-characters are Unicode scalar values: text, stored exactly (B10)
+    let text = "\u{fdd0}\u{fffe}\u{ffff}\u{1fffe}\u{10ffff}";
+    let mut s = store();
+    let body = json!({ "failureReason": text }).to_string();
+    assert_eq!(run(&mut s, &patch("t1", &body), &g()).statuses(), vec![200]);
+    assert_eq!(read(&mut s, "t1", &g())["failureReason"], text);
+}
+
+#[test]
+fn b10_failure_reason_with_nul_controls_and_surrounding_white_space_is_stored_exactly() {
+    for text in [
+        "\u{0}",
+        "\u{0}nul\u{1}\u{8}\u{1b}\u{1f}\u{7f}",
+        "  \t padded on both sides \r\n ",
+        " ",
+    ] {
+        let mut s = store();
+        let body = json!({ "failureReason": text }).to_string();
+        assert_eq!(run(&mut s, &patch("t1", &body), &g()).statuses(), vec![200]);
+        assert_eq!(read(&mut s, "t1", &g())["failureReason"], text, "{text:?}");
+    }
+}
+
+#[test]
+fn b9_a_odata_type_null_a_number_or_an_object_is_400() {
+    for v in [
+        json!(null),
+        json!(1),
+        json!({"name": "#microsoft.graph.identityGovernance.taskProcessingResult"}),
+        json!(["#microsoft.graph.identityGovernance.taskProcessingResult"]),
+    ] {
+        let body = json!({"@odata.type": v, "failureReason": "x"}).to_string();
+        assert_eq!(rules_of(&patch("t1", &body), &g()), vec![RuleId::B9], "{v}");
+    }
+}
+
+#[test]
+fn b9_b_task_odata_bind_is_ignored_on_both_routes_and_b7_b_nested_task_and_processing_info_are_400()
+{
+    let bind = r#"{"task@odata.bind":"https://graph.microsoft.com/beta/x/tasks/t","failureReason":"bound"}"#;
+    let via = Route::via_task("w1", "r1", "u1", "t1", "t1").to_path(&PathStyle::default());
+    for path in [path_to("t1"), via] {
+        let mut r = patch("t1", bind);
+        r.path = path.clone();
+        let mut s = store();
+        assert_eq!(run(&mut s, &r, &g()).statuses(), vec![200], "{path}");
+        assert_eq!(read(&mut s, "t1", &g())["failureReason"], "bound");
+        for body in [
+            r#"{"task":{"id":"k","displayName":"nested"}}"#,
+            r#"{"processingInfo":"info"}"#,
+            r#"{"task":null}"#,
+        ] {
+            let mut r = patch("t1", body);
+            r.path = path.clone();
+            assert_eq!(rules_of(&r, &g()), vec![RuleId::B7], "{path} {body}");
+        }
+    }
+}
+
+#[test]
+fn b8_every_property_name_in_another_case_is_unknown() {
+    use tpr_harness::spec::Property;
+    for p in Property::ALL {
+        for name in [
+            tpr_harness::defect::property_in_another_case(p)
+                .0
+                .to_string(),
+            p.name().to_uppercase(),
+            p.name().to_lowercase(),
+        ] {
+            if name == p.name() {
+                continue;
+            }
+            let body = format!(r#"{{"{name}":null}}"#);
+            assert_eq!(
+                rules_of(&patch("t1", &body), &g()),
+                vec![RuleId::B8],
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn t1_timestamps_of_other_grammars_are_400_each_under_its_clause() {
+    use tpr_harness::defect::{Defect, OtherPattern, TimestampProperty};
+    let p = TimestampProperty::StartedDateTime;
+    for (spelling, d) in [
+        (
+            "1700000000",
+            Defect::TimestampOtherPattern(p, OtherPattern::EpochSeconds),
+        ),
+        (
+            "2024-01-01 12:00:00+01:00",
+            Defect::TimestampOtherPattern(p, OtherPattern::SpaceSeparator),
+        ),
+        (
+            "2024-01-01T12:00:00.1234567890123456Z",
+            Defect::TimestampOtherPattern(p, OtherPattern::LongFraction),
+        ),
+        ("2016-12-31T23:59:60Z", Defect::TimestampLeapSecond(p)),
+        ("2024-01-01T12:00:00+0100", Defect::TimestampBasicOffset(p)),
+    ] {
+        let body = json!({ "startedDateTime": spelling }).to_string();
+        assert_eq!(
+            rules_of(&patch("t1", &body), &g()),
+            vec![RuleId::T1],
+            "{spelling}"
+        );
+        assert!(d.clause().starts_with("T1."), "{d:?}");
+    }
+    // one clause each: T1.a for the pattern, T1.c for second 60, T1.d for the offset
+    assert_eq!(Defect::TimestampLeapSecond(p).clause(), "T1.c");
+    assert_eq!(Defect::TimestampBasicOffset(p).clause(), "T1.d");
+    assert_eq!(
+        Defect::TimestampOtherPattern(p, OtherPattern::EpochSeconds).clause(),
+        "T1.a"
+    );
 }

@@ -1203,3 +1203,31 @@ fn b10_a_truncated_failure_reason_is_found_beside_a_representation_without_its_t
     assert!(clauses.contains(&"B10"), "{clauses:?}");
     assert!(clauses.contains(&"S4.a"), "{clauses:?}");
 }
+
+#[test]
+fn h6_a_a_refused_gzip_spelling_is_h6_a_and_each_spelling_its_own_cause() {
+    // contract 1.2: `GZIP`, `x-gzip` and several members are gzip. A server refusing one of
+    // them is blamed on that spelling (the same body in one `gzip` member is accepted), not on
+    // gzip itself, so two refused spellings are two causes
+    for (m, names) in [
+        (
+            Mutant::GzipNameCaseSensitive,
+            &["coding name in upper case", "x-gzip coding"][..],
+        ),
+        (Mutant::SingleGzipMemberOnly, &["several gzip members"]),
+    ] {
+        let r = rt().block_on(check_in_process(&m.profile(), &[m], 1, 4));
+        for f in &r.findings {
+            assert_eq!(f.clause, "H6.a", "{m:?}: {}", f.message);
+        }
+        for name in names {
+            assert!(
+                r.findings
+                    .iter()
+                    .any(|f| f.message.contains(&format!("cause: {name}"))),
+                "{m:?}: no finding blames {name}: {:#?}",
+                r.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+            );
+        }
+    }
+}

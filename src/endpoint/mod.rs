@@ -20,7 +20,7 @@ use crate::fixture::SplitMix;
 use crate::profile::Profile;
 use crate::spec::Request;
 use crate::store::{Store, Tokens};
-use crate::target::model::{ModelTarget, error_response};
+use crate::target::model::{ModelTarget, error_response, fresh_request_id};
 use crate::target::mutant::{Mutant, Mutated};
 use crate::target::{Response, Target};
 use http_body_util::{BodyExt, Full};
@@ -177,7 +177,7 @@ impl ModelResponder {
             let mut resp = error_response(
                 status,
                 "Injected fault (seeded); retry after the given delay.",
-                &SplitMix(n ^ 0xFA17).guid(),
+                &fresh_request_id(),
                 req.header_values("client-request-id").next(),
             );
             resp.headers.push(("Retry-After".into(), retry.to_string()));
@@ -195,7 +195,7 @@ impl ModelResponder {
             let resp = error_response(
                 404,
                 &format!("Resource not found: this endpoint serves {VERSION_ROOT}/… only."),
-                &SplitMix(n).guid(),
+                &fresh_request_id(),
                 req.header_values("client-request-id").next(),
             );
             self.log_line(&req.method, "", &req.path, resp.status);
@@ -204,7 +204,7 @@ impl ModelResponder {
         req.path.drain(..VERSION_ROOT.len());
         let resp = match self.target.send(&req).await {
             Ok(r) => r,
-            Err(e) => error_response(502, &e.to_string(), &SplitMix(n).guid(), None),
+            Err(e) => error_response(502, &e.to_string(), &fresh_request_id(), None),
         };
         self.log_line(&req.method, VERSION_ROOT, &req.path, resp.status);
         (resp, delay)

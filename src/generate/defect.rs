@@ -212,6 +212,8 @@ pub enum NotObject {
     Number,
     /// `null`
     Null,
+    /// `true`
+    Boolean,
 }
 
 /// A property this operation cannot update (B7).
@@ -225,6 +227,131 @@ pub enum NotUpdatable {
     Subject,
     /// navigation `task`
     Task,
+}
+
+/// Where the right one of two headers of one name stands (H2.c, H3.c: two are wrong in either
+/// order, even when one of them is right).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum HeaderOrder {
+    /// The right header first, a wrong one after it (a server reading the last one refuses).
+    RightFirst,
+    /// A wrong header first, the right one last (a server reading the first one refuses).
+    RightLast,
+}
+
+/// A list of content codings that names gzip (H6.b: a list is 415).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum CodingList {
+    /// `gzip, br` on a gzip body.
+    GzipThenBr,
+    /// `identity, gzip` on a gzip body.
+    IdentityThenGzip,
+}
+
+/// A JSON value other than a string for `@odata.type` (B9.a), beside `true`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum OdataTypeValue {
+    /// `null`
+    Null,
+    /// a number
+    Number,
+    /// an object
+    Object,
+}
+
+/// Bytes that are not UTF-8 though lenient decoders read them (B1.b).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum Utf8Flaw {
+    /// A surrogate code point encoded directly (CESU-8, `ED A0 80 ED B0 80`).
+    Cesu8Surrogates,
+    /// Overlong encodings (`C0 AF` for `/`, `E0 80 AF`).
+    Overlong,
+}
+
+/// A timestamp text from another grammar that Graph's pattern does not admit (T1.a).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum OtherPattern {
+    /// Epoch seconds as a string (`"1700000000"`).
+    EpochSeconds,
+    /// A space instead of `T`, with an offset.
+    SpaceSeparator,
+    /// 16 fractional digits.
+    LongFraction,
+}
+
+impl OtherPattern {
+    /// The spelling.
+    pub fn spelling(self) -> &'static str {
+        match self {
+            OtherPattern::EpochSeconds => "1700000000",
+            OtherPattern::SpaceSeparator => "2024-01-01 12:00:00+01:00",
+            OtherPattern::LongFraction => "2024-01-01T12:00:00.1234567890123456Z",
+        }
+    }
+}
+
+/// A method some frameworks answer on their own (H1.c: 405 all the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum ProbeMethod {
+    /// `OPTIONS` (CORS middleware answers it).
+    Options,
+    /// `HEAD` (frameworks answer it as GET without the body).
+    Head,
+    /// `TRACE`
+    Trace,
+}
+
+impl ProbeMethod {
+    /// The method.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProbeMethod::Options => "OPTIONS",
+            ProbeMethod::Head => "HEAD",
+            ProbeMethod::Trace => "TRACE",
+        }
+    }
+}
+
+/// An extension of JSON that lenient parsers (JSON5, JavaScript) accept (B1.b). Each body is
+/// a valid PATCH once read leniently, so a lenient parser accepts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+pub enum JsonExtension {
+    /// `// …` to the end of the line.
+    LineComment,
+    /// `/* … */`
+    BlockComment,
+    /// A comma after the last member.
+    TrailingComma,
+    /// Names and strings in single quotes.
+    SingleQuotes,
+    /// `NaN` (as an annotation's value).
+    NaN,
+    /// `-Infinity` (as an annotation's value).
+    Infinity,
+    /// `007` (as an annotation's value).
+    LeadingZeros,
+    /// `+1` (as an annotation's value).
+    PlusSign,
+}
+
+impl JsonExtension {
+    /// The body: `failureReason` `"lenient"`, with the extension.
+    pub fn body(self) -> &'static [u8] {
+        match self {
+            JsonExtension::LineComment => b"{\"failureReason\":\"lenient\" // a comment\n}",
+            JsonExtension::BlockComment => b"{/* a comment */\"failureReason\":\"lenient\"}",
+            JsonExtension::TrailingComma => b"{\"failureReason\":\"lenient\",}",
+            JsonExtension::SingleQuotes => b"{'failureReason':'lenient'}",
+            JsonExtension::NaN => b"{\"failureReason\":\"lenient\",\"@microsoft.graph.n\":NaN}",
+            JsonExtension::Infinity => {
+                b"{\"failureReason\":\"lenient\",\"@microsoft.graph.n\":-Infinity}"
+            }
+            JsonExtension::LeadingZeros => {
+                b"{\"failureReason\":\"lenient\",\"@microsoft.graph.n\":007}"
+            }
+            JsonExtension::PlusSign => b"{\"failureReason\":\"lenient\",\"@microsoft.graph.n\":+1}",
+        }
+    }
 }
 
 /// One way to break one rule.
@@ -242,9 +369,13 @@ pub enum Defect {
     UnknownToken,
     /// The read-only token on a PATCH (403).
     ReadOnlyToken,
+    /// Two `Authorization` headers, one of them right (H2.c: 401 in either order).
+    DuplicateAuthorization(HeaderOrder),
     // H3
     /// No Content-Type header.
     NoContentType,
+    /// Two `Content-Type` headers, one of them right (H3.c: 415 in either order).
+    DuplicateContentType(HeaderOrder),
     /// Another media type or charset.
     MediaType(MediaTypeFlaw),
     // H4
@@ -259,9 +390,19 @@ pub enum Defect {
     GzipTrailingBytes,
     /// A small gzip body that decodes to one byte over `max_body_bytes`: 413.
     GzipBomb,
+    /// A list of codings that names gzip, on a gzip body: 415 (H6.b).
+    CodingListWithGzip(CodingList),
+    /// Two valid gzip members, then bytes that are no member: 400 (H6.c).
+    GzipMembersThenGarbage,
+    /// A 1 MiB gzip body that decodes to 1 GiB: 413 as quickly as one just over (H6.d).
+    GzipHugeBomb,
     // H1
     /// Another method.
     Method(OtherMethod),
+    /// A method frameworks may answer on their own (`OPTIONS`, `HEAD`, `TRACE`), no body.
+    ProbeMethod(ProbeMethod),
+    /// `POST` with `X-HTTP-Method-Override: PATCH`: the override is not honoured (decision 78).
+    MethodOverride,
     // R3/R4/R5
     /// A segment name that is not in the route (`lifecycleWorkflowz`).
     UnknownSegment,
@@ -305,6 +446,10 @@ pub enum Defect {
     DeepNesting,
     /// A top level that is not an object.
     NotObject(NotObject),
+    /// An extension of JSON lenient parsers accept.
+    JsonExtension(JsonExtension),
+    /// Bytes lenient UTF-8 decoders read (CESU-8 surrogates, overlong forms).
+    Utf8Form(Utf8Flaw),
     // B2
     /// A member name twice.
     DuplicateMember,
@@ -334,6 +479,12 @@ pub enum Defect {
     // T1
     /// A timestamp outside the grammar.
     Timestamp(TimestampProperty, TimestampFlaw),
+    /// A timestamp text of another grammar outside Graph's pattern (T1.a).
+    TimestampOtherPattern(TimestampProperty, OtherPattern),
+    /// Second `60` (`23:59:60`, T1.c; valid under odata-abnf).
+    TimestampLeapSecond(TimestampProperty),
+    /// A basic offset without a colon (`+0100`, T1.d).
+    TimestampBasicOffset(TimestampProperty),
     // B7
     /// `id` different from the addressed id.
     IdMismatch,
@@ -348,11 +499,15 @@ pub enum Defect {
     UnknownProperty,
     /// A property name in another case (`FailureReason`).
     PropertyNameCase,
+    /// Another property's name in another case, for every property (B8).
+    PropertyNameCaseOf(Property),
     // B9
     /// `@odata.type` naming another type.
     OdataTypeWrong,
     /// `@odata.type` not a string.
     OdataTypeNotString,
+    /// `@odata.type` `null`, a number or an object.
+    OdataTypeValue(OdataTypeValue),
 }
 
 /// Which part of a request a defect edits; two defects on one slot do not combine.
@@ -420,6 +575,12 @@ pub struct Draft {
     pub coding: BodyCoding,
     /// Start the (decoded) body with a UTF-8 byte-order mark (B1.d: may be ignored or 400).
     pub bom: bool,
+    /// A second `Authorization` header and whether it goes before the first (H2.c).
+    pub authorization_second: Option<(String, bool)>,
+    /// A second `Content-Type` header and whether it goes before the first (H3.c).
+    pub content_type_second: Option<(String, bool)>,
+    /// Headers sent after the others (`X-HTTP-Method-Override`).
+    pub extra_headers: Vec<(String, String)>,
 }
 
 /// How a draft's body is coded on the wire (H6).
@@ -434,6 +595,72 @@ pub enum BodyCoding {
     GzipThenLineBreak,
     /// Replaced by a gzip body that decodes to this many bytes of valid JSON.
     Bomb(u64),
+    /// Several gzip members, their contents the body's halves (H6.a).
+    GzipMembers,
+    /// Two gzip members, then bytes that are no member (H6.c).
+    GzipMembersThenGarbage,
+    /// Replaced by a ~1 MiB gzip body that decodes to 1 GiB of valid JSON (H6.d).
+    HugeBomb,
+}
+
+/// What [`huge_gzip_bomb`] decodes to: 1 GiB and the two braces.
+pub const HUGE_BOMB_DECODED: u64 = (1 << 30) + 2;
+
+/// A gzip body of about 1 MiB that decodes to [`HUGE_BOMB_DECODED`] bytes of valid JSON (`{`,
+/// 1 GiB of spaces, `}`), built once per process without compressing a gibibyte: one deflate
+/// run of 1 MiB of spaces ending in a full flush (byte-aligned, no reference before it) is
+/// repeated 1024 times between the brace blocks, and the CRC-32 of the whole is combined from
+/// the parts'. One member: a server that cannot read several members still owes it 413.
+pub fn huge_gzip_bomb() -> &'static [u8] {
+    use flate2::{Compress, Compression, Crc, FlushCompress, Status};
+    use std::sync::OnceLock;
+    static BOMB: OnceLock<Vec<u8>> = OnceLock::new();
+    BOMB.get_or_init(|| {
+        // raw deflate from a fresh compressor: a full flush ends it byte-aligned and non-final
+        // (no reference before its start), `finish` ends it with the final block
+        let deflate = |data: &[u8], finish: bool| {
+            let mut c = Compress::new(Compression::best(), false);
+            let flush = if finish {
+                FlushCompress::Finish
+            } else {
+                FlushCompress::Full
+            };
+            let mut out = Vec::new();
+            loop {
+                out.reserve(64 * 1024);
+                let read = usize::try_from(c.total_in()).map_or(data.len(), |r| r.min(data.len()));
+                let status = c.compress_vec(&data[read..], &mut out, flush);
+                let done = usize::try_from(c.total_in()).is_ok_and(|r| r >= data.len());
+                match status {
+                    Ok(Status::StreamEnd) | Err(_) => break,
+                    // the flush is complete once every byte is in and room is left over
+                    Ok(_) if !finish && done && out.len() < out.capacity() => break,
+                    Ok(_) => {}
+                }
+            }
+            out
+        };
+        let spaces = vec![b' '; 1 << 20];
+        let open = deflate(b"{", false);
+        let run = deflate(&spaces, false);
+        let close = deflate(b"}", true);
+        let mut out = Vec::with_capacity(open.len() + run.len() * 1024 + close.len() + 18);
+        out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 255]);
+        out.extend_from_slice(&open);
+        let mut crc = Crc::new();
+        crc.update(b"{");
+        let mut run_crc = Crc::new();
+        run_crc.update(&spaces);
+        for _ in 0..1024 {
+            out.extend_from_slice(&run);
+            crc.combine(&run_crc);
+        }
+        out.extend_from_slice(&close);
+        crc.update(b"}");
+        out.extend_from_slice(&crc.sum().to_le_bytes());
+        out.extend_from_slice(&((HUGE_BOMB_DECODED & 0xFFFF_FFFF) as u32).to_le_bytes());
+        out
+    })
 }
 
 /// gzip-encodes `bytes` (H6): one RFC 1952 member (no name, no time, OS unknown), deflated at
@@ -542,18 +769,29 @@ impl Defect {
     pub fn rule(self) -> RuleId {
         use Defect::*;
         match self {
-            NoAuthorization | NotBearer | EmptyToken | UnknownToken | ReadOnlyToken => RuleId::H2,
-            NoContentType | MediaType(_) => RuleId::H3,
+            NoAuthorization
+            | NotBearer
+            | EmptyToken
+            | UnknownToken
+            | ReadOnlyToken
+            | DuplicateAuthorization(_) => RuleId::H2,
+            NoContentType | MediaType(_) | DuplicateContentType(_) => RuleId::H3,
             Oversize => RuleId::H4,
-            UnsupportedEncoding | CorruptGzip | GzipTrailingBytes | GzipBomb => RuleId::H6,
-            Method(_) => RuleId::H1,
+            UnsupportedEncoding
+            | CorruptGzip
+            | GzipTrailingBytes
+            | GzipBomb
+            | CodingListWithGzip(_)
+            | GzipMembersThenGarbage
+            | GzipHugeBomb => RuleId::H6,
+            Method(_) | ProbeMethod(_) | MethodOverride => RuleId::H1,
             UnknownSegment | MissingSegment | MissingKey | ExtraSegment => RuleId::R5,
             EmptyKey | BadPercentEscape | UnquotedParenKey | ParenKeyRejected => RuleId::R3,
             SegmentCaseRejected => RuleId::R4,
             UnknownId(_) | WrongParentChain | IdCase => RuleId::S1,
             ViaTaskOtherTask => RuleId::R2,
             EmptyBody | Truncated | TrailingBytes | InvalidUtf8 | LoneSurrogate | DeepNesting
-            | NotObject(_) => RuleId::B1,
+            | NotObject(_) | JsonExtension(_) | Utf8Form(_) => RuleId::B1,
             DuplicateMember => RuleId::B2,
             NullRequired(_) | MissingRequired(_) => RuleId::B4,
             WrongType(..) => RuleId::B5,
@@ -564,10 +802,13 @@ impl Defect {
             | SentinelRejected
             | AfterSentinelWithoutPrefer
             | AfterSentinelUnknown => RuleId::B6,
-            Timestamp(..) => RuleId::T1,
+            Timestamp(..)
+            | TimestampOtherPattern(..)
+            | TimestampLeapSecond(_)
+            | TimestampBasicOffset(_) => RuleId::T1,
             IdMismatch | IdNotString | IdRejected | NotUpdatable(_) => RuleId::B7,
-            UnknownProperty | PropertyNameCase => RuleId::B8,
-            OdataTypeWrong | OdataTypeNotString => RuleId::B9,
+            UnknownProperty | PropertyNameCase | PropertyNameCaseOf(_) => RuleId::B8,
+            OdataTypeWrong | OdataTypeNotString | OdataTypeValue(_) => RuleId::B9,
         }
     }
 
@@ -575,11 +816,17 @@ impl Defect {
     pub fn status(self) -> u16 {
         use Defect::*;
         match self {
-            NoAuthorization | NotBearer | EmptyToken | UnknownToken => 401,
+            NoAuthorization | NotBearer | EmptyToken | UnknownToken | DuplicateAuthorization(_) => {
+                401
+            }
             ReadOnlyToken => 403,
-            NoContentType | MediaType(_) | UnsupportedEncoding => 415,
-            Oversize | GzipBomb => 413,
-            Method(_) => 405,
+            NoContentType
+            | MediaType(_)
+            | DuplicateContentType(_)
+            | UnsupportedEncoding
+            | CodingListWithGzip(_) => 415,
+            Oversize | GzipBomb | GzipHugeBomb => 413,
+            Method(_) | ProbeMethod(_) | MethodOverride => 405,
             UnknownId(_) | WrongParentChain | ViaTaskOtherTask | IdCase => 404,
             _ => 400,
         }
@@ -598,14 +845,14 @@ impl Defect {
         match self {
             NoAuthorization => "H2.a",
             NotBearer => "H2.b",
-            EmptyToken | UnknownToken => "H2.c",
+            EmptyToken | UnknownToken | DuplicateAuthorization(_) => "H2.c",
             ReadOnlyToken => "H2.d",
-            NoContentType | MediaType(_) => "H3.c",
+            NoContentType | MediaType(_) | DuplicateContentType(_) => "H3.c",
             Oversize => "H4.a",
-            UnsupportedEncoding => "H6.b",
-            CorruptGzip | GzipTrailingBytes => "H6.c",
-            GzipBomb => "H6.d",
-            Method(_) => "H1.c",
+            UnsupportedEncoding | CodingListWithGzip(_) => "H6.b",
+            CorruptGzip | GzipTrailingBytes | GzipMembersThenGarbage => "H6.c",
+            GzipBomb | GzipHugeBomb => "H6.d",
+            Method(_) | ProbeMethod(_) | MethodOverride => "H1.c",
             UnknownSegment | MissingSegment | MissingKey | ExtraSegment => "R5.a",
             EmptyKey => "R3.d",
             BadPercentEscape => "R3.c",
@@ -616,7 +863,8 @@ impl Defect {
             IdCase => "R4.b",
             ViaTaskOtherTask => "R2.b",
             EmptyBody => "B1.a",
-            Truncated | TrailingBytes | InvalidUtf8 | LoneSurrogate => "B1.b",
+            Truncated | TrailingBytes | InvalidUtf8 | LoneSurrogate | JsonExtension(_)
+            | Utf8Form(_) => "B1.b",
             DeepNesting => "B1.e",
             NotObject(_) => "B1.c",
             DuplicateMember => "B2",
@@ -645,10 +893,13 @@ impl Defect {
                 | F::DateOnly
                 | F::NoSeconds => "T1.a",
             },
+            TimestampOtherPattern(..) => "T1.a",
+            TimestampLeapSecond(_) => "T1.c",
+            TimestampBasicOffset(_) => "T1.d",
             IdMismatch | IdNotString | IdRejected => "B7.a",
             NotUpdatable(_) => "B7.b",
-            UnknownProperty | PropertyNameCase => "B8",
-            OdataTypeWrong | OdataTypeNotString => "B9.a",
+            UnknownProperty | PropertyNameCase | PropertyNameCaseOf(_) => "B8",
+            OdataTypeWrong | OdataTypeNotString | OdataTypeValue(_) => "B9.a",
         }
     }
 
@@ -668,20 +919,29 @@ impl Defect {
     fn slot(self) -> Slot {
         use Defect::*;
         match self {
-            NoAuthorization | NotBearer | EmptyToken | UnknownToken => Slot::Auth,
+            NoAuthorization | NotBearer | EmptyToken | UnknownToken | DuplicateAuthorization(_) => {
+                Slot::Auth
+            }
             ReadOnlyToken => Slot::WriteAuth,
-            NoContentType | MediaType(_) => Slot::ContentType,
+            NoContentType | MediaType(_) | DuplicateContentType(_) => Slot::ContentType,
             Oversize => Slot::Size,
-            UnsupportedEncoding | CorruptGzip | GzipTrailingBytes | GzipBomb => Slot::Encoding,
-            Method(_) => Slot::Method,
+            UnsupportedEncoding
+            | CorruptGzip
+            | GzipTrailingBytes
+            | GzipBomb
+            | CodingListWithGzip(_)
+            | GzipMembersThenGarbage
+            | GzipHugeBomb => Slot::Encoding,
+            Method(_) | ProbeMethod(_) | MethodOverride => Slot::Method,
             UnknownSegment | MissingSegment | MissingKey | ExtraSegment | EmptyKey
             | BadPercentEscape | UnquotedParenKey | ParenKeyRejected | SegmentCaseRejected => {
                 Slot::PathShape
             }
             UnknownId(_) | WrongParentChain | ViaTaskOtherTask | IdCase => Slot::Resolve,
             EmptyBody | Truncated | TrailingBytes | InvalidUtf8 | LoneSurrogate | DeepNesting
-            | NotObject(_) => Slot::WholeBody,
+            | NotObject(_) | JsonExtension(_) | Utf8Form(_) => Slot::WholeBody,
             DuplicateMember | PropertyNameCase => Slot::Member("failureReason"),
+            PropertyNameCaseOf(p) => Slot::Member(p.name()),
             NullRequired(r) | MissingRequired(r) => Slot::Member(r.property().name()),
             WrongType(p, _) => Slot::Member(p.name()),
             EnumCase
@@ -691,7 +951,10 @@ impl Defect {
             | SentinelRejected
             | AfterSentinelWithoutPrefer
             | AfterSentinelUnknown => Slot::Member("processingStatus"),
-            Timestamp(p, _) => Slot::Member(p.property().name()),
+            Timestamp(p, _)
+            | TimestampOtherPattern(p, _)
+            | TimestampLeapSecond(p)
+            | TimestampBasicOffset(p) => Slot::Member(p.property().name()),
             IdMismatch | IdNotString | IdRejected => Slot::Member("id"),
             NotUpdatable(n) => Slot::Member(match n {
                 self::NotUpdatable::ProcessingInfo => "processingInfo",
@@ -700,7 +963,7 @@ impl Defect {
                 self::NotUpdatable::Task => "task",
             }),
             UnknownProperty => Slot::Member("extraProperty"),
-            OdataTypeWrong | OdataTypeNotString => Slot::Member("@odata.type"),
+            OdataTypeWrong | OdataTypeNotString | OdataTypeValue(_) => Slot::Member("@odata.type"),
         }
     }
 
@@ -719,16 +982,24 @@ impl Defect {
                 .iter()
                 .any(|m| m.is_after_sentinel() && !profile.has_member(*m)),
             Timestamp(_, f) => f.invalid_under(profile.timestamp_grammar),
+            // second 60 is in the full OData ABNF (T1.f)
+            TimestampLeapSecond(_) => profile.timestamp_grammar == Grammar::Graph,
             IdRejected => profile.id_in_body == IdInBody::Reject,
-            UnknownProperty | PropertyNameCase => {
+            UnknownProperty | PropertyNameCase | PropertyNameCaseOf(_) => {
                 profile.unknown_properties == UnknownProperties::Reject
             }
             Oversize => profile.max_body_bytes < 64 * 1024 * 1024,
-            CorruptGzip | GzipTrailingBytes => {
+            CorruptGzip | GzipTrailingBytes | GzipMembersThenGarbage => {
                 profile.request_encodings == crate::profile::RequestEncodings::Gzip
             }
             GzipBomb => {
                 profile.request_encodings == crate::profile::RequestEncodings::Gzip
+                    && profile.max_body_bytes < 64 * 1024 * 1024
+            }
+            // its ~1 MiB as sent within the limit, its 1 GiB decoded far past it
+            GzipHugeBomb => {
+                profile.request_encodings == crate::profile::RequestEncodings::Gzip
+                    && profile.max_body_bytes >= 2 * 1024 * 1024
                     && profile.max_body_bytes < 64 * 1024 * 1024
             }
             _ => true,
@@ -778,7 +1049,26 @@ impl Defect {
                 Some(t) => d.authorization = Some(format!("Bearer {t}")),
                 None => return false,
             },
+            DuplicateAuthorization(order) => {
+                let right = d.authorization.clone().unwrap_or_else(|| {
+                    format!(
+                        "Bearer {}",
+                        store.tokens().write.first().cloned().unwrap_or_default()
+                    )
+                });
+                d.authorization = Some(right);
+                d.authorization_second = Some((
+                    "Bearer not-a-known-token".into(),
+                    order == HeaderOrder::RightLast,
+                ));
+            }
             NoContentType => d.content_type = None,
+            DuplicateContentType(order) => {
+                if d.content_type.is_none() {
+                    d.content_type = Some("application/json".into());
+                }
+                d.content_type_second = Some(("text/plain".into(), order == HeaderOrder::RightLast));
+            }
             MediaType(m) => {
                 d.content_type = Some(
                     match m {
@@ -808,6 +1098,33 @@ impl Defect {
             GzipBomb => {
                 d.content_encoding = Some("gzip".into());
                 d.coding = BodyCoding::Bomb(profile.max_body_bytes + 1);
+            }
+            CodingListWithGzip(list) => {
+                d.content_encoding = Some(
+                    match list {
+                        CodingList::GzipThenBr => "gzip, br",
+                        CodingList::IdentityThenGzip => "identity, gzip",
+                    }
+                    .into(),
+                );
+                d.coding = BodyCoding::Gzip;
+            }
+            GzipMembersThenGarbage => {
+                d.content_encoding = Some("gzip".into());
+                d.coding = BodyCoding::GzipMembersThenGarbage;
+            }
+            GzipHugeBomb => {
+                d.content_encoding = Some("gzip".into());
+                d.coding = BodyCoding::HugeBomb;
+            }
+            ProbeMethod(m) => {
+                d.method = m.as_str().into();
+                d.whole_body = Some(Vec::new());
+            }
+            MethodOverride => {
+                d.method = "POST".into();
+                d.extra_headers
+                    .push(("X-HTTP-Method-Override".into(), "PATCH".into()));
             }
             Method(m) => {
                 d.method = match m {
@@ -891,6 +1208,20 @@ impl Defect {
                 d.whole_body = Some(b"{\"failureReason\":\"caf\xe9 \xff\xfe\"}".to_vec())
             }
             LoneSurrogate => d.whole_body = Some(br#"{"failureReason":"\ud800 alone"}"#.to_vec()),
+            JsonExtension(x) => d.whole_body = Some(x.body().to_vec()),
+            Utf8Form(f) => {
+                d.whole_body = Some(
+                    match f {
+                        // U+1F600 as two surrogates, each encoded as if a character
+                        Utf8Flaw::Cesu8Surrogates => {
+                            &b"{\"failureReason\":\"smile \xed\xa0\xbd\xed\xb8\x80\"}"[..]
+                        }
+                        // `/` in two bytes, then in three
+                        Utf8Flaw::Overlong => b"{\"failureReason\":\"a\xc0\xafb\xe0\x80\xaf\"}",
+                    }
+                    .to_vec(),
+                )
+            }
             DeepNesting => {
                 let depth = 1000;
                 let mut b = b"{\"failureReason\":".to_vec();
@@ -906,6 +1237,7 @@ impl Defect {
                         self::NotObject::String => b"\"failureReason\"",
                         self::NotObject::Number => b"42",
                         self::NotObject::Null => b"null",
+                        self::NotObject::Boolean => b"true",
                     }
                     .to_vec(),
                 )
@@ -953,6 +1285,15 @@ impl Defect {
                 d.prefer = true;
             }
             Timestamp(p, f) => set_member(d, p.property().name(), json_str(f.spelling())),
+            TimestampOtherPattern(p, k) => set_member(d, p.property().name(), json_str(k.spelling())),
+            TimestampLeapSecond(p) => {
+                set_member(d, p.property().name(), json_str("2016-12-31T23:59:60Z"))
+            }
+            TimestampBasicOffset(p) => set_member(
+                d,
+                p.property().name(),
+                json_str("2024-01-01T12:00:00+0100"),
+            ),
             IdMismatch => set_member(d, "id", json_str("another-id")),
             IdNotString => set_member(d, "id", Raw::Json("1".into())),
             IdRejected => set_member(d, "id", Raw::AddressedId),
@@ -976,6 +1317,25 @@ impl Defect {
                 json_str("#microsoft.graph.identityGovernance.task"),
             ),
             OdataTypeNotString => set_member(d, "@odata.type", Raw::Json("true".into())),
+            OdataTypeValue(v) => set_member(
+                d,
+                "@odata.type",
+                Raw::Json(
+                    match v {
+                        self::OdataTypeValue::Null => "null",
+                        self::OdataTypeValue::Number => "1",
+                        self::OdataTypeValue::Object => {
+                            "{\"name\":\"#microsoft.graph.identityGovernance.taskProcessingResult\"}"
+                        }
+                    }
+                    .into(),
+                ),
+            ),
+            // the property under its own name stays: only the other spelling is unknown
+            PropertyNameCaseOf(p) => {
+                let (name, value) = property_in_another_case(p);
+                set_member(d, name, Raw::Json(value.into()));
+            }
         }
         true
     }
@@ -1029,6 +1389,34 @@ impl Defect {
             OdataTypeWrong,
             OdataTypeNotString,
         ];
+        v.push(GzipMembersThenGarbage);
+        v.push(GzipHugeBomb);
+        v.push(MethodOverride);
+        for o in [HeaderOrder::RightFirst, HeaderOrder::RightLast] {
+            v.push(DuplicateAuthorization(o));
+            v.push(DuplicateContentType(o));
+        }
+        v.extend([CodingList::GzipThenBr, CodingList::IdentityThenGzip].map(CodingListWithGzip));
+        use self::ProbeMethod as P;
+        v.extend([P::Options, P::Head, P::Trace].map(ProbeMethod));
+        use self::JsonExtension as J;
+        v.extend(
+            [
+                J::LineComment,
+                J::BlockComment,
+                J::TrailingComma,
+                J::SingleQuotes,
+                J::NaN,
+                J::Infinity,
+                J::LeadingZeros,
+                J::PlusSign,
+            ]
+            .map(JsonExtension),
+        );
+        v.extend([Utf8Flaw::Cesu8Surrogates, Utf8Flaw::Overlong].map(Utf8Form));
+        use self::OdataTypeValue as V;
+        v.extend([V::Null, V::Number, V::Object].map(OdataTypeValue));
+        v.extend(Property::ALL.map(PropertyNameCaseOf));
         use MediaTypeFlaw as M;
         v.extend(
             [
@@ -1053,7 +1441,7 @@ impl Defect {
             .map(UnknownId),
         );
         use self::NotObject as N;
-        v.extend([N::Array, N::String, N::Number, N::Null].map(NotObject));
+        v.extend([N::Array, N::String, N::Number, N::Null, N::Boolean].map(NotObject));
         for r in [Required::CreatedDateTime, Required::ProcessingStatus] {
             v.push(NullRequired(r));
             v.push(MissingRequired(r));
@@ -1099,6 +1487,15 @@ impl Defect {
             for f in flaws {
                 v.push(Timestamp(p, f));
             }
+            for k in [
+                OtherPattern::EpochSeconds,
+                OtherPattern::SpaceSeparator,
+                OtherPattern::LongFraction,
+            ] {
+                v.push(TimestampOtherPattern(p, k));
+            }
+            v.push(TimestampLeapSecond(p));
+            v.push(TimestampBasicOffset(p));
         }
         use self::NotUpdatable as U;
         v.extend([U::ProcessingInfo, U::WorkflowSubject, U::Subject, U::Task].map(NotUpdatable));
@@ -1114,6 +1511,18 @@ impl Defect {
     pub fn variant(self) -> String {
         let n = self.name();
         n.split('(').next().unwrap_or_default().to_string()
+    }
+}
+
+/// B8: `p`'s name in another letter case (each property its own spelling: PascalCase, all
+/// lower, all upper) and a value valid for `p`.
+pub fn property_in_another_case(p: Property) -> (&'static str, &'static str) {
+    match p {
+        Property::CreatedDateTime => ("CreatedDateTime", "\"2026-01-05T08:00:00Z\""),
+        Property::StartedDateTime => ("starteddatetime", "\"2026-01-05T08:00:00Z\""),
+        Property::CompletedDateTime => ("COMPLETEDDATETIME", "\"2026-01-05T08:00:00Z\""),
+        Property::FailureReason => ("failurereason", "\"x\""),
+        Property::ProcessingStatus => ("ProcessingStatus", "\"queued\""),
     }
 }
 
@@ -1222,6 +1631,20 @@ pub fn finish_body(d: &Draft, applied: &[Defect]) -> (Vec<u8>, usize) {
             (coded, plain)
         }
         BodyCoding::Bomb(n) => (gzip_bomb(n), usize::try_from(n).unwrap_or(usize::MAX)),
+        BodyCoding::GzipMembers | BodyCoding::GzipMembersThenGarbage => {
+            // the halves, each its own member (an empty half is an empty member)
+            let (head, tail) = body.split_at(body.len() / 2);
+            let mut coded = gzip(head);
+            coded.extend_from_slice(&gzip(tail));
+            if d.coding == BodyCoding::GzipMembersThenGarbage {
+                coded.extend_from_slice(b"garbage");
+            }
+            (coded, plain)
+        }
+        BodyCoding::HugeBomb => (
+            huge_gzip_bomb().to_vec(),
+            usize::try_from(HUGE_BOMB_DECODED).unwrap_or(usize::MAX),
+        ),
     }
 }
 

@@ -274,7 +274,7 @@ pub enum MemberSpec {
 }
 
 impl MemberSpec {
-    /// The accepting clause of contract 1.1 a valid member of this kind relies on (the one
+    /// The accepting clause of contract 1.2 a valid member of this kind relies on (the one
     /// definition: coverage counts it, and a server rejecting it is blamed on it).
     pub fn clause(&self) -> &'static str {
         match self {
@@ -375,6 +375,27 @@ pub struct CaseSpec {
     pub members: Vec<MemberSpec>,
     /// Defects to apply.
     pub defects: Vec<Defect>,
+    /// How a gzip-coded valid body is sent (H6.a): `gzip` (0), `GZIP` (1), `x-gzip` (2), or as
+    /// several members (3). The strategies draw it with the framing; fuzz input leaves it to
+    /// the target, which draws it after the specs (so a spec's bytes decode as they did).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[arbitrary(default)]
+    pub gzip_style: u8,
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
+}
+
+/// The `Content-Encoding` value and body coding of a gzip-coded valid body in `style` (H6.a:
+/// coding names compare case-insensitively, `x-gzip` is gzip, a body may hold several members).
+pub fn gzip_style(style: u8) -> (&'static str, defect::BodyCoding) {
+    match style % 4 {
+        1 => ("GZIP", defect::BodyCoding::Gzip),
+        2 => ("x-gzip", defect::BodyCoding::Gzip),
+        3 => ("gzip", defect::BodyCoding::GzipMembers),
+        _ => ("gzip", defect::BodyCoding::Gzip),
+    }
 }
 
 /// A concrete generated request with its defects and the outcome the contract demands.
@@ -410,7 +431,7 @@ impl Case {
         )
     }
 
-    /// Every clause of contract 1.1 this case puts to the test: for a rejecting clause a defect
+    /// Every clause of contract 1.2 this case puts to the test: for a rejecting clause a defect
     /// that breaks it, for an accepting clause a valid feature the request relies on. (State
     /// clauses S5–S7 and F1/F2 are counted by the runner's phases.)
     pub fn clauses(&self, profile: &Profile) -> Vec<&'static str> {
@@ -433,8 +454,13 @@ impl Case {
         if self.defects.iter().any(|d| d.clause().starts_with("T1.")) {
             c.push("T1.g");
         }
-        if self.defects.contains(&Defect::GzipBomb) {
+        if self.defects.contains(&Defect::GzipBomb) || self.defects.contains(&Defect::GzipHugeBomb)
+        {
             c.push("H4.b");
+        }
+        // H2.e: every 401 answer is judged for its Bearer challenge
+        if self.demand.statuses.contains(&401) {
+            c.push("H2.e");
         }
         // a chunked body the answer depends on: read whole and held to the limit as received
         if self.is_chunked()
@@ -638,6 +664,11 @@ const ANNOTATIONS: &[(&str, &str)] = &[
     ("@microsoft.graph.tips", "{\"note\":[1,2,{\"deep\":null}]}"),
     // B1.e: 32 levels of nesting must be parsed (the body object and 31 arrays)
     ("@microsoft.graph.nested", DEEP_32),
+    // B9.b: a navigation bind is an annotation, ignored whatever its value
+    (
+        "task@odata.bind",
+        "\"https://graph.microsoft.com/beta/identityGovernance/lifecycleWorkflows/workflows/w/tasks/t\"",
+    ),
 ];
 
 /// An annotation value that brings the body to exactly 32 levels of nesting (B1.e).
@@ -739,6 +770,9 @@ impl CaseSpec {
             content_encoding: None,
             coding: defect::BodyCoding::Plain,
             bom: false,
+            authorization_second: None,
+            content_type_second: None,
+            extra_headers: Vec::new(),
         };
         if self.prefer {
             exercised.push(RuleId::H5);
@@ -763,14 +797,17 @@ impl CaseSpec {
             d.pad_to = Some(profile.max_body_bytes);
         }
         // H6: the valid gzip variant, unless a defect already decides the coding or the size
+        let mut gzip_applied = false;
         if self.gzip
             && d.method == "PATCH"
             && profile.request_encodings == crate::profile::RequestEncodings::Gzip
             && d.content_encoding.is_none()
             && d.pad_to.is_none()
         {
-            d.content_encoding = Some("gzip".into());
-            d.coding = defect::BodyCoding::Gzip;
+            gzip_applied = true;
+            let (name, coding) = gzip_style(self.gzip_style);
+            d.content_encoding = Some(name.into());
+            d.coding = coding;
             exercised.push(RuleId::H6);
         }
         // B1.d: a byte-order mark before the text, on a body the defects leave as JSON text
@@ -784,12 +821,21 @@ impl CaseSpec {
             defect::finish_body(&d, &applied)
         };
         let mut request = Request::new(&d.method, &path);
-        if let Some(a) = &d.authorization {
-            request.headers.push(("Authorization".into(), a.clone()));
-        }
-        if let Some(ct) = &d.content_type {
-            request.headers.push(("Content-Type".into(), ct.clone()));
-        }
+        // H2.c/H3.c: a second header of the name, before or after the first
+        let mut twice = |name: &str, first: &Option<String>, second: &Option<(String, bool)>| {
+            let before = second.as_ref().filter(|(_, before)| *before);
+            let after = second.as_ref().filter(|(_, before)| !*before);
+            for v in before
+                .map(|(v, _)| v)
+                .into_iter()
+                .chain(first)
+                .chain(after.map(|(v, _)| v))
+            {
+                request.headers.push((name.into(), v.clone()));
+            }
+        };
+        twice("Authorization", &d.authorization, &d.authorization_second);
+        twice("Content-Type", &d.content_type, &d.content_type_second);
         if let Some(ce) = &d.content_encoding {
             request
                 .headers
@@ -805,14 +851,18 @@ impl CaseSpec {
             request.headers.push((k.into(), v.into()));
             exercised.push(RuleId::H4);
         }
+        request.headers.extend(d.extra_headers.iter().cloned());
         request.body = body;
         // H4.a and H6.d under a small `max_body_bytes`: a body the choices made larger than the
         // limit, as sent or once decoded, is an oversized body or one decoded past the limit,
         // whatever else it is (decisions 44 and 69)
         if d.method == "PATCH"
-            && !applied
-                .iter()
-                .any(|a| matches!(a, Defect::Oversize | Defect::GzipBomb))
+            && !applied.iter().any(|a| {
+                matches!(
+                    a,
+                    Defect::Oversize | Defect::GzipBomb | Defect::GzipHugeBomb
+                )
+            })
         {
             // both labels name the one body, so each is checked against the defects drafted
             let past: Vec<Defect> = past_the_limit(&request, decoded_len, profile)
@@ -876,6 +926,8 @@ impl CaseSpec {
                 } else {
                     0
                 },
+                // the spelling of a gzip coding the request does not carry is no variant
+                gzip_style: if gzip_applied { self.gzip_style % 4 } else { 0 },
                 ..self.normalised(profile)
             },
             request,
@@ -1000,6 +1052,7 @@ pub fn valid() -> impl Strategy<Value = CaseSpec> {
     (specs(), any::<u8>()).prop_map(|(mut s, framing)| {
         s.defects.clear();
         s.chunked = chunked(framing);
+        s.gzip_style = framing / 6;
         s
     })
 }
@@ -1027,6 +1080,7 @@ pub fn malformed(profile: &Profile) -> impl Strategy<Value = CaseSpec> + use<> {
     (specs(), picks, any::<u8>()).prop_map(move |(mut s, picks, framing)| {
         s.defects = picks.into_iter().map(|i| cat[i]).collect();
         s.chunked = chunked(framing);
+        s.gzip_style = framing / 6;
         if s.defects[0].patch_only() {
             s.get = false;
         }
@@ -1298,6 +1352,58 @@ pub fn boundary_cases(profile: &Profile) -> Vec<CaseSpec> {
         ],
         ..CaseSpec::default()
     });
+    // H6.a: the coding name in upper case, its alias `x-gzip`, and a body of two members
+    for gzip_style in 1..=3 {
+        out.push(CaseSpec {
+            gzip: true,
+            gzip_style,
+            members: vec![MemberSpec::FailureReason(Some(TextSpec {
+                text: "coded".into(),
+                escape_all: false,
+                repeat: 0,
+            }))],
+            ..CaseSpec::default()
+        });
+    }
+    // B10: control characters (NUL included), white space around the text, non-characters:
+    // stored exactly
+    for text in [
+        "\u{0}nul\u{1}\u{8}\u{1b}\u{1f}\u{7f}",
+        "  \t padded on both sides \r\n ",
+        "\u{fdd0}\u{fffe}\u{ffff}\u{1fffe}\u{10ffff}",
+    ] {
+        out.push(CaseSpec {
+            members: vec![MemberSpec::FailureReason(Some(TextSpec {
+                text: text.into(),
+                escape_all: false,
+                repeat: 0,
+            }))],
+            ..CaseSpec::default()
+        });
+    }
+    // B7.b and B9.b on both routes: a nested `task`, `processingInfo`, and `task@odata.bind`
+    for alias in [None, Some(0)] {
+        out.push(CaseSpec {
+            alias,
+            members: vec![
+                MemberSpec::Annotation(5),
+                MemberSpec::Status(ProcessingStatus::Failed),
+            ],
+            ..CaseSpec::default()
+        });
+        if alias.is_some() {
+            for n in [
+                defect::NotUpdatable::Task,
+                defect::NotUpdatable::ProcessingInfo,
+            ] {
+                out.push(CaseSpec {
+                    alias,
+                    defects: vec![Defect::NotUpdatable(n)],
+                    ..base.clone()
+                });
+            }
+        }
+    }
     out.push(CaseSpec {
         members: vec![
             MemberSpec::OdataType(true),

@@ -170,6 +170,22 @@ pub fn variants(spec: &CaseSpec) -> Vec<Variant> {
             },
         );
     }
+    // the spelling of the gzip coding first (the same gzip body, one member, `gzip`), so a
+    // server that refuses `x-gzip` and one that refuses several members are two causes
+    if spec.gzip && !spec.get && spec.gzip_style % 4 != 0 {
+        push(
+            match spec.gzip_style % 4 {
+                1 => "coding name in upper case",
+                2 => "x-gzip coding",
+                _ => "several gzip members",
+            },
+            "H6.a",
+            CaseSpec {
+                gzip_style: 0,
+                ..spec.clone()
+            },
+        );
+    }
     if spec.gzip && !spec.get {
         push(
             "gzip request body",

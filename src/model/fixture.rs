@@ -420,6 +420,11 @@ impl SplitMix {
     pub fn guid(&mut self) -> String {
         let a = self.next_u64();
         let b = self.next_u64();
+        SplitMix::uuid(a, b)
+    }
+
+    /// The version-4 UUID spelling of 128 bits (`a` high, `b` low; version and variant set).
+    pub fn uuid(a: u64, b: u64) -> String {
         // `{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}` of (a >> 32, a >> 16, a, b >> 48 with the
         // variant bits 10, b), written digit by digit: `serve` makes one per answer
         use crate::digits::put;

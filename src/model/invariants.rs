@@ -819,6 +819,138 @@ pub fn representation_shapes(actual: &serde_json::Value, profile: &Profile) -> V
     out
 }
 
+/// H2.e: a `401` answer carries `WWW-Authenticate` with a `Bearer` challenge (RFC 9110
+/// §11.6.1 "MUST", RFC 6750 §3); its parameters are free, and other challenges may stand
+/// beside it, in one header or several. Any other status passes. `headers` as the answer
+/// holds them (name, value), names compared case-insensitively.
+pub fn h2_e_www_authenticate(status: u16, headers: &[(String, String)]) -> Result<(), Violation> {
+    if status != 401 {
+        return Ok(());
+    }
+    let values: Vec<&str> = headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("www-authenticate"))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    if values
+        .iter()
+        .any(|v| challenge_schemes(v).any(|s| s.eq_ignore_ascii_case("bearer")))
+    {
+        return Ok(());
+    }
+    Err(Violation {
+        rule: RuleId::H2,
+        message: if values.is_empty() {
+            "401 without WWW-Authenticate; expected a Bearer challenge (H2.e)".into()
+        } else {
+            format!(
+                "401 with WWW-Authenticate `{}`, which names no Bearer challenge (H2.e)",
+                values.join(", ")
+            )
+        },
+        property: None,
+        detail: Detail::None,
+    })
+}
+
+/// The auth-schemes a `WWW-Authenticate` value names (RFC 9110 §11.6.1: a comma-separated list
+/// of challenges, each a scheme then its token68 or auth-params; commas inside quoted strings
+/// separate nothing). An element whose first token is followed by `=` is a parameter.
+fn challenge_schemes(value: &str) -> impl Iterator<Item = &str> {
+    let mut elements = Vec::new();
+    let (mut start, mut quoted, mut escaped) = (0, false, false);
+    for (i, c) in value.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                elements.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    elements.push(&value[start..]);
+    elements.into_iter().filter_map(|e| {
+        let e = e.trim_ascii();
+        let end = e.find([' ', '\t', '=']).unwrap_or(e.len());
+        let (token, rest) = e.split_at(end);
+        let param = rest.trim_ascii_start().starts_with('=')
+            && !rest.trim_ascii_start().trim_start_matches('=').is_empty();
+        (!token.is_empty() && !param).then_some(token)
+    })
+}
+
+/// E2: the `request-id`s seen across responses, each a UUID never seen before (contract 1.2:
+/// a fresh one for every response, never repeated across requests, runs or instances). Feed
+/// it every response a run receives ([`RequestIds::observe`]); a repeat or a missing or
+/// malformed id is a violation of E2. The ids of one run are kept in memory (16 bytes each).
+#[derive(Debug, Default, Clone)]
+pub struct RequestIds {
+    seen: std::collections::HashSet<u128>,
+}
+
+impl RequestIds {
+    /// No id seen yet.
+    pub fn new() -> RequestIds {
+        RequestIds::default()
+    }
+
+    /// How many distinct ids were seen.
+    pub fn len(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// Whether none was seen.
+    pub fn is_empty(&self) -> bool {
+        self.seen.is_empty()
+    }
+
+    /// Checks one response's `request-id` header (headers as the answer holds them): present,
+    /// a UUID, and not seen in any response before.
+    pub fn observe(&mut self, headers: &[(String, String)]) -> Result<(), Violation> {
+        let id = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("request-id"))
+            .map(|(_, v)| v.trim_ascii());
+        let e2 = |message: String| Violation {
+            rule: RuleId::E2,
+            message,
+            property: None,
+            detail: Detail::None,
+        };
+        let Some(id) = id else {
+            return Err(e2("a response without request-id".into()));
+        };
+        let Some(bits) = parse_uuid(id) else {
+            return Err(e2(format!("request-id `{id}` is not a UUID")));
+        };
+        if !self.seen.insert(bits) {
+            return Err(e2(format!(
+                "request-id `{id}` was sent before: it must be fresh for every response"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// E2: the 128 bits of a UUID written `8-4-4-4-12` in hex digits (any case), or `None`.
+pub fn parse_uuid(s: &str) -> Option<u128> {
+    let groups: Vec<&str> = s.split('-').collect();
+    let widths = [8, 4, 4, 4, 12];
+    if groups.len() != 5 || groups.iter().zip(widths).any(|(g, w)| g.len() != w) {
+        return None;
+    }
+    let mut bits = 0u128;
+    for g in groups {
+        for c in g.chars() {
+            bits = bits << 4 | u128::from(c.to_digit(16)?);
+        }
+    }
+    Some(bits)
+}
+
 /// A JSON value for a message: at most 120 characters of it.
 pub fn clip(v: &serde_json::Value) -> String {
     let t = v.to_string();

@@ -89,7 +89,15 @@ impl Answer {
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
+
+    /// H2.e: the `WWW-Authenticate` challenge a 401 carries (RFC 9110 §11.6.1, RFC 6750 §3).
+    pub fn www_authenticate(&self) -> Option<&'static str> {
+        (self.status == 401).then_some(WWW_AUTHENTICATE)
+    }
 }
+
+/// H2.e: the challenge every 401 carries (`Bearer`; its parameters are free).
+pub const WWW_AUTHENTICATE: &str = "Bearer realm=\"graph\"";
 
 /// The set of responses the contract accepts for one request, in E4 order (the endpoint sends
 /// the first), and what it did to the store.
@@ -388,18 +396,38 @@ fn not_gzip(why: &str) -> Defect {
     )
 }
 
-/// H6.c/H6.d: one gzip member and nothing after it, decoded to at most `max` bytes.
+/// H6.a/H6.c/H6.d: one or more gzip members, their contents concatenated (RFC 1952 §2.2),
+/// decoded to at most `max` bytes in all; bytes after the last member that do not form a
+/// gzip member are 400.
 fn gunzip(raw: &[u8], max: u64) -> Result<Vec<u8>, Defect> {
-    let (out, spans) = gzip_member(raw, max)?;
+    let (out, spans) = inflate(raw, max, true)?;
     if spans < raw.len() {
-        return Err(not_gzip("bytes after the gzip member"));
+        return Err(not_gzip(
+            "bytes after the last gzip member that do not form a gzip member",
+        ));
     }
     Ok(out)
+}
+
+/// H6.d: the body decodes to more than `max` bytes.
+fn too_large(max: u64) -> Defect {
+    defect(
+        413,
+        RuleId::H6,
+        format!("the body decodes to more than {max} bytes"),
+    )
 }
 
 /// H6.c/H6.d: the gzip member `raw` starts with, decoded to at most `max` bytes (never inflated
 /// past it), and how many bytes of `raw` it spans (what follows is not read).
 pub fn gzip_member(raw: &[u8], max: u64) -> Result<(Vec<u8>, usize), Defect> {
+    inflate(raw, max, false)
+}
+
+/// The gzip member `raw` starts with and, when `members`, every member that follows it
+/// (RFC 1952 §2.2: what follows a member and starts with ID1 ID2 is read as the next one),
+/// decoded to at most `max` bytes in all, and how many bytes of `raw` they span.
+fn inflate(raw: &[u8], max: u64, members: bool) -> Result<(Vec<u8>, usize), Defect> {
     use flate2::bufread::GzDecoder;
     use std::cell::RefCell;
     use std::io::{Cursor, Read};
@@ -408,29 +436,48 @@ pub fn gzip_member(raw: &[u8], max: u64) -> Result<(Vec<u8>, usize), Defect> {
     }
     // One decoder per thread, reset for each body: a new one allocates and sets up its inflate
     // state, which cost more than decoding a small body. It reads a copy of `raw` (a copy of
-    // the coded bytes costs less than that set-up). The `bufread` decoder takes from its input
-    // exactly what the member spans, so what is left after it is what follows the member
-    // (`read::GzDecoder` reads ahead into a buffer of its own, and its remainder was empty
-    // whatever followed: bytes after the member went unseen).
+    // the coded bytes costs less than that set-up), made once per body: each further member
+    // is read from the same copy. The `bufread` decoder takes from its input exactly what the
+    // member spans, so what is left after it is what follows the member (`read::GzDecoder`
+    // reads ahead into a buffer of its own, and its remainder was empty whatever followed:
+    // bytes after the member went unseen).
     thread_local! {
         static DECODER: RefCell<GzDecoder<Cursor<Vec<u8>>>> =
             RefCell::new(GzDecoder::new(Cursor::new(Vec::new())));
     }
-    // the member's trailer says its decoded size (mod 2^32): room for that, never past the
-    // limit, so a large body is not copied as it grows (a lying trailer only costs a regrowth)
+    // the last member's trailer says its decoded size (mod 2^32): room for that, never past
+    // the limit, so a large body is not copied as it grows (a lying trailer only costs a
+    // regrowth)
     let said = raw
         .last_chunk::<4>()
         .map_or(0, |t| u64::from(u32::from_le_bytes(*t)));
     let mut out = Vec::with_capacity(usize::try_from(said.min(max.saturating_add(1))).unwrap_or(0));
+    // never more than `max + 1` bytes in all: one past the limit says it is past (H6.d), so a
+    // bomb of any size costs what one just over the limit costs
+    let bound = max.saturating_add(1);
     let (read, spans) = DECODER.with(|d| {
         let mut decoder = d.borrow_mut();
         let mut input = std::mem::take(decoder.get_mut().get_mut());
         input.clear();
         input.extend_from_slice(raw);
         decoder.reset(Cursor::new(input));
-        let read = (&mut *decoder)
-            .take(max.saturating_add(1))
-            .read_to_end(&mut out);
+        let mut read = Ok(());
+        loop {
+            let left = bound.saturating_sub(out.len() as u64);
+            if let Err(e) = (&mut *decoder).take(left).read_to_end(&mut out) {
+                read = Err(e);
+                break;
+            }
+            let end = usize::try_from(decoder.get_ref().position()).unwrap_or(raw.len());
+            let next = raw.get(end..).is_some_and(|r| r.starts_with(&[0x1f, 0x8b]));
+            if !members || !next || out.len() as u64 > max {
+                break;
+            }
+            // the next member, from where this one ended, in the same copy
+            let mut cursor = decoder.reset(Cursor::new(Vec::new()));
+            cursor.set_position(end as u64);
+            decoder.reset(cursor);
+        }
         let spans = usize::try_from(decoder.get_ref().position()).unwrap_or(raw.len());
         // a large body's copy is not kept for the thread's lifetime
         if decoder.get_ref().get_ref().capacity() > 256 * 1024 {
@@ -438,13 +485,9 @@ pub fn gzip_member(raw: &[u8], max: u64) -> Result<(Vec<u8>, usize), Defect> {
         }
         (read, spans)
     });
-    let read = read.map_err(|e| not_gzip(&e.to_string()))?;
-    if read as u64 > max {
-        return Err(defect(
-            413,
-            RuleId::H6,
-            format!("the body decodes to more than {max} bytes"),
-        ));
+    read.map_err(|e| not_gzip(&e.to_string()))?;
+    if out.len() as u64 > max {
+        return Err(too_large(max));
     }
     Ok((out, spans.min(raw.len())))
 }

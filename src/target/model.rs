@@ -62,8 +62,8 @@ impl ModelTarget {
 
     /// Renders the first acceptable answer of `out` as the endpoint sends it.
     pub fn render(&self, req: &Request, out: &Outcome) -> Response {
-        let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        let request_id = SplitMix(n ^ 0x5EED).guid();
+        self.counter.fetch_add(1, Ordering::Relaxed);
+        let request_id = fresh_request_id();
         let Some(a) = out.answers.first() else {
             return error_response(500, "the model gave no answer", &request_id, None);
         };
@@ -86,6 +86,11 @@ impl ModelTarget {
         }
         let client_request_id = req.header_values("client-request-id").next();
         let mut r = error_response(a.status, &a.message, &request_id, client_request_id);
+        if let Some(challenge) = a.www_authenticate() {
+            // H2.e: every 401 names the Bearer scheme (RFC 9110 §11.6.1)
+            r.headers
+                .push(("WWW-Authenticate".into(), challenge.into()));
+        }
         if a.status == 415 && a.rules.contains(&crate::rule::RuleId::H6) {
             // H6.b: name the codings this implementation decodes (RFC 9110 §15.5.16)
             r.headers.push((
@@ -103,6 +108,37 @@ impl ModelTarget {
         }
         r
     }
+}
+
+/// E2: a fresh request id, a version-4 UUID: never the same twice in a process (a counter
+/// through SplitMix64, whose output is a bijection of its state), and a process's ids start
+/// from 128 bits drawn from the operating system's random source (std's `RandomState` keys),
+/// so runs and instances do not repeat each other's either.
+pub fn fresh_request_id() -> String {
+    use std::sync::OnceLock;
+    static KEYS: OnceLock<(u64, u64)> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let (k0, k1) = *KEYS.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let draw = |salt: u64| {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(salt);
+            h.write_u32(std::process::id());
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0);
+            h.write_u128(now);
+            h.finish()
+        };
+        (draw(0x5EED), draw(0xFA17))
+    });
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    // two states per id, 2n+1 and 2n+2 steps from the key: no two ids share a state
+    let mut rng = SplitMix(k0.wrapping_add(n.wrapping_mul(2).wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+    let a = rng.next_u64();
+    let b = rng.next_u64() ^ k1;
+    SplitMix::uuid(a, b)
 }
 
 /// The E1/E2 error answer: `{"error": {"code", "message", "innerError": {date, request-id,

@@ -33,7 +33,7 @@ pub enum Mutant {
     WrongAliasTarget,
     /// Read-modify-write without the lock: concurrent updates are lost.
     LostUpdates,
-    /// 500 on a body that is not JSON.
+    /// 500 on a body that is not JSON (an empty body is refused with 400 before the parser).
     ServerErrorOnBadJson,
     /// Segment names compared case-sensitively under a profile that says insensitive.
     CaseSensitiveSegments,
@@ -204,11 +204,50 @@ pub enum Mutant {
     /// A PATCH is written property by property, other requests running in between (S7: no
     /// write is torn).
     TornWrites,
+    // --- contract 1.2 and the inputs real frameworks get wrong (issue 29) ---
+    /// A 401 carries no `WWW-Authenticate` (H2.e).
+    NoChallengeOn401,
+    /// Of two `Authorization` or `Content-Type` headers the first counts (H2.c, H3.c).
+    FirstHeaderWins,
+    /// Of two `Authorization` or `Content-Type` headers the last counts (H2.c, H3.c).
+    LastHeaderWins,
+    /// Only `gzip` spelled so is decoded: `GZIP` and `x-gzip` are 415 (H6.a).
+    GzipNameCaseSensitive,
+    /// A gzip body of several members is 400, as contract 1.1 read it (H6.a).
+    SingleGzipMemberOnly,
+    /// Bytes after the last gzip member that are no member are ignored, as gzip(1) does (H6.c).
+    GzipTrailingGarbageIgnored,
+    /// A gzip body is inflated whole before the limit is checked: one that decodes to more than 256 MiB exhausts the memory, 500 (H6.d).
+    BombInflatedWhole,
+    /// A list of codings that names gzip is read as gzip (H6.b).
+    CodingListGzipAccepted,
+    /// `OPTIONS` is answered 204 with `Allow`, as CORS middleware does (H1.c).
+    OptionsAnswered,
+    /// `HEAD` is answered as GET (H1.c).
+    HeadAnsweredAsGet,
+    /// `POST` with `X-HTTP-Method-Override: PATCH` is a PATCH (H1.c).
+    MethodOverrideHonoured,
+    /// JSON extensions (comments, trailing commas, single quotes, NaN, leading zeros, `+1`) are read as JSON5 does (B1.b).
+    LenientJsonParser,
+    /// Bytes that are not UTF-8 are read as U+FFFD (B1.b).
+    LossyUtf8Decoding,
+    /// `"@odata.type": null` is read as no `@odata.type` (B9.a).
+    NullOdataTypeIgnored,
+    /// Timestamps are parsed leniently: epoch seconds, a space for `T`, `+0100`, long fractions, `:60` (T1.a, T1.c, T1.d).
+    LenientTimestampParser,
+    /// `task@odata.bind` is refused as a navigation write (B9.b).
+    BindAnnotationRejected,
+    /// `failureReason` is stored without its leading and trailing white space (B10).
+    FailureReasonTrimmed,
+    /// Control characters (NUL included) are dropped from `failureReason` (B10).
+    ControlCharactersStripped,
+    /// Non-characters (U+FFFE, U+FDD0, …) in `failureReason` are stored as U+FFFD (B10).
+    NoncharactersReplaced,
 }
 
 impl Mutant {
     /// Every mutant.
-    pub const ALL: [Mutant; 89] = [
+    pub const ALL: [Mutant; 108] = [
         Mutant::AcceptNullCreated,
         Mutant::OpenEnum,
         Mutant::PutSemantics,
@@ -298,6 +337,25 @@ impl Mutant {
         Mutant::DeepNestingCrashes,
         Mutant::BodyBeforeMediaType,
         Mutant::TornWrites,
+        Mutant::NoChallengeOn401,
+        Mutant::FirstHeaderWins,
+        Mutant::LastHeaderWins,
+        Mutant::GzipNameCaseSensitive,
+        Mutant::SingleGzipMemberOnly,
+        Mutant::GzipTrailingGarbageIgnored,
+        Mutant::BombInflatedWhole,
+        Mutant::CodingListGzipAccepted,
+        Mutant::OptionsAnswered,
+        Mutant::HeadAnsweredAsGet,
+        Mutant::MethodOverrideHonoured,
+        Mutant::LenientJsonParser,
+        Mutant::LossyUtf8Decoding,
+        Mutant::NullOdataTypeIgnored,
+        Mutant::LenientTimestampParser,
+        Mutant::BindAnnotationRejected,
+        Mutant::FailureReasonTrimmed,
+        Mutant::ControlCharactersStripped,
+        Mutant::NoncharactersReplaced,
     ];
 
     /// The mutant with this name (as `Debug` writes it, e.g. `OpenEnum`), ignoring case.
@@ -400,6 +458,25 @@ impl Mutant {
             DeepNestingCrashes => &[RuleId::E3],
             BodyBeforeMediaType => &[RuleId::E4],
             TornWrites => &[RuleId::S7],
+            NoChallengeOn401 => &[RuleId::H2],
+            FirstHeaderWins => &[RuleId::H2, RuleId::H3],
+            LastHeaderWins => &[RuleId::H2, RuleId::H3],
+            GzipNameCaseSensitive => &[RuleId::H6],
+            SingleGzipMemberOnly => &[RuleId::H6],
+            GzipTrailingGarbageIgnored => &[RuleId::H6],
+            BombInflatedWhole => &[RuleId::H6, RuleId::E3],
+            CodingListGzipAccepted => &[RuleId::H6],
+            OptionsAnswered => &[RuleId::H1],
+            HeadAnsweredAsGet => &[RuleId::H1],
+            MethodOverrideHonoured => &[RuleId::H1],
+            LenientJsonParser => &[RuleId::B1],
+            LossyUtf8Decoding => &[RuleId::B1],
+            NullOdataTypeIgnored => &[RuleId::B9],
+            LenientTimestampParser => &[RuleId::T1],
+            BindAnnotationRejected => &[RuleId::B9],
+            FailureReasonTrimmed => &[RuleId::B10],
+            ControlCharactersStripped => &[RuleId::B10],
+            NoncharactersReplaced => &[RuleId::B10],
         }
     }
 
@@ -412,11 +489,16 @@ impl Mutant {
             // negative years (T1.b), second 60 (T1.c), offset hours up to 23 (T1.d), lower-case
             // `t` and `z` (T1.e)
             Mutant::AbnfGrammarUnderGraph => &["T1.b", "T1.c", "T1.d", "T1.e"],
+            // both headers are read alike
+            Mutant::FirstHeaderWins | Mutant::LastHeaderWins => &["H3.c"],
+            // inflated whole, a bomb exhausts the memory: a 5xx (E3)
+            Mutant::BombInflatedWhole => &["E3"],
+            Mutant::LenientTimestampParser => &["T1.c", "T1.d"],
             _ => &[],
         }
     }
 
-    /// The clause of contract 1.1 the bug breaks: a finding against it alone names it.
+    /// The clause of contract 1.2 the bug breaks: a finding against it alone names it.
     pub fn clause(self) -> &'static str {
         use Mutant::*;
         match self {
@@ -508,6 +590,25 @@ impl Mutant {
             DeepNestingCrashes => "E3",
             BodyBeforeMediaType => "E4",
             TornWrites => "S7",
+            NoChallengeOn401 => "H2.e",
+            FirstHeaderWins => "H2.c",
+            LastHeaderWins => "H2.c",
+            GzipNameCaseSensitive => "H6.a",
+            SingleGzipMemberOnly => "H6.a",
+            GzipTrailingGarbageIgnored => "H6.c",
+            BombInflatedWhole => "H6.d",
+            CodingListGzipAccepted => "H6.b",
+            OptionsAnswered => "H1.c",
+            HeadAnsweredAsGet => "H1.c",
+            MethodOverrideHonoured => "H1.c",
+            LenientJsonParser => "B1.b",
+            LossyUtf8Decoding => "B1.b",
+            NullOdataTypeIgnored => "B9.a",
+            LenientTimestampParser => "T1.a",
+            BindAnnotationRejected => "B9.b",
+            FailureReasonTrimmed => "B10",
+            ControlCharactersStripped => "B10",
+            NoncharactersReplaced => "B10",
         }
     }
 
@@ -799,6 +900,47 @@ impl Mutant {
                     || model::is_gzip_coding(v)
                     || v.eq_ignore_ascii_case("identity")
             }),
+            // H2.c/H3.c: one value of each header counts
+            FirstHeaderWins | LastHeaderWins => {
+                for name in ["Authorization", "Content-Type"] {
+                    let values: Vec<String> = req.header_values(name).map(str::to_string).collect();
+                    let kept = if self == FirstHeaderWins {
+                        values.first()
+                    } else {
+                        values.last()
+                    };
+                    if let (true, Some(v)) = (values.len() > 1, kept) {
+                        set_header(req, name, &v.clone());
+                    }
+                }
+            }
+            HeadAnsweredAsGet if req.method == "HEAD" => req.method = "GET".into(),
+            MethodOverrideHonoured
+                if req.method == "POST"
+                    && req
+                        .header_values("x-http-method-override")
+                        .any(|v| v.trim().eq_ignore_ascii_case("PATCH")) =>
+            {
+                req.method = "PATCH".into()
+            }
+            // a body still coded (its coding refused, or decoded past the limit) is not text
+            LenientJsonParser | LossyUtf8Decoding
+                if !body_ok
+                    || req.method != "PATCH"
+                    || req
+                        .header_values("content-encoding")
+                        .any(|v| !v.trim().eq_ignore_ascii_case("identity")) => {}
+            // read as JSON5 reads it: the strict text it means, when it means one
+            LenientJsonParser if json::parse(&req.body).is_err() => {
+                if let Some(strict) = json5_to_json(&req.body) {
+                    if json::parse(&strict).is_ok() {
+                        req.body = strict;
+                    }
+                }
+            }
+            LossyUtf8Decoding if std::str::from_utf8(&req.body).is_err() => {
+                req.body = String::from_utf8_lossy(&req.body).into_owned().into_bytes()
+            }
             // a body the model finds corrupt in its gzip coding (H6.c), read as its first
             // member alone: what follows that member is dropped
             GzipTrailingIgnored if matches!(model::decode_body(req, profile), Err(d) if d.status == 400) => {
@@ -872,6 +1014,15 @@ impl Mutant {
                 _ => None,
             }),
             AnyOdataTypeAccepted => drop_members(req, |n, _| n == "@odata.type"),
+            NullOdataTypeIgnored => {
+                drop_members(req, |n, v| n == "@odata.type" && *v == Json::Null)
+            }
+            // a bind names a navigation property: written as one, refused (B7.b)
+            BindAnnotationRejected => rename_members(req, |n| {
+                n.ends_with("@odata.bind")
+                    .then(|| n.trim_end_matches("@odata.bind").to_string())
+            }),
+            LenientTimestampParser => rewrite_timestamps(req, lenient_timestamp),
             AnnotationsRejected => rename_members(req, |n| {
                 (n.contains('@') && n != "@odata.type").then(|| "annotation".to_string())
             }),
@@ -1016,7 +1167,11 @@ impl Mutant {
                     }
                 }
             }
-            FailureReasonTruncated | AstralCharactersReplaced => {
+            FailureReasonTruncated
+            | AstralCharactersReplaced
+            | FailureReasonTrimmed
+            | ControlCharactersStripped
+            | NoncharactersReplaced => {
                 let Some(id) = &out.updated else { return };
                 let Some(mut v) = store.get(id).map(|e| e.value.clone()) else {
                     return;
@@ -1024,16 +1179,31 @@ impl Mutant {
                 let Some(text) = v.failure_reason.take() else {
                     return;
                 };
-                v.failure_reason = Some(if self == FailureReasonTruncated {
-                    let mut end = text.len().min(32 * 1024);
-                    while !text.is_char_boundary(end) {
-                        end -= 1;
+                v.failure_reason = Some(match self {
+                    FailureReasonTruncated => {
+                        let mut end = text.len().min(32 * 1024);
+                        while !text.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        text[..end].to_string()
                     }
-                    text[..end].to_string()
-                } else {
-                    text.chars()
+                    FailureReasonTrimmed => text.trim().to_string(),
+                    ControlCharactersStripped => text.chars().filter(|c| !c.is_control()).collect(),
+                    NoncharactersReplaced => text
+                        .chars()
+                        .map(|c| {
+                            let u = u32::from(c);
+                            if (0xFDD0..=0xFDEF).contains(&u) || u & 0xFFFE == 0xFFFE {
+                                '\u{FFFD}'
+                            } else {
+                                c
+                            }
+                        })
+                        .collect(),
+                    _ => text
+                        .chars()
                         .map(|c| if u32::from(c) > 0xFFFF { '\u{FFFD}' } else { c })
-                        .collect()
+                        .collect(),
                 });
                 store.set_value(id, v);
             }
@@ -1058,6 +1228,61 @@ impl Mutant {
                             store.set_value(&s, v);
                         }
                     }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Rewrites the request before the implementation decodes its body (H6): how it reads
+    /// `Content-Encoding` and the members of a gzip body.
+    pub fn before_decoding(self, req: &mut Request, profile: &Profile) {
+        use Mutant::*;
+        let codings: Vec<String> = req
+            .header_values("content-encoding")
+            .flat_map(|v| v.split(','))
+            .map(|c| c.trim_ascii().to_string())
+            .filter(|c| !c.is_empty())
+            .collect();
+        let gzip = codings.len() == 1 && model::is_gzip_coding(&codings[0]);
+        match self {
+            GzipNameCaseSensitive
+                if codings
+                    .iter()
+                    .any(|c| c != "gzip" && c != "identity" && model::is_gzip_coding(c)) =>
+            {
+                set_header(req, "Content-Encoding", "x-unsupported")
+            }
+            CodingListGzipAccepted
+                if codings.len() > 1 && codings.iter().any(|c| model::is_gzip_coding(c)) =>
+            {
+                set_header(req, "Content-Encoding", "gzip")
+            }
+            // what follows the first member is an error, whatever it is
+            SingleGzipMemberOnly if gzip => {
+                if let Ok((_, spans)) = model::gzip_member(&req.body, profile.max_body_bytes) {
+                    if spans < req.body.len() {
+                        req.body.truncate(spans);
+                        req.body.push(b'\n');
+                    }
+                }
+            }
+            // members as long as they decode, and nothing of what follows the last
+            GzipTrailingGarbageIgnored
+                if gzip
+                    && matches!(model::decode_body(req, profile), Err(d) if d.status == 400) =>
+            {
+                let mut end = 0;
+                while let Ok((_, spans)) =
+                    model::gzip_member(&req.body[end..], profile.max_body_bytes)
+                {
+                    end += spans;
+                    if !req.body[end..].starts_with(&[0x1f, 0x8b]) {
+                        break;
+                    }
+                }
+                if end > 0 {
+                    req.body.truncate(end);
                 }
             }
             _ => {}
@@ -1156,8 +1381,12 @@ impl Mutant {
                 body.clear();
                 headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
             }
+            // (an empty body is refused before the parser runs, as frameworks do)
             ServerErrorOnBadJson
-                if req.method == "PATCH" && json::parse(&req.body).is_err() && *status == 400 =>
+                if req.method == "PATCH"
+                    && !req.body.is_empty()
+                    && json::parse(&req.body).is_err()
+                    && *status == 400 =>
             {
                 *status = 500
             }
@@ -1170,6 +1399,28 @@ impl Mutant {
             }
             NoPreferenceApplied => {
                 headers.retain(|(k, _)| !k.eq_ignore_ascii_case("preference-applied"))
+            }
+            NoChallengeOn401 if *status == 401 => {
+                headers.retain(|(k, _)| !k.eq_ignore_ascii_case("www-authenticate"))
+            }
+            // a preflight answered by the middleware, after authentication
+            OptionsAnswered if req.method == "OPTIONS" && *status == 405 => {
+                *status = 204;
+                body.clear();
+                headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+            }
+            // the gzip trailer says how much the whole body inflates to
+            BombInflatedWhole
+                if *status == 413
+                    && req
+                        .header_values("content-encoding")
+                        .any(model::is_gzip_coding)
+                    && req
+                        .body
+                        .last_chunk::<4>()
+                        .is_some_and(|t| u32::from_le_bytes(*t) > 256 << 20) =>
+            {
+                *status = 500
             }
             _ => {}
         }
@@ -1240,6 +1491,123 @@ fn nesting(body: &[u8]) -> usize {
     deepest
 }
 
+/// T1 read leniently (`Date.parse`, `DateTimeOffset.Parse`, dateutil): epoch seconds, a space
+/// for `T`, a basic offset, more than 12 fractional digits, second 60: the Graph spelling it
+/// means, or `None` when `t` is none of these.
+fn lenient_timestamp(t: &str) -> Option<String> {
+    if !t.is_empty() && t.len() <= 12 && t.bytes().all(|b| b.is_ascii_digit()) {
+        let secs: i128 = t.parse().ok()?;
+        return Some(Timestamp::from_picos(secs * 1_000_000_000_000).to_string());
+    }
+    let mut s = t.to_string();
+    if s.get(10..11) == Some(" ") {
+        s.replace_range(10..11, "T");
+    }
+    // `+hhmm` at the end: `+hh:mm`
+    let n = s.len();
+    if n > 5
+        && matches!(s.as_bytes()[n - 5], b'+' | b'-')
+        && s.as_bytes()[n - 4..].iter().all(u8::is_ascii_digit)
+        && s.get(..n - 5).is_some_and(|h| h.contains('T'))
+    {
+        s.insert(n - 2, ':');
+    }
+    // a fraction past 12 digits: cut to 7
+    if let Some(dot) = s.find('.') {
+        let digits = s[dot + 1..].bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 12 {
+            s.replace_range(dot + 8..dot + 1 + digits, "");
+        }
+    }
+    if s.get(16..19) == Some(":60") {
+        s.replace_range(17..19, "59");
+    }
+    (s != t).then_some(s)
+}
+
+/// A JSON5-ish text as the strict JSON it means: comments dropped, a comma before `}` or `]`
+/// dropped, single-quoted strings double-quoted, `NaN` and `±Infinity` as `null`, numbers
+/// without a leading `+` or leading zeros. `None` when the text is not UTF-8.
+fn json5_to_json(body: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(body).ok()?;
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '"' | '\'' => {
+                // a string to its closing quote, escapes kept, written double-quoted
+                out.push('"');
+                i += 1;
+                while i < chars.len() && chars[i] != c {
+                    if chars[i] == '\\' && i + 1 < chars.len() {
+                        out.push(chars[i]);
+                        i += 1;
+                    } else if chars[i] == '"' {
+                        out.push('\\');
+                    }
+                    out.push(chars[i]);
+                    i += 1;
+                }
+                out.push('"');
+                i += 1;
+            }
+            '/' if chars.get(i + 1) == Some(&'/') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '/' if chars.get(i + 1) == Some(&'*') => {
+                i += 2;
+                while i + 1 < chars.len() && !(chars[i] == '*' && chars[i + 1] == '/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            ',' => {
+                let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+                if !matches!(next, Some('}' | ']')) {
+                    out.push(',');
+                }
+                i += 1;
+            }
+            '+' | '-' | '0'..='9' | 'N' | 'I' => {
+                let start = i;
+                while i < chars.len()
+                    && (chars[i].is_ascii_alphanumeric() || "+-.".contains(chars[i]))
+                {
+                    i += 1;
+                }
+                let word: String = chars[start..i].iter().collect();
+                let unsigned = word.trim_start_matches('+');
+                match unsigned.trim_start_matches('-') {
+                    "NaN" | "Infinity" => out.push_str("null"),
+                    _ => {
+                        let negative = unsigned.starts_with('-');
+                        let digits = unsigned.trim_start_matches('-');
+                        let trimmed = digits.trim_start_matches('0');
+                        let trimmed = if trimmed.is_empty() || trimmed.starts_with('.') {
+                            ["0", trimmed].concat()
+                        } else {
+                            trimmed.to_string()
+                        };
+                        if negative {
+                            out.push('-');
+                        }
+                        out.push_str(&trimmed);
+                    }
+                }
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    Some(out.into_bytes())
+}
+
 fn drop_members(req: &mut Request, drop: impl Fn(&str, &Json) -> bool) {
     if let Ok(Json::Object(members)) = json::parse(&req.body) {
         if members.iter().any(|(n, v)| drop(n, v)) {
@@ -1304,6 +1672,10 @@ impl Mutated {
         // H4.b: a chunked body read as no body at all
         if chunked && self.has(Mutant::ChunkedBodyIgnored) {
             req.body.clear();
+        }
+        // how the server reads the coding, before it decodes (H6)
+        for m in &self.mutants {
+            m.before_decoding(&mut req, profile);
         }
         // the bugs live after the server decoded the body (H6), as in a real implementation
         if let Ok(std::borrow::Cow::Owned(decoded)) = model::decode_body(&req, profile) {

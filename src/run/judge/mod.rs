@@ -247,12 +247,17 @@ pub fn judge(req: &Request, out: &Outcome, resp: &Response, profile: &Profile) -
     if !status_ok {
         verdicts.push(status_verdict(req, out, resp.status));
     }
-    if (400..500).contains(&resp.status) {
+    // a HEAD answer has no body (RFC 9110 §9.3.2): its envelope is not judged (decision 77)
+    if (400..500).contains(&resp.status) && req.method != "HEAD" {
         if let Some(v) = envelope(resp) {
             verdicts.push(v);
         } else if status_ok && profile.strict_error_codes {
             verdicts.extend(error_code_verdict(resp));
         }
+    }
+    // H2.e: every 401 carries a Bearer challenge
+    if let Err(v) = check::h2_e_www_authenticate(resp.status, &resp.headers) {
+        verdicts.push(Verdict::new(ClauseId::H2e, Kind::Envelope, v.message));
     }
     if status_ok && resp.status == 200 {
         let answer = out.answer(200).unwrap_or(&out.answers[0]);
