@@ -138,10 +138,13 @@ impl Unit<'_, '_> {
         // FIXED when the finding's own clause passes: another clause failing on the same
         // request is another finding (a rejection is judged by its kind: its clause is the
         // variant diagnosis named, which a single request does not tell again)
+        // (a 5xx or no answer to the finding's request is never a fix; a report without
+        // clauses, from an older version, is matched by rule)
         let own = checked.verdicts.iter().find(|v| {
             v.clause.as_str() == f.clause
-                || (v.kind == f.kind
-                    && matches!(v.kind, Kind::Rejected | Kind::ServerError | Kind::NoAnswer))
+                || (f.clause.is_empty() && v.rule == f.rule)
+                || matches!(v.kind, Kind::ServerError | Kind::NoAnswer | Kind::Oversized)
+                || (v.kind == f.kind && v.kind == Kind::Rejected)
         });
         match own {
             None => Replayed::Fixed,
