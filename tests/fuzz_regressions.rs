@@ -187,3 +187,500 @@ fn e3_fuzz_endpoint_bytes_seeds_are_answered_as_http_without_a_5xx() {
     }));
     assert!(r.is_err(), "a 5xx must fail the target");
 }
+
+/// The sequences the written seeds of `fuzz/seeds/sequence/` decode to: each a chosen run of
+/// two or more steps (a write then its read, a rejection then a read, a write to each of two
+/// entities, one PATCH twice, …) under the profile [`tpr_harness::fuzz::fuzz_profile`] picks
+/// from its first number. `TPR_WRITE_SEEDS=1 cargo test --test integration fuzz_written`
+/// (re)writes the files.
+fn written_sequences() -> Vec<(&'static str, u8, Vec<tpr_harness::generate::CaseSpec>)> {
+    use tpr_harness::defect::{
+        Defect::*, Level, MediaTypeFlaw, NotObject, OtherMethod, Required, TimestampFlaw,
+        TimestampProperty, WrongKind,
+    };
+    use tpr_harness::generate::{CaseSpec, MemberSpec as M, TextSpec, TsSpec};
+    use tpr_harness::path::{NameCase, PathStyle};
+    use tpr_harness::spec::ProcessingStatus as St;
+    use tpr_harness::spec::Property;
+    let patch = |target: u8, members: Vec<M>| CaseSpec {
+        target,
+        members,
+        ..CaseSpec::default()
+    };
+    let get = |target: u8| CaseSpec {
+        get: true,
+        target,
+        ..CaseSpec::default()
+    };
+    let with = |mut c: CaseSpec, defects: &[tpr_harness::defect::Defect]| {
+        c.defects = defects.to_vec();
+        c
+    };
+    let text = |t: &str, escape_all: bool, repeat: u8| {
+        M::FailureReason(Some(TextSpec {
+            text: t.into(),
+            escape_all,
+            repeat,
+        }))
+    };
+    let ts = |year: u16, digits: u8, offset: Option<i16>| TsSpec {
+        year,
+        month: 2,
+        day: 255,
+        hour: 23,
+        minute: 59,
+        second: 59,
+        digits,
+        fraction: 123_456_789_012,
+        offset,
+        abnf: 0,
+    };
+    let failed = vec![M::Status(St::Failed), text("timeout", false, 1)];
+    let (graph, strict, live) = (0, 1, 2);
+    vec![
+        (
+            "write-then-read",
+            graph,
+            vec![patch(0, failed.clone()), get(0)],
+        ),
+        (
+            "same-patch-twice",
+            graph,
+            vec![patch(1, failed.clone()), patch(1, failed.clone()), get(1)],
+        ),
+        (
+            "rejected-then-read",
+            graph,
+            vec![
+                with(
+                    patch(2, failed.clone()),
+                    &[NullRequired(Required::CreatedDateTime)],
+                ),
+                get(2),
+            ],
+        ),
+        (
+            "two-entities-isolated",
+            graph,
+            vec![
+                patch(3, vec![text("a", false, 1)]),
+                patch(4, vec![text("b", false, 1)]),
+                get(3),
+                get(4),
+            ],
+        ),
+        (
+            "via-task-write-direct-read",
+            graph,
+            vec![
+                CaseSpec {
+                    alias: Some(0),
+                    ..patch(5, vec![M::Status(St::Completed)])
+                },
+                get(5),
+                CaseSpec {
+                    alias: Some(1),
+                    ..get(5)
+                },
+            ],
+        ),
+        (
+            "gzip-write-then-read",
+            graph,
+            vec![
+                CaseSpec {
+                    gzip: true,
+                    ..patch(
+                        6,
+                        vec![
+                            M::Status(St::InProgress),
+                            M::Started(Some(ts(2026, 3, None))),
+                        ],
+                    )
+                },
+                get(6),
+            ],
+        ),
+        (
+            "after-sentinel-with-and-without-prefer",
+            graph,
+            vec![
+                CaseSpec {
+                    prefer: true,
+                    ..patch(7, vec![M::Status(St::Canceling)])
+                },
+                get(7),
+                CaseSpec {
+                    prefer: true,
+                    prefer_style: 2,
+                    ..get(7)
+                },
+            ],
+        ),
+        (
+            "bad-timestamp-then-good",
+            graph,
+            vec![
+                with(
+                    patch(8, vec![M::Started(Some(ts(2024, 7, Some(-840))))]),
+                    &[Timestamp(
+                        TimestampProperty::StartedDateTime,
+                        TimestampFlaw::NotCalendarDate,
+                    )],
+                ),
+                patch(8, vec![M::Started(Some(ts(2024, 7, Some(-840))))]),
+                get(8),
+            ],
+        ),
+        (
+            "tokens",
+            graph,
+            vec![
+                CaseSpec {
+                    auth_variant: 2,
+                    ..get(9)
+                },
+                with(patch(9, failed.clone()), &[UnknownToken]),
+                with(patch(9, failed.clone()), &[ReadOnlyToken]),
+                CaseSpec {
+                    auth_variant: 1,
+                    ..patch(9, failed.clone())
+                },
+                get(9),
+            ],
+        ),
+        (
+            "longest-failure-reason-then-read",
+            graph,
+            vec![
+                patch(10, vec![text("0123456789abcdef", false, 255)]),
+                get(10),
+            ],
+        ),
+        (
+            "unknown-id-then-write",
+            graph,
+            vec![
+                with(patch(11, failed.clone()), &[UnknownId(Level::Result)]),
+                with(get(11), &[UnknownId(Level::Run)]),
+                patch(11, failed.clone()),
+                get(11),
+            ],
+        ),
+        (
+            "other-methods-around-a-write",
+            graph,
+            vec![
+                with(patch(12, failed.clone()), &[Method(OtherMethod::Put)]),
+                patch(12, failed.clone()),
+                with(patch(12, failed.clone()), &[Method(OtherMethod::Delete)]),
+                get(12),
+            ],
+        ),
+        (
+            "path-spellings",
+            graph,
+            vec![
+                CaseSpec {
+                    style: PathStyle {
+                        paren: 0b1010,
+                        case: NameCase::Lower,
+                        trailing_slash: true,
+                        encode: true,
+                    },
+                    ..patch(13, vec![M::Status(St::Queued)])
+                },
+                CaseSpec {
+                    style: PathStyle {
+                        paren: 0b0101,
+                        case: NameCase::Upper,
+                        trailing_slash: false,
+                        encode: false,
+                    },
+                    ..get(13)
+                },
+            ],
+        ),
+        (
+            "escaped-text-then-read",
+            graph,
+            vec![patch(14, vec![text("é\u{1F600}\"\\\n", true, 1)]), get(14)],
+        ),
+        (
+            "oversize-bomb-then-write",
+            graph,
+            vec![
+                with(patch(15, failed.clone()), &[Oversize]),
+                with(patch(15, failed.clone()), &[GzipBomb]),
+                patch(15, failed.clone()),
+                get(15),
+            ],
+        ),
+        (
+            "body-defects-then-annotated-write",
+            graph,
+            vec![
+                with(patch(16, failed.clone()), &[DuplicateMember]),
+                with(patch(16, failed.clone()), &[UnknownProperty]),
+                with(patch(16, failed.clone()), &[OdataTypeWrong]),
+                patch(
+                    16,
+                    vec![
+                        M::OdataType(true),
+                        M::Annotation(1),
+                        M::IdEqual,
+                        M::Status(St::Failed),
+                    ],
+                ),
+                get(16),
+            ],
+        ),
+        (
+            "media-types-and-bom",
+            graph,
+            vec![
+                CaseSpec {
+                    content_type: 1,
+                    bom: true,
+                    ..patch(17, vec![M::Completed(None)])
+                },
+                CaseSpec {
+                    content_type: 2,
+                    ..patch(17, vec![M::Completed(Some(ts(2027, 12, Some(60))))])
+                },
+                get(17),
+            ],
+        ),
+        (
+            "strict-id-and-sentinel",
+            strict,
+            vec![
+                patch(18, vec![M::IdEqual, M::Status(St::Canceling)]),
+                with(patch(18, failed.clone()), &[SentinelRejected]),
+                get(18),
+            ],
+        ),
+        (
+            "strict-required-members",
+            strict,
+            vec![
+                with(
+                    patch(19, failed.clone()),
+                    &[MissingRequired(Required::ProcessingStatus)],
+                ),
+                with(patch(19, failed.clone()), &[EnumCase]),
+                patch(
+                    19,
+                    vec![
+                        M::Created(ts(2025, 0, Some(0))),
+                        M::Status(St::CompletedWithErrors),
+                    ],
+                ),
+                get(19),
+            ],
+        ),
+        (
+            "unknown-future-value-then-reads",
+            graph,
+            vec![
+                CaseSpec {
+                    prefer: true,
+                    prefer_style: 1,
+                    ..patch(21, vec![M::Status(St::UnknownFutureValue)])
+                },
+                get(21),
+                CaseSpec {
+                    prefer: true,
+                    ..get(21)
+                },
+            ],
+        ),
+        (
+            "not-updatable-and-id-mismatch-then-read",
+            graph,
+            vec![
+                with(
+                    patch(22, failed.clone()),
+                    &[NotUpdatable(
+                        tpr_harness::defect::NotUpdatable::ProcessingInfo,
+                    )],
+                ),
+                with(patch(22, failed.clone()), &[IdMismatch]),
+                get(22),
+            ],
+        ),
+        (
+            "broken-texts-then-write",
+            graph,
+            vec![
+                with(patch(23, failed.clone()), &[EmptyBody]),
+                with(patch(23, failed.clone()), &[Truncated]),
+                with(patch(23, failed.clone()), &[InvalidUtf8]),
+                with(patch(23, failed.clone()), &[LoneSurrogate]),
+                patch(23, failed.clone()),
+                get(23),
+            ],
+        ),
+        (
+            "headers-missing-then-write",
+            graph,
+            vec![
+                with(patch(24, failed.clone()), &[NoContentType]),
+                with(
+                    patch(24, failed.clone()),
+                    &[MediaType(MediaTypeFlaw::TextPlain)],
+                ),
+                with(get(24), &[NoAuthorization]),
+                patch(24, failed.clone()),
+            ],
+        ),
+        (
+            "codings-then-gzip-write",
+            graph,
+            vec![
+                with(patch(25, failed.clone()), &[CorruptGzip]),
+                with(patch(25, failed.clone()), &[GzipTrailingBytes]),
+                with(patch(25, failed.clone()), &[UnsupportedEncoding]),
+                CaseSpec {
+                    gzip: true,
+                    ..patch(25, failed.clone())
+                },
+                get(25),
+            ],
+        ),
+        (
+            "shapes-then-deep-annotation",
+            graph,
+            vec![
+                with(patch(26, failed.clone()), &[DeepNesting]),
+                with(patch(26, failed.clone()), &[NotObject(NotObject::Array)]),
+                with(
+                    patch(26, failed.clone()),
+                    &[WrongType(Property::FailureReason, WrongKind::Number)],
+                ),
+                patch(26, vec![M::Annotation(2), M::Status(St::Failed)]),
+                get(26),
+            ],
+        ),
+        (
+            "strict-path-spellings",
+            strict,
+            vec![
+                with(patch(27, failed.clone()), &[SegmentCaseRejected]),
+                with(patch(27, failed.clone()), &[EnumWhitespace]),
+                patch(
+                    27,
+                    vec![M::Status(St::Queued), M::Created(ts(2025, 12, None))],
+                ),
+                get(27),
+            ],
+        ),
+        (
+            "wrong-routes-then-alias-write",
+            graph,
+            vec![
+                with(patch(28, failed.clone()), &[ViaTaskOtherTask]),
+                with(patch(28, failed.clone()), &[WrongParentChain]),
+                with(get(28), &[IdCase]),
+                CaseSpec {
+                    alias: Some(3),
+                    ..patch(28, failed.clone())
+                },
+                get(28),
+            ],
+        ),
+        (
+            "longest-run-over-four-entities",
+            graph,
+            (0..16u8)
+                .map(|i| match i % 4 {
+                    0 => patch(29 + i / 4, vec![text(&format!("step {i}"), false, 1)]),
+                    1 => get(29 + i / 4),
+                    2 => patch(
+                        29 + i / 4,
+                        vec![M::Status(St::ALL[usize::from(i) % St::ALL.len()])],
+                    ),
+                    _ => get(29 + (i + 1) % 4),
+                })
+                .collect(),
+        ),
+        (
+            "timestamp-edges-then-read",
+            graph,
+            vec![
+                with(
+                    patch(33, vec![M::Created(ts(9999, 12, Some(-840)))]),
+                    &[Timestamp(
+                        TimestampProperty::CreatedDateTime,
+                        TimestampFlaw::LeapSecond,
+                    )],
+                ),
+                with(
+                    patch(33, vec![M::Completed(Some(ts(1, 0, Some(60))))]),
+                    &[Timestamp(
+                        TimestampProperty::CompletedDateTime,
+                        TimestampFlaw::UtcAfterYear9999,
+                    )],
+                ),
+                patch(33, vec![M::Completed(Some(ts(9999, 12, Some(840))))]),
+                get(33),
+            ],
+        ),
+        (
+            "graph-live-refuses-every-patch",
+            live,
+            vec![
+                patch(20, failed.clone()),
+                get(20),
+                patch(20, vec![M::Status(St::Queued)]),
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn fuzz_written_sequence_seeds_decode_to_their_chosen_sequences() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/sequence");
+    let write = std::env::var_os("TPR_WRITE_SEEDS").is_some();
+    for (name, which, specs) in written_sequences() {
+        let seed = tpr_harness::fuzz::sequence_seed(which, &specs).unwrap();
+        let file = dir.join(format!("written-{name}"));
+        if write {
+            std::fs::write(&file, &seed).unwrap();
+        }
+        let committed = std::fs::read(&file)
+            .unwrap_or_else(|e| panic!("{}: {e} (TPR_WRITE_SEEDS=1 writes it)", file.display()));
+        assert_eq!(
+            committed,
+            seed,
+            "{} is not the seed of its sequence",
+            file.display()
+        );
+        let (profile, decoded) = tpr_harness::fuzz::sequence_input(&committed).unwrap();
+        assert_eq!(profile, tpr_harness::fuzz::fuzz_profile(which), "{name}");
+        assert_eq!(decoded, specs, "{name}");
+        assert_eq!(
+            tpr_harness::fuzz::sequence(&committed),
+            specs.len(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn fuzz_every_committed_sequence_seed_decodes_to_two_steps_or_more() {
+    // a seed that decodes to one step (or none) never puts a state across steps to the test
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/sequence");
+    let mut short = Vec::new();
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let data = std::fs::read(e.path()).unwrap();
+        let steps = tpr_harness::fuzz::sequence_input(&data).map_or(0, |(_, c)| c.len());
+        n += 1;
+        if steps < 2 {
+            short.push((e.file_name(), steps));
+        }
+    }
+    assert_eq!(n, 40, "the committed sequence seeds");
+    assert!(short.is_empty(), "seeds of fewer than 2 steps: {short:?}");
+}
