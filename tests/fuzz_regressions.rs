@@ -194,33 +194,70 @@ fn fuzz_replay_fails_on_an_input_its_target_still_crashes_on() {
     assert!(r.is_err(), "{r:?}");
 }
 
+/// What `fuzz::differential` says of `data` against `target`: `Ok` when it passes, the panic
+/// message when it fails.
+fn differential_verdict(
+    target: &dyn tpr_harness::target::Target,
+    profile: &tpr_harness::profile::Profile,
+    data: &[u8],
+) -> Result<(), String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        tpr_harness::fuzz::differential(target, profile, data)
+    }))
+    .map_err(|e| {
+        e.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default()
+    })
+}
+
 #[test]
-fn fuzz_differential_catches_a_broken_implementation() {
-    // the differential body judges with the runner's judge: fed the committed sequence seeds,
-    // the model with an open enum fails it, the model does not
+fn b6_fuzz_differential_catches_an_open_enum_and_blames_b6() {
+    // the differential body judges with the runner's judge: a PATCH with an unknown
+    // `processingStatus` is 400 (B6.b); the model with an open enum accepts it, and the
+    // differential target fails citing B6. The same sequence without the unknown member passes.
+    use tpr_harness::defect::Defect;
+    use tpr_harness::generate::{CaseSpec, MemberSpec};
     use tpr_harness::mutant::{Mutant, Mutated};
-    use tpr_harness::profile::Profile;
-    let profile = Profile::graph();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/sequence");
-    let mut caught = 0;
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let data = std::fs::read(e.path()).unwrap();
-        let broken = Mutated::new(
+    use tpr_harness::spec::ProcessingStatus;
+    let profile = tpr_harness::fuzz::fuzz_profile(0);
+    let sequence = |defects: Vec<Defect>| {
+        let patch = CaseSpec {
+            target: 2,
+            members: vec![MemberSpec::Status(ProcessingStatus::Failed)],
+            defects,
+            ..CaseSpec::default()
+        };
+        let read = CaseSpec {
+            get: true,
+            target: 2,
+            ..CaseSpec::default()
+        };
+        // a differential input is a sequence input without its first (profile) byte
+        let seed = tpr_harness::fuzz::sequence_seed(0, &[patch, read]).unwrap();
+        seed[1..].to_vec()
+    };
+    let open_enum = || {
+        Mutated::new(
             tpr_harness::fuzz::store(&profile),
             profile.clone(),
-            &[Mutant::NoPreferenceApplied],
-        );
-        if std::panic::catch_unwind(|| tpr_harness::fuzz::differential(&broken, &profile, &data))
-            .is_err()
-        {
-            caught += 1;
-        }
-        tpr_harness::fuzz::differential_model(&data);
-    }
-    assert!(
-        caught > 0,
-        "the differential target never caught the mutant"
+            &[Mutant::OpenEnum],
+        )
+    };
+    let unknown = sequence(vec![Defect::EnumUnknown]);
+    assert_eq!(
+        tpr_harness::fuzz::differential_input(&unknown).map(|c| c[0].defects.clone()),
+        Some(vec![Defect::EnumUnknown])
     );
+    let verdict = differential_verdict(&open_enum(), &profile, &unknown);
+    assert!(
+        verdict.as_ref().is_err_and(|m| m.starts_with("B6: ")),
+        "{verdict:?}"
+    );
+    tpr_harness::fuzz::differential_model(&unknown);
+    let valid = sequence(vec![]);
+    assert_eq!(differential_verdict(&open_enum(), &profile, &valid), Ok(()));
 }
 
 #[test]
