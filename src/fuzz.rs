@@ -336,8 +336,8 @@ pub fn differential_model(data: &[u8]) {
 }
 
 /// Raw bytes as one client connection to the endpoint's HTTP handling (request line, headers,
-/// framing, body): never a panic, and whatever comes back is HTTP/1.1 without a 5xx
-/// (feature `endpoint`).
+/// framing, body): never a panic, and whatever comes back is HTTP/1.x without a 5xx (an
+/// HTTP/1.0 request may be answered in HTTP/1.0) (feature `endpoint`).
 #[cfg(feature = "endpoint")]
 pub fn endpoint_bytes(data: &[u8]) {
     use crate::endpoint::ModelResponder;
@@ -361,7 +361,7 @@ pub fn endpoint_bytes_with(
     let out = crate::endpoint::serve_bytes(responder, data);
     if !out.is_empty() {
         assert!(
-            out.starts_with(b"HTTP/1.1 "),
+            out.starts_with(b"HTTP/1.1 ") || out.starts_with(b"HTTP/1.0 "),
             "not HTTP: {:?}",
             String::from_utf8_lossy(&out[..out.len().min(64)])
         );

@@ -32,9 +32,9 @@ fn replay(dir: &str, target: fn(&[u8])) -> Result<usize, String> {
 /// A fuzz target: its name and the library function its body calls.
 type Target = (&'static str, fn(&[u8]));
 
-fn targets() -> [Target; 5] {
+fn targets() -> Vec<Target> {
     use tpr_harness::fuzz;
-    [
+    vec![
         ("timestamp", fuzz::timestamp),
         ("path", fuzz::path),
         ("body", fuzz::body),
@@ -42,6 +42,8 @@ fn targets() -> [Target; 5] {
             fuzz::sequence(data);
         }),
         ("differential", fuzz::differential_model),
+        #[cfg(feature = "endpoint")]
+        ("endpoint_bytes", fuzz::endpoint_bytes),
     ]
 }
 
@@ -56,7 +58,7 @@ fn target(name: &str) -> fn(&[u8]) {
 
 /// The folders of `tests/fuzz_crashes/` and how many inputs each holds: every one also has its
 /// own named test below.
-const CRASH_INPUTS: [(&str, usize); 2] = [("sequence", 2), ("timestamp", 1)];
+const CRASH_INPUTS: [(&str, usize); 3] = [("endpoint_bytes", 1), ("sequence", 2), ("timestamp", 1)];
 
 #[test]
 fn fuzz_crash_inputs_are_replayed() {
@@ -71,6 +73,9 @@ fn fuzz_crash_inputs_are_replayed() {
     let expected: Vec<&str> = CRASH_INPUTS.iter().map(|(name, _)| *name).collect();
     assert_eq!(folders, expected, "the crash folders of {}", root.display());
     for (name, n) in CRASH_INPUTS {
+        if name == "endpoint_bytes" && !cfg!(feature = "endpoint") {
+            continue; // the target needs the endpoint
+        }
         let replayed = replay(&format!("tests/fuzz_crashes/{name}"), target(name));
         assert_eq!(replayed, Ok(n), "tests/fuzz_crashes/{name}");
     }
@@ -164,6 +169,28 @@ fn t1_h_fuzz_crash_the_last_day_with_a_negative_offset_is_generated_in_range() {
             offset: Some(-1),
             ..TsSpec::new_year(9998)
         }),
+    );
+}
+
+#[cfg(feature = "endpoint")]
+#[test]
+fn e3_fuzz_crash_an_http_1_0_request_is_answered_in_http_1_0_without_a_5xx() {
+    // Found by the CI fuzz smoke's first run of endpoint_bytes: an HTTP/1.0 request line is
+    // answered `HTTP/1.0 400` (a bad segment name), which the target's check, expecting
+    // `HTTP/1.1` only, took for not HTTP. The answer is right: HTTP/1.x, no 5xx
+    let data =
+        include_bytes!("fuzz_crashes/endpoint_bytes/e3-an-http-1.0-request-answered-in-http-1.0");
+    assert!(data.windows(9).any(|w| w == b"HTTP/1.0\r"));
+    tpr_harness::fuzz::endpoint_bytes(data);
+    let responder = std::sync::Arc::new(tpr_harness::endpoint::ModelResponder::new(
+        tpr_harness::fuzz::store(&tpr_harness::profile::Profile::graph()),
+        tpr_harness::profile::Profile::graph(),
+    ));
+    let out = tpr_harness::endpoint::serve_bytes(&responder, data);
+    assert!(
+        out.starts_with(b"HTTP/1.0 400 "),
+        "{}",
+        String::from_utf8_lossy(&out)
     );
 }
 
