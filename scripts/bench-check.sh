@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 cargo build --release --quiet
 BIN=target/release/tpr-harness
-TMP=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
+TMP=$(mktemp -d); trap 'kill_jobs; rm -rf "$TMP"' EXIT
 PORT=18471
 
 rate() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(round(r['requests']*1000/max(r['duration_ms'],1)), r['requests'], r['duration_ms'], r['cases'])" "$1"; }
@@ -22,25 +22,30 @@ sleep 1
 URL="http://127.0.0.1:$PORT$(first_entity_path "$TMP/fx.json")"
 write_wrk_patch "$TMP/patch.lua"
 WRK=$(wrk -t2 -c8 -d5s -s "$TMP/patch.lua" "$URL" | awk '/Requests\/sec/ {print int($2)}')
+# `serve` is the model: any finding (exit 1) or error (exit 2) fails the measurement
 $BIN check --quiet --base-url http://127.0.0.1:$PORT/beta --fixtures "$TMP/fx.json" --token t \
-  --cases 3000 --sequences 100 --jobs 4 --report-json "$TMP/c4.json" >/dev/null || true
-read -r C4 REQ DUR CASES < <(rate "$TMP/c4.json")
+  --cases 3000 --sequences 100 --jobs 4 --report-json "$TMP/c4.json" >/dev/null
+C4_RATE=$(rate "$TMP/c4.json")
+read -r C4 REQ DUR CASES <<<"$C4_RATE"
 echo "wrk (2 threads, 8 connections, valid PATCH): $WRK req/s"
 echo "check --jobs 4: $C4 req/s ($REQ requests, $CASES cases in $DUR ms) = $(python3 -c "print(f'{100*$C4/$WRK:.0f} %')") of wrk"
-kill $SERVE; wait $SERVE 2>/dev/null || true
+stop_server $SERVE
 
 echo "== 2. against serve --latency-ms 5-5: --jobs 16 vs --jobs 1"
 $BIN serve --token t --port $PORT --fixtures "$TMP/fx.json" --latency-ms 5-5 >/dev/null 2>&1 &
 SERVE=$!
 sleep 1
 $BIN check --quiet --base-url http://127.0.0.1:$PORT/beta --fixtures "$TMP/fx.json" --token t \
-  --cases 300 --sequences 20 --jobs 1 --report-json "$TMP/j1.json" >/dev/null || true
+  --cases 300 --sequences 20 --jobs 1 --report-json "$TMP/j1.json" >/dev/null
 $BIN check --quiet --base-url http://127.0.0.1:$PORT/beta --fixtures "$TMP/fx.json" --token t \
-  --cases 300 --sequences 20 --jobs 16 --report-json "$TMP/j16.json" >/dev/null || true
-read -r J1 R1 D1 _ < <(rate "$TMP/j1.json")
-read -r J16 R16 D16 _ < <(rate "$TMP/j16.json")
+  --cases 300 --sequences 20 --jobs 16 --report-json "$TMP/j16.json" >/dev/null
+J1_RATE=$(rate "$TMP/j1.json")
+J16_RATE=$(rate "$TMP/j16.json")
+read -r J1 R1 D1 _ <<<"$J1_RATE"
+read -r J16 R16 D16 _ <<<"$J16_RATE"
 echo "--jobs 1: $J1 req/s ($R1 requests in $D1 ms); --jobs 16: $J16 req/s ($R16 requests in $D16 ms) = $(python3 -c "print(f'{$J16/$J1:.1f}x')")"
-kill $SERVE; wait $SERVE 2>/dev/null || true
+stop_server $SERVE
 
 echo "== 3. default budget against the in-process model target"
-cargo bench --quiet --bench model -- check_in_process 2>/dev/null | grep -E "check_in_process|cases/s" || true
+cargo bench --quiet --bench model -- check_in_process >"$TMP/bench.log" 2>&1
+grep -E "check_in_process|cases/s" "$TMP/bench.log"

@@ -12,12 +12,13 @@
 #
 # Needs wrk (apt-get install wrk) for part 3 and installs cargo-fuzz for part 2 when missing.
 set -euo pipefail
+shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 FUZZ_SECONDS=${1:-20}
 WRK_SECONDS=${2:-10}
 TMP=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
+trap 'kill_jobs; rm -rf "$TMP"' EXIT
 
 echo "== 1. model::apply vs bare decode+parse (same requests, same run)"
 cargo bench --quiet --bench model -- --exact ratios 2>/dev/null | grep -E "^(workload|ratio)"
@@ -38,14 +39,23 @@ for t in sequence differential; do
   (cd fuzz && RUSTC_WRAPPER=$OWN cargo fuzz build --sanitizer none -O "${TRACED[@]}" $t >/dev/null 2>&1)
 done
 execs() { # target, seed corpus dir, libFuzzer -seed, build options... -> "exec/s, edge coverage, corpus dir"
-  local t=$1 seeds=$2 seed=$3 dir="$TMP/corpus-$1-$RANDOM"
+  local t=$1 seeds=$2 seed=$3 dir="$TMP/corpus-$1-$RANDOM" log
   shift 3
+  log="$dir.log"
   mkdir -p "$dir"
-  cp "$seeds"/* "$dir/" 2>/dev/null || true
-  (cd fuzz && cargo fuzz run --sanitizer none -O "$@" "$t" "$dir" -- -dict=tpr.dict \
-      -max_total_time="$FUZZ_SECONDS" -seed="$seed" -print_final_stats=1 2>&1) |
-    awk -v d="$dir" '/stat::average_exec_per_sec/ {e=$2} /DONE/ {for (i=1;i<NF;i++) if ($i=="cov:") c=$(i+1)} END {print e, c, d}'
+  cp "$seeds"/* "$dir/"
+  # a run that fails, or ends without its statistics, fails the script: no figure from a run
+  # that did not happen
+  if ! (cd fuzz && cargo fuzz run --sanitizer none -O "$@" "$t" "$dir" -- -dict=tpr.dict \
+      -max_total_time="$FUZZ_SECONDS" -seed="$seed" -print_final_stats=1) >"$log" 2>&1 ||
+    ! grep -q "stat::average_exec_per_sec" "$log"; then
+    echo "the $t run failed or printed no statistics: $log" >&2
+    tail -n 20 "$log" >&2
+    return 1
+  fi
+  awk -v d="$dir" '/stat::average_exec_per_sec/ {e=$2} /DONE/ {for (i=1;i<NF;i++) if ($i=="cov:") c=$(i+1)} END {print e, c, d}' "$log"
 }
+# called as R=$(execs …), so that a failed run stops the script (`read < <(execs …)` would not)
 steps() { # target, corpus dir -> mean steps (requests) per input of that corpus
   cargo run --release --quiet --example profile_fuzz -- "$1" "$2" 0 | awk '{print $2}'
 }
@@ -56,16 +66,22 @@ ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 ROUNDS_F=${FUZZ_ROUNDS:-3}
 BODIES=(); BASES=(); BODY_SUM=0; BASE_SUM=0
 for r in $(seq "$ROUNDS_F"); do
-  read -r b BODY_COV _ < <(execs body "$TMP/seeds/body" "$r")
-  read -r a _ _ < <(execs serde_json_baseline "$TMP/seeds/body" "$r")
+  B=$(execs body "$TMP/seeds/body" "$r")
+  A=$(execs serde_json_baseline "$TMP/seeds/body" "$r")
+  read -r b BODY_COV _ <<<"$B"
+  read -r a _ _ <<<"$A"
   BODIES+=("$b"); BASES+=("$a"); BODY_SUM=$((BODY_SUM + b)); BASE_SUM=$((BASE_SUM + a))
 done
 echo "body ${BODIES[*]} exec/s (cov $BODY_COV), serde_json_baseline ${BASES[*]} exec/s: ratio body/baseline = $(ratio $BODY_SUM $BASE_SUM) (goal >= 0.50)"
 export RUSTC_WRAPPER=$OWN
-read -r SEQ SEQ_COV SEQ_DIR < <(execs sequence "$TMP/seeds/sequence" 1 "${STRUCTURED[@]}")
-read -r SEQ_TC SEQ_TC_COV _ < <(execs sequence "$TMP/seeds/sequence" 1 "${TRACED[@]}")
-read -r DIFF DIFF_COV DIFF_DIR < <(execs differential "$TMP/seeds/sequence" 1 "${STRUCTURED[@]}")
-read -r DIFF_TC DIFF_TC_COV _ < <(execs differential "$TMP/seeds/sequence" 1 "${TRACED[@]}")
+R=$(execs sequence "$TMP/seeds/sequence" 1 "${STRUCTURED[@]}")
+read -r SEQ SEQ_COV SEQ_DIR <<<"$R"
+R=$(execs sequence "$TMP/seeds/sequence" 1 "${TRACED[@]}")
+read -r SEQ_TC SEQ_TC_COV _ <<<"$R"
+R=$(execs differential "$TMP/seeds/sequence" 1 "${STRUCTURED[@]}")
+read -r DIFF DIFF_COV DIFF_DIR <<<"$R"
+R=$(execs differential "$TMP/seeds/sequence" 1 "${TRACED[@]}")
+read -r DIFF_TC DIFF_TC_COV _ <<<"$R"
 unset RUSTC_WRAPPER
 # an execution runs one input's steps (requests), 1 to 16: exec/s alone rises when inputs get
 # shorter, so the cases per second are printed too (exec/s times the mean steps per input of

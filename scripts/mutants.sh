@@ -8,6 +8,8 @@
 #   scripts/mutants.sh src/run/judge.rs  # one file
 #
 # Output: mutants.out/ (caught.txt, missed.txt, timeout.txt, unviable.txt) and a per-file count.
+# Exit code: cargo-mutants' (0 all caught, 2 missed, 3 timeouts, 4 the baseline fails), or 124
+# when MUTANTS_TIME_LIMIT (seconds, default 14400) ended the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo-mutants >/dev/null 2>&1 || cargo install --locked cargo-mutants
@@ -36,15 +38,48 @@ command -v cargo-nextest >/dev/null 2>&1 || cargo install --locked cargo-nextest
 # re-run of 2026-12-05 in docs/MEASUREMENTS.md did exactly this.
 RE=()
 [ -n "${MUTANTS_RE:-}" ] && RE=(--re "$MUTANTS_RE")
+limit=${MUTANTS_TIME_LIMIT:-14400}
+# results older than this run are not its results (cargo-mutants keeps the last run's for
+# --iterate, as mutants.out.old once it starts)
+started=$(mktemp)
+trap 'rm -f "$started"' EXIT
+# cargo-mutants exits 0 when every mutant tested was caught, 2 when some were missed, 3 when
+# some timed out, 4 when the baseline (the unmutated tree) fails, 1 or 70 on its own errors;
+# `timeout` exits 124 when MUTANTS_TIME_LIMIT ends the run (SIGINT first, so cargo-mutants
+# stops its test processes). Every code but 0 is this script's exit code too.
+rc=0
 # shellcheck disable=SC2086
-timeout "${MUTANTS_TIME_LIMIT:-14400}" cargo mutants "${ARGS[@]}" "${RE[@]}" --profile mutants \
+timeout -s INT -k 120 "$limit" cargo mutants "${ARGS[@]}" "${RE[@]}" --profile mutants \
   --test-tool nextest --baseline "${MUTANTS_BASELINE:-run}" --timeout "${MUTANTS_TIMEOUT:-90}" --jobs "${MUTANTS_JOBS:-1}" ${MUTANTS_ARGS:-} \
-  -- --lib --test integration -E 'not test(/hostile|stacks|over_http|^cli::/)' || true
-echo "== caught / missed per file"
+  -- --lib --test integration -E 'not test(/hostile|stacks|over_http|^cli::/)' || rc=$?
+case $rc in
+  0) verdict="every mutant tested was caught" ;;
+  2) verdict="some mutants were MISSED" ;;
+  3) verdict="some mutants TIMED OUT" ;;
+  4) echo "mutants.sh: the baseline (the unmutated tree) fails its tests: no mutant was tested" >&2
+     exit 4 ;;
+  124) verdict="STOPPED at MUTANTS_TIME_LIMIT (${limit} s): the counts are of a partial run" ;;
+  *) echo "mutants.sh: cargo mutants failed (exit $rc)" >&2
+     exit "$rc" ;;
+esac
+if [ -z "$(find mutants.out -newer "$started" -print -quit 2>/dev/null)" ]; then
+  echo "mutants.sh: this run wrote no mutants.out (exit $rc): no result to count" >&2
+  exit $((rc == 0 ? 1 : rc))
+fi
+# lines of mutants.out/$1.txt for file $2 (an absent list is an outcome nobody had: 0)
+count() {
+  [ -f "mutants.out/$1.txt" ] || { echo 0; return 0; }
+  awk -v f="$2:" 'index($0, f) == 1 {n++} END {print n + 0}' "mutants.out/$1.txt"
+}
+echo "== caught / missed / timeout / unviable per file"
 for f in "${FILES[@]}"; do
-  c=$(grep -c "^$f" mutants.out/caught.txt 2>/dev/null || true)
-  m=$(grep -c "^$f" mutants.out/missed.txt 2>/dev/null || true)
-  echo "$f: caught ${c:-0}, missed ${m:-0}"
+  echo "$f: caught $(count caught "$f"), missed $(count missed "$f"), timeout $(count timeout "$f"), unviable $(count unviable "$f")"
 done
-echo "== missed"
-cat mutants.out/missed.txt 2>/dev/null || true
+for outcome in missed timeout; do
+  if [ -s "mutants.out/$outcome.txt" ]; then
+    echo "== $outcome"
+    cat "mutants.out/$outcome.txt"
+  fi
+done
+echo "== $verdict (cargo mutants exit $rc)"
+exit "$rc"

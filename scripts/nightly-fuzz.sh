@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${1:-300}
-shift || true
+[ $# -gt 0 ] && shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(timestamp path body sequence differential endpoint_bytes)
 jobs=${FUZZ_JOBS:-$(nproc)}
@@ -30,14 +30,28 @@ else
   echo "fuzzing with stable Rust, no sanitizer"
 fi
 
+# Copies the files of folder $1 that folder $2 does not have yet (none is an error: a seed
+# folder must hold seeds).
+copy_missing() {
+  local f n=0
+  for f in "$1"/*; do
+    [ -f "$f" ] || continue
+    n=$((n + 1))
+    [ -e "$2/$(basename "$f")" ] || cp "$f" "$2/"
+  done
+  [ "$n" -gt 0 ] || { echo "no seeds in $1" >&2; return 1; }
+}
+
 echo "== seed corpus from the generators"
 cargo run --release --quiet -- corpus --out fuzz/corpus --count "${FUZZ_SEEDS:-500}"
 for t in "${targets[@]}"; do
   src=$t
   [ "$t" = differential ] && src=sequence
   mkdir -p "fuzz/corpus/$t"
-  [ "$src" != "$t" ] && cp -n fuzz/corpus/"$src"/* "fuzz/corpus/$t/" 2>/dev/null || true
-  [ -d "fuzz/seeds/$src" ] && cp -n fuzz/seeds/"$src"/* "fuzz/corpus/$t/" 2>/dev/null || true
+  if [ "$src" != "$t" ]; then
+    copy_missing "fuzz/corpus/$src" "fuzz/corpus/$t"
+  fi
+  copy_missing "fuzz/seeds/$src" "fuzz/corpus/$t"
 done
 
 # The structured targets (sequence, differential) decode their input with `arbitrary`: few input
@@ -58,6 +72,7 @@ wrapper() {
 }
 
 crashed=0
+failed=()
 mkdir -p fuzz/logs
 for t in "${targets[@]}"; do
   echo "== $t: ${seconds}s on $jobs worker(s)"
@@ -65,35 +80,63 @@ for t in "${targets[@]}"; do
   export RUSTC_WRAPPER="$(wrapper "$t")"
   [ -n "$RUSTC_WRAPPER" ] || unset RUSTC_WRAPPER
   "${fuzz[@]}" build "${san[@]}" -O "${flags[@]}" "$t"
-  set +e
+  log="fuzz/logs/$t.log"
+  rc=0
   "${fuzz[@]}" run "${san[@]}" -O "${flags[@]}" "$t" "fuzz/corpus/$t" -- \
       -dict=fuzz/tpr.dict -max_total_time="$seconds" -jobs="$jobs" -workers="$jobs" \
-      -print_final_stats=1 >"fuzz/logs/$t.log" 2>&1
-  set -e
-  cat fuzz-*.log >>"fuzz/logs/$t.log" 2>/dev/null || true
-  rm -f fuzz-*.log
-  grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|cov:" "fuzz/logs/$t.log" | tail -4 || true
+      -print_final_stats=1 >"$log" 2>&1 || rc=$?
+  # with -jobs the workers log to fuzz-N.log
+  for w in fuzz-*.log; do
+    [ -e "$w" ] || continue
+    cat "$w" >>"$log"
+    rm -f "$w"
+  done
+  if ! grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|cov:" "$log" | tail -n 4; then
+    echo "!! $t printed no statistics: it did not run (see $log)"
+    failed+=("$t: no statistics")
+  fi
+  [ "$rc" -eq 0 ] || failed+=("$t: exit $rc")
   echo "-- minimising the corpus of $t"
-  "${fuzz[@]}" cmin "${san[@]}" -O "${flags[@]}" "$t" >/dev/null 2>&1 || echo "(cmin skipped)"
-  for crash in fuzz/artifacts/"$t"/crash-* fuzz/artifacts/"$t"/timeout-* fuzz/artifacts/"$t"/oom-*; do
-    [ -e "$crash" ] || continue
-    crashed=1
+  if ! "${fuzz[@]}" cmin "${san[@]}" -O "${flags[@]}" "$t" >"fuzz/logs/$t.cmin.log" 2>&1; then
+    echo "!! minimising the corpus of $t failed: fuzz/logs/$t.cmin.log"
+    failed+=("$t: cmin")
+  fi
+  # every artifact: crash-, timeout-, oom-, leak-, slow-unit- (minimised copies aside)
+  for crash in fuzz/artifacts/"$t"/*; do
+    [ -f "$crash" ] || continue
     name=$(basename "$crash")
-    echo "!! $t crashed: $crash"
-    "${fuzz[@]}" tmin "${san[@]}" -O "${flags[@]}" "$t" "$crash" -- -runs=20000 >/dev/null 2>&1 || true
-    small=$(ls -t fuzz/artifacts/"$t"/minimized-from-* 2>/dev/null | head -1 || true)
+    case "$name" in minimized-from-*) continue ;; esac
+    crashed=1
+    echo "!! $t left $crash"
+    if ! "${fuzz[@]}" tmin "${san[@]}" -O "${flags[@]}" "$t" "$crash" -- -runs=20000 \
+        >"fuzz/logs/$t.tmin.log" 2>&1; then
+      echo "   (minimising it failed: fuzz/logs/$t.tmin.log; the input is kept as it is)"
+    fi
+    small=$(find fuzz/artifacts/"$t" -name 'minimized-from-*' -newer "$crash" -printf '%T@ %p\n' |
+      sort -n | tail -n 1 | cut -d' ' -f2-)
     mkdir -p "tests/fuzz_crashes/$t"
     cp "${small:-$crash}" "tests/fuzz_crashes/$t/$name"
-    echo "   regression input: tests/fuzz_crashes/$t/$name (replayed by cargo test; rename it after the bug and add a named test)"
-    "${fuzz[@]}" fmt "${san[@]}" "$t" "${small:-$crash}" 2>/dev/null | head -20 || true
+    echo "   regression input: tests/fuzz_crashes/$t/$name (rename it after the bug, add a named"
+    echo "   test and its count in CRASH_INPUTS of tests/fuzz_regressions.rs)"
+    if "${fuzz[@]}" fmt "${san[@]}" "$t" "${small:-$crash}" >"fuzz/logs/$t.fmt.log" 2>&1; then
+      head -n 20 "fuzz/logs/$t.fmt.log"
+    else
+      echo "   (cargo fuzz fmt failed: fuzz/logs/$t.fmt.log)"
+    fi
   done
 done
 
-echo "== replaying every regression input and seed with cargo test"
-cargo test --quiet --test integration fuzz_regressions
-
 if [ "$crashed" -ne 0 ]; then
+  # the replay below would fail on the new inputs until each has its named test
   echo "FUZZING FOUND CRASHES: see tests/fuzz_crashes/ and fuzz/logs/" >&2
+  [ ${#failed[@]} -eq 0 ] || printf '  also: %s\n' "${failed[@]}" >&2
   exit 1
 fi
+if [ ${#failed[@]} -ne 0 ]; then
+  printf 'FUZZING FAILED: %s\n' "${failed[@]}" >&2
+  exit 1
+fi
+
+echo "== replaying every regression input and seed with cargo test"
+cargo test --quiet --test integration fuzz_regressions
 echo "no crash in ${#targets[@]} target(s) x ${seconds}s"

@@ -120,8 +120,14 @@ sys.exit("no 200 for the first fixture entity within 30 s")
 PY
 }
 
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-trap '[ -n "${SERVER_PID:-}" ] && stop "$SERVER_PID"' EXIT
+# Stops the server $1 after its run: it must still be running (one that died during `check`
+# makes the run's figures suspect); its exit status after our signal is not a result.
+stop() {
+  kill "$1" 2>/dev/null || die "the server (pid $1) had exited before check ended"
+  wait "$1" 2>/dev/null || return 0
+}
+. scripts/lib.sh
+trap kill_jobs EXIT
 
 SUMMARY=$WORK/results/summary.tsv
 printf 'server\tprofile\tcauses\tfailing_cases\tprecision\trecall\tprecision_corr\trecall_corr\trecall_known_corr\tcheck_seconds\tmissed\toutside\n' > "$SUMMARY"

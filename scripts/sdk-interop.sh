@@ -5,9 +5,10 @@
 # this entity). Not run in CI (it downloads the SDK). Exit 0 when both work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 cargo build --release --quiet
 BIN=target/release/tpr-harness
-TMP=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
+TMP=$(mktemp -d); trap 'kill_jobs; rm -rf "$TMP"' EXIT
 PORT=18474
 $BIN serve --token sdk-token --port $PORT --write-fixtures "$TMP/fx.json" >/dev/null 2>&1 &
 python3 -m venv "$TMP/venv"

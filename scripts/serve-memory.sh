@@ -4,13 +4,14 @@
 # peak after. Not run in CI; figures go to docs/MEASUREMENTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 N=${1:-1000000}
 cargo build --release --quiet
 BIN=target/release/tpr-harness
 PORT=18472
 $BIN serve --token t --port $PORT >/dev/null 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT
+trap 'kill_jobs' EXIT
 sleep 1
 echo "serve RSS at start: $(grep VmRSS /proc/$PID/status | awk '{print $2}') kB"
 START=$(date +%s)

@@ -336,8 +336,8 @@ pub fn differential_model(data: &[u8]) {
 }
 
 /// Raw bytes as one client connection to the endpoint's HTTP handling (request line, headers,
-/// framing, body): never a panic, and whatever comes back is HTTP/1.1 without a 5xx
-/// (feature `endpoint`).
+/// framing, body): never a panic, and whatever comes back is HTTP/1.x without a 5xx (an
+/// HTTP/1.0 request may be answered in HTTP/1.0) (feature `endpoint`).
 #[cfg(feature = "endpoint")]
 pub fn endpoint_bytes(data: &[u8]) {
     use crate::endpoint::ModelResponder;
@@ -361,7 +361,7 @@ pub fn endpoint_bytes_with(
     let out = crate::endpoint::serve_bytes(responder, data);
     if !out.is_empty() {
         assert!(
-            out.starts_with(b"HTTP/1.1 "),
+            out.starts_with(b"HTTP/1.1 ") || out.starts_with(b"HTTP/1.0 "),
             "not HTTP: {:?}",
             String::from_utf8_lossy(&out[..out.len().min(64)])
         );
@@ -374,6 +374,327 @@ pub fn endpoint_bytes_with(
     }
 }
 
+/// An input of [`sequence`] (and of [`differential`] after its first byte) that decodes to
+/// exactly `specs` under the profile [`fuzz_profile`]`(which)` picks: a seed written to run a
+/// chosen sequence (the inverse of [`sequence_input`]). Errs when `specs` is not in the fuzz
+/// input space (more than [`MAX_STEPS`] cases, or a field the fuzz input never sets, such as
+/// `chunked` or `pad_to_limit`): the seed is decoded back and compared before it is returned.
+pub fn sequence_seed(which: u8, specs: &[CaseSpec]) -> Result<Vec<u8>, String> {
+    use serde::Serialize;
+    // the profile byte is read as `byte % 3`; an odd one also starts a case for `differential`
+    let mut w = seed_writer::SeedWriter::default();
+    w.front.push([3, 1, 5][usize::from(which % 3)]);
+    specs.serialize(&mut w).map_err(|e| e.0)?;
+    let bytes = w.finish();
+    match sequence_input(&bytes) {
+        Some((p, back)) if p == fuzz_profile(which) && back == specs => Ok(bytes),
+        other => Err(format!(
+            "not in the fuzz input space: it decodes to {:?}",
+            other.map(|(p, c)| (p.name, c))
+        )),
+    }
+}
+
+/// The inverse of `arbitrary`'s decoding for the case space, written as a serde serializer so
+/// it follows the types as they change (the round trip in [`sequence_seed`] guards it).
+mod seed_writer {
+    use crate::defect::{
+        Defect, Level, MediaTypeFlaw, NotObject, NotUpdatable, OtherMethod, Required,
+        TimestampFlaw, TimestampProperty, WrongKind,
+    };
+    use crate::generate::MemberSpec;
+    use crate::path::NameCase;
+    use crate::spec::{ProcessingStatus, Property};
+    use arbitrary::{Arbitrary, Unstructured};
+    use serde::ser::{self, Impossible, Serialize};
+
+    /// Fields marked `#[arbitrary(default)]`: never read from the input, so never written.
+    const NOT_DECODED: [&str; 2] = ["pad_to_limit", "chunked"];
+
+    #[derive(Debug)]
+    pub struct Error(pub String);
+    impl std::fmt::Display for Error {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+    impl std::error::Error for Error {}
+    impl ser::Error for Error {
+        fn custom<T: std::fmt::Display>(msg: T) -> Self {
+            Error(msg.to_string())
+        }
+    }
+
+    /// Bytes in the order `arbitrary` reads them; a string's length is read from the end of the
+    /// input, so its bytes go to `front` and its length is placed by [`SeedWriter::finish`].
+    #[derive(Default)]
+    pub struct SeedWriter {
+        pub front: Vec<u8>,
+        /// (offset in `front` where the string's bytes start, their length), in decode order.
+        strings: Vec<(usize, usize)>,
+        /// Probing: the index of the first variant written (tags are not computed).
+        probe: Option<Option<u32>>,
+    }
+
+    /// How many variants the enum serde calls `name` has: one more than the index of the one
+    /// `arbitrary` decodes from the largest tag.
+    fn variant_count(name: &str) -> Result<u32, Error> {
+        fn count<T: for<'a> Arbitrary<'a> + Serialize>() -> Option<u32> {
+            let last = T::arbitrary(&mut Unstructured::new(&[0xff; 4])).ok()?;
+            let mut w = SeedWriter {
+                probe: Some(None),
+                ..SeedWriter::default()
+            };
+            last.serialize(&mut w).ok()?;
+            w.probe.flatten().map(|i| i + 1)
+        }
+        match name {
+            "Defect" => count::<Defect>(),
+            "Level" => count::<Level>(),
+            "MediaTypeFlaw" => count::<MediaTypeFlaw>(),
+            "NotObject" => count::<NotObject>(),
+            "NotUpdatable" => count::<NotUpdatable>(),
+            "OtherMethod" => count::<OtherMethod>(),
+            "Required" => count::<Required>(),
+            "TimestampFlaw" => count::<TimestampFlaw>(),
+            "TimestampProperty" => count::<TimestampProperty>(),
+            "WrongKind" => count::<WrongKind>(),
+            "MemberSpec" => count::<MemberSpec>(),
+            "NameCase" => count::<NameCase>(),
+            "ProcessingStatus" => count::<ProcessingStatus>(),
+            "Property" => count::<Property>(),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            Error(format!(
+                "no variant count for enum {name}: add it to seed_writer"
+            ))
+        })
+    }
+
+    impl SeedWriter {
+        /// `arbitrary` picks variant `(tag * count) >> 32`: the smallest tag that picks `index`.
+        fn variant(&mut self, name: &'static str, index: u32) -> Result<(), Error> {
+            if let Some(first) = &mut self.probe {
+                first.get_or_insert(index);
+                self.front.extend_from_slice(&[0; 4]);
+                return Ok(());
+            }
+            let count = u64::from(variant_count(name)?);
+            let tag = (u64::from(index) << 32).div_ceil(count);
+            let tag =
+                u32::try_from(tag).map_err(|_| Error(format!("{name}: no tag for {index}")))?;
+            self.front.extend_from_slice(&tag.to_le_bytes());
+            Ok(())
+        }
+
+        /// The input: `front`, then the strings' lengths, the first string's last. A length is
+        /// read from as many bytes as the input then has (1 up to 256 bytes, 2 up to 65 537,
+        /// …), big-endian, as a number in `0..=bytes left`.
+        pub fn finish(self) -> Vec<u8> {
+            let mut sizes: Vec<Vec<u8>> = Vec::with_capacity(self.strings.len());
+            let mut after = 0;
+            for &(pos, len) in self.strings.iter().rev() {
+                let front_left = self.front.len() - pos;
+                let width = [(1, 256u64), (2, 65_537), (4, u64::from(u32::MAX) + 4)]
+                    .into_iter()
+                    .find(|&(w, limit)| (front_left + w + after) as u64 <= limit)
+                    .map_or(8, |(w, _)| w);
+                let max_size = (front_left + after) as u64;
+                let read = (0..width).take_while(|&k| max_size >> (8 * k) > 0).count();
+                let mut size = vec![0u8; width];
+                for (k, b) in size[..read].iter_mut().enumerate() {
+                    *b = (len as u64 >> (8 * (read - 1 - k))) as u8;
+                }
+                sizes.push(size);
+                after += width;
+            }
+            // `sizes` runs from the last string to the first: the first string's is last
+            let mut out = self.front;
+            for s in sizes {
+                out.extend_from_slice(&s);
+            }
+            out
+        }
+    }
+
+    macro_rules! le {
+        ($($f:ident: $t:ty),*) => {$(
+            fn $f(self, v: $t) -> Result<(), Error> {
+                self.front.extend_from_slice(&v.to_le_bytes());
+                Ok(())
+            }
+        )*};
+    }
+
+    impl ser::Serializer for &mut SeedWriter {
+        type Ok = ();
+        type Error = Error;
+        type SerializeSeq = Self;
+        type SerializeTuple = Self;
+        type SerializeTupleStruct = Self;
+        type SerializeTupleVariant = Self;
+        type SerializeMap = Impossible<(), Error>;
+        type SerializeStruct = Self;
+        type SerializeStructVariant = Self;
+
+        le!(serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64,
+            serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64);
+
+        fn serialize_bool(self, v: bool) -> Result<(), Error> {
+            self.front.push(u8::from(v));
+            Ok(())
+        }
+        fn serialize_str(self, v: &str) -> Result<(), Error> {
+            self.strings.push((self.front.len(), v.len()));
+            self.front.extend_from_slice(v.as_bytes());
+            Ok(())
+        }
+        fn serialize_none(self) -> Result<(), Error> {
+            self.serialize_bool(false)
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), Error> {
+            self.front.push(1);
+            v.serialize(self)
+        }
+        fn serialize_unit(self) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+            Ok(())
+        }
+        fn serialize_unit_variant(
+            self,
+            name: &'static str,
+            i: u32,
+            _: &'static str,
+        ) -> Result<(), Error> {
+            self.variant(name, i)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            v: &T,
+        ) -> Result<(), Error> {
+            v.serialize(self)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            name: &'static str,
+            i: u32,
+            _: &'static str,
+            v: &T,
+        ) -> Result<(), Error> {
+            self.variant(name, i)?;
+            v.serialize(self)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self, Error> {
+            Ok(self)
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self, Error> {
+            Ok(self)
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, Error> {
+            Ok(self)
+        }
+        fn serialize_tuple_variant(
+            self,
+            name: &'static str,
+            i: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self, Error> {
+            self.variant(name, i)?;
+            Ok(self)
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Error> {
+            Ok(self)
+        }
+        fn serialize_struct_variant(
+            self,
+            name: &'static str,
+            i: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self, Error> {
+            self.variant(name, i)?;
+            Ok(self)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Error> {
+            Err(Error("maps are not in the case space".into()))
+        }
+        fn serialize_f32(self, _: f32) -> Result<(), Error> {
+            Err(Error("floats are not in the case space".into()))
+        }
+        fn serialize_f64(self, _: f64) -> Result<(), Error> {
+            Err(Error("floats are not in the case space".into()))
+        }
+        fn serialize_char(self, _: char) -> Result<(), Error> {
+            Err(Error("chars are not in the case space".into()))
+        }
+        fn serialize_bytes(self, _: &[u8]) -> Result<(), Error> {
+            Err(Error("byte strings are not in the case space".into()))
+        }
+    }
+
+    /// A `Vec`: `true` before each element, `false` after the last.
+    impl ser::SerializeSeq for &mut SeedWriter {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+            self.front.push(1);
+            v.serialize(&mut **self)
+        }
+        fn end(self) -> Result<(), Error> {
+            self.front.push(0);
+            Ok(())
+        }
+    }
+
+    macro_rules! fields_in_order {
+        ($($tr:ident :: $f:ident),*) => {$(
+            impl ser::$tr for &mut SeedWriter {
+                type Ok = ();
+                type Error = Error;
+                fn $f<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+                    v.serialize(&mut **self)
+                }
+                fn end(self) -> Result<(), Error> {
+                    Ok(())
+                }
+            }
+        )*};
+    }
+    fields_in_order!(
+        SerializeTuple::serialize_element,
+        SerializeTupleStruct::serialize_field,
+        SerializeTupleVariant::serialize_field
+    );
+
+    macro_rules! named_fields_in_order {
+        ($($tr:ident),*) => {$(
+            impl ser::$tr for &mut SeedWriter {
+                type Ok = ();
+                type Error = Error;
+                fn serialize_field<T: Serialize + ?Sized>(
+                    &mut self,
+                    key: &'static str,
+                    v: &T,
+                ) -> Result<(), Error> {
+                    if NOT_DECODED.contains(&key) {
+                        return Ok(());
+                    }
+                    v.serialize(&mut **self)
+                }
+                fn end(self) -> Result<(), Error> {
+                    Ok(())
+                }
+            }
+        )*};
+    }
+    named_fields_in_order!(SerializeStruct, SerializeStructVariant);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,6 +704,64 @@ mod tests {
         let mut v = e.value.clone();
         v.failure_reason = Some("written by an execution".into());
         (id.clone(), v)
+    }
+
+    #[test]
+    fn fuzz_a_seed_written_for_a_sequence_decodes_to_it() {
+        // whatever `arbitrary` decodes from random bytes (texts of every length among them),
+        // written back as a seed, decodes to the same profile and cases
+        let mut rng = crate::fixture::SplitMix(5);
+        let (mut multi, mut texts) = (0, 0);
+        for i in 0..400u64 {
+            let len = 16 + (rng.next_u64() % 2048) as usize;
+            let bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
+            let Some((_, specs)) = sequence_input(&bytes) else {
+                continue;
+            };
+            let which = (i % 3) as u8;
+            let seed = sequence_seed(which, &specs).unwrap();
+            assert_eq!(
+                sequence_input(&seed),
+                Some((fuzz_profile(which), specs.clone()))
+            );
+            multi += usize::from(specs.len() > 1);
+            texts += specs
+                .iter()
+                .flat_map(|s| &s.members)
+                .filter(|m| matches!(m, crate::generate::MemberSpec::FailureReason(Some(t)) if !t.text.is_empty()))
+                .count();
+        }
+        assert!(
+            multi > 50 && texts > 5,
+            "{multi} multi-step inputs, {texts} texts"
+        );
+        // a text's length is one byte up to an input of 256 bytes, then two, then four: every
+        // length across both edges
+        for n in (0..600).chain(65_300..65_700) {
+            let text = crate::generate::TextSpec {
+                text: "x".repeat(n),
+                escape_all: false,
+                repeat: 1,
+            };
+            let spec = CaseSpec {
+                members: vec![crate::generate::MemberSpec::FailureReason(Some(text))],
+                ..CaseSpec::default()
+            };
+            let specs = vec![spec.clone(), CaseSpec::default(), spec];
+            let seed = sequence_seed(1, &specs).unwrap();
+            assert_eq!(sequence_input(&seed), Some((fuzz_profile(1), specs)));
+        }
+    }
+
+    #[test]
+    fn fuzz_a_sequence_outside_the_fuzz_input_space_has_no_seed() {
+        let chunked = CaseSpec {
+            chunked: true,
+            ..CaseSpec::default()
+        };
+        assert!(sequence_seed(0, &[chunked]).is_err());
+        assert!(sequence_seed(0, &vec![CaseSpec::default(); MAX_STEPS + 1]).is_err());
+        assert!(sequence_seed(0, &vec![CaseSpec::default(); MAX_STEPS]).is_ok());
     }
 
     #[test]

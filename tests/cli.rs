@@ -336,9 +336,36 @@ fn replay_says_fixed_or_still_failing_per_finding() {
     }]);
     v["base_url"] = format!("http://127.0.0.1:{port}/beta").into();
     std::fs::write(&report, v.to_string()).unwrap();
+    // against a server that still answers 500: STILL FAILING, exit 1
     let out = bin().args(["replay"]).arg(&report).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("STILL FAILING"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("STILL FAILING") && text.contains("1 of 1 finding(s) still failing"),
+        "{text}"
+    );
+    // against one that answers 404 with the error envelope, as the finding expects: FIXED, exit 0
+    let envelope = br#"{"error":{"code":"NotFound","message":"no such taskProcessingResult"}}"#;
+    let answer: &'static [u8] = format!(
+        "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
+        envelope.len(),
+        String::from_utf8_lossy(envelope)
+    )
+    .into_bytes()
+    .leak();
+    let fixed = hostile(answer, Duration::ZERO);
+    let out = bin()
+        .args(["replay"])
+        .arg(&report)
+        .args(["--base-url", &format!("http://127.0.0.1:{fixed}/beta")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with("FIXED  E3  GET ") && text.contains("0 of 1 finding(s) still failing"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -27,6 +27,10 @@ mod precision;
 #[cfg(all(feature = "endpoint", feature = "remote"))]
 mod hostile;
 
+/// `replay`: FIXED, partial fixes, crashes and 5xx, idempotence, a report's own knobs.
+#[cfg(all(feature = "endpoint", feature = "remote"))]
+mod replay;
+
 /// Requests shaped as the Microsoft Graph SDKs send them.
 mod sdk;
 

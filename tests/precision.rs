@@ -299,27 +299,81 @@ fn h1_a_delete_probe_that_really_deletes_is_one_h1_finding_and_no_cascade() {
     });
 }
 
+/// The model, except that a request with the lower-case `bearer` scheme (valid: H2.b) is
+/// answered 401 with an empty body: a wrong status without the error envelope. Every other
+/// answer is the model's, with the envelope.
+struct BearerCaseSensitiveWithoutEnvelope(ModelTarget);
+
+impl Target for BearerCaseSensitiveWithoutEnvelope {
+    fn send<'a>(
+        &'a self,
+        req: &'a Request,
+    ) -> tpr_harness::target::BoxFuture<'a, Result<Response, tpr_harness::target::TransportError>>
+    {
+        if req
+            .header_values("Authorization")
+            .any(|a| a.starts_with("bearer "))
+        {
+            return Box::pin(std::future::ready(Ok(Response::new(401, vec![], vec![]))));
+        }
+        self.0.send(req)
+    }
+    fn describe(&self) -> String {
+        "model, 401 without an envelope to a lower-case bearer".into()
+    }
+}
+
 #[test]
 fn e1_is_judged_on_every_4xx_whatever_its_status() {
-    // An answer with the wrong status and an HTML body is two causes: the status (its rule)
+    // An answer with the wrong status and no envelope is two causes: the status (its rule)
     // and E1. Before, E1 was not judged once the status was wrong.
+    use tpr_harness::conformance::judge;
+    let profile = Profile::graph();
+    let mut s = crate::support::store();
+    let req = crate::support::patch("t1", r#"{"processingStatus":"failed"}"#);
+    let out = tpr_harness::model::apply(&mut s, &req, &profile);
+    assert_eq!(out.statuses(), vec![200]);
+    let bare = Response::new(404, vec![], vec![]);
+    let rules: Vec<RuleId> = judge::judge(&req, &out, &bare, &profile)
+        .iter()
+        .map(|v| v.rule)
+        .collect();
+    let status = judge::status_verdict(&req, &out, 404).rule;
+    assert_eq!(rules, vec![status, RuleId::E1], "a 404 to a valid PATCH");
+    // with the envelope, the wrong status alone
+    let enveloped = Response::new(
+        404,
+        vec![("Content-Type".into(), "application/json".into())],
+        br#"{"error":{"code":"NotFound","message":"no such result"}}"#.to_vec(),
+    );
+    let rules: Vec<RuleId> = judge::judge(&req, &out, &enveloped, &profile)
+        .iter()
+        .map(|v| v.rule)
+        .collect();
+    assert_eq!(rules, vec![status]);
+
+    // end to end: the only 4xx without an envelope are the wrong 401s, so only E1 judged on a
+    // wrong status finds them
     rt().block_on(async {
-        let target = Mutated::new(
-            store(1, "t"),
-            Profile::graph(),
-            &[
-                tpr_harness::mutant::Mutant::CaseSensitiveSegments,
-                tpr_harness::mutant::Mutant::EmptyErrorBody,
-            ],
-        );
+        let target =
+            BearerCaseSensitiveWithoutEnvelope(ModelTarget::new(store(1, "t"), Profile::graph()));
         let r = run(&target, store(1, "t"), config()).await.unwrap();
+        let rules: Vec<RuleId> = r.findings.iter().map(|f| f.rule).collect();
+        assert!(rules.contains(&RuleId::H2), "{rules:?}");
         let e1: Vec<_> = r.findings.iter().filter(|f| f.rule == RuleId::E1).collect();
         assert!(
-            e1.iter()
-                .any(|f| f.actual.as_ref().is_some_and(|a| a.status == 400)),
-            "{e1:#?}"
+            !e1.is_empty()
+                && e1
+                    .iter()
+                    .all(|f| f.actual.as_ref().is_some_and(|a| {
+                        a.status == 401 && !f.expected.statuses.contains(&401)
+                    })),
+            "{:#?}",
+            r.findings
+                .iter()
+                .map(|f| (f.rule, &f.cause, &f.expected.statuses, &f.message))
+                .collect::<Vec<_>>()
         );
-        assert!(r.findings.iter().any(|f| f.rule == RuleId::R4));
     });
 }
 
