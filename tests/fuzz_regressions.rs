@@ -42,10 +42,7 @@ fn replay(dir: &str, name: &str, target: fn(&[u8])) -> Result<usize, String> {
 
 /// Committed inputs that fail today on a bug not fixed yet, each with its own ignored test: the
 /// replays check that they still fail (so an entry goes as soon as its bug is fixed).
-const KNOWN_FAILING: [(&str, &str); 1] = [
-    // b1_d_fuzz_a_bom_beside_a_404_defect_is_demanded_as_the_model_answers
-    ("sequence", "fuzz/seeds/sequence/random-00002"),
-];
+const KNOWN_FAILING: [(&str, &str); 0] = [];
 
 /// The sequence target's body.
 fn sequence_target(data: &[u8]) {
@@ -342,11 +339,6 @@ fn fuzz_sequence_runs_and_judges_every_step_its_input_decodes_to() {
 }
 
 #[test]
-#[ignore = "bug: with a UTF-8 byte-order mark (CaseSpec::bom, B1.d: ignore it or answer 400) \
-            and a 404 defect (S1/R2: UnknownId, WrongParentChain, IdCase), model::apply accepts \
-            404 or 400 while CaseSpec::build demands 404 alone (graph and strict): the \
-            generator's demand (src/generate) and the model (src/model) disagree; committed \
-            seed fuzz/seeds/sequence/random-00002 hits it (KNOWN_FAILING)"]
 fn b1_d_fuzz_a_bom_beside_a_404_defect_is_demanded_as_the_model_answers() {
     use tpr_harness::defect::{Defect, Level};
     use tpr_harness::generate::CaseSpec;
