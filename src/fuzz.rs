@@ -385,6 +385,8 @@ pub fn sequence_seed(which: u8, specs: &[CaseSpec]) -> Result<Vec<u8>, String> {
     let mut w = seed_writer::SeedWriter::default();
     w.front.push([3, 1, 5][usize::from(which % 3)]);
     specs.serialize(&mut w).map_err(|e| e.0)?;
+    // the gzip spelling of each spec is drawn after the specs (`cases_from`)
+    w.front.extend(specs.iter().map(|s| s.gzip_style));
     let bytes = w.finish();
     match sequence_input(&bytes) {
         Some((p, back)) if p == fuzz_profile(which) && back == specs => Ok(bytes),
@@ -399,8 +401,9 @@ pub fn sequence_seed(which: u8, specs: &[CaseSpec]) -> Result<Vec<u8>, String> {
 /// it follows the types as they change (the round trip in [`sequence_seed`] guards it).
 mod seed_writer {
     use crate::defect::{
-        Defect, Level, MediaTypeFlaw, NotObject, NotUpdatable, OtherMethod, Required,
-        TimestampFlaw, TimestampProperty, WrongKind,
+        CodingList, Defect, HeaderOrder, JsonExtension, Level, MediaTypeFlaw, NotObject,
+        NotUpdatable, OdataTypeValue, OtherMethod, OtherPattern, ProbeMethod, Required,
+        TimestampFlaw, TimestampProperty, Utf8Flaw, WrongKind,
     };
     use crate::generate::MemberSpec;
     use crate::path::NameCase;
@@ -409,7 +412,7 @@ mod seed_writer {
     use serde::ser::{self, Impossible, Serialize};
 
     /// Fields marked `#[arbitrary(default)]`: never read from the input, so never written.
-    const NOT_DECODED: [&str; 2] = ["pad_to_limit", "chunked"];
+    const NOT_DECODED: [&str; 3] = ["pad_to_limit", "chunked", "gzip_style"];
 
     #[derive(Debug)]
     pub struct Error(pub String);
@@ -459,6 +462,13 @@ mod seed_writer {
             "TimestampFlaw" => count::<TimestampFlaw>(),
             "TimestampProperty" => count::<TimestampProperty>(),
             "WrongKind" => count::<WrongKind>(),
+            "HeaderOrder" => count::<HeaderOrder>(),
+            "CodingList" => count::<CodingList>(),
+            "OdataTypeValue" => count::<OdataTypeValue>(),
+            "Utf8Flaw" => count::<Utf8Flaw>(),
+            "OtherPattern" => count::<OtherPattern>(),
+            "ProbeMethod" => count::<ProbeMethod>(),
+            "JsonExtension" => count::<JsonExtension>(),
             "MemberSpec" => count::<MemberSpec>(),
             "NameCase" => count::<NameCase>(),
             "ProcessingStatus" => count::<ProcessingStatus>(),
