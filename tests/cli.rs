@@ -341,7 +341,7 @@ fn replay_says_fixed_or_still_failing_per_finding() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("STILL FAILING") && text.contains("1 of 1 finding(s) still failing"),
+        text.contains("STILL FAILING") && text.contains("1 finding(s): 0 fixed, 1 still failing"),
         "{text}"
     );
     // against one that answers 404 with the error envelope, as the finding expects: FIXED, exit 0
@@ -363,7 +363,8 @@ fn replay_says_fixed_or_still_failing_per_finding() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(
-        text.starts_with("FIXED  E3  GET ") && text.contains("0 of 1 finding(s) still failing"),
+        text.starts_with("FIXED  E3  GET ")
+            && text.contains("1 finding(s): 1 fixed, 0 still failing"),
         "{text}"
     );
 }

@@ -90,10 +90,13 @@ pub fn replay(a: ReplayArgs) -> Result<Status, CliError> {
                 format!("NOT RE-TESTED ({why})")
             }
         };
-        println!(
-            "{shown}  {}  {} {}",
-            f.clause, f.request.method, f.request.path
-        );
+        // a report from before clauses were recorded names its rule
+        let clause = if f.clause.is_empty() {
+            f.rule.to_string()
+        } else {
+            f.clause.clone()
+        };
+        println!("{shown}  {clause}  {} {}", f.request.method, f.request.path);
     }
     println!(
         "{} finding(s): {fixed} fixed, {failing} still failing, {untested} not re-tested, {rerun} to re-run with check",
