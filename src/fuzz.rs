@@ -764,6 +764,28 @@ mod tests {
     }
 
     #[test]
+    fn fuzz_every_defect_of_the_catalogue_has_a_seed() {
+        // every kind of defect, its payload's enums included, is written and decoded back (an
+        // enum the writer has no count for fails here, whatever random inputs draw)
+        let specs: Vec<CaseSpec> = crate::defect::Defect::catalogue()
+            .into_iter()
+            .map(|d| CaseSpec {
+                defects: vec![d],
+                gzip_style: 3,
+                ..CaseSpec::default()
+            })
+            .collect();
+        assert!(specs.len() > 50, "{}", specs.len());
+        for chunk in specs.chunks(MAX_STEPS) {
+            let seed = sequence_seed(2, chunk).unwrap();
+            assert_eq!(
+                sequence_input(&seed),
+                Some((fuzz_profile(2), chunk.to_vec()))
+            );
+        }
+    }
+
+    #[test]
     fn fuzz_a_sequence_outside_the_fuzz_input_space_has_no_seed() {
         let chunked = CaseSpec {
             chunked: true,
