@@ -2,12 +2,12 @@
 
 use super::super::model::ModelTarget;
 use super::super::{BoxFuture, Response, Target, TransportError, yield_once};
+use super::Mutant;
 use crate::json::{self, Json};
 use crate::model::{self};
 use crate::profile::Profile;
 use crate::spec::{Framing, Request};
 use crate::store::Store;
-use super::Mutant;
 
 /// The model with bugs: a decorator around [`ModelTarget`].
 #[derive(Debug)]

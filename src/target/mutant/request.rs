@@ -1,5 +1,6 @@
 //! What each mutant does to a request: before the model sees it, and before the body is decoded.
 
+use super::Mutant;
 use crate::json::{self, Json};
 use crate::model::{self};
 use crate::path::{PathStyle, Route};
@@ -8,7 +9,6 @@ use crate::rule::RuleId;
 use crate::spec::{Property, Request};
 use crate::store::Store;
 use crate::timestamp::{Grammar, Timestamp};
-use super::Mutant;
 
 impl Mutant {
     /// Rewrites the request before the model sees it.
@@ -637,7 +637,10 @@ pub(super) fn drop_members(req: &mut Request, drop: impl Fn(&str, &Json) -> bool
 
 /// Replaces the members of a JSON object body for which `change` gives a new value, and
 /// writes the body again only when one changed (members in order, duplicates kept).
-pub(super) fn rewrite_members(body: &mut Vec<u8>, change: impl Fn(&str, &Json<'_>) -> Option<Json<'static>>) {
+pub(super) fn rewrite_members(
+    body: &mut Vec<u8>,
+    change: impl Fn(&str, &Json<'_>) -> Option<Json<'static>>,
+) {
     let Ok(Json::Object(members)) = json::parse(body) else {
         return;
     };

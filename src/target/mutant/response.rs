@@ -1,5 +1,7 @@
 //! What each mutant does after the model answered: to the store, and to the HTTP reply.
 
+use super::Mutant;
+use super::request::nesting;
 use crate::json::{self, Json};
 use crate::model::{self, Outcome};
 use crate::path::Route;
@@ -7,8 +9,6 @@ use crate::profile::Profile;
 use crate::rule::RuleId;
 use crate::spec::{Property, Request};
 use crate::store::Store;
-use super::Mutant;
-use super::request::nesting;
 
 impl Mutant {
     /// Changes the store after the model answered (under the lock).
