@@ -255,7 +255,7 @@ pub enum Utf8Flaw {
     Overlong,
 }
 
-/// A timestamp text from another grammar that Graph's pattern does not admit (T1.a).
+/// A timestamp text from another grammar that Graph's pattern does not admit (T1.g).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
 pub enum OtherPattern {
     /// Epoch seconds as a string (`"1700000000"`).

@@ -85,7 +85,7 @@ pub enum Defect {
     ExtraSegment,
     /// An empty key.
     EmptyKey,
-    /// A malformed percent-escape in a key.
+    /// A malformed percent-escape in a key: a malformed key (R5.a, decision 86).
     BadPercentEscape,
     /// A parenthesised key without quotes.
     UnquotedParenKey,
@@ -150,7 +150,7 @@ pub enum Defect {
     // T1
     /// A timestamp outside the grammar.
     Timestamp(TimestampProperty, TimestampFlaw),
-    /// A timestamp text of another grammar outside Graph's pattern (T1.a).
+    /// A timestamp text of another grammar outside Graph's pattern (T1.g).
     TimestampOtherPattern(TimestampProperty, OtherPattern),
     /// Second `60` (`23:59:60`, T1.c; valid under odata-abnf).
     TimestampLeapSecond(TimestampProperty),
@@ -238,8 +238,10 @@ impl Defect {
             | GzipMembersThenGarbage
             | GzipHugeBomb => RuleId::H6,
             Method(_) | ProbeMethod(_) | MethodOverride => RuleId::H1,
-            UnknownSegment | MissingSegment | MissingKey | ExtraSegment => RuleId::R5,
-            EmptyKey | BadPercentEscape | UnquotedParenKey | ParenKeyRejected => RuleId::R3,
+            UnknownSegment | MissingSegment | MissingKey | ExtraSegment | BadPercentEscape => {
+                RuleId::R5
+            }
+            EmptyKey | UnquotedParenKey | ParenKeyRejected => RuleId::R3,
             SegmentCaseRejected => RuleId::R4,
             UnknownId(_) | WrongParentChain | IdCase => RuleId::S1,
             ViaTaskOtherTask => RuleId::R2,
@@ -308,7 +310,7 @@ impl Defect {
             Method(_) | ProbeMethod(_) | MethodOverride => "H1.c",
             UnknownSegment | MissingSegment | MissingKey | ExtraSegment => "R5.a",
             EmptyKey => "R3.d",
-            BadPercentEscape => "R3.c",
+            BadPercentEscape => "R5.a",
             UnquotedParenKey | ParenKeyRejected => "R3.b",
             SegmentCaseRejected => "R4.a",
             UnknownId(_) => "R5.b",
@@ -344,9 +346,12 @@ impl Defect {
                 | F::SpaceSeparator
                 | F::EmptyFraction
                 | F::DateOnly
-                | F::NoSeconds => "T1.a",
+                // outside the pattern, no narrower clause: "anything outside the grammar is
+                // 400" (T1.g; T1.a is the grammar, broken by rejecting what it admits):
+                // decision 88
+                | F::NoSeconds => "T1.g",
             },
-            TimestampOtherPattern(..) => "T1.a",
+            TimestampOtherPattern(..) => "T1.g",
             TimestampLeapSecond(_) => "T1.c",
             TimestampBasicOffset(_) => "T1.d",
             IdMismatch | IdNotString | IdRejected => "B7.a",
@@ -801,5 +806,43 @@ mod clause_tests {
         // accepted was filed as B6.d, the clause of members the enum has
         assert_eq!(Defect::AfterSentinelUnknown.clause(), "B6.b");
         assert_eq!(Defect::AfterSentinelWithoutPrefer.clause(), "B6.d");
+    }
+
+    #[test]
+    fn r5_a_a_malformed_percent_escape_in_a_key_is_a_malformed_key() {
+        // found on a real server (Flask looks `%zz` up as text, 404): filed as R3.c, which is
+        // about decoding a key that can be decoded; the ground truth and decision 86 say R5.a
+        assert_eq!(Defect::BadPercentEscape.clause(), "R5.a");
+        assert_eq!(Defect::BadPercentEscape.rule(), RuleId::R5);
+        assert_eq!(Defect::BadPercentEscape.status(), 400);
+        // the model names the same rule for the same key
+        let e = crate::path::percent_decode("%zz").map(|_| ()).unwrap_err();
+        assert_eq!(e.rule, RuleId::R5);
+    }
+
+    #[test]
+    fn t1_g_a_timestamp_of_another_shape_accepted_is_t1_g_not_t1_a() {
+        // found on a real server (Flask's `fromisoformat` accepts `T12:00Z`): filed as T1.a, the
+        // grammar; the ground truth and decision 88 say T1.g, "anything outside is 400"
+        let p = TimestampProperty::StartedDateTime;
+        for f in [
+            TimestampFlaw::NoSeconds,
+            TimestampFlaw::SpaceSeparator,
+            TimestampFlaw::DateOnly,
+            TimestampFlaw::EmptyFraction,
+            TimestampFlaw::ThirteenDigits,
+        ] {
+            assert_eq!(Defect::Timestamp(p, f).clause(), "T1.g", "{f:?}");
+        }
+        assert_eq!(
+            Defect::TimestampOtherPattern(p, OtherPattern::EpochSeconds).clause(),
+            "T1.g"
+        );
+        // the narrower clauses keep theirs
+        assert_eq!(Defect::Timestamp(p, TimestampFlaw::Hour24).clause(), "T1.c");
+        assert_eq!(
+            Defect::Timestamp(p, TimestampFlaw::NoOffset).clause(),
+            "T1.d"
+        );
     }
 }

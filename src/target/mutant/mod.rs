@@ -81,7 +81,7 @@ pub enum Mutant {
     NoMembersAfterSentinel,
     /// Under `odata-abnf`, timestamps are parsed with Graph's pattern (T1.f).
     GraphGrammarOnly,
-    /// Under `graph`, timestamps are parsed with the full OData ABNF (T1.a: seconds omitted;
+    /// Under `graph`, timestamps are parsed with the full OData ABNF (T1.g: seconds omitted;
     /// also lower case `t`/`z`, second 60, five-digit years).
     AbnfGrammarUnderGraph,
     /// Every PATCH is 405 (H1.a).
@@ -232,7 +232,7 @@ pub enum Mutant {
     LossyUtf8Decoding,
     /// `"@odata.type": null` is read as no `@odata.type` (B9.a).
     NullOdataTypeIgnored,
-    /// Timestamps are parsed leniently: epoch seconds, a space for `T`, `+0100`, long fractions, `:60` (T1.a, T1.c, T1.d).
+    /// Timestamps are parsed leniently: epoch seconds, a space for `T`, `+0100`, long fractions, `:60` (T1.g, T1.c, T1.d).
     LenientTimestampParser,
     /// `task@odata.bind` is refused as a navigation write (B9.b).
     BindAnnotationRejected,
@@ -532,7 +532,7 @@ impl Mutant {
             GzipUnsupported => "H6.a",
             NoMembersAfterSentinel => "B6.d",
             GraphGrammarOnly => "T1.f",
-            AbnfGrammarUnderGraph => "T1.a",
+            AbnfGrammarUnderGraph => "T1.g",
             PatchUnsupported => "H1.a",
             PatchSupportedUnderLive => "H1.d",
             RequiredNotEnforcedUnderStrict => "B4.d",
@@ -603,7 +603,7 @@ impl Mutant {
             LenientJsonParser => "B1.b",
             LossyUtf8Decoding => "B1.b",
             NullOdataTypeIgnored => "B9.a",
-            LenientTimestampParser => "T1.a",
+            LenientTimestampParser => "T1.g",
             BindAnnotationRejected => "B9.b",
             FailureReasonTrimmed => "B10",
             ControlCharactersStripped => "B10",
