@@ -34,9 +34,9 @@ fn with_content_type(ct: Option<&str>) -> Request {
     r
 }
 
-mod routes;
-mod headers;
 mod body;
-mod timestamps;
-mod state;
 mod errors;
+mod headers;
+mod routes;
+mod state;
+mod timestamps;
