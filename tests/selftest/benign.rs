@@ -16,7 +16,7 @@ fn selftest_check_finds_nothing_against_the_correct_model_under_every_profile() 
                     r.findings
                 );
                 assert!(r.cases > 500, "{}", r.cases);
-                let store = store(&profile, seed);
+                let store = seeded(seed, &profile);
                 let target = ModelTarget::new(store.clone(), profile.clone());
                 let r = Runner::new(&target, store, config(&profile, seed))
                     .run()
@@ -56,7 +56,7 @@ fn selftest_benign_variants_using_the_contracts_freedoms_are_never_flagged() {
         sets.push(Benign::ALL.to_vec());
         for set in &sets {
             for seed in [1, 2] {
-                let store = store(&profile, seed);
+                let store = seeded(seed, &profile);
                 let target = Varied::new(store.clone(), profile.clone(), set);
                 let r = Runner::new(&target, store, config(&profile, seed))
                     .run()
@@ -69,7 +69,7 @@ fn selftest_benign_variants_using_the_contracts_freedoms_are_never_flagged() {
                 );
             }
         }
-        let store = store(&profile, 3);
+        let store = seeded(3, &profile);
         let varied = std::sync::Arc::new(Varied::new(store.clone(), profile.clone(), &Benign::ALL));
         let ep = Endpoint::start(ModelResponder::serving(varied, profile.clone()))
             .await
@@ -92,7 +92,7 @@ fn selftest_benign_http_framing_chunked_answers_connection_close_and_latency_are
     use std::sync::atomic::{AtomicU64, Ordering};
     let profile = Profile::graph();
     for mode in 0..3u64 {
-        let store = store(&profile, 4);
+        let store = seeded(4, &profile);
         let model = ModelTarget::new(store.clone(), profile.clone());
         let n = AtomicU64::new(0);
         let srv = server::serve(0, None, move |req| {
@@ -125,7 +125,7 @@ fn b1_d_a_server_that_rejects_a_byte_order_mark_is_never_flagged_alone_or_beside
     rt().block_on(async {
         for profile in [Profile::graph(), Profile::strict()] {
             for seed in 1..=10 {
-                let store = store(&profile, seed);
+                let store = seeded(seed, &profile);
                 let target = Varied::new(store.clone(), profile.clone(), &[Benign::BomRejected]);
                 let r = Runner::new(&target, store, config(&profile, seed))
                     .run()

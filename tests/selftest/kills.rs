@@ -170,7 +170,7 @@ fn clause_coverage_the_default_run_puts_every_clause_to_the_test_but_the_listed_
             // the custom profile: T1.f (odata-abnf) is reached only here
             (lenient, vec![]),
         ] {
-            let store = store(&profile, 1);
+            let store = seeded(1, &profile);
             let target = ModelTarget::new(store.clone(), profile.clone());
             let r = Runner::new(&target, store, config(&profile, 1))
                 .run()

@@ -4,6 +4,7 @@
 //! seed, same findings, whatever the number of lanes.
 
 use crate::support::rt;
+use crate::support::seeded;
 use std::time::Duration;
 use tpr_harness::conformance::{Config, Report, Runner};
 use tpr_harness::endpoint::{Endpoint, ModelResponder};
@@ -12,17 +13,7 @@ use tpr_harness::mutant::{Mutant, Mutated};
 use tpr_harness::profile::Profile;
 use tpr_harness::remote::Remote;
 use tpr_harness::rule::RuleId;
-use tpr_harness::store::Store;
 use tpr_harness::target::model::ModelTarget;
-
-fn store(profile: &Profile, seed: u64) -> Store {
-    crate::support::generated_store(
-        seed,
-        profile,
-        crate::support::WRITE,
-        Some(crate::support::READ),
-    )
-}
 
 fn config(profile: &Profile, seed: u64) -> Config {
     Config {
@@ -34,7 +25,7 @@ fn config(profile: &Profile, seed: u64) -> Config {
 
 /// `check` over HTTP against the endpoint with `mutant`.
 async fn check(profile: &Profile, mutant: Option<Mutant>, seed: u64) -> Report {
-    let store = store(profile, seed);
+    let store = seeded(seed, profile);
     let ep =
         Endpoint::start(ModelResponder::new(store.clone(), profile.clone()).with_mutant(mutant))
             .await
@@ -59,7 +50,7 @@ async fn run_in_process(
     jobs: usize,
     pairs: bool,
 ) -> Report {
-    let store = store(profile, seed);
+    let store = seeded(seed, profile);
     let target = Mutated::new(store.clone(), profile.clone(), mutants);
     let config = Config {
         jobs,
