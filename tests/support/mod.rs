@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod clause;
 pub mod server;
 
 use tpr_harness::fixture::Fixture;
