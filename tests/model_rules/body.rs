@@ -1,6 +1,8 @@
 //! B: the body — one JSON object, duplicates, properties, required and nullable, types, the enum, ids, annotations, failureReason; and the seed page's own example under each profile.
 
 use super::*;
+use crate::support::clause::{self, *};
+use tpr_harness::mutant::Mutant;
 
 #[test]
 fn b1_bodies_that_are_not_one_json_object_are_400() {
@@ -26,6 +28,42 @@ fn b1_bodies_that_are_not_one_json_object_are_400() {
         );
         assert_eq!(rules_of(&req, &g()), vec![RuleId::B1]);
     }
+}
+
+#[test]
+fn b1_a_an_empty_body_is_400_in_either_framing() {
+    holds_and_catches(&g(), &[Mutant::EmptyBodyAccepted], |t| {
+        expect(t, &patch("t1", ""), 400)?;
+        expect(t, &patch("t1", "").header("Content-Length", "0"), 400)?;
+        expect(
+            t,
+            &patch("t1", "").header("Transfer-Encoding", "chunked"),
+            400,
+        )?;
+        expect(t, &patch_at(&via("r1", "u1", "t1", "t3"), ""), 400).map(drop)
+    });
+}
+
+#[test]
+fn b1_c_a_top_level_that_is_not_an_object_is_400_and_changes_nothing() {
+    holds_and_catches(&g(), &[Mutant::NonObjectAccepted], |t| {
+        for text in [
+            "[]",
+            r#"[{"failureReason":"x"}]"#,
+            r#""x""#,
+            "1",
+            "null",
+            "true",
+        ] {
+            expect(t, &patch("t1", text), 400)?;
+        }
+        let r = expect(t, &get("t1"), 200)?;
+        same(
+            "failureReason after",
+            body(&r)?["failureReason"].clone(),
+            json!(null),
+        )
+    });
 }
 
 #[test]
@@ -106,7 +144,25 @@ fn b4_null_for_a_required_property_is_400_and_for_a_nullable_one_sets_null() {
 }
 
 #[test]
-fn b4_required_in_body_demands_both_required_properties_under_strict() {
+fn b4_b_null_for_a_required_property_is_400_and_writes_nothing() {
+    holds_and_catches(&g(), &[Mutant::AcceptNullCreated], |t| {
+        expect(t, &patch("t1", r#"{"createdDateTime":null}"#), 400)?;
+        expect(t, &patch("t1", r#"{"processingStatus":null}"#), 400)?;
+        let both = r#"{"createdDateTime":null,"failureReason":"beside a null"}"#;
+        expect(t, &patch("t1", both), 400)?;
+        let r = body(&expect(t, &get("t1"), 200)?)?;
+        same("createdDateTime", r["createdDateTime"].is_string(), true)?;
+        same(
+            "processingStatus",
+            r["processingStatus"].clone(),
+            json!("queued"),
+        )?;
+        same("failureReason", r["failureReason"].clone(), json!(null))
+    });
+}
+
+#[test]
+fn b4_d_required_in_body_demands_both_required_properties_under_strict() {
     let strict = Profile::strict();
     assert_eq!(
         statuses(&patch("t1", r#"{"failureReason":"x"}"#), &strict),
@@ -126,6 +182,17 @@ fn b4_required_in_body_demands_both_required_properties_under_strict() {
         statuses(&patch("t1", r#"{"failureReason":"x"}"#), &off),
         vec![200]
     );
+    let bug = [Mutant::RequiredNotEnforcedUnderStrict];
+    holds_and_catches(&Profile::strict(), &bug, |t| {
+        for partial in [
+            r#"{"failureReason":"x"}"#,
+            r#"{"processingStatus":"failed"}"#,
+            r#"{"createdDateTime":"2026-01-05T08:00:00Z","failureReason":"x"}"#,
+        ] {
+            expect(t, &patch("t1", partial), 400)?;
+        }
+        expect(t, &patch("t1", both), 200).map(drop)
+    });
 }
 
 #[test]
@@ -182,7 +249,37 @@ fn b6_sentinel_in_patch_is_rejected_when_the_knob_says_reject() {
 }
 
 #[test]
-fn b6_members_after_the_sentinel_need_the_prefer_header() {
+fn b6_a_every_known_member_is_accepted_and_stored() {
+    // no built-in bug refuses a known member: shown failing by a model that refuses one
+    holds_and_catches(&g(), &[], |t| {
+        for m in [
+            "queued",
+            "inProgress",
+            "completed",
+            "completedWithErrors",
+            "canceled",
+            "failed",
+        ] {
+            let sent = format!(r#"{{"processingStatus":"{m}"}}"#);
+            let r = expect(t, &patch("t2", &sent), 200)?;
+            same(
+                "the status answered",
+                body(&r)?["processingStatus"].clone(),
+                json!(m),
+            )?;
+            let r = expect(t, &get("t2"), 200)?;
+            same(
+                "the status stored",
+                body(&r)?["processingStatus"].clone(),
+                json!(m),
+            )?;
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn b6_d_members_after_the_sentinel_need_the_prefer_header() {
     let body = r#"{"processingStatus":"quarantined"}"#;
     assert_eq!(statuses(&patch("t1", body), &g()), vec![400]);
     let pref = patch("t1", body).header("Prefer", "include-unknown-enum-members");
@@ -195,10 +292,25 @@ fn b6_members_after_the_sentinel_need_the_prefer_header() {
         .header("Prefer", "include-unknown-enum-members");
     assert_eq!(statuses(&canceling, &only_q), vec![400]);
     assert_eq!(statuses(&pref, &only_q), vec![200]);
+    holds_and_catches(&g(), &[Mutant::NoMembersAfterSentinel], |t| {
+        for m in ["canceling", "quarantined"] {
+            let sent = format!(r#"{{"processingStatus":"{m}"}}"#);
+            expect(t, &patch("t1", &sent), 400)?;
+            let prefer = |r: Request| r.header("Prefer", "include-unknown-enum-members");
+            expect(t, &prefer(patch("t1", &sent)), 200)?;
+            let r = expect(t, &prefer(get("t1")), 200)?;
+            same(
+                "the status stored",
+                clause::body(&r)?["processingStatus"].clone(),
+                json!(m),
+            )?;
+        }
+        Ok(())
+    });
 }
 
 #[test]
-fn b6_stored_members_after_the_sentinel_render_as_the_sentinel_without_prefer() {
+fn b6_e_stored_members_after_the_sentinel_render_as_the_sentinel_without_prefer() {
     let p = g();
     let mut s = store();
     assert_eq!(
@@ -215,6 +327,32 @@ fn b6_stored_members_after_the_sentinel_render_as_the_sentinel_without_prefer() 
         "quarantined"
     );
     assert!(out.answers[0].preference_applied);
+    // t3 holds `quarantined`: every answer without the preference says the sentinel
+    holds_and_catches(&p, &[Mutant::AfterSentinelRenderedByName], |t| {
+        let status = |r: tpr_harness::target::Response| {
+            Ok::<_, String>(body(&r)?["processingStatus"].clone())
+        };
+        let sentinel = json!("unknownFutureValue");
+        same(
+            "GET",
+            status(expect(t, &get("t3"), 200)?)?,
+            sentinel.clone(),
+        )?;
+        let through = get_at(&via("r1", "u1", "t1", "t3"));
+        same(
+            "GET via task",
+            status(expect(t, &through, 200)?)?,
+            sentinel.clone(),
+        )?;
+        let write = patch("t3", r#"{"failureReason":"x"}"#);
+        same("PATCH", status(expect(t, &write, 200)?)?, sentinel)?;
+        let named = get("t3").header("Prefer", "include-unknown-enum-members");
+        same(
+            "GET with the preference",
+            status(expect(t, &named, 200)?)?,
+            json!("quarantined"),
+        )
+    });
 }
 
 #[test]
@@ -268,6 +406,24 @@ fn b7_id_in_body_and_non_updatable_properties() {
         assert_eq!(statuses(&patch("t1", &body), &g()), vec![400], "{name}");
         assert_eq!(rules_of(&patch("t1", &body), &g()), vec![RuleId::B7]);
     }
+}
+
+#[test]
+fn b7_b_properties_this_operation_does_not_update_and_navigations_are_400() {
+    holds_and_catches(&g(), &[Mutant::NotUpdatableIgnored], |t| {
+        for name in ["processingInfo", "workflowSubject", "subject", "task"] {
+            for value in ["null", "{}", r#""x""#] {
+                let sent = format!(r#"{{"failureReason":"beside {name}","{name}":{value}}}"#);
+                expect(t, &patch("t1", &sent), 400)?;
+            }
+        }
+        let r = expect(t, &get("t1"), 200)?;
+        same(
+            "failureReason after",
+            body(&r)?["failureReason"].clone(),
+            json!(null),
+        )
+    });
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! H: method and headers — methods, authorization (and the tokens of F2), Content-Type, body size, Prefer, request content coding.
 
 use super::*;
+use crate::support::clause::*;
+use tpr_harness::mutant::Mutant;
 
 fn gzip_patch(t: &str, body: &[u8]) -> Request {
     let mut r = patch(t, "");
@@ -75,6 +77,34 @@ fn h2_authorization_is_required_and_read_only_tokens_cannot_patch() {
     let mut read_get = get("t1");
     read_get.headers[0].1 = format!("Bearer {READ}");
     assert_eq!(statuses(&read_get, &g()), vec![200]);
+}
+
+#[test]
+fn h2_a_a_request_without_authorization_is_401_and_changes_nothing() {
+    let bare = |mut r: Request| {
+        r.headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
+        r
+    };
+    holds_and_catches(
+        &g(),
+        &[Mutant::NoAuthentication, Mutant::MissingAuthIs403],
+        |t| {
+            let write = r#"{"failureReason":"anonymous"}"#;
+            expect(t, &bare(patch("t1", write)), 401)?;
+            expect(t, &bare(patch_at(&via("r1", "u1", "t1", "t3"), write)), 401)?;
+            expect(t, &bare(get("t1")), 401)?;
+            for id in ["t1", "t3"] {
+                let r = expect(t, &get(id), 200)?;
+                same(
+                    "failureReason after",
+                    body(&r)?["failureReason"].clone(),
+                    json!(null),
+                )?;
+            }
+            Ok(())
+        },
+    );
 }
 
 #[test]
@@ -189,6 +219,38 @@ fn h5_prefer_header_admits_members_after_the_sentinel_and_is_echoed() {
         out.answers[0].json().unwrap()["processingStatus"],
         "unknownFutureValue"
     );
+}
+
+#[test]
+fn h5_b_an_honoured_preference_is_named_in_preference_applied_on_patch_and_get() {
+    let applied = |r: &tpr_harness::target::Response| {
+        same(
+            "Preference-Applied",
+            r.header("preference-applied").is_some_and(|v| {
+                v.to_ascii_lowercase()
+                    .contains("include-unknown-enum-members")
+            }),
+            true,
+        )
+    };
+    let bugs = [
+        Mutant::NoPreferenceApplied,
+        Mutant::NoPreferenceAppliedOnGet,
+    ];
+    holds_and_catches(&g(), &bugs, |t| {
+        let prefer = |r: Request| r.header("Prefer", "include-unknown-enum-members");
+        applied(&expect(
+            t,
+            &prefer(patch("t1", r#"{"processingStatus":"canceling"}"#)),
+            200,
+        )?)?;
+        applied(&expect(t, &prefer(get("t3")), 200)?)?;
+        applied(&expect(
+            t,
+            &prefer(get_at(&via("r1", "u1", "t1", "t3"))),
+            200,
+        )?)
+    });
 }
 
 #[test]

@@ -22,9 +22,17 @@ fn r1_b_the_via_task_route_reads_and_writes_t_through_t0() {
     holds_and_catches(&g(), &[Mutant::WrongAliasTarget], |t| {
         let path = via("r1", "u1", "t1", "t3");
         let r = expect(t, &patch_at(&path, r#"{"failureReason":"via task"}"#), 200)?;
-        same("the id PATCH answers for", body(&r)?["id"].clone(), json!("t3"))?;
+        same(
+            "the id PATCH answers for",
+            body(&r)?["id"].clone(),
+            json!("t3"),
+        )?;
         let r = expect(t, &get_at(&path), 200)?;
-        same("the id GET answers for", body(&r)?["id"].clone(), json!("t3"))?;
+        same(
+            "the id GET answers for",
+            body(&r)?["id"].clone(),
+            json!("t3"),
+        )?;
         same(
             "failureReason read through the route",
             body(&r)?["failureReason"].clone(),
@@ -142,10 +150,19 @@ fn r3_c_ids_are_percent_decoded_exactly_once() {
     twice.path = twice.path.replace("/t1", "/%2574%2531");
     assert_eq!(statuses(&twice, &g()), vec![404], "decoded once only");
     holds_and_catches(&g(), &[Mutant::IdsNotPercentDecoded], |t| {
-        let r = expect(t, &patch_at(&path_to("t1").replace("/r1/", "/r%31/"), "{}"), 200)?;
+        let r = expect(
+            t,
+            &patch_at(&path_to("t1").replace("/r1/", "/r%31/"), "{}"),
+            200,
+        )?;
         same("the id answered for", body(&r)?["id"].clone(), json!("t1"))?;
         expect(t, &get_at(&path_to("t1").replace("/t1", "/%74%31")), 200)?;
-        expect(t, &get_at(&path_to("t1").replace("/t1", "/%2574%2531")), 404).map(drop)
+        expect(
+            t,
+            &get_at(&path_to("t1").replace("/t1", "/%2574%2531")),
+            404,
+        )
+        .map(drop)
     });
 }
 
@@ -201,7 +218,11 @@ fn r4_c_one_trailing_slash_is_accepted_two_are_400() {
     assert_eq!(statuses(&slash, &g()), vec![400]);
     holds_and_catches(&g(), &[Mutant::TrailingSlashRejected], |t| {
         expect(t, &patch_at(&format!("{}/", path_to("t1")), "{}"), 200)?;
-        expect(t, &get_at(&format!("{}/", via("r1", "u1", "t1", "t3"))), 200)?;
+        expect(
+            t,
+            &get_at(&format!("{}/", via("r1", "u1", "t1", "t3"))),
+            200,
+        )?;
         expect(t, &patch_at(&format!("{}//", path_to("t1")), "{}"), 400)?;
         expect(t, &get_at(&format!("{}///", path_to("t1"))), 400).map(drop)
     });
