@@ -1,6 +1,8 @@
 //! S: state semantics — existence, what a PATCH changes, atomicity, the success answer, idempotence, isolation, linearizability, invariants.
 
 use super::*;
+use crate::support::clause;
+use tpr_harness::mutant::Mutant;
 
 /// Forty concurrent writes to `t1` as the exact S7 check sees them: request `i` writes
 /// `failureReason` and `startedDateTime` (even `i`) or `completedDateTime` (odd `i`), each
@@ -194,7 +196,7 @@ fn s4_success_is_200_with_the_representation_that_a_get_returns() {
 }
 
 #[test]
-fn s4_success_knob_gives_200_204_or_either() {
+fn s4_c_success_knob_gives_200_204_or_either() {
     let req = patch("t1", r#"{"failureReason":"x"}"#);
     assert_eq!(statuses(&req, &g()), vec![200]);
     assert_eq!(
@@ -205,6 +207,34 @@ fn s4_success_knob_gives_200_204_or_either() {
         statuses(&req, &with(|p| p.success = Success::Either)),
         vec![200, 204]
     );
+    // 200-body (the default): 200 with the representation; 204: no body, the write done
+    clause::holds_and_catches(&g(), &[Mutant::NoContentInsteadOf200], |t| {
+        let r = clause::expect(t, &req, 200)?;
+        clause::same(
+            "Content-Type",
+            r.header("content-type")
+                .map(|c| c.starts_with("application/json")),
+            Some(true),
+        )?;
+        let shown = clause::body(&r)?;
+        clause::same("the id shown", shown["id"].clone(), json!("t1"))?;
+        clause::same(
+            "failureReason shown",
+            shown["failureReason"].clone(),
+            json!("x"),
+        )
+    });
+    let no_content = with(|p| p.success = Success::NoContent204);
+    clause::holds_and_catches(&no_content, &[], |t| {
+        let r = clause::expect(t, &req, 204)?;
+        clause::same("the 204 body", r.body.len(), 0)?;
+        let r = clause::expect(t, &get("t1"), 200)?;
+        clause::same(
+            "failureReason stored",
+            clause::body(&r)?["failureReason"].clone(),
+            json!("x"),
+        )
+    });
 }
 
 #[test]

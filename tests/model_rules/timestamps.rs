@@ -1,6 +1,9 @@
 //! T: timestamps — the grammar, the calendar, the clock, the offset, the range; stored as instants.
 
 use super::*;
+use crate::support::clause::*;
+use tpr_harness::mutant::Mutant;
+use tpr_harness::target::Target;
 
 #[test]
 fn t1_grammar_knob_decides_which_spellings_are_accepted() {
@@ -30,6 +33,145 @@ fn t1_grammar_knob_decides_which_spellings_are_accepted() {
             assert_eq!(rules_of(&patch("t1", &body), &g()), vec![RuleId::T1]);
         }
     }
+}
+
+/// PATCHes `t1`'s `startedDateTime` with each of `spellings`, demanding `status`.
+fn started(t: &dyn Target, spellings: &[&str], status: u16) -> Held {
+    for v in spellings {
+        expect(
+            t,
+            &patch("t1", &format!(r#"{{"startedDateTime":"{v}"}}"#)),
+            status,
+        )?;
+    }
+    Ok(())
+}
+
+#[test]
+fn t1_b_years_0001_to_9999_and_real_calendar_dates_only() {
+    let bugs = [
+        Mutant::CenturyLeapYearRejected,
+        Mutant::AbnfGrammarUnderGraph,
+    ];
+    holds_and_catches(&g(), &bugs, |t| {
+        let real = [
+            "2000-02-29T00:00:00Z",
+            "2024-02-29T12:00:00Z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "2026-04-30T08:00:00Z",
+        ];
+        started(t, &real, 200)?;
+        let not_real = [
+            "2023-02-29T00:00:00Z",
+            "1900-02-29T00:00:00Z",
+            "2026-04-31T08:00:00Z",
+            "2026-13-01T08:00:00Z",
+            "2026-00-10T08:00:00Z",
+            "2026-01-00T08:00:00Z",
+            "0000-01-01T00:00:00Z",
+            "10000-01-01T00:00:00Z",
+            "-0001-01-01T00:00:00Z",
+            "+2026-01-05T08:00:00Z",
+        ];
+        started(t, &not_real, 400)
+    });
+}
+
+#[test]
+fn t1_c_hours_to_23_minutes_and_seconds_to_59() {
+    let bugs = [Mutant::Hour24Accepted, Mutant::AbnfGrammarUnderGraph];
+    holds_and_catches(&g(), &bugs, |t| {
+        started(t, &["2026-01-05T00:00:00Z", "2026-01-05T23:59:59Z"], 200)?;
+        let out_of_range = [
+            "2026-01-05T24:00:00Z",
+            "2026-01-05T25:00:00Z",
+            "2026-01-05T23:60:00Z",
+            "2026-01-05T23:59:60Z",
+            "1972-06-30T23:59:60Z",
+        ];
+        started(t, &out_of_range, 400)
+    });
+}
+
+#[test]
+fn t1_d_an_offset_is_required_within_14_hours_and_minus_zero_is_utc() {
+    let bugs = [
+        Mutant::TimestampWithoutOffset,
+        Mutant::OffsetClamped,
+        Mutant::AbnfGrammarUnderGraph,
+    ];
+    holds_and_catches(&g(), &bugs, |t| {
+        let within = [
+            "2026-01-05T08:00:00+14:00",
+            "2026-01-05T08:00:00-14:00",
+            "2026-01-05T08:00:00+05:30",
+            "2026-01-05T08:00:00-00:00",
+        ];
+        started(t, &within, 200)?;
+        let outside = [
+            "2026-01-05T08:00:00",
+            "2026-01-05T08:00:00.5",
+            "2026-01-05T08:00:00+14:01",
+            "2026-01-05T08:00:00-14:30",
+            "2026-01-05T08:00:00+15:00",
+            "2026-01-05T08:00:00+23:00",
+        ];
+        started(t, &outside, 400)?;
+        // -00:00 is UTC: stored as the same instant as Z
+        started(t, &["2026-01-05T08:00:00-00:00"], 200)?;
+        let r = body(&expect(t, &get("t1"), 200)?)?;
+        let stored = r["startedDateTime"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let instant = |s: &str| tpr_harness::timestamp::Timestamp::parse(s, Grammar::Graph).ok();
+        same(
+            "the instant of -00:00",
+            instant(&stored),
+            instant("2026-01-05T08:00:00Z"),
+        )
+    });
+}
+
+#[test]
+fn t1_e_t_and_z_are_upper_case() {
+    holds_and_catches(&g(), &[Mutant::AbnfGrammarUnderGraph], |t| {
+        started(t, &["2026-01-05T08:00:00Z"], 200)?;
+        let lower = [
+            "2026-01-05t08:00:00Z",
+            "2026-01-05T08:00:00z",
+            "2026-01-05t08:00:00z",
+        ];
+        started(t, &lower, 400)
+    });
+}
+
+#[test]
+fn t1_g_anything_outside_the_chosen_grammar_is_400() {
+    let outside = [
+        "",
+        "now",
+        "1767600000",
+        "2026-01-05",
+        "2026-01-05 08:00:00Z",
+        "20260105T080000Z",
+        "2026-1-5T8:00:00Z",
+        "2026-01-05T08:00:00+0100",
+        "2026-01-05T08:00:00.Z",
+        "2026-01-05T08:00:00.1234567890123Z",
+        "2026-01-05T08:00:00Z ",
+        " 2026-01-05T08:00:00Z",
+    ];
+    holds_and_catches(&g(), &[Mutant::LenientTimestampParser], |t| {
+        started(t, &["2026-01-05T08:00:00.123456789012Z"], 200)?;
+        started(t, &outside, 400)
+    });
+    // the same under the OData ABNF: none of these is in it either
+    let abnf = with(|p| p.timestamp_grammar = Grammar::OdataAbnf);
+    holds_and_catches(&abnf, &[Mutant::LenientTimestampParser], |t| {
+        started(t, &outside, 400)
+    });
 }
 
 #[test]
