@@ -1,4 +1,5 @@
-//! B: the body — one JSON object, duplicates, properties, required and nullable, types, the enum, ids, annotations, failureReason; and the seed page's own example under each profile.
+//! B: the body — one JSON object, duplicates, properties, required and nullable, types, the enum,
+//! ids, annotations, failureReason; and the seed page's own example under each profile.
 
 use super::*;
 use crate::support::clause::{self, *};

@@ -1,4 +1,5 @@
-//! H: method and headers — methods, authorization (and the tokens of F2), Content-Type, body size, Prefer, request content coding.
+//! H: method and headers — methods, authorization (and the tokens of F2), Content-Type, body size,
+//! Prefer, request content coding.
 
 use super::*;
 use crate::support::clause::*;

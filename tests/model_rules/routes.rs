@@ -1,4 +1,5 @@
-//! R: routes — the two routes, their aliases, keys, spelling, what is malformed and what does not resolve.
+//! R: routes — the two routes, their aliases, keys, spelling, what is malformed and what does not
+//! resolve.
 
 use super::*;
 use crate::support::clause::*;

@@ -1,4 +1,5 @@
-//! S: state semantics — existence, what a PATCH changes, atomicity, the success answer, idempotence, isolation, linearizability, invariants.
+//! S: state semantics — existence, what a PATCH changes, atomicity, the success answer,
+//! idempotence, isolation, linearizability, invariants.
 
 use super::*;
 use crate::support::clause;
