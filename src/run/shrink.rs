@@ -23,13 +23,8 @@ impl<'s, 'a> Unit<'s, 'a> {
             })
             .await
             .unwrap_or(f);
-        let Failure {
-            case: small,
-            verdict: mut sv,
-            response: sresp,
-            expected: sexp,
-            before: sbefore,
-        } = shrunk;
+        let (small, sbefore) = (&shrunk.case, shrunk.before.as_ref());
+        let mut sv = shrunk.verdict.clone();
         let left = variants(&small.spec);
         // B4.a: a PATCH may omit a required property. When the same PATCH naming both is
         // accepted, the omission is what it was rejected for
@@ -45,7 +40,7 @@ impl<'s, 'a> Unit<'s, 'a> {
                 .push(MemberSpec::Created(generate::TsSpec::new_year(2025)));
             full.members
                 .push(MemberSpec::Status(ProcessingStatus::InProgress));
-            self.right_without(&small, &full, sbefore.as_ref(), &|w: &Verdict| {
+            self.right_without(small, &full, sbefore, &|w: &Verdict| {
                 w.kind == Kind::Rejected
             })
             .await
@@ -95,10 +90,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         self.file(
             Failure {
                 verdict: sv,
-                case: small.clone(),
-                response: sresp,
-                expected: sexp,
-                before: sbefore,
+                ..shrunk
             },
             at,
         )

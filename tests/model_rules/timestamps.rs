@@ -342,11 +342,12 @@ fn t1_timestamps_of_other_grammars_are_400_each_under_its_clause() {
         );
         assert!(d.clause().starts_with("T1."), "{d:?}");
     }
-    // one clause each: T1.a for the pattern, T1.c for second 60, T1.d for the offset
+    // one clause each: T1.g for another pattern (outside the grammar), T1.c for second 60,
+    // T1.d for the offset
     assert_eq!(Defect::TimestampLeapSecond(p).clause(), "T1.c");
     assert_eq!(Defect::TimestampBasicOffset(p).clause(), "T1.d");
     assert_eq!(
         Defect::TimestampOtherPattern(p, OtherPattern::EpochSeconds).clause(),
-        "T1.a"
+        "T1.g"
     );
 }
