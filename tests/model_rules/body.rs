@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::support::clause::{self, *};
-use tpr_harness::mutant::Mutant;
+use tpr_harness::target::mutant::Mutant;
 
 #[test]
 fn b1_bodies_that_are_not_one_json_object_are_400() {

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::support::clause::*;
-use tpr_harness::mutant::Mutant;
+use tpr_harness::target::mutant::Mutant;
 
 fn gzip_patch(t: &str, body: &[u8]) -> Request {
     let mut r = patch(t, "");

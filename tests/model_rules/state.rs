@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::support::clause;
-use tpr_harness::mutant::Mutant;
+use tpr_harness::target::mutant::Mutant;
 
 /// Forty concurrent writes to `t1` as the exact S7 check sees them: request `i` writes
 /// `failureReason` and `startedDateTime` (even `i`) or `completedDateTime` (odd `i`), each

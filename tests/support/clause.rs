@@ -4,11 +4,11 @@
 //! implementation it catches.
 
 use super::{WRITE, store_for};
-use tpr_harness::mutant::{Mutant, Mutated};
 use tpr_harness::path::{PathStyle, Route};
 use tpr_harness::profile::Profile;
 use tpr_harness::spec::Request;
 use tpr_harness::target::model::ModelTarget;
+use tpr_harness::target::mutant::{Mutant, Mutated};
 use tpr_harness::target::{Response, Target, block_on};
 
 /// What a check returns: `Err` says what broke the clause.
