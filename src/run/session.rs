@@ -304,10 +304,9 @@ impl<'s, 'a> Unit<'s, 'a> {
         if self.shared.config.observe == Observe::None {
             return Observed::Skipped;
         }
-        let mut req = Request::new(if empty_patch { "PATCH" } else { "GET" }, &path)
-            .header("Authorization", &self.auth())
-            .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS);
+        let mut req = judge::observation::read_back(&path, &self.auth());
         if empty_patch {
+            req.method = "PATCH".into();
             req = req.header("Content-Type", "application/json").body("{}");
         }
         match self.send(&req).await {

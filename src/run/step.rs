@@ -145,40 +145,19 @@ impl<'s, 'a> Unit<'s, 'a> {
                 self.store = before;
                 return match &e {
                     TransportError::Unsendable(_) => Checked::interrupted(expected, false),
-                    e if e.is_down()
-                        || self.last_down
-                        || matches!(e, TransportError::Broken { .. }) =>
-                    {
-                        self.after_failure(case, e, epoch, expected).await
-                    }
-                    e => Checked {
-                        verdicts: vec![Verdict::new(
-                            ClauseId::E3,
-                            Kind::NoAnswer,
-                            format!("no complete answer: {e}"),
-                        )],
-                        response: None,
-                        expected,
-                        interrupted: false,
-                        unobserved: false,
-                        rerun: false,
-                    },
+                    // no complete answer, whatever the way (refused, broken, timed out): sent
+                    // again alone before anything is blamed; a crash another lane's request
+                    // caused, or a timeout under the load of the other lanes, is not this one's
+                    e => self.after_failure(case, e, epoch, expected).await,
                 };
             }
         };
-        let mut verdicts = judge::judge_case(case, &out, &resp, &profile);
         let stored = case
             .target
             .as_ref()
             .and_then(|id| before.get(id))
             .map(|e| e.value.status.as_str());
-        judge::observation::unnamed_difference_is_state(
-            &mut verdicts,
-            &case.request,
-            &resp,
-            stored,
-            &profile,
-        );
+        let mut verdicts = judge::answer_verdicts(case, &out, &resp, stored, &profile);
         let method = case.request.method.as_str();
         let accepted_wrongly = verdicts.first().is_some_and(|v| v.kind == Kind::Accepted);
         // state safety: a wrongly accepted probe that may have changed more than values
@@ -202,14 +181,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             }
         }
         let observe = method == "PATCH" || (!verdicts.is_empty() && method != "GET");
-        // the state is judged whenever model and implementation agree on accepting or
-        // rejecting (a wrong 2xx, a bad envelope or a missing header does not hide a state
-        // bug); when they disagree it differs by necessity and is only adopted
-        let agree = out.is_success() == (200..300).contains(&resp.status);
-        let judge_state = agree
-            && !verdicts.iter().any(|v| {
-                matches!(v.kind, Kind::State | Kind::Representation) && !judge::is_shape(v)
-            });
+        let judge_state = judge::observation::state_is_judged(&out, &resp, &verdicts);
         let target = case.target.clone().or_else(|| {
             if accepted_wrongly {
                 self.addressed_anyway(case)

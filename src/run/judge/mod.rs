@@ -206,6 +206,28 @@ pub fn judge_case(case: &Case, out: &Outcome, resp: &Response, profile: &Profile
     verdicts
 }
 
+/// The verdicts on one answer, as `check`, `replay` and the differential fuzz target judge a
+/// case: [`judge_case`], then a 200 body's difference in a property the request did not name
+/// judged as the state it shows ([`observation::unnamed_difference_is_state`]; `stored_status`
+/// is the status the model held before the request).
+pub fn answer_verdicts(
+    case: &Case,
+    out: &Outcome,
+    resp: &Response,
+    stored_status: Option<&str>,
+    profile: &Profile,
+) -> Vec<Verdict> {
+    let mut verdicts = judge_case(case, out, resp, profile);
+    observation::unnamed_difference_is_state(
+        &mut verdicts,
+        &case.request,
+        resp,
+        stored_status,
+        profile,
+    );
+    verdicts
+}
+
 fn status_list(s: &[u16]) -> String {
     s.iter()
         .map(u16::to_string)

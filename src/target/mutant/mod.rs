@@ -408,7 +408,8 @@ impl Mutant {
             ChunkedLimitUnchecked | ChunkedBodyIgnored => &[RuleId::H4],
             TrailingSlashRejected => &[RuleId::R4],
             IdsCaseInsensitive => &[RuleId::R4],
-            IdsNotPercentDecoded => &[RuleId::R3],
+            // a key with a bad escape is then looked up as text, 404 (R5.a: decision 86)
+            IdsNotPercentDecoded => &[RuleId::R3, RuleId::R5],
             MalformedPathIs404 => &[RuleId::R5],
             // every id that does not resolve: an unknown id (R5.b), one in another case
             // (R4.b), one under another parent (S1)
@@ -484,7 +485,7 @@ impl Mutant {
     /// any of them names the bug rightly.
     pub fn also_breaks(self) -> &'static [&'static str] {
         match self {
-            // the OData ABNF admits, under `graph`: omitted seconds (T1.a), five-digit and
+            // the OData ABNF admits, under `graph`: omitted seconds (T1.g), five-digit and
             // negative years (T1.b), second 60 (T1.c), offset hours up to 23 (T1.d), lower-case
             // `t` and `z` (T1.e)
             Mutant::AbnfGrammarUnderGraph => &["T1.b", "T1.c", "T1.d", "T1.e"],
@@ -493,6 +494,8 @@ impl Mutant {
             // inflated whole, a bomb exhausts the memory: a 5xx (E3)
             Mutant::BombInflatedWhole => &["E3"],
             Mutant::LenientTimestampParser => &["T1.c", "T1.d"],
+            // a key with a bad escape is looked up as text: 404 for a malformed key
+            Mutant::IdsNotPercentDecoded => &["R5.a"],
             _ => &[],
         }
     }
