@@ -689,13 +689,13 @@ fn e3_a_timeout_answered_when_the_request_is_sent_again_alone_is_not_blamed() {
     // sent alone it is answered 413 in milliseconds. A timed-out request is now sent again
     // alone before anything is blamed, as a broken connection is.
     let target = SlowOnce {
-        model: ModelTarget::new(store(1, "t"), Profile::graph()),
+        model: ModelTarget::new(seeded(1, &Profile::graph()), Profile::graph()),
         every: 61,
         seen: Default::default(),
         timeouts: Default::default(),
     };
     let r = rt()
-        .block_on(run(&target, store(1, "t"), config()))
+        .block_on(run(&target, seeded(1, &Profile::graph()), config()))
         .unwrap();
     let timeouts = target.timeouts.load(std::sync::atomic::Ordering::SeqCst);
     assert!(timeouts > 3, "the test sent too few timeouts: {timeouts}");
