@@ -8,6 +8,9 @@ mod support;
 /// One test per contract rule and knob value, against the reference model.
 mod model_rules;
 
+/// Every clause of the contract has a test named after it.
+mod clauses;
+
 /// Generators against the model: oracle cross-check, reachability, shrinking, sequences.
 mod generate;
 

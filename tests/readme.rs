@@ -2,9 +2,10 @@
 //! contract's version, the tour's findings), every file and fuzz target it names, the one seed
 //! of its library snippet, and its five-line tour run as written (on a free port) ending FIXED.
 
+use crate::support::bin;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 fn root() -> &'static Path {
@@ -145,10 +146,6 @@ impl Drop for Running {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tpr-harness"))
 }
 
 /// The args of a tour line (`cargo run -q --release -- ARGS`), without the shell around it.
