@@ -208,3 +208,32 @@ fn h6_a_a_refused_gzip_spelling_is_h6_a_and_each_spelling_its_own_cause() {
         }
     }
 }
+
+#[test]
+fn e4_one_order_of_checks_is_one_cause_whatever_defects_meet_in_it() {
+    // Found on a real server (express under strict): checking the body's size and coding
+    // before the route and the token's permission became 45 E4 causes, one per pair of defect
+    // kinds; they are five orders of checks. One cause per pair of the classes E4 orders.
+    rt().block_on(async {
+        let r = run_in_process(
+            &Profile::strict(),
+            &[Mutant::BodyBeforeMediaType],
+            1,
+            4,
+            true,
+        )
+        .await;
+        let e4: Vec<(&str, u64)> = r
+            .findings
+            .iter()
+            .filter(|f| f.clause == "E4")
+            .map(|f| (f.cause.as_str(), f.count))
+            .collect();
+        assert!(!e4.is_empty(), "the order was not found: {:#?}", r.findings);
+        assert_eq!(e4.len(), 1, "one order, one cause: {e4:#?}");
+        assert!(
+            e4[0].0.contains("415 before body 400"),
+            "the cause names the order: {e4:?}"
+        );
+    });
+}

@@ -374,6 +374,19 @@ impl Defect {
         }
     }
 
+    /// What a rank of [`Defect::rank`] is, for people: the classes E4 orders.
+    pub fn rank_name(rank: u8) -> &'static str {
+        match rank {
+            0 => "401/403",
+            1 => "route 400",
+            2 => "405",
+            3 => "415",
+            4 => "413",
+            5 => "body 400",
+            _ => "404",
+        }
+    }
+
     fn slot(self) -> Slot {
         use Defect::*;
         match self {
