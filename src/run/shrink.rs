@@ -9,6 +9,7 @@ use crate::check::Detail;
 use crate::contract::clause::ClauseId;
 use crate::generate::variants::{shrink_candidates, variants};
 use crate::generate::{self, Case, CaseSpec, MemberSpec};
+use crate::rule::RuleId;
 use crate::spec::{ProcessingStatus, TaskProcessingResult};
 
 impl<'s, 'a> Unit<'s, 'a> {
@@ -187,11 +188,18 @@ impl<'s, 'a> Unit<'s, 'a> {
             Detail::None => p.to_string(),
             d => format!("{p} {}", d.as_str()),
         });
+        // a request whose method is its defect: one cause whatever other method it was (a
+        // server answering every other method 400 is one bug, not one per method)
+        let method = if case.defects.iter().any(|d| d.rule() == RuleId::H1) {
+            "(another method)"
+        } else {
+            case.request.method.as_str()
+        };
         let cause = cause_key(
             v.clause,
             v.kind,
             property.as_deref(),
-            &case.request.method,
+            method,
             &defects,
             &variant_names,
             resp.as_ref().map(|r| r.status),

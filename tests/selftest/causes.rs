@@ -237,3 +237,19 @@ fn e4_one_order_of_checks_is_one_cause_whatever_defects_meet_in_it() {
         );
     });
 }
+
+#[test]
+fn h1_c_every_other_method_answered_alike_is_one_cause() {
+    // Found on a real server (express under strict): PUT, DELETE, POST and a lower-case
+    // `patch` all answered 400 were four causes, one per method; it is one bug.
+    rt().block_on(async {
+        let r = run_in_process(&Profile::graph(), &[Mutant::OtherMethodsAre400], 1, 4, true).await;
+        let methods: Vec<&str> = r
+            .findings
+            .iter()
+            .filter(|f| f.clause == "H1.c" && f.cause.contains("defects=Method@"))
+            .map(|f| f.cause.as_str())
+            .collect();
+        assert_eq!(methods.len(), 1, "{methods:#?}");
+    });
+}
