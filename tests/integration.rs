@@ -27,6 +27,10 @@ mod precision;
 #[cfg(all(feature = "endpoint", feature = "remote"))]
 mod hostile;
 
+/// E2 across responses: request-ids repeated anywhere in a run.
+#[cfg(all(feature = "endpoint", feature = "remote"))]
+mod request_ids;
+
 /// `replay`: FIXED, partial fixes, crashes and 5xx, idempotence, a report's own knobs.
 #[cfg(all(feature = "endpoint", feature = "remote"))]
 mod replay;

@@ -26,6 +26,8 @@ mod preflight;
 mod replay;
 pub mod repro;
 #[cfg(feature = "remote")]
+mod request_ids;
+#[cfg(feature = "remote")]
 mod runner;
 #[cfg(feature = "remote")]
 mod session;
