@@ -45,6 +45,10 @@ mod fuzz_regressions;
 #[cfg(feature = "cli")]
 mod cli;
 
+/// Reproduction: `case:` lines pasted as printed, replay of what only check judges, `corpus` seeds.
+#[cfg(feature = "cli")]
+mod repro;
+
 /// README.md held to the code: its numbers, the files it names, its tour run as written.
 #[cfg(feature = "cli")]
 mod readme;

@@ -108,12 +108,8 @@ pub fn console(report: &Report) -> String {
                         .unwrap_or_else(|| "no answer".into())
                 );
             }
-            if !matches!(f.phase.as_str(), "preflight" | "concurrency" | "run") {
-                let _ = writeln!(
-                    s,
-                    "    case:     tpr-harness cases --seed {} --phase {} --index {}",
-                    f.seed, f.phase, f.case_index
-                );
+            if let Some(line) = crate::run::repro::case_line(report, f) {
+                let _ = writeln!(s, "    case:     {line}");
             }
             if !f.sequence.is_empty() {
                 let _ = writeln!(

@@ -199,6 +199,7 @@ impl<'a> Runner<'a> {
             clause_failures,
             failures,
             stopped,
+            case_source: None,
         })
     }
 }
