@@ -1,5 +1,6 @@
 //! Reproduction: a finding's `case:` line, pasted, prints the case the finding shows (the
-//! shrunk one) with every option it needs.
+//! shrunk one) with every option it needs; `replay` of findings only a new run can judge exits
+//! 2 and names the check to run.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -151,6 +152,66 @@ fn case_lines_rebuild_the_shrunk_case_each_finding_shows_with_its_fixture_profil
     }
     assert!(lines_checked >= 2, "{lines_checked} case lines");
     assert!(shrunk >= 1, "no finding showed a shrunk case");
+    let _ = std::fs::remove_dir_all(&cwd);
+}
+
+#[test]
+fn f1_replaying_only_findings_a_whole_run_judges_exits_2_with_the_check_to_run() {
+    // a real F1 finding: the fixture file says one value, the implementation holds another
+    let cwd = dir("replay");
+    let token = "secret";
+    let (_server, base) = serve(&["--token", token, "--write-fixtures", "fx.json"], &cwd);
+    let fx = std::fs::read_to_string(cwd.join("fx.json")).unwrap();
+    let other = fx.replacen(
+        r#""failureReason": null"#,
+        r#""failureReason": "changed""#,
+        1,
+    );
+    assert_ne!(fx, other);
+    std::fs::write(cwd.join("other.json"), other).unwrap();
+    let out = bin()
+        .args(["check", "--quiet", "--base-url", &base, "--token", token])
+        .args(["--fixtures", "other.json", "--report-json", "r.json"])
+        .args(["--cases", "20", "--sequences", "2"])
+        .current_dir(&cwd)
+        .output()
+        .unwrap();
+    let console = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{console}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(cwd.join("r.json")).unwrap()).unwrap();
+    let clauses: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["clause"].as_str().unwrap())
+        .collect();
+    assert_eq!(clauses, ["F1"], "{console}");
+    // replay judges nothing: not "still failing" (exit 1), not clean (exit 0), but exit 2
+    // with the check that will judge it
+    let out = bin()
+        .args(["replay", "r.json", "--token", token])
+        .current_dir(&cwd)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(stdout.starts_with("RE-RUN CHECK"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "1 finding(s): 0 fixed, 0 still failing, 0 not re-tested, 1 to re-run with check"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "tpr-harness check --base-url {base} --seed 1 --fixtures other.json"
+        )),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&cwd);
 }
 
