@@ -1,6 +1,6 @@
 //! Reproduction: a finding's `case:` line, pasted, prints the case the finding shows (the
 //! shrunk one) with every option it needs; `replay` of findings only a new run can judge exits
-//! 2 and names the check to run.
+//! 2 and names the check to run; `corpus` writes sequence seeds that decode to real sequences.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -215,3 +215,57 @@ fn f1_replaying_only_findings_a_whole_run_judges_exits_2_with_the_check_to_run()
     let _ = std::fs::remove_dir_all(&cwd);
 }
 
+#[test]
+fn corpus_sequence_inputs_decode_to_the_sequences_check_generates() {
+    use tpr_harness::fuzz::{fuzz_profile, sequence_input};
+    use tpr_harness::generate::{CaseSpec, sequence_case};
+    let out = dir("corpus");
+    let (count, seed) = (30, 7);
+    let run = bin()
+        .args([
+            "corpus",
+            "--count",
+            &count.to_string(),
+            "--seed",
+            &seed.to_string(),
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let mut decoded = 0;
+    for i in 0..count {
+        let Ok(data) = std::fs::read(out.join("sequence").join(format!("generated-{i:05}"))) else {
+            continue;
+        };
+        let (profile, specs) = sequence_input(&data).expect("a sequence");
+        let which = (i % 3) as u8;
+        assert_eq!(profile, fuzz_profile(which), "{i}");
+        // the generated sequence (fields the fuzz input never sets at their defaults), a lone
+        // step followed by a GET of its target
+        let mut want = sequence_case(seed, i, &fuzz_profile(which), 8);
+        for s in &mut want {
+            s.pad_to_limit = false;
+            s.chunked = false;
+        }
+        if want.len() == 1 {
+            want.push(CaseSpec {
+                get: true,
+                target: want[0].target,
+                ..CaseSpec::default()
+            });
+        }
+        assert_eq!(specs, want, "sequence {i}");
+        assert!(specs.len() >= 2);
+        decoded += 1;
+    }
+    // every one of them is in the fuzz input space (the writer leaves none out)
+    assert_eq!(decoded, count, "sequence inputs written and decoded");
+    let _ = std::fs::remove_dir_all(&out);
+}
