@@ -102,7 +102,7 @@ pub fn percent_decode(s: &str) -> Result<Cow<'_, str>, PathError> {
                 i += 3;
             }
             // a key that cannot be decoded is malformed (R5.a), not decoded wrongly (R3.c):
-            // decision 86
+            // decision 89
             _ => return Err(perr(RuleId::R5, format!("bad percent-escape in `{s}`"))),
         }
         next = memchr::memchr(b'%', b.get(i..).unwrap_or_default());

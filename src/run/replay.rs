@@ -67,7 +67,7 @@ impl Unit<'_, '_> {
     pub(super) async fn replay(&mut self, f: &Finding, token: &str) -> Replayed {
         let req = super::repro::unredact(&f.request, token);
         match f.kind {
-            Kind::Drift | Kind::Linearizability | Kind::Fixture => {
+            Kind::Drift | Kind::Linearizability | Kind::Fixture | Kind::RequestId => {
                 return Replayed::NeedsFullRun(format!(
                     "{} is a property of a whole run: run check again",
                     f.rule

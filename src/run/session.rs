@@ -44,6 +44,8 @@ pub(super) struct Unit<'s, 'a> {
     /// The last request without an answer found the implementation down (a crash), not a
     /// request it failed to answer.
     pub(super) last_down: bool,
+    /// The `request-id`s of the answers it got (E2, judged over the whole run).
+    pub(super) request_ids: super::request_ids::IdLog,
 }
 
 /// A verdict with what it was seen on: it travels from the judge through diagnosis to filing.
@@ -123,6 +125,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             shape: Vec::new(),
             solo: false,
             last_down: false,
+            request_ids: Default::default(),
         }
     }
 
@@ -210,6 +213,9 @@ impl<'s, 'a> Unit<'s, 'a> {
         };
         let r = shared.target.send(req).await;
         drop(gate);
+        if let Ok(resp) = &r {
+            self.request_ids.record(req, resp);
+        }
         self.last_down = false;
         match &r {
             Ok(_) => {

@@ -192,6 +192,11 @@ impl<'s, 'a> Unit<'s, 'a> {
         let target = self.shared.target;
         let results = join_all(reqs.iter().map(|r| target.send(r))).await;
         self.requests += reqs.len() as u64;
+        for (q, r) in reqs.iter().zip(&results) {
+            if let Ok(r) = r {
+                self.request_ids.record(q, r);
+            }
+        }
         *self.coverage.entry(RuleId::S7).or_default() += 1;
         self.clause("S7");
         if results.iter().any(|r| r.is_err()) {

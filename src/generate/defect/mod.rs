@@ -85,7 +85,7 @@ pub enum Defect {
     ExtraSegment,
     /// An empty key.
     EmptyKey,
-    /// A malformed percent-escape in a key: a malformed key (R5.a, decision 86).
+    /// A malformed percent-escape in a key: a malformed key (R5.a, decision 89).
     BadPercentEscape,
     /// A parenthesised key without quotes.
     UnquotedParenKey,
@@ -348,7 +348,7 @@ impl Defect {
                 | F::DateOnly
                 // outside the pattern, no narrower clause: "anything outside the grammar is
                 // 400" (T1.g; T1.a is the grammar, broken by rejecting what it admits):
-                // decision 88
+                // decision 91
                 | F::NoSeconds => "T1.g",
             },
             TimestampOtherPattern(..) => "T1.g",
@@ -824,7 +824,7 @@ mod clause_tests {
     #[test]
     fn r5_a_a_malformed_percent_escape_in_a_key_is_a_malformed_key() {
         // found on a real server (Flask looks `%zz` up as text, 404): filed as R3.c, which is
-        // about decoding a key that can be decoded; the ground truth and decision 86 say R5.a
+        // about decoding a key that can be decoded; the ground truth and decision 89 say R5.a
         assert_eq!(Defect::BadPercentEscape.clause(), "R5.a");
         assert_eq!(Defect::BadPercentEscape.rule(), RuleId::R5);
         assert_eq!(Defect::BadPercentEscape.status(), 400);
@@ -836,7 +836,7 @@ mod clause_tests {
     #[test]
     fn t1_g_a_timestamp_of_another_shape_accepted_is_t1_g_not_t1_a() {
         // found on a real server (Flask's `fromisoformat` accepts `T12:00Z`): filed as T1.a, the
-        // grammar; the ground truth and decision 88 say T1.g, "anything outside is 400"
+        // grammar; the ground truth and decision 91 say T1.g, "anything outside is 400"
         let p = TimestampProperty::StartedDateTime;
         for f in [
             TimestampFlaw::NoSeconds,

@@ -60,6 +60,8 @@ pub enum Kind {
     Linearizability,
     /// The implementation's state differs from the fixture before the run (F1).
     Fixture,
+    /// A `request-id` an earlier answer of the run carried (E2).
+    RequestId,
 }
 
 /// One difference, decided: its clause is chosen where the difference is seen and travels

@@ -242,11 +242,14 @@ pub enum Mutant {
     ControlCharactersStripped,
     /// Non-characters (U+FFFE, U+FDD0, …) in `failureReason` are stored as U+FFFD (B10).
     NoncharactersReplaced,
+    /// The `request-id` is derived from the request (method, path, headers, body), as a
+    /// caching or idempotency layer keys it: the same request twice gets the same id (E2).
+    RequestIdFromRequest,
 }
 
 impl Mutant {
     /// Every mutant.
-    pub const ALL: [Mutant; 108] = [
+    pub const ALL: [Mutant; 109] = [
         Mutant::AcceptNullCreated,
         Mutant::OpenEnum,
         Mutant::PutSemantics,
@@ -355,6 +358,7 @@ impl Mutant {
         Mutant::FailureReasonTrimmed,
         Mutant::ControlCharactersStripped,
         Mutant::NoncharactersReplaced,
+        Mutant::RequestIdFromRequest,
     ];
 
     /// The mutant with this name (as `Debug` writes it, e.g. `OpenEnum`), ignoring case.
@@ -408,7 +412,7 @@ impl Mutant {
             ChunkedLimitUnchecked | ChunkedBodyIgnored => &[RuleId::H4],
             TrailingSlashRejected => &[RuleId::R4],
             IdsCaseInsensitive => &[RuleId::R4],
-            // a key with a bad escape is then looked up as text, 404 (R5.a: decision 86)
+            // a key with a bad escape is then looked up as text, 404 (R5.a: decision 89)
             IdsNotPercentDecoded => &[RuleId::R3, RuleId::R5],
             MalformedPathIs404 => &[RuleId::R5],
             // every id that does not resolve: an unknown id (R5.b), one in another case
@@ -477,6 +481,7 @@ impl Mutant {
             FailureReasonTrimmed => &[RuleId::B10],
             ControlCharactersStripped => &[RuleId::B10],
             NoncharactersReplaced => &[RuleId::B10],
+            RequestIdFromRequest => &[RuleId::E2],
         }
     }
 
@@ -611,6 +616,7 @@ impl Mutant {
             FailureReasonTrimmed => "B10",
             ControlCharactersStripped => "B10",
             NoncharactersReplaced => "B10",
+            RequestIdFromRequest => "E2",
         }
     }
 

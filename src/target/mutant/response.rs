@@ -275,6 +275,23 @@ impl Mutant {
             NoPreferenceApplied => {
                 headers.retain(|(k, _)| !k.eq_ignore_ascii_case("preference-applied"))
             }
+            RequestIdFromRequest => {
+                let id = request_id_of(req);
+                for (k, v) in headers.iter_mut() {
+                    if k.eq_ignore_ascii_case("request-id") {
+                        *v = id.clone();
+                    }
+                }
+                if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body) {
+                    if let Some(inner) = v
+                        .pointer_mut("/error/innerError")
+                        .and_then(|i| i.as_object_mut())
+                    {
+                        inner.insert("request-id".into(), id.into());
+                        *body = serde_json::to_vec(&v).unwrap_or_default();
+                    }
+                }
+            }
             NoChallengeOn401 if *status == 401 => {
                 headers.retain(|(k, _)| !k.eq_ignore_ascii_case("www-authenticate"))
             }
@@ -300,4 +317,38 @@ impl Mutant {
             _ => {}
         }
     }
+}
+
+/// E2's bug: a UUID made of the request alone (FNV-1a over method, path, headers and body,
+/// twice).
+fn request_id_of(req: &Request) -> String {
+    let fnv = |offset: u64| {
+        let mut h = offset;
+        for b in req
+            .method
+            .bytes()
+            .chain([0])
+            .chain(req.path.bytes())
+            .chain([0])
+            .chain(
+                req.headers
+                    .iter()
+                    .flat_map(|(k, v)| k.bytes().chain([b':']).chain(v.bytes()).chain([0])),
+            )
+            .chain(req.body.iter().copied())
+        {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3);
+        }
+        h
+    };
+    let bits = (u128::from(fnv(0xCBF2_9CE4_8422_2325)) << 64) | u128::from(fnv(0x84222325));
+    let hex = format!("{bits:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
 }
