@@ -570,7 +570,8 @@ fn bad_request() -> Response {
     tpr_harness::target::model::error_response(
         400,
         "bad",
-        "00000000-0000-0000-0000-000000000000",
+        // a fresh id, as E2 demands: a server repeating one is another finding
+        &tpr_harness::target::model::fresh_request_id(),
         None,
     )
 }
