@@ -65,8 +65,9 @@ impl Shared<'_> {
         }
     }
 
-    /// The implementation stopped answering: wait (bounded) for it to come back.
-    pub(super) async fn wait_for_recovery(&self, epoch_seen: u64) -> Recovery {
+    /// The implementation stopped answering: wait (bounded) for it to come back, probing it
+    /// through `target` (the waiting lane's).
+    pub(super) async fn wait_for_recovery(&self, epoch_seen: u64, target: &dyn Target) -> Recovery {
         let _guard = self.recovery.lock().await;
         if self.epoch.load(Ordering::SeqCst) != epoch_seen {
             return Recovery::ByAnotherLane;
@@ -82,7 +83,7 @@ impl Shared<'_> {
         let until = Instant::now() + wait;
         while Instant::now() < until {
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            if self.target.send(&self.probe).await.is_ok() {
+            if target.send(&self.probe).await.is_ok() {
                 self.epoch.fetch_add(1, Ordering::SeqCst);
                 self.emit(&Event::Note(
                     "the implementation answers again; re-reading its state".into(),
@@ -155,7 +156,7 @@ impl Unit<'_, '_> {
         let down = e.is_down() || self.last_down;
         if down
             && shared.epoch.load(Ordering::SeqCst) == epoch
-            && shared.wait_for_recovery(epoch).await == Recovery::Gone
+            && shared.wait_for_recovery(epoch, &*self.target.clone()).await == Recovery::Gone
         {
             return self.stopped_for_good(e, expected);
         }
@@ -170,7 +171,8 @@ impl Unit<'_, '_> {
         let checked = match again {
             Err(e2) if e2.is_down() || self.last_down => {
                 let epoch = shared.epoch.load(Ordering::SeqCst);
-                let back = shared.wait_for_recovery(epoch).await != Recovery::Gone;
+                let back =
+                    shared.wait_for_recovery(epoch, &*self.target.clone()).await != Recovery::Gone;
                 if back {
                     self.epoch = shared.epoch.load(Ordering::SeqCst);
                     self.resync_all().await;

@@ -21,6 +21,9 @@ use std::sync::atomic::Ordering;
 /// A lane's work on one unit of the fixture.
 pub(super) struct Unit<'s, 'a> {
     pub(super) shared: &'s Shared<'a>,
+    /// What this unit sends through: the lane's own target (its client and connections) when
+    /// lanes run on threads of their own, else the run's.
+    pub(super) target: std::sync::Arc<dyn crate::target::Target + 'a>,
     pub(super) index: usize,
     pub(super) store: Store,
     pub(super) collector: Collector,
@@ -107,6 +110,7 @@ impl<'s, 'a> Unit<'s, 'a> {
     pub(super) fn new(shared: &'s Shared<'a>, index: usize, store: Store) -> Unit<'s, 'a> {
         Unit {
             shared,
+            target: std::sync::Arc::new(shared.target),
             index,
             store,
             collector: Collector::default(),
@@ -208,7 +212,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         } else {
             Some(shared.gate.read().await)
         };
-        let r = shared.target.send(req).await;
+        let r = self.target.send(req).await;
         drop(gate);
         self.last_down = false;
         match &r {
@@ -253,7 +257,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         // (a client's idle connections to a process that died fail before a new one is
         // refused: three tries, 50 ms apart)
         for _ in 0..3 {
-            match self.shared.target.send(&probe).await {
+            match self.target.send(&probe).await {
                 Ok(_) => return false,
                 Err(e) if e.is_down() => return true,
                 Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,

@@ -262,7 +262,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         {
             return;
         }
-        let target = self.shared.target;
+        let target = self.target.clone();
         let results = join_all(reqs.iter().map(|r| target.send(r))).await;
         self.requests += reqs.len() as u64;
         *self.coverage.entry(RuleId::S7).or_default() += 1;
@@ -271,7 +271,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             // no answer is not a lost update: if the implementation went away, wait for it
             let epoch = self.shared.epoch.load(Ordering::SeqCst);
             if self.probe_down().await {
-                self.shared.wait_for_recovery(epoch).await;
+                self.shared.wait_for_recovery(epoch, &*target).await;
             }
             return;
         }
