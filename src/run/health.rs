@@ -31,6 +31,8 @@ pub(super) struct Shared<'a> {
     /// the implementation went down holds it alone, so that request meets a quiet
     /// implementation and only the one that brings it down again is blamed.
     pub(super) gate: tokio::sync::RwLock<()>,
+    /// One permit: the lane running a case with a large body holds it (a fixed memory budget).
+    pub(super) large: tokio::sync::Semaphore,
     pub(super) probe: Request,
     pub(super) events: Mutex<EventSink<'a>>,
 }

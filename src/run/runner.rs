@@ -105,6 +105,7 @@ impl<'a> Runner<'a> {
             stop: Mutex::new(None),
             recovery: tokio::sync::Mutex::new(()),
             gate: tokio::sync::RwLock::new(()),
+            large: tokio::sync::Semaphore::new(1),
             probe,
             events: Mutex::new(on_event),
         };
@@ -145,29 +146,43 @@ impl<'a> Runner<'a> {
                 done
             }
         };
+        let own = || -> Arc<dyn Target + 'a> {
+            match target.for_lane() {
+                Some(t) => t,
+                None => Arc::new(target),
+            }
+        };
         let mut finished: Vec<Unit> = match lane_threads(jobs) {
-            // each lane on a thread and runtime of its own, with a target (an HTTP client and
-            // its connections) of its own: lanes never wait on each other's work
-            Some(runtimes) => tokio::task::block_in_place(|| {
-                std::thread::scope(|scope| {
-                    let handles: Vec<_> = runtimes
-                        .into_iter()
-                        .enumerate()
-                        .map(|(l, rt)| {
-                            let own: Arc<dyn Target + 'a> = match target.for_lane() {
-                                Some(t) => t,
-                                None => Arc::new(target),
-                            };
-                            let lane = &lane;
-                            scope.spawn(move || rt.block_on(lane(l, own)))
-                        })
-                        .collect();
-                    handles
-                        .into_iter()
-                        .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                        .collect()
+            // the lanes on as many threads as the machine runs at once, each thread with a
+            // runtime of its own, each lane with a target (an HTTP client and its connections)
+            // of its own: lanes never wait on each other's work, and no more threads than
+            // cores hold their own allocations
+            Some(runtimes) => {
+                let threads = runtimes.len();
+                tokio::task::block_in_place(|| {
+                    std::thread::scope(|scope| {
+                        let handles: Vec<_> = runtimes
+                            .into_iter()
+                            .enumerate()
+                            .map(|(t, rt)| {
+                                let mine: Vec<(usize, Arc<dyn Target + 'a>)> =
+                                    (t..jobs).step_by(threads).map(|l| (l, own())).collect();
+                                let lane = &lane;
+                                scope.spawn(move || {
+                                    rt.block_on(join_all(
+                                        mine.into_iter().map(|(l, target)| lane(l, target)),
+                                    ))
+                                })
+                            })
+                            .collect();
+                        handles
+                            .into_iter()
+                            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                            .flatten()
+                            .collect()
+                    })
                 })
-            }),
+            }
             // no multi-threaded runtime to step aside from (a current-thread runtime, a
             // single-threaded test): the lanes interleave in this task
             None => join_all((0..jobs).map(|l| lane(l, Arc::new(target))))
@@ -221,15 +236,17 @@ impl<'a> Runner<'a> {
     }
 }
 
-/// One current-thread runtime per lane, when the lanes can run on threads of their own: more
-/// than one lane, called on a multi-threaded runtime (which lets this task block while they
-/// run). `None` otherwise, or when a runtime cannot be built.
+/// One current-thread runtime per thread the lanes run on (as many as the machine runs at once,
+/// at most one per lane), when they can run on threads of their own: more than one lane, called
+/// on a multi-threaded runtime (which lets this task block while they run). `None` otherwise,
+/// or when a runtime cannot be built.
 fn lane_threads(jobs: usize) -> Option<Vec<tokio::runtime::Runtime>> {
     let handle = tokio::runtime::Handle::try_current().ok()?;
     if jobs < 2 || handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
         return None;
     }
-    (0..jobs)
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (0..jobs.min(cores).max(1))
         .map(|_| {
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()

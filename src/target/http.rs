@@ -134,7 +134,13 @@ impl Remote {
         while let Some(chunk) = resp.chunk().await.map_err(classify)? {
             seen += chunk.len() as u64;
             let room = cap.saturating_sub(body.len());
-            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            let take = chunk.len().min(room);
+            if body.capacity() - body.len() < take {
+                // doubling, but never past the cap: a body cut at 1 MiB holds 1 MiB, not 2
+                let grown = (body.len() + take).max(body.capacity() * 2).min(cap);
+                body.reserve_exact(grown - body.len());
+            }
+            body.extend_from_slice(&chunk[..take]);
             if seen > cap as u64 {
                 break;
             }
