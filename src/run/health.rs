@@ -1,6 +1,6 @@
 //! The implementation's health as the lanes share it: events, the stop flag, the wait for a
 //! crashed implementation to come back, the re-sending of the requests a crash caught in
-//! flight, and `join_all` (lanes in one task).
+//! flight, and `join_all` (futures in one task: a thread's lanes, a concurrency round).
 
 use super::judge::{Kind, Verdict};
 use super::runner::EventSink;
