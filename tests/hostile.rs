@@ -220,6 +220,9 @@ fn e3_max_time_bounds_the_whole_run_and_says_it_was_cut_short() {
     });
 }
 
+/// A hostile server: its name and what it does to every PATCH.
+type Hostile = (&'static str, fn() -> Act);
+
 /// What `check` may hold at its peak (VmHWM), whatever the server does (issue 31).
 const PEAK_BOUND_MB: u64 = 144;
 
@@ -266,7 +269,7 @@ fn footprint_check_against_every_hostile_server_stays_within_a_fixed_memory() {
     let fixture = tpr_harness::fixture::Fixture::generate(1, &Profile::graph());
     std::fs::write(&fixtures, fixture.to_json_string()).unwrap();
     let late = || Act::Late(TIMEOUT * 3, Response::new(204, vec![], vec![]));
-    let acts: [(&str, fn() -> Act); 7] = [
+    let acts: [Hostile; 7] = [
         ("endless chunked body", || Act::EndlessChunked),
         ("1 GB Content-Length trickling in", || Act::Trickle),
         ("headers a byte a second", || Act::SlowHeaders),
