@@ -227,3 +227,97 @@ fn e3_max_time_bounds_the_whole_run_and_says_it_was_cut_short() {
         assert!(r.cases > 0 && r.cases < 500, "{}", r.cases);
     });
 }
+
+/// A hostile server: its name and what it does to every PATCH.
+type Hostile = (&'static str, fn() -> Act);
+
+/// What `check` may hold at its peak (VmHWM), whatever the server does (issue 31).
+const PEAK_BOUND_MB: u64 = 144;
+
+/// Runs the `tpr-harness` binary with `args` and returns its peak resident memory in MB (VmHWM,
+/// read from `/proc` while it runs, every 2 ms until it exits) and its exit code.
+#[cfg(target_os = "linux")]
+fn peak_of(args: &[&str]) -> (u64, Option<i32>) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tpr-harness"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the tpr-harness binary");
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        // read before asking whether it ended: a process that ended has no VmHWM any more
+        let hwm = std::fs::read_to_string(&status).ok().and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        });
+        peak_kb = peak_kb.max(hwm.unwrap_or(0));
+        if let Some(end) = child.try_wait().expect("the child's status") {
+            return (peak_kb / 1024, end.code());
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn footprint_the_default_check_stays_within_a_fixed_memory() {
+    let (peak, code) = peak_of(&["check", "--quiet"]);
+    assert_eq!(code, Some(0));
+    assert!(peak > 0, "no VmHWM read");
+    assert!(peak <= PEAK_BOUND_MB, "peak {peak} MB > {PEAK_BOUND_MB} MB");
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn footprint_check_against_every_hostile_server_stays_within_a_fixed_memory() {
+    let fixtures = std::env::temp_dir().join(format!("tpr-footprint-{}.json", std::process::id()));
+    let fixture = tpr_harness::fixture::Fixture::generate(1, &Profile::graph());
+    std::fs::write(&fixtures, fixture.to_json_string()).unwrap();
+    let late = || Act::Late(TIMEOUT * 3, Response::new(204, vec![], vec![]));
+    let acts: [Hostile; 7] = [
+        ("endless chunked body", || Act::EndlessChunked),
+        ("1 GB Content-Length trickling in", || Act::Trickle),
+        ("headers a byte a second", || Act::SlowHeaders),
+        ("closed mid-body", || Act::CloseMidBody),
+        ("garbage instead of HTTP", || {
+            Act::Raw(b"\x00\x01 this is not HTTP\r\n\r\n".to_vec())
+        }),
+        ("reset", || Act::Reset),
+        ("answer after the timeout", late),
+    ];
+    for (name, on_patch) in acts {
+        let model = Arc::new(ModelTarget::new(seeded(1, &Profile::graph()), Profile::graph()));
+        let srv = server::serve(0, None, move |req: &Request| {
+            if req.method == "PATCH" {
+                on_patch()
+            } else {
+                Act::Answer(server::from_target(&*model, req))
+            }
+        });
+        let base = srv.base_url();
+        let timeout = TIMEOUT.as_millis().to_string();
+        let (peak, code) = peak_of(&[
+            "check",
+            "--quiet",
+            "--base-url",
+            &base,
+            "--fixtures",
+            fixtures.to_str().unwrap(),
+            "--token",
+            "t",
+            "--timeout-ms",
+            &timeout,
+        ]);
+        // findings (1) or a run stopped for want of answers (2): either way it ended
+        assert!(matches!(code, Some(1 | 2)), "{name}: exit {code:?}");
+        assert!(
+            peak <= PEAK_BOUND_MB,
+            "{name}: peak {peak} MB > {PEAK_BOUND_MB} MB"
+        );
+        srv.down.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+    let _ = std::fs::remove_file(&fixtures);
+}

@@ -472,7 +472,10 @@ async fn read_body(
     limit: usize,
     deadline: tokio::time::Instant,
 ) -> Result<Vec<u8>, BodyRead> {
-    let mut buf = Vec::new();
+    // room for what the framing announces (`Content-Length`), never past the limit: a large
+    // body is not copied as it grows, nor held in twice its size
+    let announced = usize::try_from(hyper::body::Body::size_hint(&body).lower()).unwrap_or(0);
+    let mut buf = Vec::with_capacity(announced.min(limit));
     let mut over = false;
     let mut drained = 0usize;
     // one timer for the whole body, not one per frame

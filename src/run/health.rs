@@ -1,6 +1,6 @@
 //! The implementation's health as the lanes share it: events, the stop flag, the wait for a
 //! crashed implementation to come back, the re-sending of the requests a crash caught in
-//! flight, and `join_all` (lanes in one task).
+//! flight, and `join_all` (futures in one task: a thread's lanes, a concurrency round).
 
 use super::judge::{Kind, Verdict};
 use super::runner::EventSink;
@@ -31,6 +31,8 @@ pub(super) struct Shared<'a> {
     /// the implementation went down holds it alone, so that request meets a quiet
     /// implementation and only the one that brings it down again is blamed.
     pub(super) gate: tokio::sync::RwLock<()>,
+    /// One permit: the lane running a case with a large body holds it (a fixed memory budget).
+    pub(super) large: tokio::sync::Semaphore,
     pub(super) probe: Request,
     pub(super) events: Mutex<EventSink<'a>>,
 }
@@ -65,8 +67,9 @@ impl Shared<'_> {
         }
     }
 
-    /// The implementation stopped answering: wait (bounded) for it to come back.
-    pub(super) async fn wait_for_recovery(&self, epoch_seen: u64) -> Recovery {
+    /// The implementation stopped answering: wait (bounded) for it to come back, probing it
+    /// through `target` (the waiting lane's).
+    pub(super) async fn wait_for_recovery(&self, epoch_seen: u64, target: &dyn Target) -> Recovery {
         let _guard = self.recovery.lock().await;
         if self.epoch.load(Ordering::SeqCst) != epoch_seen {
             return Recovery::ByAnotherLane;
@@ -82,7 +85,7 @@ impl Shared<'_> {
         let until = Instant::now() + wait;
         while Instant::now() < until {
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            if self.target.send(&self.probe).await.is_ok() {
+            if target.send(&self.probe).await.is_ok() {
                 self.epoch.fetch_add(1, Ordering::SeqCst);
                 self.emit(&Event::Note(
                     "the implementation answers again; re-reading its state".into(),
@@ -155,7 +158,7 @@ impl Unit<'_, '_> {
         let down = e.is_down() || self.last_down;
         if down
             && shared.epoch.load(Ordering::SeqCst) == epoch
-            && shared.wait_for_recovery(epoch).await == Recovery::Gone
+            && shared.wait_for_recovery(epoch, &*self.target.clone()).await == Recovery::Gone
         {
             return self.stopped_for_good(e, expected);
         }
@@ -170,7 +173,8 @@ impl Unit<'_, '_> {
         let checked = match again {
             Err(e2) if e2.is_down() || self.last_down => {
                 let epoch = shared.epoch.load(Ordering::SeqCst);
-                let back = shared.wait_for_recovery(epoch).await != Recovery::Gone;
+                let back =
+                    shared.wait_for_recovery(epoch, &*self.target.clone()).await != Recovery::Gone;
                 if back {
                     self.epoch = shared.epoch.load(Ordering::SeqCst);
                     self.resync_all().await;

@@ -51,6 +51,7 @@ impl Runner<'_> {
             stop: Mutex::new(None),
             recovery: tokio::sync::Mutex::new(()),
             gate: tokio::sync::RwLock::new(()),
+            large: tokio::sync::Semaphore::new(1),
             probe: Request::new("GET", "/"),
             events: Mutex::new(on_event),
         };

@@ -109,16 +109,38 @@ pub fn curl(base_url: &str, req: &Request) -> String {
 /// A ready-to-paste `#[tokio::test]` that replays a (redacted) request against a running
 /// implementation and asserts the contract's statuses.
 pub fn rust_test(base_url: &str, rule: RuleId, req: &Request, statuses: &[u16]) -> String {
-    let json = serde_json::to_string(req).unwrap_or_default();
+    // a body over 4 KiB is read from `body.bin`, as the curl line reads it: a report keeps one
+    // copy of it (its request), not one per way of replaying it
+    let large = req.body.len() > 4096;
+    let json = if large {
+        let headers_only = Request {
+            method: req.method.clone(),
+            path: req.path.clone(),
+            headers: req.headers.clone(),
+            body: Vec::new(),
+        };
+        serde_json::to_string(&headers_only).unwrap_or_default()
+    } else {
+        serde_json::to_string(req).unwrap_or_default()
+    };
     let hashes = "#".repeat(json.matches('#').count().min(1) + 2);
     let name = format!("{}_regression", rule.as_str().to_lowercase());
+    let body = if large {
+        format!(
+            "\n    // {} bytes: write the body from the JSON report to body.bin\n    req.body = std::fs::read(\"body.bin\").expect(\"body.bin\");",
+            req.body.len()
+        )
+    } else {
+        String::new()
+    };
+    let binding = if large { "let mut req" } else { "let req" };
     format!(
         r#"#[tokio::test]
 async fn {name}() {{
     // {title}
     let token = std::env::var("TPR_TOKEN").expect("TPR_TOKEN");
     let json = r{hashes}"{json}"{hashes}.replace("{placeholder}", &token);
-    let req: tpr_harness::spec::Request = serde_json::from_str(&json).unwrap();
+    {binding}: tpr_harness::spec::Request = serde_json::from_str(&json).unwrap();{body}
     let remote = tpr_harness::remote::Remote::new("{base_url}", std::time::Duration::from_secs(10));
     let resp = remote.send(&req).await.unwrap();
     assert!({statuses:?}.contains(&resp.status), "{rule}: got {{}}", resp.status);
@@ -283,6 +305,27 @@ mod tests {
                 .header_values("authorization")
                 .next(),
             Some("Token $TPR_TOKEN")
+        );
+    }
+
+    #[test]
+    fn rust_test_reads_a_body_over_4_kib_from_body_bin_as_curl_does() {
+        let req = Request::new("PATCH", "/p")
+            .header("Authorization", "Bearer s3cret")
+            .body(vec![b' '; 4 * 1024 * 1024 + 1]);
+        let t = rust_test("http://h/beta", RuleId::H4, &redact(&req, "s3cret"), &[413]);
+        assert!(t.len() < 2048, "{} bytes", t.len());
+        assert!(t.contains("4194305 bytes"), "{t}");
+        assert!(t.contains(r#"req.body = std::fs::read("body.bin")"#), "{t}");
+        assert!(t.contains("let mut req"), "{t}");
+        let c = curl("http://h/beta", &redact(&req, "s3cret"));
+        assert!(c.len() < 2048 && c.contains("@body.bin"), "{c}");
+        // at the limit it is still written out in full
+        let small = Request::new("PATCH", "/p").body(vec![b'x'; 4096]);
+        let t = rust_test("http://h/beta", RuleId::H4, &small, &[413]);
+        assert!(
+            t.contains(&"x".repeat(4096)) && !t.contains("body.bin"),
+            "{t}"
         );
     }
 

@@ -24,8 +24,8 @@ use crate::spec::Request;
 use crate::store::Store;
 use crate::target::Target;
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 pub(super) type EventSink<'a> = Box<dyn FnMut(&Event) + Send + 'a>;
@@ -105,6 +105,7 @@ impl<'a> Runner<'a> {
             stop: Mutex::new(None),
             recovery: tokio::sync::Mutex::new(()),
             gate: tokio::sync::RwLock::new(()),
+            large: tokio::sync::Semaphore::new(1),
             probe,
             events: Mutex::new(on_event),
         };
@@ -130,7 +131,7 @@ impl<'a> Runner<'a> {
             cases: total,
         });
         let jobs = config.jobs.clamp(1, n_units.max(1));
-        let lane_futures = (0..jobs).map(|lane| {
+        let lane = |lane: usize, lane_target: Arc<dyn Target + 'a>| {
             let shared = &shared;
             let units = &units;
             let boundary = &boundary;
@@ -138,13 +139,58 @@ impl<'a> Runner<'a> {
                 let mut done = Vec::new();
                 for u in lanes::units_of_lane(lane, jobs, n_units) {
                     let mut unit = Unit::new(shared, u, units[u].clone());
+                    unit.target = lane_target.clone();
                     unit.run(boundary, n_units, concurrency_rounds).await;
                     done.push(unit);
                 }
                 done
             }
-        });
-        let mut finished: Vec<Unit> = join_all(lane_futures).await.into_iter().flatten().collect();
+        };
+        let own = || -> Arc<dyn Target + 'a> {
+            match target.for_lane() {
+                Some(t) => t,
+                None => Arc::new(target),
+            }
+        };
+        let mut finished: Vec<Unit> = match lane_threads(jobs) {
+            // the lanes on as many threads as the machine runs at once, each thread with a
+            // runtime of its own, each lane with a target (an HTTP client and its connections)
+            // of its own: lanes never wait on each other's work, and no more threads than
+            // cores hold their own allocations
+            Some(runtimes) => {
+                let threads = runtimes.len();
+                tokio::task::block_in_place(|| {
+                    std::thread::scope(|scope| {
+                        let handles: Vec<_> = runtimes
+                            .into_iter()
+                            .enumerate()
+                            .map(|(t, rt)| {
+                                let mine: Vec<(usize, Arc<dyn Target + 'a>)> =
+                                    (t..jobs).step_by(threads).map(|l| (l, own())).collect();
+                                let lane = &lane;
+                                scope.spawn(move || {
+                                    rt.block_on(join_all(
+                                        mine.into_iter().map(|(l, target)| lane(l, target)),
+                                    ))
+                                })
+                            })
+                            .collect();
+                        handles
+                            .into_iter()
+                            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                            .flatten()
+                            .collect()
+                    })
+                })
+            }
+            // no multi-threaded runtime to step aside from (a current-thread runtime, a
+            // single-threaded test): the lanes interleave in this task
+            None => join_all((0..jobs).map(|l| lane(l, Arc::new(target))))
+                .await
+                .into_iter()
+                .flatten()
+                .collect(),
+        };
         finished.sort_by_key(|u| u.index);
 
         let mut collector = preflight;
@@ -202,4 +248,24 @@ impl<'a> Runner<'a> {
             case_source: None,
         })
     }
+}
+
+/// One current-thread runtime per thread the lanes run on (as many as the machine runs at once,
+/// at most one per lane), when they can run on threads of their own: more than one lane, called
+/// on a multi-threaded runtime (which lets this task block while they run). `None` otherwise,
+/// or when a runtime cannot be built.
+fn lane_threads(jobs: usize) -> Option<Vec<tokio::runtime::Runtime>> {
+    let handle = tokio::runtime::Handle::try_current().ok()?;
+    if jobs < 2 || handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
+        return None;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (0..jobs.min(cores).max(1))
+        .map(|_| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()
+        })
+        .collect()
 }

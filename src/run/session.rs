@@ -21,6 +21,9 @@ use std::sync::atomic::Ordering;
 /// A lane's work on one unit of the fixture.
 pub(super) struct Unit<'s, 'a> {
     pub(super) shared: &'s Shared<'a>,
+    /// What this unit sends through: the lane's own target (its client and connections) when
+    /// lanes run on threads of their own, else the run's.
+    pub(super) target: std::sync::Arc<dyn crate::target::Target + 'a>,
     pub(super) index: usize,
     pub(super) store: Store,
     pub(super) collector: Collector,
@@ -105,10 +108,37 @@ pub(super) enum Observed {
     Skipped,
 }
 
+/// Requests the ring of a unit's last sends keeps (a crash's repro sequence).
+pub(super) const RECENT: usize = 6;
+
+/// Bodies longer than this are kept in the ring as their first `max_kept_body` bytes only.
+pub(super) const RECENT_FULL_BODY: usize = 64 * 1024;
+
+/// Puts `req` in the ring of the last [`RECENT`] sends. Memory stays bounded whatever the cases
+/// send, and no large body is copied for it: a body over [`RECENT_FULL_BODY`] is kept as its
+/// first `keep` bytes (a crash's sequence shows it cut; the crashing request itself is kept
+/// whole by its finding).
+pub(super) fn remember(recent: &mut VecDeque<Request>, req: &Request, keep: usize) {
+    if recent.len() >= RECENT {
+        recent.pop_front();
+    }
+    if req.body.len() > RECENT_FULL_BODY {
+        recent.push_back(Request {
+            method: req.method.clone(),
+            path: req.path.clone(),
+            headers: req.headers.clone(),
+            body: req.body[..keep.min(req.body.len())].to_vec(),
+        });
+    } else {
+        recent.push_back(req.clone());
+    }
+}
+
 impl<'s, 'a> Unit<'s, 'a> {
     pub(super) fn new(shared: &'s Shared<'a>, index: usize, store: Store) -> Unit<'s, 'a> {
         Unit {
             shared,
+            target: std::sync::Arc::new(shared.target),
             index,
             store,
             collector: Collector::default(),
@@ -201,17 +231,14 @@ impl<'s, 'a> Unit<'s, 'a> {
     /// Sends one request, keeping the last few for sequence repros and tracking health.
     pub(super) async fn send(&mut self, req: &Request) -> Result<Response, TransportError> {
         self.requests += 1;
-        self.recent.push_back(req.clone());
-        if self.recent.len() > 6 {
-            self.recent.pop_front();
-        }
+        remember(&mut self.recent, req, self.shared.config.max_kept_body);
         let shared = self.shared;
         let gate = if self.solo {
             None
         } else {
             Some(shared.gate.read().await)
         };
-        let r = shared.target.send(req).await;
+        let r = self.target.send(req).await;
         drop(gate);
         if let Ok(resp) = &r {
             self.request_ids.record(req, resp);
@@ -259,7 +286,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         // (a client's idle connections to a process that died fail before a new one is
         // refused: three tries, 50 ms apart)
         for _ in 0..3 {
-            match self.shared.target.send(&probe).await {
+            match self.target.send(&probe).await {
                 Ok(_) => return false,
                 Err(e) if e.is_down() => return true,
                 Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,

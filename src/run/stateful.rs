@@ -189,7 +189,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         {
             return;
         }
-        let target = self.shared.target;
+        let target = self.target.clone();
         let results = join_all(reqs.iter().map(|r| target.send(r))).await;
         self.requests += reqs.len() as u64;
         for (q, r) in reqs.iter().zip(&results) {
@@ -203,7 +203,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             // no answer is not a lost update: if the implementation went away, wait for it
             let epoch = self.shared.epoch.load(Ordering::SeqCst);
             if self.probe_down().await {
-                self.shared.wait_for_recovery(epoch).await;
+                self.shared.wait_for_recovery(epoch, &*target).await;
             }
             return;
         }
@@ -339,7 +339,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             return false;
         };
         self.requests += 1;
-        let alone = self.shared.target.send(q).await;
+        let alone = self.target.send(q).await;
         if !alone.is_ok_and(|r| !(200..300).contains(&r.status)) {
             return false;
         }
@@ -375,7 +375,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         profile: &Profile,
     ) -> bool {
         self.requests += 1;
-        let alone = self.shared.target.send(req).await;
+        let alone = self.target.send(req).await;
         alone.is_ok_and(|r| {
             r.status != 200
                 || serde_json::from_slice::<serde_json::Value>(&r.body)

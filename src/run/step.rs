@@ -5,12 +5,53 @@ use super::judge::{self, Kind, Verdict};
 use super::session::{Checked, Failure, Observed, Origin, Unit};
 use super::{Event, Expected};
 use crate::contract::clause::ClauseId;
+use crate::generate::defect::Defect;
 use crate::generate::{Case, CaseSpec};
 use crate::model;
 use crate::rule::RuleId;
 use crate::spec::{NOT_UPDATABLE, TaskProcessingResult};
 use crate::target::TransportError;
 use std::sync::atomic::Ordering;
+
+/// What a judged answer keeps for diagnosis and findings: its status, headers and the first
+/// `max` bytes of its body with its length (a large body is judged, then not held on to).
+pub(super) fn kept(resp: crate::target::Response, max: usize) -> crate::target::Response {
+    if resp.body.len() <= max {
+        resp
+    } else {
+        resp.clipped(max)
+    }
+}
+
+/// Bodies longer than this, as sent, make a case large.
+pub(super) const LARGE_BODY: usize = 64 * 1024;
+
+/// Whether a case's body is large as sent or once decoded (H4's over-size body, H6.d's bomb):
+/// its request, its copies on the way and its decoding each hold megabytes.
+pub(super) fn is_large(case: &Case) -> bool {
+    case.request.body.len() > LARGE_BODY
+        || case.defects.iter().any(|d| {
+            matches!(
+                d,
+                Defect::Oversize | Defect::GzipBomb | Defect::GzipHugeBomb
+            )
+        })
+}
+
+/// Whether a spec builds a large body (see [`is_large`]): padded to the limit, past it, a gzip
+/// bomb, or B10's long text; known before it is built.
+pub(super) fn may_be_large(spec: &CaseSpec) -> bool {
+    spec.pad_to_limit
+        || spec.defects.iter().any(|d| {
+            matches!(
+                d,
+                Defect::Oversize | Defect::GzipBomb | Defect::GzipHugeBomb
+            )
+        })
+        || spec.members.iter().any(
+            |m| matches!(m, crate::generate::MemberSpec::FailureReason(Some(t)) if t.repeat > 0),
+        )
+}
 
 impl<'s, 'a> Unit<'s, 'a> {
     pub(super) async fn run_case(&mut self, spec: CaseSpec, phase: &'static str, index: usize) {
@@ -23,7 +64,18 @@ impl<'s, 'a> Unit<'s, 'a> {
         if self.store.is_empty() {
             return; // every entity of the unit was retired
         }
+        // a case with a large body (as sent or decoded) is built and runs while no other lane
+        // runs one: what the run holds stays within a fixed budget, whatever the number of lanes
+        let mut large = if may_be_large(&spec) {
+            self.shared.large.acquire().await.ok()
+        } else {
+            None
+        };
         let case = spec.build(&self.store, self.profile());
+        if large.is_none() && is_large(&case) {
+            large = self.shared.large.acquire().await.ok();
+        }
+        let _large = large;
         self.cases += 1;
         for r in case.rules() {
             *self.coverage.entry(r).or_default() += 1;
@@ -172,7 +224,7 @@ impl<'s, 'a> Unit<'s, 'a> {
                 }
                 return Checked {
                     verdicts,
-                    response: Some(resp),
+                    response: Some(kept(resp, self.shared.config.max_kept_body)),
                     expected,
                     interrupted: false,
                     unobserved: false,
@@ -220,7 +272,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         }
         Checked {
             verdicts,
-            response: Some(resp),
+            response: Some(kept(resp, self.shared.config.max_kept_body)),
             expected,
             interrupted: false,
             unobserved,

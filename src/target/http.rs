@@ -18,6 +18,16 @@ pub fn chunks(body: &[u8]) -> impl Iterator<Item = &[u8]> {
     [a, b, c].into_iter().filter(|c| !c.is_empty())
 }
 
+/// The HTTP client of a [`Remote`]: whole-exchange timeout, no redirects.
+fn client(timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .pool_max_idle_per_host(64)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_default()
+}
+
 /// An HTTP client bound to a base URL (which carries the version root).
 #[derive(Debug, Clone)]
 pub struct Remote {
@@ -35,19 +45,21 @@ pub struct Remote {
 impl Remote {
     /// A client for `base_url` (e.g. `http://127.0.0.1:8080/beta`) with a per-request timeout.
     pub fn new(base_url: &str, timeout: Duration) -> Remote {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .pool_max_idle_per_host(64)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default();
         Remote {
             base_url: base_url.trim_end_matches('/').to_string(),
-            client,
+            client: client(timeout),
             timeout,
             retries: 3,
             max_retry_after: Duration::from_secs(5),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// The same settings with a client (and connection pool) of its own.
+    pub fn fresh(&self) -> Remote {
+        Remote {
+            client: client(self.timeout),
+            ..self.clone()
         }
     }
 
@@ -122,7 +134,13 @@ impl Remote {
         while let Some(chunk) = resp.chunk().await.map_err(classify)? {
             seen += chunk.len() as u64;
             let room = cap.saturating_sub(body.len());
-            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            let take = chunk.len().min(room);
+            if body.capacity() - body.len() < take {
+                // doubling, but never past the cap: a body cut at 1 MiB holds 1 MiB, not 2
+                let grown = (body.len() + take).max(body.capacity() * 2).min(cap);
+                body.reserve_exact(grown - body.len());
+            }
+            body.extend_from_slice(&chunk[..take]);
             if seen > cap as u64 {
                 break;
             }
@@ -171,5 +189,8 @@ impl Target for Remote {
     }
     fn describe(&self) -> String {
         self.base_url.clone()
+    }
+    fn for_lane(&self) -> Option<std::sync::Arc<dyn Target>> {
+        Some(std::sync::Arc::new(self.fresh()))
     }
 }

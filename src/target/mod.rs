@@ -151,6 +151,14 @@ pub trait Target: Send + Sync {
 
     /// Where it is (a base URL, or a name for in-process targets), for reports and repro lines.
     fn describe(&self) -> String;
+
+    /// A target of its own for one lane of a run, which the lane drives from its own thread:
+    /// the same implementation reached through a client and connections of its own (an HTTP
+    /// client's connections belong to the runtime that opened them). `None`, the default: the
+    /// lanes share this one (in-process targets, whose `send` needs no runtime).
+    fn for_lane(&self) -> Option<std::sync::Arc<dyn Target>> {
+        None
+    }
 }
 
 impl<T: Target + ?Sized> Target for &T {
@@ -160,6 +168,9 @@ impl<T: Target + ?Sized> Target for &T {
     fn describe(&self) -> String {
         (**self).describe()
     }
+    fn for_lane(&self) -> Option<std::sync::Arc<dyn Target>> {
+        (**self).for_lane()
+    }
 }
 
 impl<T: Target + ?Sized> Target for std::sync::Arc<T> {
@@ -168,6 +179,9 @@ impl<T: Target + ?Sized> Target for std::sync::Arc<T> {
     }
     fn describe(&self) -> String {
         (**self).describe()
+    }
+    fn for_lane(&self) -> Option<std::sync::Arc<dyn Target>> {
+        (**self).for_lane()
     }
 }
 

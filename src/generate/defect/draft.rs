@@ -303,6 +303,8 @@ pub fn finish_body(d: &Draft, applied: &[Defect]) -> (Vec<u8>, usize) {
         // white space before the closing brace keeps JSON valid; only the size is wrong
         let n = usize::try_from(n).unwrap_or(usize::MAX);
         if body.len() < n {
+            // exactly `n` bytes: a doubled capacity would hold twice an over-size body's size
+            body.reserve_exact(n - body.len());
             let close = body.pop();
             body.resize(n - usize::from(close.is_some()), b' ');
             body.extend(close);
