@@ -8,12 +8,12 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 use std::hint::black_box;
-use tpr_harness::fixture::Fixture;
+use tpr_harness::contract::profile::Profile;
+use tpr_harness::contract::spec::Request;
 use tpr_harness::generate::{self, CaseSpec};
 use tpr_harness::model;
-use tpr_harness::profile::Profile;
-use tpr_harness::spec::Request;
-use tpr_harness::store::{Store, Tokens};
+use tpr_harness::model::fixture::Fixture;
+use tpr_harness::model::store::{Store, Tokens};
 
 fn workload() -> (Store, Vec<Request>, Vec<CaseSpec>) {
     let profile = Profile::graph();
@@ -126,12 +126,14 @@ fn bench(c: &mut Criterion) {
 
 /// The default `check` budget against the model in process (no socket): cases per second.
 fn check_in_process(c: &mut Criterion) {
-    use tpr_harness::conformance::{Config, Runner};
+    use tpr_harness::run::{Config, Runner};
     use tpr_harness::target::model::ModelTarget;
-    let profile = tpr_harness::profile::Profile::graph();
-    let fixture = tpr_harness::fixture::Fixture::generate_with(1, &profile, 8);
-    let store =
-        tpr_harness::store::Store::new(&fixture, tpr_harness::store::Tokens::new("t", None));
+    let profile = tpr_harness::contract::profile::Profile::graph();
+    let fixture = tpr_harness::model::fixture::Fixture::generate_with(1, &profile, 8);
+    let store = tpr_harness::model::store::Store::new(
+        &fixture,
+        tpr_harness::model::store::Tokens::new("t", None),
+    );
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

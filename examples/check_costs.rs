@@ -10,7 +10,7 @@
 // a measuring tool: it prints, and stops on a broken command line
 #![allow(clippy::print_stdout, clippy::expect_used)]
 
-use tpr_harness::conformance::{Config, Runner};
+use tpr_harness::run::{Config, Runner};
 use tpr_harness::target::model::ModelTarget;
 
 fn main() {
@@ -19,17 +19,19 @@ fn main() {
     let jobs: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(4);
     let http = args.get(3).is_some_and(|a| a == "http");
     let url = args.get(3).filter(|a| a.starts_with("http://")).cloned();
-    let profile = tpr_harness::profile::Profile::graph();
+    let profile = tpr_harness::contract::profile::Profile::graph();
     let fixture = match (&url, args.get(4)) {
-        (Some(_), Some(path)) => tpr_harness::fixture::Fixture::from_json_str(
+        (Some(_), Some(path)) => tpr_harness::model::fixture::Fixture::from_json_str(
             &std::fs::read_to_string(path).expect("a fixture file"),
             &profile,
         )
         .expect("a fixture"),
-        _ => tpr_harness::fixture::Fixture::generate_with(1, &profile, 8),
+        _ => tpr_harness::model::fixture::Fixture::generate_with(1, &profile, 8),
     };
-    let store =
-        tpr_harness::store::Store::new(&fixture, tpr_harness::store::Tokens::new("t", None));
+    let store = tpr_harness::model::store::Store::new(
+        &fixture,
+        tpr_harness::model::store::Tokens::new("t", None),
+    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -42,7 +44,7 @@ fn main() {
     let run = || {
         if let Some(url) = &url {
             let remote =
-                tpr_harness::remote::Remote::new(url, std::time::Duration::from_millis(500));
+                tpr_harness::target::http::Remote::new(url, std::time::Duration::from_millis(500));
             rt.block_on(Runner::new(&remote, store.clone(), config.clone()).run())
                 .expect("a report")
         } else if http {
@@ -52,7 +54,7 @@ fn main() {
                 )
                 .await
                 .expect("an endpoint");
-                let remote = tpr_harness::remote::Remote::new(
+                let remote = tpr_harness::target::http::Remote::new(
                     &endpoint.base_url(),
                     std::time::Duration::from_secs(10),
                 );

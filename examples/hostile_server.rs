@@ -13,9 +13,9 @@ mod server;
 use server::Act;
 use std::sync::Arc;
 use std::time::Duration;
-use tpr_harness::fixture::{DEFAULT_WORKFLOWS, Fixture};
-use tpr_harness::profile::Profile;
-use tpr_harness::store::{Store, Tokens};
+use tpr_harness::contract::profile::Profile;
+use tpr_harness::model::fixture::{DEFAULT_WORKFLOWS, Fixture};
+use tpr_harness::model::store::{Store, Tokens};
 use tpr_harness::target::Response;
 use tpr_harness::target::model::ModelTarget;
 

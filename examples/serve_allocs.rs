@@ -9,11 +9,11 @@
 #![allow(clippy::print_stdout)]
 
 use std::time::Instant;
+use tpr_harness::contract::profile::Profile;
+use tpr_harness::contract::spec::Request;
 use tpr_harness::endpoint::{ModelResponder, VERSION_ROOT};
-use tpr_harness::fixture::Fixture;
-use tpr_harness::profile::Profile;
-use tpr_harness::spec::Request;
-use tpr_harness::store::{Store, Tokens};
+use tpr_harness::model::fixture::Fixture;
+use tpr_harness::model::store::{Store, Tokens};
 use tpr_harness::target::block_on;
 use tpr_harness::target::model::ModelTarget;
 

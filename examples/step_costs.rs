@@ -49,7 +49,8 @@ fn main() {
                 let t1 = Instant::now();
                 let out = tpr_harness::model::apply(&mut s, &case.request, &profile);
                 let t2 = Instant::now();
-                let _ = tpr_harness::check::all(&before, &case.request, &out, &s, &profile);
+                let _ =
+                    tpr_harness::model::invariants::all(&before, &case.request, &out, &s, &profile);
                 let t3 = Instant::now();
                 let gzip = case
                     .request

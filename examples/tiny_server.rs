@@ -14,11 +14,11 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tpr_harness::conformance::{Config, Runner};
-use tpr_harness::fixture::Fixture;
-use tpr_harness::profile::Profile;
-use tpr_harness::remote::Remote;
-use tpr_harness::store::{Store, Tokens};
+use tpr_harness::contract::profile::Profile;
+use tpr_harness::model::fixture::Fixture;
+use tpr_harness::model::store::{Store, Tokens};
+use tpr_harness::run::{Config, Runner};
+use tpr_harness::target::http::Remote;
 
 type Db = Arc<Mutex<HashMap<String, Map<String, Value>>>>;
 
@@ -118,7 +118,10 @@ async fn start_tiny_server(fixture: &Fixture) -> String {
                 for t in u["taskProcessingResults"].as_array().unwrap() {
                     let mut t = t.as_object().unwrap().clone();
                     t.remove("taskId");
-                    t.insert("@odata.type".into(), tpr_harness::spec::ODATA_TYPE.into());
+                    t.insert(
+                        "@odata.type".into(),
+                        tpr_harness::contract::spec::ODATA_TYPE.into(),
+                    );
                     db.insert(t["id"].as_str().unwrap().to_string(), t);
                 }
             }

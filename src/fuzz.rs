@@ -5,18 +5,18 @@
 //! These functions *assert*: they panic when a property breaks (that is how libFuzzer learns
 //! of a bug). Everything they call returns typed errors and must never panic on any input.
 
-use crate::check;
-use crate::fixture::Fixture;
+use crate::contract::path::{PathStyle, Route};
+use crate::contract::profile::Profile;
+use crate::contract::spec::Request;
+use crate::contract::timestamp::{Grammar, Timestamp};
 use crate::generate::CaseSpec;
 use crate::model;
-use crate::path::{PathStyle, Route};
-use crate::profile::Profile;
+use crate::model::fixture::Fixture;
+use crate::model::invariants as check;
+use crate::model::store::{Store, Tokens};
 use crate::run::judge;
-use crate::spec::Request;
-use crate::store::{Store, Tokens};
 use crate::target::Target;
 use crate::target::model::ModelTarget;
-use crate::timestamp::{Grammar, Timestamp};
 use arbitrary::{Arbitrary, Unstructured};
 use std::sync::OnceLock;
 
@@ -417,14 +417,14 @@ pub fn sequence_seed(which: u8, specs: &[CaseSpec]) -> Result<Vec<u8>, String> {
 /// The inverse of `arbitrary`'s decoding for the case space, written as a serde serializer so
 /// it follows the types as they change (the round trip in [`sequence_seed`] guards it).
 mod seed_writer {
-    use crate::defect::{
+    use crate::contract::path::NameCase;
+    use crate::contract::spec::{ProcessingStatus, Property};
+    use crate::generate::MemberSpec;
+    use crate::generate::defect::{
         CodingList, Defect, HeaderOrder, JsonExtension, Level, MediaTypeFlaw, NotObject,
         NotUpdatable, OdataTypeValue, OtherMethod, OtherPattern, ProbeMethod, Required,
         TimestampFlaw, TimestampProperty, Utf8Flaw, WrongKind,
     };
-    use crate::generate::MemberSpec;
-    use crate::path::NameCase;
-    use crate::spec::{ProcessingStatus, Property};
     use arbitrary::{Arbitrary, Unstructured};
     use serde::ser::{self, Impossible, Serialize};
 
@@ -726,7 +726,7 @@ mod seed_writer {
 mod tests {
     use super::*;
 
-    fn changed(s: &Store) -> (String, crate::spec::TaskProcessingResult) {
+    fn changed(s: &Store) -> (String, crate::contract::spec::TaskProcessingResult) {
         let (id, e) = s.entities().next().expect("a fixture entity");
         let mut v = e.value.clone();
         v.failure_reason = Some("written by an execution".into());
@@ -737,7 +737,7 @@ mod tests {
     fn fuzz_a_seed_written_for_a_sequence_decodes_to_it() {
         // whatever `arbitrary` decodes from random bytes (texts of every length among them),
         // written back as a seed, decodes to the same profile and cases
-        let mut rng = crate::fixture::SplitMix(5);
+        let mut rng = crate::model::fixture::SplitMix(5);
         let (mut multi, mut texts) = (0, 0);
         for i in 0..400u64 {
             let len = 16 + (rng.next_u64() % 2048) as usize;
@@ -784,7 +784,7 @@ mod tests {
     fn fuzz_every_defect_of_the_catalogue_has_a_seed() {
         // every kind of defect, its payload's enums included, is written and decoded back (an
         // enum the writer has no count for fails here, whatever random inputs draw)
-        let specs: Vec<CaseSpec> = crate::defect::Defect::catalogue()
+        let specs: Vec<CaseSpec> = crate::generate::defect::Defect::catalogue()
             .into_iter()
             .map(|d| CaseSpec {
                 defects: vec![d],

@@ -22,7 +22,8 @@
 //! [`fuzz`] holds the bodies of the cargo-fuzz targets. `ARCHITECTURE.md` draws the picture.
 //!
 //! ```
-//! use tpr_harness::{fixture::Fixture, model, profile::Profile, spec::Request, store::{Store, Tokens}};
+//! use tpr_harness::contract::{profile::Profile, spec::Request};
+//! use tpr_harness::model::{self, fixture::Fixture, store::{Store, Tokens}};
 //! let profile = Profile::graph();
 //! let mut store = Store::new(&Fixture::generate(1, &profile), Tokens::new("secret", None));
 //! let req = Request::new("DELETE", "/identityGovernance/lifecycleWorkflows/deletedItems/workflows/w/runs/r/userProcessingResults/u/taskProcessingResults/t")
@@ -43,13 +44,30 @@ pub mod report;
 pub mod run;
 pub mod target;
 
-// The public paths of the first version, kept: `tpr_harness::rule`, `tpr_harness::store`, …
-pub use contract::{digits, json, openapi, path, profile, rule, spec, timestamp};
-pub use generate::defect;
-pub use model::invariants as check;
-pub use model::{fixture, store};
-#[cfg(feature = "remote")]
-pub use run as conformance;
-#[cfg(feature = "remote")]
-pub use target::http as remote;
-pub use target::mutant;
+// The public paths of the first version, kept for users' code as deprecated re-exports; the
+// crate itself, its tests, examples and README use the layered paths.
+macro_rules! deprecated_path {
+    ($(#[$cfg:meta])* $old:ident => $($new:ident)::+, $note:literal) => {
+        #[doc = concat!("The first version's path of [`", stringify!($($new)::+), "`]: use that.")]
+        #[deprecated(note = $note)]
+        $(#[$cfg])*
+        pub mod $old {
+            pub use crate::$($new)::+::*;
+        }
+    };
+}
+deprecated_path!(digits => contract::digits, "use tpr_harness::contract::digits");
+deprecated_path!(json => contract::json, "use tpr_harness::contract::json");
+deprecated_path!(openapi => contract::openapi, "use tpr_harness::contract::openapi");
+deprecated_path!(path => contract::path, "use tpr_harness::contract::path");
+deprecated_path!(profile => contract::profile, "use tpr_harness::contract::profile");
+deprecated_path!(rule => contract::rule, "use tpr_harness::contract::rule");
+deprecated_path!(spec => contract::spec, "use tpr_harness::contract::spec");
+deprecated_path!(timestamp => contract::timestamp, "use tpr_harness::contract::timestamp");
+deprecated_path!(defect => generate::defect, "use tpr_harness::generate::defect");
+deprecated_path!(check => model::invariants, "use tpr_harness::model::invariants");
+deprecated_path!(fixture => model::fixture, "use tpr_harness::model::fixture");
+deprecated_path!(store => model::store, "use tpr_harness::model::store");
+deprecated_path!(#[cfg(feature = "remote")] conformance => run, "use tpr_harness::run");
+deprecated_path!(#[cfg(feature = "remote")] remote => target::http, "use tpr_harness::target::http");
+deprecated_path!(mutant => target::mutant, "use tpr_harness::target::mutant");

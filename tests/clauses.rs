@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 use tpr_harness::contract::clause::ClauseId;
-use tpr_harness::rule::RuleId;
+use tpr_harness::contract::rule::RuleId;
 
 /// The name of every test function in the `.rs` files below `dir`: a `fn` whose attributes
 /// (the lines above it) hold `#[test]` or `#[tokio::test]`, or a proptest case (`x in …`).

@@ -378,8 +378,8 @@ fn explain_and_profile_print_what_a_user_needs() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("R3.d"));
     let out = bin().args(["profile", "strict"]).output().unwrap();
     let toml = String::from_utf8_lossy(&out.stdout);
-    let p = tpr_harness::profile::Profile::from_toml_str(&toml).unwrap();
-    assert_eq!(p, tpr_harness::profile::Profile::strict());
+    let p = tpr_harness::contract::profile::Profile::from_toml_str(&toml).unwrap();
+    assert_eq!(p, tpr_harness::contract::profile::Profile::strict());
     let out = bin()
         .args(["openapi", "--profile", "graph-live"])
         .output()

@@ -8,14 +8,14 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 use std::sync::Arc;
 use std::time::Duration;
+use tpr_harness::contract::path::PathStyle;
+use tpr_harness::contract::profile::Profile;
+use tpr_harness::contract::spec::{ErrorBody, Request, error_code};
 use tpr_harness::endpoint::{Endpoint, Faults, ModelResponder};
 use tpr_harness::generate::{self, CaseSpec};
 use tpr_harness::model;
-use tpr_harness::path::PathStyle;
-use tpr_harness::profile::Profile;
-use tpr_harness::remote::{Remote, Response};
-use tpr_harness::spec::{ErrorBody, Request, error_code};
-use tpr_harness::store::Store;
+use tpr_harness::model::store::Store;
+use tpr_harness::target::http::{Remote, Response};
 
 /// The fixture every test here serves.
 const SEED: u64 = 5;
@@ -223,11 +223,12 @@ fn s7_sixty_four_concurrent_clients_lose_no_accepted_update() {
                 assert_eq!(h.await.unwrap().unwrap(), 200);
             }
             let fin = ep.responder().snapshot();
-            tpr_harness::check::s7_linearizable(&initial, &reqs, &fin, &profile).unwrap();
+            tpr_harness::model::invariants::s7_linearizable(&initial, &reqs, &fin, &profile)
+                .unwrap();
             let v = &fin.get(&id).unwrap().value;
             assert_eq!(
                 v.status,
-                tpr_harness::spec::ProcessingStatus::CompletedWithErrors
+                tpr_harness::contract::spec::ProcessingStatus::CompletedWithErrors
             );
             assert!(v.started.is_some() && v.completed.is_some());
         }
@@ -393,7 +394,8 @@ fn h6_serve_decodes_gzip_bodies_refuses_other_codings_and_stops_a_bomb_at_the_li
         let s = ep.responder().snapshot();
         let id = s.entities().next().unwrap().0.clone();
         let mut zipped = patch(&s, &id, String::new()).header("Content-Encoding", "gzip");
-        zipped.body = tpr_harness::defect::gzip(br#"{"failureReason":"over the wire, zipped"}"#);
+        zipped.body =
+            tpr_harness::generate::defect::gzip(br#"{"failureReason":"over the wire, zipped"}"#);
         let r = remote.send(&zipped).await.unwrap();
         assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
         let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
@@ -406,7 +408,7 @@ fn h6_serve_decodes_gzip_bodies_refuses_other_codings_and_stops_a_bomb_at_the_li
 
         // ~4 KB on the wire, 4 MiB + 1 decoded: 413, and the endpoint never holds more
         let mut bomb = patch(&s, &id, String::new()).header("Content-Encoding", "gzip");
-        bomb.body = tpr_harness::defect::gzip_bomb(profile.max_body_bytes + 1);
+        bomb.body = tpr_harness::generate::defect::gzip_bomb(profile.max_body_bytes + 1);
         assert!(bomb.body.len() < 64 * 1024);
         let r = remote.send(&bomb).await.unwrap();
         assert_eq!(r.status, 413);
@@ -703,7 +705,8 @@ fn h2_e_serve_sends_www_authenticate_bearer_on_every_401() {
             let resp = remote.send(&r).await.unwrap();
             assert_eq!(resp.status, 401, "{auth:?}");
             assert!(
-                tpr_harness::check::h2_e_www_authenticate(resp.status, &resp.headers).is_ok(),
+                tpr_harness::model::invariants::h2_e_www_authenticate(resp.status, &resp.headers)
+                    .is_ok(),
                 "{auth:?}: {:?}",
                 resp.headers
             );
@@ -764,7 +767,7 @@ fn h6_a_serve_decodes_upper_case_and_x_gzip_codings_and_several_members() {
             let mut r = patch(&s, &id, String::new()).header("Content-Encoding", coding);
             r.body = parts
                 .iter()
-                .flat_map(|p| tpr_harness::defect::gzip(p))
+                .flat_map(|p| tpr_harness::generate::defect::gzip(p))
                 .collect();
             let resp = remote.send(&r).await.unwrap();
             assert_eq!(
@@ -780,7 +783,7 @@ fn h6_a_serve_decodes_upper_case_and_x_gzip_codings_and_several_members() {
         }
         // bytes after the last member that are no member: 400
         let mut r = patch(&s, &id, String::new()).header("Content-Encoding", "gzip");
-        r.body = tpr_harness::defect::gzip(br#"{"failureReason":"then garbage"}"#);
+        r.body = tpr_harness::generate::defect::gzip(br#"{"failureReason":"then garbage"}"#);
         r.body.extend_from_slice(b"garbage");
         assert_eq!(remote.send(&r).await.unwrap().status, 400);
     });
@@ -795,9 +798,9 @@ fn h6_d_serve_answers_a_gibibyte_bomb_413_as_quickly_as_one_just_over_the_limit(
         let s = ep.responder().snapshot();
         let id = s.entities().next().unwrap().0.clone();
         let mut huge = patch(&s, &id, String::new()).header("Content-Encoding", "gzip");
-        huge.body = tpr_harness::defect::huge_gzip_bomb().to_vec();
+        huge.body = tpr_harness::generate::defect::huge_gzip_bomb().to_vec();
         let mut small = huge.clone();
-        small.body = tpr_harness::defect::gzip_bomb(profile.max_body_bytes + 1);
+        small.body = tpr_harness::generate::defect::gzip_bomb(profile.max_body_bytes + 1);
         let mut best = [Duration::MAX; 2];
         for _ in 0..3 {
             for (i, r) in [&small, &huge].into_iter().enumerate() {
@@ -821,7 +824,7 @@ fn h6_d_serve_answers_a_gibibyte_bomb_413_as_quickly_as_one_just_over_the_limit(
 #[test]
 fn e2_serve_request_ids_are_fresh_across_requests_and_instances() {
     rt().block_on(async {
-        let mut ids = tpr_harness::check::RequestIds::new();
+        let mut ids = tpr_harness::model::invariants::RequestIds::new();
         for _ in 0..2 {
             let (ep, remote) = start(&Profile::graph()).await;
             let s = ep.responder().snapshot();

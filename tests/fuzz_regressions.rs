@@ -206,8 +206,8 @@ fn e3_fuzz_crash_an_http_1_0_request_is_answered_in_http_1_0_without_a_5xx() {
     assert!(data.windows(9).any(|w| w == b"HTTP/1.0\r"));
     tpr_harness::fuzz::endpoint_bytes(data);
     let responder = std::sync::Arc::new(tpr_harness::endpoint::ModelResponder::new(
-        tpr_harness::fuzz::store(&tpr_harness::profile::Profile::graph()),
-        tpr_harness::profile::Profile::graph(),
+        tpr_harness::fuzz::store(&tpr_harness::contract::profile::Profile::graph()),
+        tpr_harness::contract::profile::Profile::graph(),
     ));
     let out = tpr_harness::endpoint::serve_bytes(&responder, data);
     assert!(
@@ -221,7 +221,7 @@ fn e3_fuzz_crash_an_http_1_0_request_is_answered_in_http_1_0_without_a_5xx() {
 fn t1_fuzz_crash_a_year_carried_past_the_representable_range_is_rejected() {
     // Found by the timestamp target's replay: the offset carried a 15-digit year into a 16th
     // digit; it parsed, and its rendering did not parse back
-    use tpr_harness::timestamp::{Grammar, Timestamp};
+    use tpr_harness::contract::timestamp::{Grammar, Timestamp};
     let data = include_bytes!("fuzz_crashes/timestamp/year-carried-past-the-representable-range");
     assert_eq!(
         &data[..],
@@ -248,7 +248,7 @@ fn fuzz_replay_fails_on_an_input_its_target_still_crashes_on() {
 /// message when it fails.
 fn differential_verdict(
     target: &dyn tpr_harness::target::Target,
-    profile: &tpr_harness::profile::Profile,
+    profile: &tpr_harness::contract::profile::Profile,
     data: &[u8],
 ) -> Result<(), String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -267,10 +267,10 @@ fn b6_fuzz_differential_catches_an_open_enum_and_blames_b6() {
     // the differential body judges with the runner's judge: a PATCH with an unknown
     // `processingStatus` is 400 (B6.b); the model with an open enum accepts it, and the
     // differential target fails citing B6.b. The same sequence without the unknown member passes.
-    use tpr_harness::defect::Defect;
+    use tpr_harness::contract::spec::ProcessingStatus;
+    use tpr_harness::generate::defect::Defect;
     use tpr_harness::generate::{CaseSpec, MemberSpec};
-    use tpr_harness::mutant::{Mutant, Mutated};
-    use tpr_harness::spec::ProcessingStatus;
+    use tpr_harness::target::mutant::{Mutant, Mutated};
     let profile = tpr_harness::fuzz::fuzz_profile(0);
     let sequence = |defects: Vec<Defect>| {
         let patch = CaseSpec {
@@ -340,8 +340,8 @@ fn fuzz_sequence_runs_and_judges_every_step_its_input_decodes_to() {
 
 #[test]
 fn b1_d_fuzz_a_bom_beside_a_404_defect_is_demanded_as_the_model_answers() {
-    use tpr_harness::defect::{Defect, Level};
     use tpr_harness::generate::CaseSpec;
+    use tpr_harness::generate::defect::{Defect, Level};
     for which in [0, 1] {
         for defect in [
             Defect::UnknownId(Level::Result),
@@ -419,10 +419,11 @@ fn e3_fuzz_endpoint_bytes_seeds_are_answered_as_http_without_a_5xx() {
     use tpr_harness::endpoint::ModelResponder;
     use tpr_harness::target::{Response, implementation::InProcess};
     let broken = Arc::new(ModelResponder::serving(
-        Arc::new(InProcess::new("500", |_: &tpr_harness::spec::Request| {
-            Response::new(500, vec![], vec![])
-        })),
-        tpr_harness::profile::Profile::graph(),
+        Arc::new(InProcess::new(
+            "500",
+            |_: &tpr_harness::contract::spec::Request| Response::new(500, vec![], vec![]),
+        )),
+        tpr_harness::contract::profile::Profile::graph(),
     ));
     let seed = std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/endpoint_bytes/patch"),
@@ -440,14 +441,14 @@ fn e3_fuzz_endpoint_bytes_seeds_are_answered_as_http_without_a_5xx() {
 /// from its first number. `TPR_WRITE_SEEDS=1 cargo test --test integration fuzz_written`
 /// (re)writes the files.
 fn written_sequences() -> Vec<(&'static str, u8, Vec<tpr_harness::generate::CaseSpec>)> {
-    use tpr_harness::defect::{
+    use tpr_harness::contract::path::{NameCase, PathStyle};
+    use tpr_harness::contract::spec::ProcessingStatus as St;
+    use tpr_harness::contract::spec::Property;
+    use tpr_harness::generate::defect::{
         Defect::*, Level, MediaTypeFlaw, NotObject, OtherMethod, Required, TimestampFlaw,
         TimestampProperty, WrongKind,
     };
     use tpr_harness::generate::{CaseSpec, MemberSpec as M, TextSpec, TsSpec};
-    use tpr_harness::path::{NameCase, PathStyle};
-    use tpr_harness::spec::ProcessingStatus as St;
-    use tpr_harness::spec::Property;
     let patch = |target: u8, members: Vec<M>| CaseSpec {
         target,
         members,
@@ -458,7 +459,7 @@ fn written_sequences() -> Vec<(&'static str, u8, Vec<tpr_harness::generate::Case
         target,
         ..CaseSpec::default()
     };
-    let with = |mut c: CaseSpec, defects: &[tpr_harness::defect::Defect]| {
+    let with = |mut c: CaseSpec, defects: &[tpr_harness::generate::defect::Defect]| {
         c.defects = defects.to_vec();
         c
     };
@@ -748,7 +749,7 @@ fn written_sequences() -> Vec<(&'static str, u8, Vec<tpr_harness::generate::Case
                 with(
                     patch(22, failed.clone()),
                     &[NotUpdatable(
-                        tpr_harness::defect::NotUpdatable::ProcessingInfo,
+                        tpr_harness::generate::defect::NotUpdatable::ProcessingInfo,
                     )],
                 ),
                 with(patch(22, failed.clone()), &[IdMismatch]),

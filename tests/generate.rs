@@ -7,14 +7,14 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestError, TestRunner};
 use std::collections::BTreeMap;
-use tpr_harness::check;
-use tpr_harness::fixture::Fixture;
+use tpr_harness::contract::profile::Profile;
+use tpr_harness::contract::rule::RuleId;
 use tpr_harness::generate::defect::Defect;
 use tpr_harness::generate::{self, CaseSpec};
 use tpr_harness::model;
-use tpr_harness::profile::Profile;
-use tpr_harness::rule::RuleId;
-use tpr_harness::store::{Store, Tokens};
+use tpr_harness::model::fixture::Fixture;
+use tpr_harness::model::invariants as check;
+use tpr_harness::model::store::{Store, Tokens};
 
 /// The fixture every test here builds its cases on.
 const SEED: u64 = 11;
@@ -101,9 +101,9 @@ proptest! {
             let mut expected: Vec<u16> = match p.success {
                 _ if !p.patch_supported && !get => vec![405],
                 _ if get => vec![200],
-                tpr_harness::profile::Success::Ok200Body => vec![200],
-                tpr_harness::profile::Success::NoContent204 => vec![204],
-                tpr_harness::profile::Success::Either => vec![200, 204],
+                tpr_harness::contract::profile::Success::Ok200Body => vec![200],
+                tpr_harness::contract::profile::Success::NoContent204 => vec![204],
+                tpr_harness::contract::profile::Success::Either => vec![200, 204],
             };
             // B1.d: a byte-order mark may also be answered 400
             if spec.bom && case.request.method == "PATCH" && p.patch_supported {
@@ -388,8 +388,8 @@ fn t1_h_generated_valid_timestamps_on_the_first_and_last_day_stay_in_range() {
     // Found by the sequence fuzz target: `0001-01-01T00:xx` with a positive offset is before
     // 0001-01-01Z in UTC (T1.h: 400), yet the generator called it valid. Every offset, every
     // time of day, on the first and the last day of the range.
+    use tpr_harness::contract::timestamp::{Grammar, Timestamp};
     use tpr_harness::generate::TsSpec;
-    use tpr_harness::timestamp::{Grammar, Timestamp};
     for (year, month, day) in [(0u16, 0u8, 0u8), (9998, 11, 255)] {
         for hour in [0u8, 1, 12, 22, 23] {
             for minute in [0u8, 1, 30, 59] {
@@ -420,8 +420,8 @@ fn t1_f_odata_abnf_spellings_are_generated_as_valid_and_accepted_only_under_odat
     // every spelling only the full ABNF admits is generated under `odata-abnf` as a valid
     // timestamp the model accepts, counted as T1.f; under `graph` the same spec sends Graph's
     // pattern (a generator that spelled them under `graph` would demand 400 of valid requests)
+    use tpr_harness::contract::timestamp::{Grammar, Timestamp};
     use tpr_harness::generate::{AbnfFeature, MemberSpec, TsSpec};
-    use tpr_harness::timestamp::{Grammar, Timestamp};
     let abnf = crate::support::lenient();
     let graph = Profile::graph();
     for selector in 1..=5u8 {

@@ -7,12 +7,12 @@ use crate::support::seeded;
 use crate::support::server::{self, Act};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tpr_harness::conformance::{Config, Kind, Report, Runner, StopKind};
-use tpr_harness::profile::Profile;
-use tpr_harness::remote::Remote;
-use tpr_harness::rule::RuleId;
-use tpr_harness::spec::Request;
+use tpr_harness::contract::profile::Profile;
+use tpr_harness::contract::rule::RuleId;
+use tpr_harness::contract::spec::Request;
+use tpr_harness::run::{Config, Kind, Report, Runner, StopKind};
 use tpr_harness::target::Response;
+use tpr_harness::target::http::Remote;
 use tpr_harness::target::model::ModelTarget;
 
 /// Request timeout in these tests; every bound below is stated in it.
@@ -274,7 +274,7 @@ fn footprint_the_default_check_stays_within_a_fixed_memory() {
 #[cfg(target_os = "linux")]
 fn footprint_check_against_every_hostile_server_stays_within_a_fixed_memory() {
     let fixtures = std::env::temp_dir().join(format!("tpr-footprint-{}.json", std::process::id()));
-    let fixture = tpr_harness::fixture::Fixture::generate(1, &Profile::graph());
+    let fixture = tpr_harness::model::fixture::Fixture::generate(1, &Profile::graph());
     std::fs::write(&fixtures, fixture.to_json_string()).unwrap();
     let late = || Act::Late(TIMEOUT * 3, Response::new(204, vec![], vec![]));
     let acts: [Hostile; 7] = [
@@ -289,7 +289,10 @@ fn footprint_check_against_every_hostile_server_stays_within_a_fixed_memory() {
         ("answer after the timeout", late),
     ];
     for (name, on_patch) in acts {
-        let model = Arc::new(ModelTarget::new(seeded(1, &Profile::graph()), Profile::graph()));
+        let model = Arc::new(ModelTarget::new(
+            seeded(1, &Profile::graph()),
+            Profile::graph(),
+        ));
         let srv = server::serve(0, None, move |req: &Request| {
             if req.method == "PATCH" {
                 on_patch()

@@ -8,17 +8,17 @@ use crate::support::server::{self, Act};
 use crate::support::{READ, generated_store, rt, seeded};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tpr_harness::conformance::{Config, Kind, Report, RunError, Runner, StopKind};
-use tpr_harness::fixture::Fixture;
-use tpr_harness::mutant::Mutated;
-use tpr_harness::profile::Profile;
-use tpr_harness::remote::Remote;
-use tpr_harness::rule::RuleId;
-use tpr_harness::spec::{Request, TaskProcessingResult};
-use tpr_harness::store::{Store, Tokens};
+use tpr_harness::contract::profile::Profile;
+use tpr_harness::contract::rule::RuleId;
+use tpr_harness::contract::spec::{Request, TaskProcessingResult};
+use tpr_harness::contract::timestamp::Timestamp;
+use tpr_harness::model::fixture::Fixture;
+use tpr_harness::model::store::{Store, Tokens};
+use tpr_harness::run::{Config, Kind, Report, RunError, Runner, StopKind};
+use tpr_harness::target::http::Remote;
 use tpr_harness::target::model::ModelTarget;
+use tpr_harness::target::mutant::Mutated;
 use tpr_harness::target::{Response, Target};
-use tpr_harness::timestamp::Timestamp;
 
 fn config() -> Config {
     Config {
@@ -175,7 +175,7 @@ fn f1_strict_with_a_fixture_holding_members_it_lacks_says_how_to_make_one() {
         let mut s = seeded(1, &Profile::graph());
         let id = s.entities().next().unwrap().0.clone();
         let mut v = s.get(&id).unwrap().value.clone();
-        v.status = tpr_harness::spec::ProcessingStatus::Quarantined;
+        v.status = tpr_harness::contract::spec::ProcessingStatus::Quarantined;
         s.set_value(&id, v);
         let target = ModelTarget::new(s.clone(), Profile::graph());
         let config = Config {
@@ -279,7 +279,9 @@ impl Target for DeletingModel {
     ) -> tpr_harness::target::BoxFuture<'a, Result<Response, tpr_harness::target::TransportError>>
     {
         if req.method == "DELETE" {
-            if let Ok(route) = tpr_harness::path::Route::parse(&req.path, self.0.profile()) {
+            if let Ok(route) =
+                tpr_harness::contract::path::Route::parse(&req.path, self.0.profile())
+            {
                 let id = self.0.lock().resolve(&route).map(str::to_string);
                 if let Some(id) = id {
                     self.0.lock().remove(&id);
@@ -347,7 +349,7 @@ impl Target for BearerCaseSensitiveWithoutEnvelope {
 fn e1_is_judged_on_every_4xx_whatever_its_status() {
     // An answer with the wrong status and no envelope is two causes: the status (its rule)
     // and E1. Before, E1 was not judged once the status was wrong.
-    use tpr_harness::conformance::judge;
+    use tpr_harness::run::judge;
     let profile = Profile::graph();
     let mut s = crate::support::store();
     let req = crate::support::patch("t1", r#"{"processingStatus":"failed"}"#);
@@ -405,8 +407,8 @@ fn e1_is_judged_on_every_4xx_whatever_its_status() {
 fn replay_says_fixed_only_when_the_same_judge_finds_nothing() {
     // a report made against a broken implementation; replayed against the fixed one every
     // finding is FIXED (or needs a full run), against the broken one the B6 finding still fails
-    use tpr_harness::conformance::Replayed;
-    use tpr_harness::mutant::Mutant;
+    use tpr_harness::run::Replayed;
+    use tpr_harness::target::mutant::Mutant;
     rt().block_on(async {
         let broken = Mutated::new(
             seeded(1, &Profile::graph()),
@@ -609,7 +611,8 @@ fn e4_a_defect_answered_5xx_alone_is_the_cause_of_its_combinations_not_e4() {
             if req.method != "PATCH" || !body.contains("\\ud800") {
                 return None;
             }
-            let route = tpr_harness::path::Route::parse(&req.path, model.profile()).ok()?;
+            let route =
+                tpr_harness::contract::path::Route::parse(&req.path, model.profile()).ok()?;
             let resolves = model.lock().resolve(&route).is_some();
             Some(if resolves {
                 Response::new(500, vec![], vec![])

@@ -34,9 +34,9 @@ fn readme_numbers_are_the_codes_own() {
     );
     assert!(
         bugs.iter()
-            .all(|&n| n == tpr_harness::mutant::Mutant::ALL.len()),
+            .all(|&n| n == tpr_harness::target::mutant::Mutant::ALL.len()),
         "README says {bugs:?} built-in bugs; src/target/mutant.rs has {}",
-        tpr_harness::mutant::Mutant::ALL.len()
+        tpr_harness::target::mutant::Mutant::ALL.len()
     );
     let clauses = numbers_before(&text, "(?:testable )?clauses");
     assert!(
@@ -54,9 +54,9 @@ fn readme_numbers_are_the_codes_own() {
         !rules.is_empty()
             && rules
                 .iter()
-                .all(|&n| n == tpr_harness::rule::RuleId::ALL.len()),
+                .all(|&n| n == tpr_harness::contract::rule::RuleId::ALL.len()),
         "README says {rules:?} rules; the contract has {}",
-        tpr_harness::rule::RuleId::ALL.len()
+        tpr_harness::contract::rule::RuleId::ALL.len()
     );
     // every version the README gives is the contract's
     let version = regex::Regex::new(r"(?i)(?:version|contract) (\d+\.\d+)").unwrap();
@@ -65,12 +65,12 @@ fn readme_numbers_are_the_codes_own() {
         .map(|c| c[1].to_string())
         .collect();
     assert!(
-        versions.contains(&tpr_harness::rule::CONTRACT_VERSION.to_string())
+        versions.contains(&tpr_harness::contract::rule::CONTRACT_VERSION.to_string())
             && versions
                 .iter()
-                .all(|v| v == tpr_harness::rule::CONTRACT_VERSION),
+                .all(|v| v == tpr_harness::contract::rule::CONTRACT_VERSION),
         "README gives contract version(s) {versions:?}; the code is {}",
-        tpr_harness::rule::CONTRACT_VERSION
+        tpr_harness::contract::rule::CONTRACT_VERSION
     );
     // the rule families it lists (`R1–R6, H1–H6, …`) are exactly the contract's
     let family = regex::Regex::new(r"\b([A-Z])1–[A-Z](\d+)\b").unwrap();
@@ -83,7 +83,7 @@ fn readme_numbers_are_the_codes_own() {
         })
         .collect();
     listed.sort();
-    let mut ids: Vec<String> = tpr_harness::rule::RuleId::ALL
+    let mut ids: Vec<String> = tpr_harness::contract::rule::RuleId::ALL
         .iter()
         .map(|r| r.as_str().to_string())
         .collect();

@@ -6,14 +6,14 @@
 use crate::support::{WRITE, rt, seeded, server, tmp};
 use std::sync::Arc;
 use std::time::Duration;
-use tpr_harness::conformance::{Config, Finding, Kind, Replayed, Report, Runner};
-use tpr_harness::fixture::Fixture;
-use tpr_harness::mutant::{Mutant, Mutated};
-use tpr_harness::profile::Profile;
-use tpr_harness::remote::Remote;
-use tpr_harness::rule::RuleId;
-use tpr_harness::spec::Request;
+use tpr_harness::contract::profile::Profile;
+use tpr_harness::contract::rule::RuleId;
+use tpr_harness::contract::spec::Request;
+use tpr_harness::model::fixture::Fixture;
+use tpr_harness::run::{Config, Finding, Kind, Replayed, Report, Runner};
+use tpr_harness::target::http::Remote;
 use tpr_harness::target::model::ModelTarget;
+use tpr_harness::target::mutant::{Mutant, Mutated};
 use tpr_harness::target::{Response, Target};
 
 const SEED: u64 = 1;

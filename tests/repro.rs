@@ -143,7 +143,7 @@ fn case_lines_rebuild_the_shrunk_case_each_finding_shows_with_its_fixture_profil
                 .map(|l| serde_json::from_str(l).unwrap())
                 .collect();
             assert_eq!(cases.len(), 1, "one case for {line}: {text}");
-            let req: tpr_harness::spec::Request =
+            let req: tpr_harness::contract::spec::Request =
                 serde_json::from_value(cases[0]["request"].clone()).unwrap();
             let req = serde_json::to_value(tpr_harness::report::redact(&req, token)).unwrap();
             assert_eq!(req, f["request"], "{line}\n{}", f["message"]);

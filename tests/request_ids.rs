@@ -3,15 +3,15 @@
 //! puts E2 to the test with every answer and is never flagged.
 
 use crate::support::rt;
-use tpr_harness::conformance::{Config, Kind, Replayed, Report, Runner};
-use tpr_harness::mutant::{Mutant, Mutated};
-use tpr_harness::profile::Profile;
-use tpr_harness::rule::RuleId;
+use tpr_harness::contract::profile::Profile;
+use tpr_harness::contract::rule::RuleId;
+use tpr_harness::run::{Config, Kind, Replayed, Report, Runner};
 use tpr_harness::target::model::ModelTarget;
+use tpr_harness::target::mutant::{Mutant, Mutated};
 
 const SEED: u64 = 2;
 
-fn store(profile: &Profile) -> tpr_harness::store::Store {
+fn store(profile: &Profile) -> tpr_harness::model::store::Store {
     crate::support::generated_store(
         SEED,
         profile,

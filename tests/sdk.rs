@@ -4,11 +4,11 @@
 //! read back as the SDKs' models would (every timestamp valid under the graph grammar).
 
 use crate::support::*;
-use tpr_harness::profile::Profile;
-use tpr_harness::spec::TaskProcessingResult;
+use tpr_harness::contract::profile::Profile;
+use tpr_harness::contract::spec::TaskProcessingResult;
+use tpr_harness::contract::timestamp::{Grammar, Timestamp};
 use tpr_harness::target::model::ModelTarget;
 use tpr_harness::target::{Target, block_on};
-use tpr_harness::timestamp::{Grammar, Timestamp};
 
 #[test]
 fn h6_b4_t1_sdk_shaped_requests_are_answered_as_the_contract_says() {
@@ -25,7 +25,7 @@ fn h6_b4_t1_sdk_shaped_requests_are_answered_as_the_contract_says() {
         }
         let text = c["body"].to_string();
         req.body = if c["gzip"] == true {
-            tpr_harness::defect::gzip(text.as_bytes())
+            tpr_harness::generate::defect::gzip(text.as_bytes())
         } else {
             text.into_bytes()
         };

@@ -1,9 +1,9 @@
 //! `tpr-harness cases`: the generated cases, the exact one a finding names.
 
 use super::{CliError, Status, load_fixture, load_profile, output};
+use crate::contract::profile::Profile;
 use crate::generate::{self, CaseSpec};
-use crate::profile::Profile;
-use crate::store::{Store, Tokens};
+use crate::model::store::{Store, Tokens};
 use clap::{Args, ValueEnum};
 use proptest::strategy::{Strategy, ValueTree};
 use std::io::Write;
@@ -51,7 +51,7 @@ pub struct CasesArgs {
     #[arg(long, requires = "index")]
     spec: Option<String>,
     /// Workflows in the generated fixture (as `fixtures --workflows`).
-    #[arg(long, default_value_t = crate::fixture::DEFAULT_WORKFLOWS)]
+    #[arg(long, default_value_t = crate::model::fixture::DEFAULT_WORKFLOWS)]
     workflows: usize,
     /// Output file (default: standard output).
     #[arg(long)]

@@ -1,11 +1,11 @@
 //! `tpr-harness check`: check an implementation against the contract.
 
 use super::{CliError, Status, load_fixture, load_profile, runtime};
-use crate::conformance::{Config, Event, Observe, Report, Runner, StopKind, Stopped};
 use crate::endpoint::{Endpoint, ModelResponder};
-use crate::remote::Remote;
+use crate::model::store::{Store, Tokens};
 use crate::report;
-use crate::store::{Store, Tokens};
+use crate::run::{Config, Event, Observe, Report, Runner, StopKind, Stopped};
+use crate::target::http::Remote;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -82,7 +82,7 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     crash_wait: u64,
     /// Workflows in the generated fixture (without --fixtures; as `fixtures --workflows`).
-    #[arg(long, default_value_t = crate::fixture::DEFAULT_WORKFLOWS)]
+    #[arg(long, default_value_t = crate::model::fixture::DEFAULT_WORKFLOWS)]
     workflows: usize,
     /// Write the JSON report here.
     #[arg(long)]
@@ -158,7 +158,7 @@ pub fn check(a: CheckArgs) -> Result<Status, CliError> {
         Ok::<Report, CliError>(r?)
     })?;
     let mut report = report;
-    report.case_source = Some(crate::conformance::CaseSource {
+    report.case_source = Some(crate::run::CaseSource {
         fixtures: a.fixtures.as_ref().map(|f| f.display().to_string()),
         profile: a.profile.clone(),
         workflows: a.workflows,

@@ -2,9 +2,9 @@
 
 use super::cases::{Kind, specs};
 use super::{CliError, Status};
+use crate::contract::profile::Profile;
 use crate::generate;
-use crate::profile::Profile;
-use crate::store::{Store, Tokens};
+use crate::model::store::{Store, Tokens};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -26,7 +26,7 @@ pub struct CorpusArgs {
 pub fn corpus(a: CorpusArgs) -> Result<Status, CliError> {
     let profile = Profile::graph();
     let store = Store::new(
-        &crate::fixture::Fixture::generate(crate::fuzz::FIXTURE_SEED, &profile),
+        &crate::model::fixture::Fixture::generate(crate::fuzz::FIXTURE_SEED, &profile),
         Tokens::new(crate::fuzz::WRITE_TOKEN, Some(crate::fuzz::READ_TOKEN)),
     );
     for d in ["body", "path", "timestamp", "sequence"] {
@@ -50,8 +50,11 @@ pub fn corpus(a: CorpusArgs) -> Result<Status, CliError> {
         )?;
         n += 1;
     }
-    for (i, flaw) in crate::defect::Defect::catalogue().into_iter().enumerate() {
-        if let crate::defect::Defect::Timestamp(_, f) = flaw {
+    for (i, flaw) in crate::generate::defect::Defect::catalogue()
+        .into_iter()
+        .enumerate()
+    {
+        if let crate::generate::defect::Defect::Timestamp(_, f) = flaw {
             std::fs::write(
                 a.out.join("timestamp").join(format!("flaw-{i:03}")),
                 f.spelling(),

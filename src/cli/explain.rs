@@ -1,8 +1,8 @@
 //! `tpr-harness explain`: a rule or clause, its source, its clauses and its knobs.
 
 use super::{CliError, Status};
-use crate::profile::Profile;
-use crate::rule::RuleId;
+use crate::contract::profile::Profile;
+use crate::contract::rule::RuleId;
 use clap::Args;
 
 /// Explain a rule or clause of the contract: its title, source, lettered clauses and the knobs

@@ -13,7 +13,7 @@ pub struct FixturesArgs {
     seed: u64,
     /// Workflows (each with 2 tasks, 2 runs, 2 users: 8 results); `check --jobs` runs one lane
     /// per workflow at most.
-    #[arg(long, default_value_t = crate::fixture::DEFAULT_WORKFLOWS)]
+    #[arg(long, default_value_t = crate::model::fixture::DEFAULT_WORKFLOWS)]
     workflows: usize,
     /// Profile (its enum decides which statuses appear).
     #[arg(long, default_value = "graph")]
@@ -25,7 +25,7 @@ pub struct FixturesArgs {
 
 pub fn fixtures(a: FixturesArgs) -> Result<Status, CliError> {
     let profile = load_profile(&a.profile)?;
-    let f = crate::fixture::Fixture::generate_with(a.seed, &profile, a.workflows);
+    let f = crate::model::fixture::Fixture::generate_with(a.seed, &profile, a.workflows);
     let mut out = output(a.out.as_ref())?;
     writeln!(out, "{}", f.to_json_string())?;
     out.flush()?;

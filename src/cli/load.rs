@@ -2,8 +2,8 @@
 
 use super::{CliError, Status, load_fixture, load_profile, runtime};
 use crate::generate;
-use crate::remote::Remote;
-use crate::store::{Store, Tokens};
+use crate::model::store::{Store, Tokens};
+use crate::target::http::Remote;
 use clap::Args;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
@@ -56,7 +56,7 @@ pub fn load(a: LoadArgs) -> Result<Status, CliError> {
         a.fixtures.as_deref(),
         a.seed,
         &profile,
-        crate::fixture::DEFAULT_WORKFLOWS,
+        crate::model::fixture::DEFAULT_WORKFLOWS,
     )?;
     let store = Store::new(&fixture, Tokens::new(&a.token, None));
     let mut runner = TestRunner::deterministic();
@@ -75,7 +75,7 @@ pub fn load(a: LoadArgs) -> Result<Status, CliError> {
     let mut pool = pool;
     if a.with_oversize {
         let oversize = generate::CaseSpec {
-            defects: vec![crate::defect::Defect::Oversize],
+            defects: vec![crate::generate::defect::Defect::Oversize],
             ..generate::CaseSpec::default()
         };
         pool.push(oversize.build(&store, &profile).request);

@@ -78,11 +78,11 @@ macro_rules! usage_from {
     })* };
 }
 usage_from!(
-    crate::profile::ProfileError,
-    crate::fixture::FixtureError,
+    crate::contract::profile::ProfileError,
+    crate::model::fixture::FixtureError,
     crate::endpoint::StartError,
     serde_json::Error,
-    crate::rule::UnknownRule
+    crate::contract::rule::UnknownRule
 );
 
 /// What a subcommand ended with.
@@ -145,20 +145,20 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 }
 
 /// Loads a profile by name or file, as every subcommand does.
-fn load_profile(name: &str) -> Result<crate::profile::Profile, CliError> {
-    Ok(crate::profile::Profile::resolve(name)?)
+fn load_profile(name: &str) -> Result<crate::contract::profile::Profile, CliError> {
+    Ok(crate::contract::profile::Profile::resolve(name)?)
 }
 
 /// Loads `--fixtures FILE`, or generates the fixture of `seed`.
 fn load_fixture(
     path: Option<&std::path::Path>,
     seed: u64,
-    profile: &crate::profile::Profile,
+    profile: &crate::contract::profile::Profile,
     workflows: usize,
-) -> Result<crate::fixture::Fixture, CliError> {
+) -> Result<crate::model::fixture::Fixture, CliError> {
     match path {
-        Some(p) => Ok(crate::fixture::Fixture::load(p, profile)?),
-        None => Ok(crate::fixture::Fixture::generate_with(
+        Some(p) => Ok(crate::model::fixture::Fixture::load(p, profile)?),
+        None => Ok(crate::model::fixture::Fixture::generate_with(
             seed, profile, workflows,
         )),
     }

@@ -1,9 +1,9 @@
 //! `tpr-harness model`: the model's answer to one request.
 
 use super::{CliError, Status, load_fixture, load_profile};
+use crate::contract::spec::Request;
 use crate::model;
-use crate::spec::Request;
-use crate::store::{Store, Tokens};
+use crate::model::store::{Store, Tokens};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -52,7 +52,7 @@ pub fn model(a: ModelArgs) -> Result<Status, CliError> {
         a.fixtures.as_deref(),
         a.seed,
         &profile,
-        crate::fixture::DEFAULT_WORKFLOWS,
+        crate::model::fixture::DEFAULT_WORKFLOWS,
     )?;
     let mut store = Store::new(
         &fixture,

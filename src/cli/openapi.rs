@@ -23,7 +23,7 @@ pub fn openapi(a: OpenapiArgs) -> Result<Status, CliError> {
     writeln!(
         out,
         "{}",
-        serde_json::to_string_pretty(&crate::openapi::document(&profile))?
+        serde_json::to_string_pretty(&crate::contract::openapi::document(&profile))?
     )?;
     out.flush()?;
     Ok(Status::Clean)

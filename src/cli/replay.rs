@@ -2,9 +2,9 @@
 
 use super::check::DEFAULT_TOKEN;
 use super::{CliError, Status, load_fixture, runtime};
-use crate::conformance::{Config, Replayed, Report, Runner};
-use crate::remote::Remote;
-use crate::store::{Store, Tokens};
+use crate::model::store::{Store, Tokens};
+use crate::run::{Config, Replayed, Report, Runner};
+use crate::target::http::Remote;
 use clap::Args;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -52,7 +52,7 @@ pub fn replay(a: ReplayArgs) -> Result<Status, CliError> {
         a.fixtures.as_deref(),
         rep.seed,
         &profile,
-        crate::fixture::DEFAULT_WORKFLOWS,
+        crate::model::fixture::DEFAULT_WORKFLOWS,
     )?;
     let base = a.base_url.clone().unwrap_or_else(|| rep.base_url.clone());
     if !base.starts_with("http://") && !base.starts_with("https://") {
@@ -122,7 +122,7 @@ pub fn replay(a: ReplayArgs) -> Result<Status, CliError> {
             }
             match &src.fixtures {
                 Some(f) => again.push_str(&format!(" --fixtures {f}")),
-                None if src.workflows != crate::fixture::DEFAULT_WORKFLOWS => {
+                None if src.workflows != crate::model::fixture::DEFAULT_WORKFLOWS => {
                     again.push_str(&format!(" --workflows {}", src.workflows))
                 }
                 None => {}

@@ -2,7 +2,7 @@
 
 use super::{CliError, Status, load_fixture, load_profile, runtime};
 use crate::endpoint::{Endpoint, Faults, ModelResponder};
-use crate::store::{Store, Tokens};
+use crate::model::store::{Store, Tokens};
 use clap::Args;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -23,7 +23,7 @@ pub struct ServeArgs {
     #[arg(long)]
     fixtures: Option<PathBuf>,
     /// Workflows in the generated fixture (as `fixtures --workflows`).
-    #[arg(long, default_value_t = crate::fixture::DEFAULT_WORKFLOWS)]
+    #[arg(long, default_value_t = crate::model::fixture::DEFAULT_WORKFLOWS)]
     workflows: usize,
     /// Also write the fixture in use to this file (to seed clients and `check`).
     #[arg(long)]
@@ -101,8 +101,8 @@ pub fn serve(a: ServeArgs) -> Result<Status, CliError> {
     }
     let latency = a.latency_ms.as_deref().map(parse_latency).transpose()?;
     let mutant = match &a.mutant {
-        Some(n) => Some(crate::mutant::Mutant::from_name(n).ok_or_else(|| {
-            let names: Vec<String> = crate::mutant::Mutant::ALL
+        Some(n) => Some(crate::target::mutant::Mutant::from_name(n).ok_or_else(|| {
+            let names: Vec<String> = crate::target::mutant::Mutant::ALL
                 .iter()
                 .map(|m| format!("{m:?}"))
                 .collect();

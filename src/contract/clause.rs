@@ -2,7 +2,7 @@
 //! contract text itself (`docs/CONTRACT.md`, compiled in), so the list cannot drift from it. A
 //! rule without lettered clauses is one clause, its own id (`S2`).
 
-use crate::rule::RuleId;
+use crate::contract::rule::RuleId;
 use std::sync::OnceLock;
 
 /// One clause.
@@ -108,7 +108,7 @@ impl std::str::FromStr for ClauseId {
         ClauseId::parse(s).ok_or_else(|| {
             format!(
                 "`{s}` is not a clause of contract {}",
-                crate::rule::CONTRACT_VERSION
+                crate::contract::rule::CONTRACT_VERSION
             )
         })
     }

@@ -9,7 +9,7 @@
 //! serde_json does; a byte-order mark is not JSON text and is rejected.
 //!
 //! ```
-//! use tpr_harness::json::{parse, Json, JsonErrorKind};
+//! use tpr_harness::contract::json::{parse, Json, JsonErrorKind};
 //! let v = parse(br#"{"a":1,"a":2}"#).unwrap();
 //! assert_eq!(v.as_object().unwrap().len(), 2);
 //! assert_eq!(parse(br#""\ud800""#).unwrap_err().kind, JsonErrorKind::LoneSurrogate);
@@ -416,7 +416,8 @@ impl<'a> Parser<'a> {
         // four valid digits (the usual case) by table, without a comparison per digit; any
         // other text by the loop below, which also finds where the error is
         if let Some(&[a, b, c, d]) = self.b.get(self.i..self.i + 4) {
-            let [a, b, c, d] = [a, b, c, d].map(|x| crate::digits::HEX_VALUE[usize::from(x)]);
+            let [a, b, c, d] =
+                [a, b, c, d].map(|x| crate::contract::digits::HEX_VALUE[usize::from(x)]);
             if (a | b | c | d) & 0xF0 == 0 {
                 self.i += 4;
                 return Ok(u32::from(a) << 12
@@ -442,7 +443,7 @@ impl<'a> Parser<'a> {
     /// else (text written escape by escape, as `\\u00e9\\u00e8…`, spends its time here):
     /// surrogates, invalid digits and every other byte are left to [`Parser::string`].
     fn basic_plane_escapes(&mut self, out: &mut String) {
-        use crate::digits::HEX_VALUE;
+        use crate::contract::digits::HEX_VALUE;
         while let Some(&[b'\\', b'u', a, b, c, d]) = self.b.get(self.i..self.i + 6) {
             let [a, b, c, d] = [a, b, c, d].map(|x| HEX_VALUE[usize::from(x)]);
             if (a | b | c | d) & 0xF0 != 0 {

@@ -4,16 +4,16 @@
 //! B8), the statuses the profile allows and the Graph error envelope (E1).
 //!
 //! ```
-//! let doc = tpr_harness::openapi::document(&tpr_harness::profile::Profile::graph());
+//! let doc = tpr_harness::contract::openapi::document(&tpr_harness::contract::profile::Profile::graph());
 //! assert_eq!(doc["openapi"], "3.1.0");
 //! assert_eq!(doc["paths"].as_object().unwrap().len(), 2);
 //! ```
 
-use crate::path::PREFIX;
-use crate::profile::{Profile, Success, UnknownProperties};
-use crate::rule::CONTRACT_VERSION;
-use crate::spec::{ODATA_TYPE, ProcessingStatus, error_code};
-use crate::timestamp::Grammar;
+use crate::contract::path::PREFIX;
+use crate::contract::profile::{Profile, Success, UnknownProperties};
+use crate::contract::rule::CONTRACT_VERSION;
+use crate::contract::spec::{ODATA_TYPE, ProcessingStatus, error_code};
+use crate::contract::timestamp::Grammar;
 use serde_json::{Value, json};
 
 /// T1 as a regular expression: the shape, with the year range of `graph`. Calendar dates and
@@ -59,7 +59,7 @@ pub fn document(profile: &Profile) -> Value {
         .filter(|m| !m.is_after_sentinel())
         .filter(|m| {
             *m != ProcessingStatus::UnknownFutureValue
-                || profile.sentinel_in_patch == crate::profile::SentinelInPatch::Ignore
+                || profile.sentinel_in_patch == crate::contract::profile::SentinelInPatch::Ignore
         })
         .map(ProcessingStatus::as_str)
         .collect();
@@ -272,7 +272,7 @@ mod tests {
 
     #[test]
     fn openapi_timestamp_pattern_agrees_with_t1_except_calendar_checks() {
-        use crate::timestamp::Timestamp;
+        use crate::contract::timestamp::Timestamp;
         let samples = [
             "2026-01-05T08:00:00Z",
             "0001-01-01T00:00:00Z",

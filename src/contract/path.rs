@@ -2,8 +2,8 @@
 //! path in any spelling the contract allows (so generators can build them).
 //!
 //! ```
-//! use tpr_harness::path::{Route, PathStyle};
-//! use tpr_harness::profile::Profile;
+//! use tpr_harness::contract::path::{Route, PathStyle};
+//! use tpr_harness::contract::profile::Profile;
 //! let p = "/identityGovernance/lifecycleWorkflows/deletedItems/workflows('w1')/runs/r1/userProcessingResults/u1/taskProcessingResults/t1/";
 //! let route = Route::parse(p, &Profile::graph()).unwrap();
 //! assert_eq!(route.addressed(), "t1");
@@ -11,8 +11,8 @@
 //! assert_eq!(Route::parse(&route.to_path(&PathStyle::default()), &Profile::graph()).unwrap(), route);
 //! ```
 
-use crate::profile::{ParenKeys, Profile, SegmentCase};
-use crate::rule::RuleId;
+use crate::contract::profile::{ParenKeys, Profile, SegmentCase};
+use crate::contract::rule::RuleId;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -92,7 +92,7 @@ pub fn percent_decode(s: &str) -> Result<Cow<'_, str>, PathError> {
     while let Some(at) = next {
         out.extend_from_slice(b.get(i..i + at).unwrap_or_default());
         i += at;
-        let hex = |c: u8| crate::digits::hex_value(c).map(u32::from);
+        let hex = |c: u8| crate::contract::digits::hex_value(c).map(u32::from);
         match (
             b.get(i + 1).and_then(|&c| hex(c)),
             b.get(i + 2).and_then(|&c| hex(c)),
@@ -138,7 +138,7 @@ fn percent_encode_into(out: &mut String, s: &str) {
 /// `%XX` for byte `c` (upper-case hex, as RFC 3986 recommends).
 fn push_escape(out: &mut String, c: u8) {
     let mut hex = *b"%00";
-    crate::digits::put(&mut hex[1..], 16, u64::from(c));
+    crate::contract::digits::put(&mut hex[1..], 16, u64::from(c));
     hex.make_ascii_uppercase();
     out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
 }

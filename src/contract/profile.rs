@@ -6,15 +6,15 @@
 //! value is an error that names it.
 //!
 //! ```
-//! use tpr_harness::profile::Profile;
+//! use tpr_harness::contract::profile::Profile;
 //! let p = Profile::from_toml_str("base = \"strict\"\nname = \"mine\"\nenum_case = \"insensitive\"").unwrap();
 //! assert!(p.required_in_body);
 //! let err = Profile::from_toml_str("enum_cse = \"exact\"").unwrap_err();
 //! assert!(err.to_string().contains("enum_cse"));
 //! ```
 
-use crate::spec::ProcessingStatus;
-use crate::timestamp::Grammar;
+use crate::contract::spec::ProcessingStatus;
+use crate::contract::timestamp::Grammar;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 

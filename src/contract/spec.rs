@@ -1,7 +1,7 @@
 //! Contract types: the taskProcessingResult, its evolvable enum, requests, responses and the
 //! Graph error body. Vocabulary only: what is *allowed* lives in [`crate::model`].
 
-use crate::timestamp::Timestamp;
+use crate::contract::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -217,9 +217,9 @@ impl TaskProcessingResult {
 }
 
 /// Appends `s` as a JSON string, escaped as `serde_json` escapes it. Most strings need no
-/// escape ([`crate::json::needs_no_escape`]); those are copied between quotes.
+/// escape ([`crate::contract::json::needs_no_escape`]); those are copied between quotes.
 fn json_string(out: &mut Vec<u8>, s: &str) {
-    if crate::json::needs_no_escape(s) {
+    if crate::contract::json::needs_no_escape(s) {
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
         out.push(b'"');
@@ -281,7 +281,7 @@ impl TaskProcessingResult {
             match v.get(k)? {
                 serde_json::Value::Null => Some(None),
                 serde_json::Value::String(s) => {
-                    Timestamp::parse(s, crate::timestamp::Grammar::OdataAbnf)
+                    Timestamp::parse(s, crate::contract::timestamp::Grammar::OdataAbnf)
                         .ok()
                         .map(Some)
                 }

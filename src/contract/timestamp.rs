@@ -15,7 +15,7 @@
 //! applying the offset) are rejected as not representable.
 //!
 //! ```
-//! use tpr_harness::timestamp::{Grammar, Timestamp};
+//! use tpr_harness::contract::timestamp::{Grammar, Timestamp};
 //! let a = Timestamp::parse("2024-02-29T23:59:59.1234567+01:00", Grammar::Graph).unwrap();
 //! let b = Timestamp::parse("2024-02-29T22:59:59.1234567Z", Grammar::Graph).unwrap();
 //! assert_eq!(a, b);
@@ -94,7 +94,7 @@ impl TimestampError {
         let mut digits = [0u8; 20];
         let at = self.at as u64;
         let n = at.checked_ilog10().map_or(1, |l| l as usize + 1);
-        crate::digits::put(&mut digits[..n], 10, at);
+        crate::contract::digits::put(&mut digits[..n], 10, at);
         out.push_str(std::str::from_utf8(&digits[..n]).unwrap_or("?"));
     }
 }
@@ -396,7 +396,7 @@ impl Timestamp {
             return None;
         }
         let mut buf = *b"0000-00-00T00:00:00.000000000000Z";
-        use crate::digits::put;
+        use crate::contract::digits::put;
         put(&mut buf[0..4], 10, y as u64);
         put(&mut buf[5..7], 10, u64::from(m));
         put(&mut buf[8..10], 10, u64::from(d));

@@ -16,10 +16,10 @@
 //! `Retry-After`, and optional latency, reproducibly: the decision for the n-th request depends
 //! only on the seed and n.
 
-use crate::fixture::SplitMix;
-use crate::profile::Profile;
-use crate::spec::Request;
-use crate::store::{Store, Tokens};
+use crate::contract::profile::Profile;
+use crate::contract::spec::Request;
+use crate::model::fixture::SplitMix;
+use crate::model::store::{Store, Tokens};
 use crate::target::model::{ModelTarget, error_response, fresh_request_id};
 use crate::target::mutant::{Mutant, Mutated};
 use crate::target::{Response, Target};
@@ -157,7 +157,10 @@ impl ModelResponder {
     pub fn snapshot(&self) -> Store {
         match &self.model {
             Some(m) => m.snapshot(),
-            None => Store::new(&crate::fixture::Fixture::default(), Tokens::default()),
+            None => Store::new(
+                &crate::model::fixture::Fixture::default(),
+                Tokens::default(),
+            ),
         }
     }
 

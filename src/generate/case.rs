@@ -2,12 +2,12 @@
 
 use super::defect::{Defect, Demand, Draft, Raw};
 use super::*;
-use crate::json::quote;
-use crate::path::{NameCase, Route};
-use crate::profile::{IdInBody, Profile};
-use crate::rule::RuleId;
-use crate::spec::{Framing, ODATA_TYPE, ProcessingStatus, Request};
-use crate::store::Store;
+use crate::contract::json::quote;
+use crate::contract::path::{NameCase, Route};
+use crate::contract::profile::{IdInBody, Profile};
+use crate::contract::rule::RuleId;
+use crate::contract::spec::{Framing, ODATA_TYPE, ProcessingStatus, Request};
+use crate::model::store::Store;
 use arbitrary::{Arbitrary, Unstructured};
 use serde::{Deserialize, Serialize};
 
@@ -409,7 +409,7 @@ impl CaseSpec {
         let mut gzip_applied = false;
         if self.gzip
             && d.method == "PATCH"
-            && profile.request_encodings == crate::profile::RequestEncodings::Gzip
+            && profile.request_encodings == crate::contract::profile::RequestEncodings::Gzip
             && d.content_encoding.is_none()
             && d.pad_to.is_none()
         {
@@ -572,7 +572,7 @@ impl CaseSpec {
                     let s = match *s {
                         ProcessingStatus::UnknownFutureValue
                             if profile.sentinel_in_patch
-                                == crate::profile::SentinelInPatch::Reject =>
+                                == crate::contract::profile::SentinelInPatch::Reject =>
                         {
                             ProcessingStatus::Queued
                         }

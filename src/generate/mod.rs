@@ -9,7 +9,8 @@
 //! fewer defects, earlier variants), and [`boundary_cases`] lists the deterministic edge cases.
 //!
 //! ```
-//! use tpr_harness::{generate, fixture::Fixture, profile::Profile, store::{Store, Tokens}, model};
+//! use tpr_harness::{contract::profile::Profile, generate, model};
+//! use tpr_harness::model::{fixture::Fixture, store::{Store, Tokens}};
 //! let profile = Profile::graph();
 //! let mut store = Store::new(&Fixture::generate(3, &profile), Tokens::new("w", Some("r")));
 //! for spec in generate::boundary_cases(&profile) {

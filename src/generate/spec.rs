@@ -2,10 +2,10 @@
 
 use super::defect::Defect;
 use super::*;
-use crate::json::quote;
-use crate::path::PathStyle;
-use crate::spec::ProcessingStatus;
-use crate::timestamp::{Grammar, Spelling, days_in_month};
+use crate::contract::json::quote;
+use crate::contract::path::PathStyle;
+use crate::contract::spec::ProcessingStatus;
+use crate::contract::timestamp::{Grammar, Spelling, days_in_month};
 use arbitrary::Arbitrary;
 use serde::{Deserialize, Serialize};
 
@@ -210,7 +210,7 @@ impl TextSpec {
                         let mut buf = [0u16; 2];
                         for unit in c.encode_utf16(&mut buf) {
                             let mut escape = *b"\\u0000";
-                            crate::digits::put(&mut escape[2..], 16, u64::from(*unit));
+                            crate::contract::digits::put(&mut escape[2..], 16, u64::from(*unit));
                             out.push_str(std::str::from_utf8(&escape).unwrap_or_default());
                         }
                     }

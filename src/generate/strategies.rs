@@ -2,10 +2,10 @@
 
 use super::defect::Defect;
 use super::*;
-use crate::path::{NameCase, PathStyle};
-use crate::profile::Profile;
-use crate::spec::ProcessingStatus;
-use crate::timestamp::Grammar;
+use crate::contract::path::{NameCase, PathStyle};
+use crate::contract::profile::Profile;
+use crate::contract::spec::ProcessingStatus;
+use crate::contract::timestamp::Grammar;
 use proptest::prelude::*;
 
 /// Specs decoded from random bytes: the one case definition, shared with cargo-fuzz.

@@ -3,10 +3,10 @@
 //! the runner never reads a [`CaseSpec`]'s insides.
 
 use crate::contract::clause::ClauseId;
+use crate::contract::path::{NameCase, PathStyle};
+use crate::contract::rule::RuleId;
+use crate::contract::spec::ProcessingStatus;
 use crate::generate::{CaseSpec, MemberSpec, TsSpec};
-use crate::path::{NameCase, PathStyle};
-use crate::rule::RuleId;
-use crate::spec::ProcessingStatus;
 
 /// A clause id written here or by a member spec; an unknown one is a bug a test catches
 /// (`variant_clauses_are_contract_clauses`), and falls back to the first clause of its rule.
@@ -428,10 +428,10 @@ mod tests {
     /// reset), so the A/B compared two different paths.
     #[test]
     fn r4_a_a_variant_the_profile_normalises_away_builds_the_same_request() {
-        use crate::fixture::Fixture;
-        use crate::path::{NameCase, PathStyle};
-        use crate::profile::Profile;
-        use crate::store::{Store, Tokens};
+        use crate::contract::path::{NameCase, PathStyle};
+        use crate::contract::profile::Profile;
+        use crate::model::fixture::Fixture;
+        use crate::model::store::{Store, Tokens};
         for profile in [Profile::strict(), Profile::graph()] {
             let store = Store::new(&Fixture::generate(2, &profile), Tokens::new("w", Some("r")));
             for case in [NameCase::Lower, NameCase::Upper, NameCase::FirstFlipped] {
@@ -455,7 +455,7 @@ mod tests {
                                     && spec.style.within(&profile).case == NameCase::Canonical
                             }
                             ClauseId::R3b => {
-                                profile.paren_keys != crate::profile::ParenKeys::Accept
+                                profile.paren_keys != crate::contract::profile::ParenKeys::Accept
                             }
                             _ => false,
                         };

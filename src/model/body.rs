@@ -1,13 +1,13 @@
 //! B1–B10 and T1 as the model reads them: the body validated into a [`Patch`] before anything
 //! is written (S3), each property by its rule.
 
-use crate::json::{self, Json};
-use crate::profile::{
+use crate::contract::json::{self, Json};
+use crate::contract::profile::{
     DuplicateMembers, EnumCase, IdInBody, Profile, SentinelInPatch, UnknownProperties,
 };
-use crate::rule::RuleId;
-use crate::spec::{NOT_UPDATABLE, ODATA_TYPE, ProcessingStatus, Property};
-use crate::timestamp::Timestamp;
+use crate::contract::rule::RuleId;
+use crate::contract::spec::{NOT_UPDATABLE, ODATA_TYPE, ProcessingStatus, Property};
+use crate::contract::timestamp::Timestamp;
 
 use super::*;
 

@@ -6,8 +6,8 @@
 //! so every implementation under test can store them) and statuses members of the profile's enum.
 //!
 //! ```
-//! use tpr_harness::fixture::Fixture;
-//! use tpr_harness::profile::Profile;
+//! use tpr_harness::model::fixture::Fixture;
+//! use tpr_harness::contract::profile::Profile;
 //! let f = Fixture::generate(7, &Profile::graph());
 //! let text = f.to_json_string();
 //! assert_eq!(Fixture::from_json_str(&text, &Profile::graph()).unwrap(), f);
@@ -15,9 +15,9 @@
 //! assert!(err.to_string().contains("$.workflows[0].id"));
 //! ```
 
-use crate::profile::Profile;
-use crate::spec::{ProcessingStatus, TaskProcessingResult};
-use crate::timestamp::{Grammar, Timestamp};
+use crate::contract::profile::Profile;
+use crate::contract::spec::{ProcessingStatus, TaskProcessingResult};
+use crate::contract::timestamp::{Grammar, Timestamp};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 
@@ -427,7 +427,7 @@ impl SplitMix {
     pub fn uuid(a: u64, b: u64) -> String {
         // `{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}` of (a >> 32, a >> 16, a, b >> 48 with the
         // variant bits 10, b), written digit by digit: `serve` makes one per answer
-        use crate::digits::put;
+        use crate::contract::digits::put;
         let mut out = *b"00000000-0000-4000-0000-000000000000";
         put(&mut out[0..8], 16, a >> 32);
         put(&mut out[9..13], 16, a >> 16);

@@ -5,14 +5,16 @@
 //! cheap (S2 re-reads the body itself), so a model bug shows up as a violation rather than being
 //! agreed with.
 
-use crate::json::{self, Json};
+use crate::contract::json::{self, Json};
+use crate::contract::path::Route;
+use crate::contract::profile::{EnumCase, Profile};
+use crate::contract::rule::RuleId;
+use crate::contract::spec::{
+    ODATA_TYPE, ProcessingStatus, Property, Request, TaskProcessingResult,
+};
+use crate::contract::timestamp::Timestamp;
+use crate::model::store::Store;
 use crate::model::{self, Answer, Outcome};
-use crate::path::Route;
-use crate::profile::{EnumCase, Profile};
-use crate::rule::RuleId;
-use crate::spec::{ODATA_TYPE, ProcessingStatus, Property, Request, TaskProcessingResult};
-use crate::store::Store;
-use crate::timestamp::Timestamp;
 
 /// A broken invariant: which rule and what was seen.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -334,7 +336,7 @@ pub fn s8_representation(
         other => return bad(format!("id is {other:?}, expected `{expected_id}`")),
     }
     match v.get("createdDateTime").and_then(|c| c.as_str()) {
-        Some(c) if Timestamp::parse(c, crate::timestamp::Grammar::OdataAbnf).is_ok() => {}
+        Some(c) if Timestamp::parse(c, crate::contract::timestamp::Grammar::OdataAbnf).is_ok() => {}
         other => {
             return bad(format!(
                 "createdDateTime is {other:?}, expected a timestamp"
@@ -697,8 +699,8 @@ pub fn compare_representation(
                 if p.is_timestamp() =>
             {
                 match (
-                    Timestamp::parse(x, crate::timestamp::Grammar::OdataAbnf),
-                    Timestamp::parse(y, crate::timestamp::Grammar::OdataAbnf),
+                    Timestamp::parse(x, crate::contract::timestamp::Grammar::OdataAbnf),
+                    Timestamp::parse(y, crate::contract::timestamp::Grammar::OdataAbnf),
                 ) {
                     (Ok(x), Ok(y)) => x.within(y, profile.timestamp_tolerance_ns),
                     _ => false,
@@ -966,7 +968,7 @@ pub fn clip(v: &serde_json::Value) -> String {
 fn fraction_lost_leading_zeros(e: &serde_json::Value, a: &serde_json::Value) -> bool {
     let parse = |v: &serde_json::Value| {
         v.as_str()
-            .and_then(|s| Timestamp::parse(s, crate::timestamp::Grammar::OdataAbnf).ok())
+            .and_then(|s| Timestamp::parse(s, crate::contract::timestamp::Grammar::OdataAbnf).ok())
     };
     let (Some(x), Some(y)) = (parse(e), parse(a)) else {
         return false;
@@ -989,7 +991,7 @@ fn fraction_lost_leading_zeros(e: &serde_json::Value, a: &serde_json::Value) -> 
 fn within_a_second(e: &serde_json::Value, a: &serde_json::Value) -> bool {
     let parse = |v: &serde_json::Value| {
         v.as_str()
-            .and_then(|s| Timestamp::parse(s, crate::timestamp::Grammar::OdataAbnf).ok())
+            .and_then(|s| Timestamp::parse(s, crate::contract::timestamp::Grammar::OdataAbnf).ok())
     };
     match (parse(e), parse(a)) {
         (Some(x), Some(y)) => (x.picos() - y.picos()).abs() < 1_000_000_000_000,

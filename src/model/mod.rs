@@ -8,7 +8,8 @@
 //! nothing (S3): the body is fully validated into a [`Patch`] before anything is written.
 //!
 //! ```
-//! use tpr_harness::{fixture::Fixture, model, profile::Profile, spec::Request, store::{Store, Tokens}};
+//! use tpr_harness::contract::{profile::Profile, spec::Request};
+//! use tpr_harness::model::{self, fixture::Fixture, store::{Store, Tokens}};
 //! let profile = Profile::graph();
 //! let fixture = Fixture::generate(1, &profile);
 //! let mut store = Store::new(&fixture, Tokens::new("w", None));
@@ -31,12 +32,12 @@ pub mod store;
 pub use body::*;
 pub use request::*;
 
-use crate::path::RouteRef;
-use crate::profile::{Profile, Success};
-use crate::rule::RuleId;
-use crate::spec::{ProcessingStatus, Request, TaskProcessingResult};
-use crate::store::Store;
-use crate::timestamp::Timestamp;
+use crate::contract::path::RouteRef;
+use crate::contract::profile::{Profile, Success};
+use crate::contract::rule::RuleId;
+use crate::contract::spec::{ProcessingStatus, Request, TaskProcessingResult};
+use crate::contract::timestamp::Timestamp;
+use crate::model::store::Store;
 
 /// The `Prefer` token of H5.
 pub const INCLUDE_UNKNOWN_ENUM_MEMBERS: &str = "include-unknown-enum-members";
@@ -456,7 +457,7 @@ pub fn apply(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::Json;
+    use crate::contract::json::Json;
 
     #[test]
     fn e4_strict_precedence_keeps_the_first_rank_and_never_panics_on_no_defect() {

@@ -1,11 +1,11 @@
 //! H1–H6 as the model reads them: the caller (H2), the route (R), Content-Type (H3), size (H4)
 //! and content coding (H6), each a function returning the defect it finds.
 
-use crate::path::RouteRef;
-use crate::profile::{Profile, RequestEncodings};
-use crate::rule::RuleId;
-use crate::spec::Request;
-use crate::store::Tokens;
+use crate::contract::path::RouteRef;
+use crate::contract::profile::{Profile, RequestEncodings};
+use crate::contract::rule::RuleId;
+use crate::contract::spec::Request;
+use crate::model::store::Tokens;
 
 use super::*;
 
@@ -28,7 +28,7 @@ pub fn authorize(req: &Request, tokens: &Tokens) -> Result<Caller, Defect> {
             "exactly one Authorization header is required",
         ));
     };
-    let (scheme, token) = crate::spec::credentials(value);
+    let (scheme, token) = crate::contract::spec::credentials(value);
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(defect(
             401,

@@ -1,9 +1,9 @@
 //! The model's state: every taskProcessingResult with its place in the tree (S1), and the
 //! configured tokens (F2). The tree never changes; only results' values do, so clones share it.
 
-use crate::fixture::{Fixture, Run, UserResult, Workflow};
-use crate::path::{Route, RouteRef};
-use crate::spec::TaskProcessingResult;
+use crate::contract::path::{Route, RouteRef};
+use crate::contract::spec::TaskProcessingResult;
+use crate::model::fixture::{Fixture, Run, UserResult, Workflow};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! Reporters: they consume a finished [`Report`] (and its findings) and write JSON, JUnit XML
 //! and the console summary. They never decide anything, and the runner never calls them.
 
-use crate::rule::RuleId;
+use crate::contract::rule::RuleId;
 use crate::run::{Finding, Report};
 use std::fmt::Write;
 

@@ -3,13 +3,13 @@
 
 use super::judge::{self, Kind, Verdict};
 use super::session::{Failure, Observed, Origin, Unit};
-use crate::check::Detail;
 use crate::contract::clause::ClauseId;
+use crate::contract::profile::Profile;
+use crate::contract::rule::RuleId;
+use crate::contract::spec::TaskProcessingResult;
 use crate::generate::variants::{Variant, variants};
 use crate::generate::{Case, CaseSpec};
-use crate::profile::Profile;
-use crate::rule::RuleId;
-use crate::spec::TaskProcessingResult;
+use crate::model::invariants::Detail;
 
 impl<'s, 'a> Unit<'s, 'a> {
     /// The entity differed from the model after this case: put it back as it was before and

@@ -5,7 +5,7 @@
 
 use super::{Finding, Kind};
 use crate::contract::clause::ClauseId;
-use crate::rule::RuleId;
+use crate::contract::rule::RuleId;
 use std::collections::BTreeMap;
 
 /// The cause key of a verdict on a case. It starts with the clause, so two clauses never share
@@ -217,8 +217,8 @@ mod collector_tests {
         assert_eq!(failures.get(&RuleId::H2), Some(&2));
         assert_eq!(failures.get(&RuleId::S2), None);
     }
+    use crate::contract::spec::Request;
     use crate::run::Expected;
-    use crate::spec::Request;
 
     fn finding(rule: RuleId, cause: &str, count: u64) -> Finding {
         Finding {

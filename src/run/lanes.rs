@@ -2,8 +2,8 @@
 //! and with the other results of its task (which are all in one workflow), so S6 and R2 stay
 //! inside one unit, and a unit's state is touched by its own lane only.
 
-use crate::fixture::Fixture;
-use crate::store::Store;
+use crate::model::fixture::Fixture;
+use crate::model::store::Store;
 
 /// `store` split into one store per workflow, in the store's order.
 pub fn units(store: &Store) -> Vec<Store> {

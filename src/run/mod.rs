@@ -43,11 +43,11 @@ pub use replay::Replayed;
 #[cfg(feature = "remote")]
 pub use runner::Runner;
 
-use crate::defect::Defect;
+use crate::contract::profile::Profile;
+use crate::contract::rule::RuleId;
+use crate::contract::spec::Request;
 use crate::generate::CaseSpec;
-use crate::profile::Profile;
-use crate::rule::RuleId;
-use crate::spec::Request;
+use crate::generate::defect::Defect;
 use crate::target::{Response, TransportError};
 pub use judge::{Kind, Verdict};
 use serde::{Deserialize, Serialize};
@@ -292,7 +292,7 @@ pub struct CaseSource {
 
 impl Report {
     /// The profile the report was made under (its recorded knobs; by name for old reports).
-    pub fn profile(&self) -> Result<Profile, crate::profile::ProfileError> {
+    pub fn profile(&self) -> Result<Profile, crate::contract::profile::ProfileError> {
         if self.profile_knobs.is_object() {
             Profile::from_json_str(&self.profile_knobs.to_string())
         } else {

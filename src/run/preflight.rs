@@ -5,11 +5,11 @@ use super::health::Shared;
 use super::judge::{self, Kind};
 use super::{Expected, Finding, Observe, RunError};
 use crate::contract::clause::ClauseId;
+use crate::contract::path::PathStyle;
+use crate::contract::rule::RuleId;
+use crate::contract::spec::{Request, TaskProcessingResult};
 use crate::model;
-use crate::path::PathStyle;
-use crate::rule::RuleId;
-use crate::spec::{Request, TaskProcessingResult};
-use crate::store::Store;
+use crate::model::store::Store;
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
@@ -124,8 +124,11 @@ async fn sample_seed(shared: &Shared<'_>, store: &mut Store) -> SeedSample {
         // every property that differs, each once (a representation may differ in several)
         let mut masked = seen.clone();
         for _ in 0..8 {
-            let Err(v) = crate::check::compare_representation(&mv, &masked, &shared.config.profile)
-            else {
+            let Err(v) = crate::model::invariants::compare_representation(
+                &mv,
+                &masked,
+                &shared.config.profile,
+            ) else {
                 break;
             };
             let key = v.property.unwrap_or("representation");

@@ -5,8 +5,8 @@ use super::judge::{self, Kind};
 use super::runner::Runner;
 use super::session::{Observed, Unit};
 use super::{Config, Finding};
+use crate::contract::spec::{Request, TaskProcessingResult};
 use crate::generate::Case;
-use crate::spec::{Request, TaskProcessingResult};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
 use std::time::Instant;
@@ -78,7 +78,7 @@ impl Unit<'_, '_> {
             _ => {}
         }
         let profile = self.profile().clone();
-        let case_target = crate::path::Route::parse(&req.path, &profile)
+        let case_target = crate::contract::path::Route::parse(&req.path, &profile)
             .ok()
             .and_then(|r| self.store.resolve(&r).map(str::to_string));
         if let (Some(id), Some(before)) = (
@@ -99,7 +99,7 @@ impl Unit<'_, '_> {
             spec: f.spec.clone().unwrap_or_default(),
             request: req.clone(),
             defects: f.defects.clone(),
-            demand: crate::defect::Demand {
+            demand: crate::generate::defect::Demand {
                 statuses: f.expected.statuses.clone(),
                 rules: f.expected.rules.clone(),
             },

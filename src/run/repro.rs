@@ -1,8 +1,8 @@
 //! Reproduction: the curl line and the ready-to-paste Rust test of a finding, with the write
 //! token redacted. The runner attaches them to findings; reporters only print them.
 
-use crate::rule::RuleId;
-use crate::spec::{Framing, Request, swap_case};
+use crate::contract::rule::RuleId;
+use crate::contract::spec::{Framing, Request, swap_case};
 use std::fmt::Write;
 
 /// Quotes bytes for a POSIX shell as `$'…'` with every non-printable byte as `\xHH`.
@@ -46,7 +46,7 @@ pub fn redact(req: &Request, write_token: &str) -> Request {
         if !k.eq_ignore_ascii_case("authorization") {
             continue;
         }
-        let (scheme, token) = crate::spec::credentials(v);
+        let (scheme, token) = crate::contract::spec::credentials(v);
         let placeholder = if token == write_token {
             TOKEN_PLACEHOLDER
         } else if token == swapped && swapped != write_token {
@@ -140,8 +140,8 @@ async fn {name}() {{
     // {title}
     let token = std::env::var("TPR_TOKEN").expect("TPR_TOKEN");
     let json = r{hashes}"{json}"{hashes}.replace("{placeholder}", &token);
-    {binding}: tpr_harness::spec::Request = serde_json::from_str(&json).unwrap();{body}
-    let remote = tpr_harness::remote::Remote::new("{base_url}", std::time::Duration::from_secs(10));
+    {binding}: tpr_harness::contract::spec::Request = serde_json::from_str(&json).unwrap();{body}
+    let remote = tpr_harness::target::http::Remote::new("{base_url}", std::time::Duration::from_secs(10));
     let resp = remote.send(&req).await.unwrap();
     assert!({statuses:?}.contains(&resp.status), "{rule}: got {{}}", resp.status);
 }}"#,
@@ -190,7 +190,7 @@ pub fn case_line(report: &super::Report, f: &super::Finding) -> Option<String> {
             }
             if let Some(file) = &src.fixtures {
                 let _ = write!(line, " --fixtures {}", quote(file));
-            } else if src.workflows != crate::fixture::DEFAULT_WORKFLOWS {
+            } else if src.workflows != crate::model::fixture::DEFAULT_WORKFLOWS {
                 let _ = write!(line, " --workflows {}", src.workflows);
             }
         }

@@ -9,7 +9,7 @@
 use super::judge::Kind;
 use super::{Expected, Finding};
 use crate::contract::clause::ClauseId;
-use crate::spec::Request;
+use crate::contract::spec::Request;
 use crate::target::Response;
 use std::collections::HashMap;
 
@@ -27,7 +27,7 @@ impl IdKey {
         if id.is_empty() {
             return None;
         }
-        Some(match crate::check::parse_uuid(id) {
+        Some(match crate::model::invariants::parse_uuid(id) {
             Some(bits) => IdKey::Uuid(bits),
             None => IdKey::Text(id.into()),
         })

@@ -17,11 +17,11 @@ use super::health::{Shared, join_all};
 use super::preflight::preflight_run;
 use super::session::Unit;
 use super::{Config, Event, Report, RunError, lanes, request_ids};
+use crate::contract::path::PathStyle;
+use crate::contract::rule::RuleId;
+use crate::contract::spec::Request;
 use crate::generate::{self};
-use crate::path::PathStyle;
-use crate::rule::RuleId;
-use crate::spec::Request;
-use crate::store::Store;
+use crate::model::store::Store;
 use crate::target::Target;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
@@ -230,7 +230,7 @@ impl<'a> Runner<'a> {
         let (findings, failures) = collector.finish();
         let stopped = shared.stop.lock().ok().and_then(|s| s.clone());
         Ok(Report {
-            contract_version: crate::rule::CONTRACT_VERSION.to_string(),
+            contract_version: crate::contract::rule::CONTRACT_VERSION.to_string(),
             seed: config.seed,
             profile: profile.name.clone(),
             profile_knobs: serde_json::to_value(&profile).unwrap_or_default(),

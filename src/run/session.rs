@@ -7,13 +7,13 @@ use super::health::Shared;
 use super::judge::{self, Kind, Verdict};
 use super::{Event, Expected, Observe, StopKind};
 use crate::contract::clause::ClauseId;
+use crate::contract::path::PathStyle;
+use crate::contract::profile::Profile;
+use crate::contract::rule::RuleId;
+use crate::contract::spec::{ProcessingStatus, Request, TaskProcessingResult};
 use crate::generate::{self, Case, CaseSpec, MemberSpec};
 use crate::model;
-use crate::path::PathStyle;
-use crate::profile::Profile;
-use crate::rule::RuleId;
-use crate::spec::{ProcessingStatus, Request, TaskProcessingResult};
-use crate::store::Store;
+use crate::model::store::Store;
 use crate::target::{Response, TransportError};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::Ordering;
@@ -311,7 +311,7 @@ impl<'s, 'a> Unit<'s, 'a> {
     /// (an implementation that resolves it anyway may have written it).
     pub(super) fn addressed_anyway(&self, case: &Case) -> Option<String> {
         case.target.clone().or_else(|| {
-            crate::path::Route::parse(&case.request.path, self.profile())
+            crate::contract::path::Route::parse(&case.request.path, self.profile())
                 .ok()
                 .map(|r| r.addressed().to_string())
                 .filter(|id| self.store.get(id).is_some())
@@ -333,7 +333,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         let p = self.profile();
         let empty_patch = self.shared.config.observe == Observe::EmptyPatch
             && p.patch_supported
-            && p.success == crate::profile::Success::Ok200Body;
+            && p.success == crate::contract::profile::Success::Ok200Body;
         if self.shared.config.observe == Observe::None {
             return Observed::Skipped;
         }
@@ -440,7 +440,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         let Some(route) = self.store.direct_route(id) else {
             return false;
         };
-        let ts = |t: &Option<crate::timestamp::Timestamp>| {
+        let ts = |t: &Option<crate::contract::timestamp::Timestamp>| {
             t.map(|t| serde_json::Value::String(t.to_string()))
                 .unwrap_or(serde_json::Value::Null)
         };
@@ -493,7 +493,7 @@ impl<'s, 'a> Unit<'s, 'a> {
     pub(super) async fn patch_back(
         &mut self,
         id: &str,
-        route: &crate::path::Route,
+        route: &crate::contract::path::Route,
         body: &serde_json::Value,
         value: &TaskProcessingResult,
     ) -> Option<bool> {

@@ -5,12 +5,12 @@ use super::findings::cause_key;
 use super::judge::{Kind, Verdict};
 use super::session::{Failure, Origin, Unit};
 use super::{Event, Finding};
-use crate::check::Detail;
 use crate::contract::clause::ClauseId;
+use crate::contract::rule::RuleId;
+use crate::contract::spec::{ProcessingStatus, TaskProcessingResult};
 use crate::generate::variants::{shrink_candidates, variants};
 use crate::generate::{self, Case, CaseSpec, MemberSpec};
-use crate::rule::RuleId;
-use crate::spec::{ProcessingStatus, TaskProcessingResult};
+use crate::model::invariants::Detail;
 
 impl<'s, 'a> Unit<'s, 'a> {
     /// A valid request was rejected: remove valid variants one at a time while it stays
@@ -246,8 +246,8 @@ impl<'s, 'a> Unit<'s, 'a> {
 
 /// The pair of E4's classes an answer put in the wrong order: the class the contract demands
 /// first, and the class of the status answered (`"401/403 before body 400"`).
-fn precedence_pair(defects: &[crate::defect::Defect], status: Option<u16>) -> String {
-    use crate::defect::Defect;
+fn precedence_pair(defects: &[crate::generate::defect::Defect], status: Option<u16>) -> String {
+    use crate::generate::defect::Defect;
     let first = defects.iter().map(|d| d.rank()).min().unwrap_or(6);
     let answered = defects
         .iter()

@@ -5,15 +5,15 @@ use super::Expected;
 use super::health::join_all;
 use super::judge::{self, Kind, Verdict};
 use super::session::{Failure, Observed, Origin, Unit};
-use crate::check::Detail;
 use crate::contract::clause::ClauseId;
+use crate::contract::path::PathStyle;
+use crate::contract::profile::Profile;
+use crate::contract::rule::RuleId;
+use crate::contract::spec::{Request, TaskProcessingResult};
 use crate::generate::{Case, CaseSpec};
 use crate::model;
-use crate::path::PathStyle;
-use crate::profile::Profile;
-use crate::rule::RuleId;
-use crate::spec::{Request, TaskProcessingResult};
-use crate::store::Store;
+use crate::model::invariants::Detail;
+use crate::model::store::Store;
 use crate::target::Response;
 use std::sync::atomic::Ordering;
 
@@ -37,7 +37,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             return None;
         };
         let mv = self.store.get(&id).map(|e| e.value.to_json(true))?;
-        let verdict = crate::check::compare_representation(&mv, &seen, self.profile())
+        let verdict = crate::model::invariants::compare_representation(&mv, &seen, self.profile())
             .err()
             .map(|v| Verdict {
                 rule: RuleId::S6,
@@ -120,7 +120,8 @@ impl<'s, 'a> Unit<'s, 'a> {
         let Some(mv) = self.store.get(&id).map(|e| e.value.to_json(true)) else {
             return;
         };
-        if let Err(v) = crate::check::compare_representation(&mv, &seen, self.profile()) {
+        if let Err(v) = crate::model::invariants::compare_representation(&mv, &seen, self.profile())
+        {
             let case = CaseSpec {
                 get: true,
                 ..CaseSpec::default()
@@ -221,7 +222,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         let mut fin = initial.clone();
         fin.set_value(&id, observed);
         let verdict = if accepted < reqs.len() {
-            Err(crate::check::Violation {
+            Err(crate::model::invariants::Violation {
                 property: None,
                 detail: Detail::None,
                 rule: RuleId::S7,
@@ -439,11 +440,11 @@ fn s7_serial(
     reqs: &[Request],
     answers: &[&Response],
     profile: &Profile,
-) -> Result<(), crate::check::Violation> {
+) -> Result<(), crate::model::invariants::Violation> {
     let Some(start) = initial.get(id).map(|e| e.value.clone()) else {
         return Ok(());
     };
-    let writes: Vec<crate::check::ConcurrentWrite> = reqs
+    let writes: Vec<crate::model::invariants::ConcurrentWrite> = reqs
         .iter()
         .zip(answers)
         .filter_map(|(q, r)| {
@@ -451,11 +452,11 @@ fn s7_serial(
                 .filter(|r| r.status == 200)
                 .and_then(|r| serde_json::from_slice(&r.body).ok())
                 .and_then(|v| TaskProcessingResult::from_json(&v));
-            crate::check::ConcurrentWrite::of(initial, q, id, profile, body)
+            crate::model::invariants::ConcurrentWrite::of(initial, q, id, profile, body)
         })
         .collect();
     match fin.get(id) {
-        Some(f) => crate::check::s7_serial_order(&start, &writes, &f.value),
+        Some(f) => crate::model::invariants::s7_serial_order(&start, &writes, &f.value),
         None => Ok(()),
     }
 }

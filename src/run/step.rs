@@ -5,11 +5,11 @@ use super::judge::{self, Kind, Verdict};
 use super::session::{Checked, Failure, Observed, Origin, Unit};
 use super::{Event, Expected};
 use crate::contract::clause::ClauseId;
+use crate::contract::rule::RuleId;
+use crate::contract::spec::{NOT_UPDATABLE, TaskProcessingResult};
 use crate::generate::defect::Defect;
 use crate::generate::{Case, CaseSpec};
 use crate::model;
-use crate::rule::RuleId;
-use crate::spec::{NOT_UPDATABLE, TaskProcessingResult};
 use crate::target::TransportError;
 use std::sync::atomic::Ordering;
 
@@ -245,7 +245,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         // one: after a 2xx to an alias PATCH it is read back and adopted, so a write there is
         // known before a later case addresses it, and not blamed on that case (S3)
         if method == "PATCH" && (200..300).contains(&resp.status) {
-            let t0 = crate::path::Route::parse(&case.request.path, &profile)
+            let t0 = crate::contract::path::Route::parse(&case.request.path, &profile)
                 .ok()
                 .filter(|r| r.via_task.is_some())
                 .map(|r| r.result)
@@ -354,7 +354,7 @@ impl<'s, 'a> Unit<'s, 'a> {
 
 /// A request and its answers, as the read right after it is judged against them.
 struct After<'c> {
-    request: &'c crate::spec::Request,
+    request: &'c crate::contract::spec::Request,
     outcome: &'c model::Outcome,
     response: &'c crate::target::Response,
     judge_state: bool,

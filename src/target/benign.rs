@@ -4,10 +4,10 @@
 
 use super::model::ModelTarget;
 use super::{BoxFuture, Response, Target, TransportError};
-use crate::profile::Profile;
-use crate::spec::Request;
-use crate::store::Store;
-use crate::timestamp::Timestamp;
+use crate::contract::profile::Profile;
+use crate::contract::spec::Request;
+use crate::contract::timestamp::Timestamp;
+use crate::model::store::Store;
 use std::sync::Arc;
 
 /// One freedom the contract leaves.
@@ -52,12 +52,12 @@ impl Benign {
                 if let Some(mut v) = json(&resp.body) {
                     for k in ["createdDateTime", "startedDateTime", "completedDateTime"] {
                         let parsed = v[k].as_str().and_then(|s| {
-                            Timestamp::parse(s, crate::timestamp::Grammar::Graph).ok()
+                            Timestamp::parse(s, crate::contract::timestamp::Grammar::Graph).ok()
                         });
                         // any valid form (T2.a): at the end of year 9999 the local time
                         // at +01:00 would be year 10000, outside Graph's grammar: keep UTC
                         let shifted = parsed.map(plus_one_hour).filter(|s| {
-                            Timestamp::parse(s, crate::timestamp::Grammar::Graph).is_ok()
+                            Timestamp::parse(s, crate::contract::timestamp::Grammar::Graph).is_ok()
                         });
                         if let Some(s) = shifted {
                             v[k] = s.into();

@@ -5,7 +5,7 @@
 
 use super::{BoxFuture, DEFAULT_MAX_RESPONSE_BYTES, Target};
 pub use super::{Response, TransportError};
-use crate::spec::{Framing, Request};
+use crate::contract::spec::{Framing, Request};
 use std::time::Duration;
 
 /// The pieces a chunked body is sent in: up to three, the first the smallest (an empty body is

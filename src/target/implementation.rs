@@ -4,7 +4,7 @@
 //! without a socket.
 //!
 //! ```
-//! use tpr_harness::spec::Request;
+//! use tpr_harness::contract::spec::Request;
 //! use tpr_harness::target::{Response, implementation::{Implementation, InProcess}};
 //! struct AlwaysNotFound;
 //! impl Implementation for AlwaysNotFound {
@@ -18,7 +18,7 @@
 //! ```
 
 use super::{BoxFuture, Response, Target, TransportError};
-use crate::spec::Request;
+use crate::contract::spec::Request;
 use std::sync::Mutex;
 
 /// An implementation of the operation, in process. The request's path is below the version

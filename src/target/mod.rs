@@ -18,7 +18,7 @@ pub mod implementation;
 pub mod model;
 pub mod mutant;
 
-use crate::spec::Request;
+use crate::contract::spec::Request;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -137,8 +137,9 @@ impl TransportError {
 /// The one seam: an implementation of the operation, however it is reached.
 ///
 /// ```
-/// use tpr_harness::{fixture::Fixture, profile::Profile, spec::Request, store::{Store, Tokens},
-///                   target::{Target, model::ModelTarget}};
+/// use tpr_harness::contract::{profile::Profile, spec::Request};
+/// use tpr_harness::model::{fixture::Fixture, store::{Store, Tokens}};
+/// use tpr_harness::target::{Target, model::ModelTarget};
 /// let profile = Profile::graph();
 /// let store = Store::new(&Fixture::generate(1, &profile), Tokens::new("t", None));
 /// let target = ModelTarget::new(store, profile);

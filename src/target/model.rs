@@ -3,12 +3,12 @@
 //! `Allow`, the Graph error envelope with `innerError`). No socket, no runtime.
 
 use super::{BoxFuture, Response, Target, TransportError};
-use crate::fixture::SplitMix;
+use crate::contract::profile::Profile;
+use crate::contract::spec::{Request, error_code};
+use crate::contract::timestamp::Timestamp;
+use crate::model::fixture::SplitMix;
+use crate::model::store::Store;
 use crate::model::{self, Outcome};
-use crate::profile::Profile;
-use crate::spec::{Request, error_code};
-use crate::store::Store;
-use crate::timestamp::Timestamp;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -91,7 +91,7 @@ impl ModelTarget {
             r.headers
                 .push(("WWW-Authenticate".into(), challenge.into()));
         }
-        if a.status == 415 && a.rules.contains(&crate::rule::RuleId::H6) {
+        if a.status == 415 && a.rules.contains(&crate::contract::rule::RuleId::H6) {
             // H6.b: name the codings this implementation decodes (RFC 9110 §15.5.16)
             r.headers.push((
                 "Accept-Encoding".into(),

@@ -287,8 +287,9 @@ fn b6_d_members_after_the_sentinel_need_the_prefer_header() {
     assert_eq!(statuses(&pref, &g()), vec![200]);
     // under strict the enum has no members after the sentinel, header or not
     assert_eq!(statuses(&pref, &Profile::strict()), vec![400]);
-    let only_q =
-        with(|p| p.members_after_sentinel = vec![tpr_harness::spec::ProcessingStatus::Quarantined]);
+    let only_q = with(|p| {
+        p.members_after_sentinel = vec![tpr_harness::contract::spec::ProcessingStatus::Quarantined]
+    });
     let canceling = patch("t1", r#"{"processingStatus":"canceling"}"#)
         .header("Prefer", "include-unknown-enum-members");
     assert_eq!(statuses(&canceling, &only_q), vec![400]);
@@ -582,7 +583,7 @@ fn b1_d_the_judge_accepts_either_answer_to_a_body_with_a_byte_order_mark() {
 
 #[test]
 fn b1_b_json_extensions_lenient_parsers_accept_are_400() {
-    use tpr_harness::defect::JsonExtension as J;
+    use tpr_harness::generate::defect::JsonExtension as J;
     for x in [
         J::LineComment,
         J::BlockComment,
@@ -686,10 +687,10 @@ fn b9_b_task_odata_bind_is_ignored_on_both_routes_and_b7_b_nested_task_and_proce
 
 #[test]
 fn b8_every_property_name_in_another_case_is_unknown() {
-    use tpr_harness::spec::Property;
+    use tpr_harness::contract::spec::Property;
     for p in Property::ALL {
         for name in [
-            tpr_harness::defect::property_in_another_case(p)
+            tpr_harness::generate::defect::property_in_another_case(p)
                 .0
                 .to_string(),
             p.name().to_uppercase(),

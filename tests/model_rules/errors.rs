@@ -31,7 +31,7 @@ fn e1_every_rejection_the_endpoint_sends_is_a_json_envelope_with_a_code() {
                 .unwrap()
                 .starts_with("application/json")
         );
-        let body = tpr_harness::spec::ErrorBody::parse(&resp.body).unwrap();
+        let body = tpr_harness::contract::spec::ErrorBody::parse(&resp.body).unwrap();
         assert!(
             !body.code.is_empty() && body.code != "UnknownError",
             "{}",
@@ -167,7 +167,7 @@ fn e2_the_strict_codes_knob_decides_whether_the_judge_compares_codes() {
 
 #[test]
 fn e2_request_ids_are_fresh_uuids_never_repeated() {
-    use tpr_harness::check::{RequestIds, parse_uuid};
+    use tpr_harness::model::invariants::{RequestIds, parse_uuid};
     use tpr_harness::target::model::fresh_request_id;
     let mut seen = RequestIds::new();
     for _ in 0..20_000 {

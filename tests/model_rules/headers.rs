@@ -8,7 +8,7 @@ use tpr_harness::target::mutant::Mutant;
 fn gzip_patch(t: &str, body: &[u8]) -> Request {
     let mut r = patch(t, "");
     r.headers.push(("Content-Encoding".into(), "gzip".into()));
-    r.body = tpr_harness::defect::gzip(body);
+    r.body = tpr_harness::generate::defect::gzip(body);
     r
 }
 
@@ -18,7 +18,7 @@ fn members_patch(coding: &str, parts: &[&[u8]]) -> Request {
     r.headers.push(("Content-Encoding".into(), coding.into()));
     r.body = parts
         .iter()
-        .flat_map(|p| tpr_harness::defect::gzip(p))
+        .flat_map(|p| tpr_harness::generate::defect::gzip(p))
         .collect();
     r
 }
@@ -110,9 +110,11 @@ fn h2_a_a_request_without_authorization_is_401_and_changes_nothing() {
 
 #[test]
 fn f2_tokens_are_configured_not_hard_coded() {
-    let f = tpr_harness::fixture::Fixture::from_value(&fixture_json(), &g()).unwrap();
-    let mut other =
-        tpr_harness::store::Store::new(&f, tpr_harness::store::Tokens::new("another", None));
+    let f = tpr_harness::model::fixture::Fixture::from_value(&fixture_json(), &g()).unwrap();
+    let mut other = tpr_harness::model::store::Store::new(
+        &f,
+        tpr_harness::model::store::Tokens::new("another", None),
+    );
     assert_eq!(
         model::apply(&mut other, &patch("t1", "{}"), &g()).statuses(),
         vec![401]
@@ -174,7 +176,7 @@ fn h4_b_the_model_holds_a_chunked_body_to_the_same_limit_and_rules() {
 
 #[test]
 fn h4_b_the_framing_is_read_off_the_last_transfer_coding() {
-    use tpr_harness::spec::Framing;
+    use tpr_harness::contract::spec::Framing;
     let of =
         |values: &[&str]| Framing::of_headers(values.iter().map(|v| ("Transfer-Encoding", *v)));
     assert_eq!(of(&[]), Framing::ContentLength);
@@ -410,7 +412,7 @@ fn h6_d_a_body_decoding_past_the_limit_is_413_without_inflating_it() {
     let out = run(&mut store(), &gzip_patch("t1", over.as_bytes()), &small);
     assert_eq!((out.statuses(), out.rules()), (vec![413], vec![RuleId::H6]));
     // a 10 GB bomb: decoding stops at the limit (the default 4 MiB), so this is quick
-    let bomb = tpr_harness::defect::gzip_bomb(Profile::graph().max_body_bytes + 1);
+    let bomb = tpr_harness::generate::defect::gzip_bomb(Profile::graph().max_body_bytes + 1);
     assert!(bomb.len() < 64 * 1024, "{} bytes", bomb.len());
     let mut r = patch("t1", "");
     r.headers.push(("Content-Encoding".into(), "gzip".into()));
@@ -442,7 +444,7 @@ fn h1_a_rejected_valid_get_is_h1_and_a_rejected_valid_patch_s2_until_diagnosed()
 
 #[test]
 fn h2_e_every_401_carries_www_authenticate_bearer() {
-    use tpr_harness::check::h2_e_www_authenticate;
+    use tpr_harness::model::invariants::h2_e_www_authenticate;
     use tpr_harness::target::model::ModelTarget;
     let h = |v: &[&str]| -> Vec<(String, String)> {
         v.iter()
@@ -610,7 +612,7 @@ fn h6_c_bytes_after_the_last_member_that_form_no_member_are_400() {
         ("zeros", vec![0; 8]),
         ("a member's first two bytes", vec![0x1f, 0x8b]),
         ("a member cut short", {
-            let mut m = tpr_harness::defect::gzip(b"{}");
+            let mut m = tpr_harness::generate::defect::gzip(b"{}");
             m.truncate(m.len() - 3);
             m
         }),
@@ -630,7 +632,7 @@ fn h6_c_bytes_after_the_last_member_that_form_no_member_are_400() {
 fn h6_d_a_gibibyte_bomb_is_413_and_costs_what_one_just_over_the_limit_costs() {
     use std::io::Read;
     use std::time::{Duration, Instant};
-    use tpr_harness::defect::{HUGE_BOMB_DECODED, gzip_bomb, huge_gzip_bomb};
+    use tpr_harness::generate::defect::{HUGE_BOMB_DECODED, gzip_bomb, huge_gzip_bomb};
     let huge = huge_gzip_bomb();
     assert!(huge.len() < 2 << 20, "{} bytes on the wire", huge.len());
     // it is what it says: 1 GiB of spaces between braces, its CRC and size right (read as a

@@ -3,13 +3,13 @@
 
 use crate::support::*;
 use serde_json::json;
-use tpr_harness::check;
+use tpr_harness::contract::path::{NameCase, PathStyle, Route};
+use tpr_harness::contract::profile::*;
+use tpr_harness::contract::rule::RuleId;
+use tpr_harness::contract::spec::{Request, error_code};
+use tpr_harness::contract::timestamp::Grammar;
 use tpr_harness::model;
-use tpr_harness::path::{NameCase, PathStyle, Route};
-use tpr_harness::profile::*;
-use tpr_harness::rule::RuleId;
-use tpr_harness::spec::{Request, error_code};
-use tpr_harness::timestamp::Grammar;
+use tpr_harness::model::invariants as check;
 
 fn g() -> Profile {
     Profile::graph()

@@ -12,11 +12,11 @@ fn s7_writes(
     order: &[usize],
     bodies: bool,
 ) -> (
-    tpr_harness::spec::TaskProcessingResult,
+    tpr_harness::contract::spec::TaskProcessingResult,
     Vec<check::ConcurrentWrite>,
-    tpr_harness::spec::TaskProcessingResult,
+    tpr_harness::contract::spec::TaskProcessingResult,
 ) {
-    use tpr_harness::spec::Property;
+    use tpr_harness::contract::spec::Property;
     let p = g();
     let initial = store();
     let reqs: Vec<Request> = (0..40)
@@ -118,11 +118,11 @@ fn s2_s3_s4_s6_s8_check_all_names_the_rule_each_broken_step_breaks() {
     assert_eq!(out.statuses(), vec![200]);
     assert_eq!(check::all(&before, &req, &out, &after, &p), Ok(()));
     let rule =
-        |before: &tpr_harness::store::Store,
+        |before: &tpr_harness::model::store::Store,
          out: &model::Outcome,
-         after: &tpr_harness::store::Store,
+         after: &tpr_harness::model::store::Store,
          p: &Profile| { check::all(before, &req, out, after, p).map_err(|v| v.rule) };
-    let value = |s: &tpr_harness::store::Store, id: &str| s.get(id).unwrap().value.clone();
+    let value = |s: &tpr_harness::model::store::Store, id: &str| s.get(id).unwrap().value.clone();
     // S2: the named property not written as sent
     let mut wrong = after.clone();
     let mut v = value(&after, "t1");
@@ -149,7 +149,7 @@ fn s2_s3_s4_s6_s8_check_all_names_the_rule_each_broken_step_breaks() {
     let narrow = with(|p| p.members_after_sentinel.clear());
     let mut odd = before.clone();
     let mut v = value(&before, "t1");
-    v.status = tpr_harness::spec::ProcessingStatus::Quarantined;
+    v.status = tpr_harness::contract::spec::ProcessingStatus::Quarantined;
     odd.set_value("t1", v);
     let mut odd_after = odd.clone();
     let odd_out = model::apply(&mut odd_after, &req, &narrow);
@@ -258,7 +258,7 @@ fn s5_the_check_refuses_a_second_application_that_writes_or_answers_otherwise() 
     // appends to a failureReason each time it accepts, one whose second answer differs; and it
     // leaves GETs and rejections to S3 even when they are not idempotent
     use tpr_harness::model::Outcome;
-    use tpr_harness::store::Store;
+    use tpr_harness::model::store::Store;
     let p = g();
     let req = patch("t1", r#"{"failureReason":"again"}"#);
     let s5 = |req: &Request, apply: &dyn Fn(&mut Store, &Request, &Profile) -> Outcome| {
@@ -399,8 +399,8 @@ fn s7_linearizable_past_six_requests_finds_lost_torn_and_leaked_writes() {
     let order = [3, 6, 0, 5, 7, 1, 4, 2];
     let fin = serial(&order);
     assert_eq!(check::s7_linearizable(&initial, &reqs, &fin, &p), Ok(()));
-    let t1 = |s: &tpr_harness::store::Store| s.get("t1").unwrap().value.clone();
-    let with_t1 = |edit: &dyn Fn(&mut tpr_harness::spec::TaskProcessingResult)| {
+    let t1 = |s: &tpr_harness::model::store::Store| s.get("t1").unwrap().value.clone();
+    let with_t1 = |edit: &dyn Fn(&mut tpr_harness::contract::spec::TaskProcessingResult)| {
         let mut s = fin.clone();
         let mut v = t1(&s);
         edit(&mut v);
@@ -429,7 +429,7 @@ fn s7_linearizable_past_six_requests_finds_lost_torn_and_leaked_writes() {
     let err = check::s7_linearizable(&initial, &reqs, &leaked, &p).unwrap_err();
     assert!(err.message.contains("was lost"), "{}", err.message);
     // a property none of them wrote, changed
-    let changed = with_t1(&|v| v.status = tpr_harness::spec::ProcessingStatus::Failed);
+    let changed = with_t1(&|v| v.status = tpr_harness::contract::spec::ProcessingStatus::Failed);
     let err = check::s7_linearizable(&initial, &reqs, &changed, &p).unwrap_err();
     assert!(
         err.message.contains("none of the PATCHes wrote"),
@@ -523,7 +523,7 @@ fn s8_representations_with_null_created_or_unknown_status_are_violations() {
     // a store holding a member its profile does not have breaks S8 over the store
     let narrow = with(|p| p.members_after_sentinel.clear());
     let mut v = s.get("t1").unwrap().value.clone();
-    v.status = tpr_harness::spec::ProcessingStatus::Quarantined;
+    v.status = tpr_harness::contract::spec::ProcessingStatus::Quarantined;
     s.set_value("t1", v);
     assert!(
         check::s8_store_invariants(&s, &p).is_ok(),
@@ -691,7 +691,7 @@ fn s4_a_representation_bytes_are_the_value_rendering_byte_for_byte() {
     // `serve` writes the representation straight to bytes (no `serde_json::Value`); it must be
     // exactly the rendering the judge and the docs describe, for every status (with and without
     // members after the sentinel shown), null and set timestamps, absent and present reasons
-    use tpr_harness::spec::ProcessingStatus;
+    use tpr_harness::contract::spec::ProcessingStatus;
     let s = store_for(&Profile::graph());
     let mut seen = 0;
     for (_, e) in s.entities() {
@@ -750,7 +750,7 @@ fn s7_a_torn_write_is_a_cycle_and_a_lost_update_a_value_nobody_wrote() {
     // two constraints of the cycle, and only constraints on it: the second case is between two
     // odd requests, so reasons taken from the first requests listed (whose constraints name
     // 36's and 38's values) would name startedDateTime
-    use tpr_harness::spec::Property;
+    use tpr_harness::contract::spec::Property;
     for (last, prop, other, absent) in [
         (38, Property::StartedDateTime, 36, "'completedDateTime'"),
         (39, Property::CompletedDateTime, 37, "'startedDateTime'"),
@@ -790,9 +790,9 @@ fn s7_a_torn_write_is_a_cycle_and_a_lost_update_a_value_nobody_wrote() {
     // a body showing, in a property the request did not name, a value neither the initial
     // state nor any request held: no state ever had it
     let (initial, mut writes, fin) = s7_writes(&order, true);
-    let never = tpr_harness::timestamp::Timestamp::parse(
+    let never = tpr_harness::contract::timestamp::Timestamp::parse(
         "2019-06-01T00:00:00Z",
-        tpr_harness::timestamp::Grammar::Graph,
+        tpr_harness::contract::timestamp::Grammar::Graph,
     )
     .ok();
     writes[1].body.as_mut().unwrap().started = never;

@@ -125,7 +125,8 @@ fn t1_d_an_offset_is_required_within_14_hours_and_minus_zero_is_utc() {
             .as_str()
             .unwrap_or_default()
             .to_string();
-        let instant = |s: &str| tpr_harness::timestamp::Timestamp::parse(s, Grammar::Graph).ok();
+        let instant =
+            |s: &str| tpr_harness::contract::timestamp::Timestamp::parse(s, Grammar::Graph).ok();
         same(
             "the instant of -00:00",
             instant(&stored),
@@ -188,14 +189,16 @@ fn t2_stored_timestamps_are_instants_rendered_in_utc() {
     );
     let r = read(&mut s, "t1", &p);
     assert_eq!(r["createdDateTime"], "2026-01-05T08:00:00.123456789Z");
-    let back = tpr_harness::timestamp::Timestamp::parse(
+    let back = tpr_harness::contract::timestamp::Timestamp::parse(
         r["createdDateTime"].as_str().unwrap(),
         Grammar::Graph,
     )
     .unwrap();
-    let sent =
-        tpr_harness::timestamp::Timestamp::parse("2026-01-05T08:00:00.1234567Z", Grammar::Graph)
-            .unwrap();
+    let sent = tpr_harness::contract::timestamp::Timestamp::parse(
+        "2026-01-05T08:00:00.1234567Z",
+        Grammar::Graph,
+    )
+    .unwrap();
     assert!(back.within(sent, p.timestamp_tolerance_ns));
     assert!(!back.within(sent, 50), "the tolerance knob is honoured");
 }
@@ -285,9 +288,9 @@ fn t1_h_utc_instant_outside_net_range_is_400() {
         let req = patch("t1", &format!(r#"{{"startedDateTime":"{ts}"}}"#));
         assert_eq!(statuses(&req, &Profile::graph()), vec![400], "{ts}");
         assert!(
-            tpr_harness::timestamp::Timestamp::parse(
+            tpr_harness::contract::timestamp::Timestamp::parse(
                 ts,
-                tpr_harness::timestamp::Grammar::OdataAbnf
+                tpr_harness::contract::timestamp::Grammar::OdataAbnf
             )
             .is_ok(),
             "{ts} stays valid under odata-abnf"
@@ -316,7 +319,7 @@ fn t1_h_utc_instant_outside_net_range_is_400() {
 
 #[test]
 fn t1_timestamps_of_other_grammars_are_400_each_under_its_clause() {
-    use tpr_harness::defect::{Defect, OtherPattern, TimestampProperty};
+    use tpr_harness::generate::defect::{Defect, OtherPattern, TimestampProperty};
     let p = TimestampProperty::StartedDateTime;
     for (spelling, d) in [
         (

@@ -6,14 +6,14 @@
 use crate::support::rt;
 use crate::support::seeded;
 use std::time::Duration;
-use tpr_harness::conformance::{Config, Report, Runner};
+use tpr_harness::contract::profile::Profile;
+use tpr_harness::contract::rule::RuleId;
 use tpr_harness::endpoint::{Endpoint, ModelResponder};
-use tpr_harness::fixture::SplitMix;
-use tpr_harness::mutant::{Mutant, Mutated};
-use tpr_harness::profile::Profile;
-use tpr_harness::remote::Remote;
-use tpr_harness::rule::RuleId;
+use tpr_harness::model::fixture::SplitMix;
+use tpr_harness::run::{Config, Report, Runner};
+use tpr_harness::target::http::Remote;
 use tpr_harness::target::model::ModelTarget;
+use tpr_harness::target::mutant::{Mutant, Mutated};
 
 fn config(profile: &Profile, seed: u64) -> Config {
     Config {

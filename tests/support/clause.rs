@@ -4,9 +4,9 @@
 //! implementation it catches.
 
 use super::{WRITE, store_for};
-use tpr_harness::path::{PathStyle, Route};
-use tpr_harness::profile::Profile;
-use tpr_harness::spec::Request;
+use tpr_harness::contract::path::{PathStyle, Route};
+use tpr_harness::contract::profile::Profile;
+use tpr_harness::contract::spec::Request;
 use tpr_harness::target::model::ModelTarget;
 use tpr_harness::target::mutant::{Mutant, Mutated};
 use tpr_harness::target::{Response, Target, block_on};

@@ -5,12 +5,12 @@
 pub mod clause;
 pub mod server;
 
-use tpr_harness::fixture::Fixture;
+use tpr_harness::contract::path::{PathStyle, Route};
+use tpr_harness::contract::profile::Profile;
+use tpr_harness::contract::spec::Request;
+use tpr_harness::model::fixture::Fixture;
+use tpr_harness::model::store::{Store, Tokens};
 use tpr_harness::model::{self, Outcome};
-use tpr_harness::path::{PathStyle, Route};
-use tpr_harness::profile::Profile;
-use tpr_harness::spec::Request;
-use tpr_harness::store::{Store, Tokens};
 
 /// Where proptest persists failures of integration properties: under `proptest-regressions/tests/`.
 #[macro_export]
@@ -139,7 +139,7 @@ pub fn get(t: &str) -> Request {
 pub fn run(store: &mut Store, req: &Request, profile: &Profile) -> Outcome {
     let before = store.clone();
     let out = model::apply(store, req, profile);
-    if let Err(v) = tpr_harness::check::all(&before, req, &out, store, profile) {
+    if let Err(v) = tpr_harness::model::invariants::all(&before, req, &out, store, profile) {
         panic!("invariant broken by {req:?}: {v}");
     }
     out

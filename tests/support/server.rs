@@ -7,7 +7,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use tpr_harness::spec::Request;
+use tpr_harness::contract::spec::Request;
 use tpr_harness::target::{Response, Target};
 
 /// What to do with one request.
@@ -79,11 +79,11 @@ fn read_request(r: &mut BufReader<TcpStream>) -> Option<Request> {
         }
         headers.push((k.to_string(), v.trim().to_string()));
     }
-    let chunked = tpr_harness::spec::Framing::of_headers(
+    let chunked = tpr_harness::contract::spec::Framing::of_headers(
         headers
             .iter()
             .map(|(k, v): &(String, String)| (k.as_str(), v.as_str())),
-    ) == tpr_harness::spec::Framing::Chunked;
+    ) == tpr_harness::contract::spec::Framing::Chunked;
     let body = if chunked {
         read_chunked(r, 8 << 20)?
     } else {

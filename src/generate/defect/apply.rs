@@ -2,10 +2,10 @@
 
 use super::draft::*;
 use super::*;
-use crate::path::{NameCase, Route};
-use crate::profile::Profile;
-use crate::spec::ProcessingStatus;
-use crate::store::Store;
+use crate::contract::path::{NameCase, Route};
+use crate::contract::profile::Profile;
+use crate::contract::spec::ProcessingStatus;
+use crate::model::store::Store;
 
 impl Defect {
     /// Edits `d` to carry this defect. Returns false when it cannot be applied (the store lacks
@@ -28,7 +28,7 @@ impl Defect {
                     .tokens()
                     .write
                     .first()
-                    .map(|t| crate::spec::swap_case(t));
+                    .map(|t| crate::contract::spec::swap_case(t));
                 d.authorization = Some(match swapped {
                     Some(t)
                         if !store.tokens().write.contains(&t)

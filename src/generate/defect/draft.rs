@@ -1,7 +1,7 @@
 //! A request being built ([`Draft`]) and how it is finished: path, body, content coding.
 
 use super::Defect;
-use crate::path::{PathStyle, Route};
+use crate::contract::path::{PathStyle, Route};
 
 /// A request being built: valid parts first, then defects edit it.
 #[derive(Debug, Clone)]
@@ -218,7 +218,7 @@ pub(super) fn set_member(d: &mut Draft, name: &str, value: Raw) {
 }
 
 pub(super) fn json_str(s: &str) -> Raw {
-    Raw::Json(crate::json::quote(s))
+    Raw::Json(crate::contract::json::quote(s))
 }
 
 /// Formats the final path of a draft.
@@ -281,11 +281,13 @@ pub fn finish_body(d: &Draft, applied: &[Defect]) -> (Vec<u8>, usize) {
                 if i > 0 {
                     s.push(',');
                 }
-                s.push_str(&crate::json::quote(name));
+                s.push_str(&crate::contract::json::quote(name));
                 s.push(':');
                 match v {
                     Raw::Json(j) => s.push_str(j),
-                    Raw::AddressedId => s.push_str(&crate::json::quote(d.route.addressed())),
+                    Raw::AddressedId => {
+                        s.push_str(&crate::contract::json::quote(d.route.addressed()))
+                    }
                 }
             }
             s.push('}');
@@ -311,7 +313,7 @@ pub fn finish_body(d: &Draft, applied: &[Defect]) -> (Vec<u8>, usize) {
         }
     }
     if d.bom {
-        body.splice(0..0, crate::json::BOM.iter().copied());
+        body.splice(0..0, crate::contract::json::BOM.iter().copied());
     }
     let plain = body.len();
     match d.coding {

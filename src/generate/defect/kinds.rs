@@ -1,7 +1,7 @@
 //! The data a defect kind carries: which property, which flaw, which spelling.
 
-use crate::spec::Property;
-use crate::timestamp::Grammar;
+use crate::contract::spec::Property;
+use crate::contract::timestamp::Grammar;
 use serde::{Deserialize, Serialize};
 
 /// A required property (B4).

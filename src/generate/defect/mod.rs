@@ -6,13 +6,13 @@
 //! outcome of a case is computed from its defects alone ([`demand`]), independently of
 //! [`crate::model`], so generators and model check each other.
 
-use crate::profile::{
+use crate::contract::profile::{
     DuplicateMembers, IdInBody, ParenKeys, Profile, SegmentCase, SentinelInPatch, Success,
     UnknownProperties,
 };
-use crate::rule::RuleId;
-use crate::spec::{ProcessingStatus, Property};
-use crate::timestamp::Grammar;
+use crate::contract::rule::RuleId;
+use crate::contract::spec::{ProcessingStatus, Property};
+use crate::contract::timestamp::Grammar;
 use serde::{Deserialize, Serialize};
 
 mod apply;
@@ -446,7 +446,7 @@ impl Defect {
             SegmentCaseRejected => profile.segment_case == SegmentCase::Exact,
             MissingRequired(_) => profile.required_in_body,
             DuplicateMember => profile.duplicate_members == DuplicateMembers::Reject,
-            EnumCase => profile.enum_case == crate::profile::EnumCase::Exact,
+            EnumCase => profile.enum_case == crate::contract::profile::EnumCase::Exact,
             SentinelRejected => profile.sentinel_in_patch == SentinelInPatch::Reject,
             AfterSentinelWithoutPrefer => !profile.members_after_sentinel.is_empty(),
             AfterSentinelUnknown => ProcessingStatus::ALL
@@ -461,15 +461,15 @@ impl Defect {
             }
             Oversize => profile.max_body_bytes < 64 * 1024 * 1024,
             CorruptGzip | GzipTrailingBytes | GzipMembersThenGarbage => {
-                profile.request_encodings == crate::profile::RequestEncodings::Gzip
+                profile.request_encodings == crate::contract::profile::RequestEncodings::Gzip
             }
             GzipBomb => {
-                profile.request_encodings == crate::profile::RequestEncodings::Gzip
+                profile.request_encodings == crate::contract::profile::RequestEncodings::Gzip
                     && profile.max_body_bytes < 64 * 1024 * 1024
             }
             // its ~1 MiB as sent within the limit, its 1 GiB decoded far past it
             GzipHugeBomb => {
-                profile.request_encodings == crate::profile::RequestEncodings::Gzip
+                profile.request_encodings == crate::contract::profile::RequestEncodings::Gzip
                     && profile.max_body_bytes >= 2 * 1024 * 1024
                     && profile.max_body_bytes < 64 * 1024 * 1024
             }
@@ -761,7 +761,7 @@ mod tests {
         // a variant added to `Defect` but not to `catalogue()` would never be generated
         use arbitrary::{Arbitrary, Unstructured};
         let listed: std::collections::HashSet<Defect> = Defect::catalogue().into_iter().collect();
-        let mut rng = crate::fixture::SplitMix(3);
+        let mut rng = crate::model::fixture::SplitMix(3);
         for _ in 0..20_000 {
             let bytes: Vec<u8> = (0..16).map(|_| rng.next_u64() as u8).collect();
             if let Ok(d) = Defect::arbitrary(&mut Unstructured::new(&bytes)) {
@@ -829,7 +829,9 @@ mod clause_tests {
         assert_eq!(Defect::BadPercentEscape.rule(), RuleId::R5);
         assert_eq!(Defect::BadPercentEscape.status(), 400);
         // the model names the same rule for the same key
-        let e = crate::path::percent_decode("%zz").map(|_| ()).unwrap_err();
+        let e = crate::contract::path::percent_decode("%zz")
+            .map(|_| ())
+            .unwrap_err();
         assert_eq!(e.rule, RuleId::R5);
     }
 

@@ -5,14 +5,14 @@
 
 pub mod observation;
 
-use crate::check::{self, Detail, Violation};
 use crate::contract::clause::ClauseId;
+use crate::contract::profile::Profile;
+use crate::contract::rule::RuleId;
+use crate::contract::spec::{ErrorBody, Request, error_code};
 use crate::generate::Case;
 use crate::generate::variants::variants;
+use crate::model::invariants::{self as check, Detail, Violation};
 use crate::model::{self, Outcome};
-use crate::profile::Profile;
-use crate::rule::RuleId;
-use crate::spec::{ErrorBody, Request, error_code};
 use crate::target::Response;
 use serde::{Deserialize, Serialize};
 
@@ -295,7 +295,8 @@ pub fn judge(req: &Request, out: &Outcome, resp: &Response, profile: &Profile) -
             // R2.c: through the via-task route the representation is `{t}`'s; another entity's
             // is the alias resolved to the wrong entity
             for v in v.iter_mut().filter(|v| v.property == Some("id")) {
-                if crate::path::Route::parse(&req.path, profile).is_ok_and(|r| r.via_task.is_some())
+                if crate::contract::path::Route::parse(&req.path, profile)
+                    .is_ok_and(|r| r.via_task.is_some())
                 {
                     v.set_clause(ClauseId::R2c);
                     v.message =
@@ -470,14 +471,15 @@ pub fn readable(
     };
     for k in ["@odata.type", "id"]
         .into_iter()
-        .chain(crate::spec::Property::ALL.map(crate::spec::Property::name))
+        .chain(crate::contract::spec::Property::ALL.map(crate::contract::spec::Property::name))
     {
         let unreadable = match obj.get(k) {
             None => true,
             Some(serde_json::Value::String(t))
-                if crate::spec::Property::from_name(k).is_some_and(|p| p.is_timestamp()) =>
+                if crate::contract::spec::Property::from_name(k)
+                    .is_some_and(|p| p.is_timestamp()) =>
             {
-                crate::timestamp::Timestamp::parse(t, profile.timestamp_grammar).is_err()
+                crate::contract::timestamp::Timestamp::parse(t, profile.timestamp_grammar).is_err()
             }
             Some(_) => false,
         };

@@ -5,13 +5,13 @@
 //! typed, where the verdict is made.
 
 use super::{Kind, Verdict, observed_state, patch_body_equals_get, readable};
-use crate::check::Detail;
 use crate::contract::clause::ClauseId;
-use crate::json;
+use crate::contract::json;
+use crate::contract::profile::Profile;
+use crate::contract::rule::RuleId;
+use crate::contract::spec::Request;
+use crate::model::invariants::Detail;
 use crate::model::{self, Outcome};
-use crate::profile::Profile;
-use crate::rule::RuleId;
-use crate::spec::Request;
 use crate::target::Response;
 
 /// The read that observes an entity after a request, for `check`, `replay` and the

@@ -4,9 +4,9 @@
 //! budget (the kill rate), that stacks of several are each found with nothing else blamed, and
 //! that it finds nothing on the correct model. None of this lives in the production responder.
 
-use crate::profile::Profile;
-use crate::rule::RuleId;
-use crate::timestamp::Grammar;
+use crate::contract::profile::Profile;
+use crate::contract::rule::RuleId;
+use crate::contract::timestamp::Grammar;
 
 mod mutated;
 mod request;
@@ -651,7 +651,7 @@ impl Mutant {
     /// The reading of the contract the buggy server implements, where the bug is a knob value
     /// other than the checked profile's: `profile` changed in place.
     pub fn reads_as(self, profile: &mut Profile) {
-        use crate::profile as p;
+        use crate::contract::profile as p;
         use Mutant::*;
         match self {
             ParenKeysRejected => profile.paren_keys = p::ParenKeys::Reject,

@@ -3,11 +3,11 @@
 use super::super::model::ModelTarget;
 use super::super::{BoxFuture, Response, Target, TransportError, yield_once};
 use super::Mutant;
-use crate::json::{self, Json};
+use crate::contract::json::{self, Json};
+use crate::contract::profile::Profile;
+use crate::contract::spec::{Framing, Request};
+use crate::model::store::Store;
 use crate::model::{self};
-use crate::profile::Profile;
-use crate::spec::{Framing, Request};
-use crate::store::Store;
 
 /// The model with bugs: a decorator around [`ModelTarget`].
 #[derive(Debug)]

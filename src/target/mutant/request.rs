@@ -1,14 +1,14 @@
 //! What each mutant does to a request: before the model sees it, and before the body is decoded.
 
 use super::Mutant;
-use crate::json::{self, Json};
+use crate::contract::json::{self, Json};
+use crate::contract::path::{PathStyle, Route};
+use crate::contract::profile::Profile;
+use crate::contract::rule::RuleId;
+use crate::contract::spec::{Property, Request};
+use crate::contract::timestamp::{Grammar, Timestamp};
+use crate::model::store::Store;
 use crate::model::{self};
-use crate::path::{PathStyle, Route};
-use crate::profile::Profile;
-use crate::rule::RuleId;
-use crate::spec::{Property, Request};
-use crate::store::Store;
-use crate::timestamp::{Grammar, Timestamp};
 
 impl Mutant {
     /// Rewrites the request before the model sees it.
@@ -40,7 +40,7 @@ impl Mutant {
             }
             CaseSensitiveSegments => {
                 let exact = Profile {
-                    segment_case: crate::profile::SegmentCase::Exact,
+                    segment_case: crate::contract::profile::SegmentCase::Exact,
                     ..profile.clone()
                 };
                 if matches!(Route::parse(&req.path, &exact), Err(e) if e.rule == RuleId::R4) {
@@ -289,7 +289,7 @@ impl Mutant {
                 Some(x) if n == "processingStatus" => x
                     .parse::<usize>()
                     .ok()
-                    .and_then(|i| crate::spec::ProcessingStatus::ALL.get(i))
+                    .and_then(|i| crate::contract::spec::ProcessingStatus::ALL.get(i))
                     .map(|m| Json::String(m.as_str().into())),
                 _ => None,
             }),
@@ -453,7 +453,7 @@ pub(super) fn set_header(req: &mut Request, name: &str, value: &str) {
 pub(super) fn sent_token(req: &Request) -> Option<String> {
     req.header_values("authorization")
         .next()
-        .map(|v| crate::spec::credentials(v).1.to_string())
+        .map(|v| crate::contract::spec::credentials(v).1.to_string())
         .filter(|t| !t.is_empty())
 }
 

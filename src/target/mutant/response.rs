@@ -2,13 +2,13 @@
 
 use super::Mutant;
 use super::request::nesting;
-use crate::json::{self, Json};
+use crate::contract::json::{self, Json};
+use crate::contract::path::Route;
+use crate::contract::profile::Profile;
+use crate::contract::rule::RuleId;
+use crate::contract::spec::{Property, Request};
+use crate::model::store::Store;
 use crate::model::{self, Outcome};
-use crate::path::Route;
-use crate::profile::Profile;
-use crate::rule::RuleId;
-use crate::spec::{Property, Request};
-use crate::store::Store;
 
 impl Mutant {
     /// Changes the store after the model answered (under the lock).
@@ -66,7 +66,7 @@ impl Mutant {
                         n == "processingStatus" && v.as_str() == Some("unknownFutureValue")
                     }) {
                         if let Some(mut v) = store.get(id).map(|e| e.value.clone()) {
-                            v.status = crate::spec::ProcessingStatus::UnknownFutureValue;
+                            v.status = crate::contract::spec::ProcessingStatus::UnknownFutureValue;
                             store.set_value(id, v);
                         }
                     }
@@ -74,8 +74,8 @@ impl Mutant {
             }
             CoarseTimestamps => {
                 if let Some(id) = &out.updated {
-                    let ms = |t: crate::timestamp::Timestamp| {
-                        crate::timestamp::Timestamp::from_picos(
+                    let ms = |t: crate::contract::timestamp::Timestamp| {
+                        crate::contract::timestamp::Timestamp::from_picos(
                             t.picos() - t.picos().rem_euclid(1_000_000_000),
                         )
                     };
