@@ -288,41 +288,58 @@ fn sequence_step(
 /// In-process differential fuzzing through the one seam: the same request sequence to `target`
 /// (any [`Target`] whose futures complete without a runtime: the model, a mutant, your own
 /// implementation wrapped in [`InProcess`](crate::target::implementation::InProcess)) and to
-/// the model; every answer is judged by the runner's judge ([`crate::run::judge`]), and the
-/// addressed entity is read back through `target` and compared after each PATCH.
+/// the model; every answer is judged as `check` judges it ([`judge::answer_verdicts`]), and
+/// after each PATCH the addressed entity is read back through `target` with `check`'s read
+/// ([`judge::observation::read_back`]) and judged by the same
+/// [`judge::observation::judge_observation`].
 /// The target must start from the fuzz store ([`store`]) under `profile`.
 pub fn differential(target: &dyn Target, profile: &Profile, data: &[u8]) {
     let Some(specs) = differential_input(data) else {
         return;
     };
     let mut s = store(profile);
+    let authorization = format!("Bearer {WRITE_TOKEN}");
     for spec in specs {
         let case = spec.build(&s, profile);
+        let stored = case
+            .target
+            .as_ref()
+            .and_then(|id| s.get(id))
+            .map(|e| e.value.status.as_str());
         let out = model::apply(&mut s, &case.request, profile);
         let Some(Ok(resp)) = crate::target::block_on(target.send(&case.request)) else {
             panic!("no answer in process: {}", case.describe());
         };
-        let verdicts = judge::judge(&case.request, &out, &resp, profile);
-        if let Some(v) = verdicts.first() {
-            panic!("{}: {} — {}", v.rule, v.message, case.describe());
-        }
+        // the answer judged as `check` judges it, then the state a read right after shows
+        let mut verdicts = judge::answer_verdicts(&case, &out, &resp, stored, profile);
         if let (Some(id), "PATCH") = (&case.target, case.request.method.as_str()) {
             let Some(path) = s.direct_route(id).map(|r| r.to_path(&PathStyle::default())) else {
                 continue;
             };
-            let get = Request::new("GET", &path)
-                .header("Authorization", &format!("Bearer {WRITE_TOKEN}"))
-                .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS);
+            let get = judge::observation::read_back(&path, &authorization);
             let seen = crate::target::block_on(target.send(&get))
                 .and_then(Result::ok)
+                .filter(|r| r.status == 200)
                 .and_then(|r| serde_json::from_slice::<serde_json::Value>(&r.body).ok());
-            let Some(seen) = seen else {
+            let Some(mut seen) = seen else {
                 panic!("`{id}` cannot be read back after {}", case.describe());
             };
-            let model_view = s.get(id).map(|e| e.value.to_json(true)).unwrap_or_default();
-            if let Some(v) = judge::observed_state(&model_view, &seen, out.is_success(), profile) {
-                panic!("{}: {} — after {}", v.rule, v.message, case.describe());
-            }
+            let model_view = s.get(id).map(|e| e.value.to_json(true));
+            let shapes = judge::readable(&mut seen, model_view.as_ref(), profile);
+            let judge_state = judge::observation::state_is_judged(&out, &resp, &verdicts);
+            let observation = judge::observation::Observation {
+                request: &case.request,
+                outcome: &out,
+                response: &resp,
+                model_view: model_view.as_ref(),
+                seen: &seen,
+                shapes,
+                judge_state,
+            };
+            judge::observation::judge_observation(&mut verdicts, observation, profile);
+        }
+        if let Some(v) = verdicts.first() {
+            panic!("{}: {} — {}", v.clause, v.message, case.describe());
         }
     }
 }

@@ -1,20 +1,10 @@
 //! The command line end to end (the real binary): exit codes, reports, clear errors, and the
 //! runner against hostile servers (garbage, huge bodies, slow answers, resets).
 
+use crate::support::{bin, tmp};
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tpr-harness"))
-}
-
-fn tmp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("tpr-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
 
 #[test]
 fn check_on_the_embedded_endpoint_exits_0_and_writes_json_and_junit_reports() {

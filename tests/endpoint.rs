@@ -3,6 +3,7 @@
 
 use crate::persist;
 use crate::support::rt;
+use crate::support::seeded;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use std::sync::Arc;
@@ -16,17 +17,11 @@ use tpr_harness::remote::{Remote, Response};
 use tpr_harness::spec::{ErrorBody, Request, error_code};
 use tpr_harness::store::Store;
 
-fn store(profile: &Profile) -> Store {
-    crate::support::generated_store(
-        5,
-        profile,
-        crate::support::WRITE,
-        Some(crate::support::READ),
-    )
-}
+/// The fixture every test here serves.
+const SEED: u64 = 5;
 
 async fn start(profile: &Profile) -> (Endpoint, Remote) {
-    let ep = Endpoint::start(ModelResponder::new(store(profile), profile.clone()))
+    let ep = Endpoint::start(ModelResponder::new(seeded(SEED, profile), profile.clone()))
         .await
         .unwrap();
     let mut remote = Remote::new(&ep.base_url(), Duration::from_secs(10));
@@ -83,7 +78,7 @@ proptest! {
         let profile = crate::support::all_profiles()[which].clone();
         rt().block_on(async {
             let (ep, remote) = start(&profile).await;
-            let mut mirror = store(&profile);
+            let mut mirror = seeded(SEED, &profile);
             for spec in &seq {
                 let case = spec.build(&mirror, &profile);
                 let out = model::apply(&mut mirror, &case.request, &profile);
@@ -101,7 +96,7 @@ fn boundary_cases_through_http_give_the_in_process_model_answer() {
     rt().block_on(async {
         for profile in crate::support::all_profiles() {
             let (_ep, remote) = start(&profile).await;
-            let mut mirror = store(&profile);
+            let mut mirror = seeded(SEED, &profile);
             for spec in generate::boundary_cases(&profile) {
                 let case = spec.build(&mirror, &profile);
                 let out = model::apply(&mut mirror, &case.request, &profile);
@@ -307,7 +302,7 @@ fn faults_with_the_same_seed_give_the_same_schedule_with_retry_after() {
     rt().block_on(async {
         let mut seen = Vec::new();
         for _ in 0..2 {
-            let responder = ModelResponder::new(store(&profile), profile.clone())
+            let responder = ModelResponder::new(seeded(SEED, &profile), profile.clone())
                 .with_faults(Some(faults.clone()));
             let ep = Endpoint::start(responder).await.unwrap();
             let mut remote = Remote::new(&ep.base_url(), Duration::from_secs(5));
@@ -370,11 +365,11 @@ fn wiremock_mounted_responder_answers_like_the_model() {
             .disable_request_recording()
             .start()
             .await;
-        let responder = Arc::new(ModelResponder::new(store(&profile), profile.clone()));
+        let responder = Arc::new(ModelResponder::new(seeded(SEED, &profile), profile.clone()));
         responder.clone().mount(&server).await;
         let mut remote = Remote::new(&format!("{}/beta", server.uri()), Duration::from_secs(5));
         remote.retries = 0;
-        let mut mirror = store(&profile);
+        let mut mirror = seeded(SEED, &profile);
         for spec in generate::boundary_cases(&profile)
             .into_iter()
             .take(60)
@@ -431,7 +426,7 @@ fn h6_serve_decodes_gzip_bodies_refuses_other_codings_and_stops_a_bomb_at_the_li
 async fn start_limited(limits: tpr_harness::endpoint::Limits) -> Endpoint {
     let profile = Profile::graph();
     Endpoint::start_with(
-        ModelResponder::new(store(&profile), profile),
+        ModelResponder::new(seeded(SEED, &profile), profile),
         std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         limits,
     )
@@ -622,7 +617,7 @@ fn raw_chunked_request(send: Request) -> Vec<u8> {
 
 #[test]
 fn h4_b_a_chunked_body_goes_in_up_to_three_chunks_of_unknown_length() {
-    let s = store(&Profile::graph());
+    let s = seeded(SEED, &Profile::graph());
     let id = s.entities().next().unwrap().0.clone();
     let body = format!(r#"{{"failureReason":"{}"}}"#, "y".repeat(200));
     let chunked = patch(&s, &id, body.clone()).header("Transfer-Encoding", "chunked");

@@ -266,7 +266,7 @@ fn differential_verdict(
 fn b6_fuzz_differential_catches_an_open_enum_and_blames_b6() {
     // the differential body judges with the runner's judge: a PATCH with an unknown
     // `processingStatus` is 400 (B6.b); the model with an open enum accepts it, and the
-    // differential target fails citing B6. The same sequence without the unknown member passes.
+    // differential target fails citing B6.b. The same sequence without the unknown member passes.
     use tpr_harness::defect::Defect;
     use tpr_harness::generate::{CaseSpec, MemberSpec};
     use tpr_harness::mutant::{Mutant, Mutated};
@@ -302,7 +302,7 @@ fn b6_fuzz_differential_catches_an_open_enum_and_blames_b6() {
     );
     let verdict = differential_verdict(&open_enum(), &profile, &unknown);
     assert!(
-        verdict.as_ref().is_err_and(|m| m.starts_with("B6: ")),
+        verdict.as_ref().is_err_and(|m| m.starts_with("B6.b: ")),
         "{verdict:?}"
     );
     tpr_harness::fuzz::differential_model(&unknown);

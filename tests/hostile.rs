@@ -3,6 +3,7 @@
 //! server answers GETs from the model (so the preflight passes and the run gets going) and
 //! misbehaves on every PATCH.
 
+use crate::support::seeded;
 use crate::support::server::{self, Act};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,20 +12,18 @@ use tpr_harness::profile::Profile;
 use tpr_harness::remote::Remote;
 use tpr_harness::rule::RuleId;
 use tpr_harness::spec::Request;
-use tpr_harness::store::Store;
 use tpr_harness::target::Response;
 use tpr_harness::target::model::ModelTarget;
 
 /// Request timeout in these tests; every bound below is stated in it.
 const TIMEOUT: Duration = Duration::from_millis(500);
 
-fn store() -> Store {
-    crate::support::generated_store(1, &Profile::graph(), "t", None)
-}
-
 /// Runs the default budget (shrinking on) against a server that does `on_patch` to PATCHes.
 fn check(on_patch: fn() -> Act) -> (Report, Duration) {
-    let model = Arc::new(ModelTarget::new(store(), Profile::graph()));
+    let model = Arc::new(ModelTarget::new(
+        seeded(1, &Profile::graph()),
+        Profile::graph(),
+    ));
     let srv = server::serve(0, None, move |req: &Request| {
         if req.method == "PATCH" {
             on_patch()
@@ -39,7 +38,10 @@ fn check(on_patch: fn() -> Act) -> (Report, Duration) {
             seed: 1,
             ..Config::default()
         };
-        let r = Runner::new(&remote, store(), config).run().await.unwrap();
+        let r = Runner::new(&remote, seeded(1, &Profile::graph()), config)
+            .run()
+            .await
+            .unwrap();
         (r, started.elapsed())
     })
 }
@@ -195,14 +197,20 @@ impl tpr_harness::target::Target for Slow {
 #[test]
 fn e3_max_time_bounds_the_whole_run_and_says_it_was_cut_short() {
     crate::support::rt().block_on(async {
-        let target = Slow(ModelTarget::new(store(), Profile::graph()));
+        let target = Slow(ModelTarget::new(
+            seeded(1, &Profile::graph()),
+            Profile::graph(),
+        ));
         let config = Config {
             seed: 1,
             max_time: Some(Duration::from_millis(500)),
             ..Config::default()
         };
         let started = Instant::now();
-        let r = Runner::new(&target, store(), config).run().await.unwrap();
+        let r = Runner::new(&target, seeded(1, &Profile::graph()), config)
+            .run()
+            .await
+            .unwrap();
         assert!(
             started.elapsed() < Duration::from_secs(2),
             "{:?}",
@@ -281,7 +289,10 @@ fn footprint_check_against_every_hostile_server_stays_within_a_fixed_memory() {
         ("answer after the timeout", late),
     ];
     for (name, on_patch) in acts {
-        let model = Arc::new(ModelTarget::new(store(), Profile::graph()));
+        let model = Arc::new(ModelTarget::new(
+            seeded(1, &Profile::graph()),
+            Profile::graph(),
+        ));
         let srv = server::serve(0, None, move |req: &Request| {
             if req.method == "PATCH" {
                 on_patch()
@@ -299,7 +310,9 @@ fn footprint_check_against_every_hostile_server_stays_within_a_fixed_memory() {
             "--fixtures",
             fixtures.to_str().unwrap(),
             "--token",
-            "t",
+            crate::support::WRITE,
+            "--read-only-token",
+            crate::support::READ,
             "--timeout-ms",
             &timeout,
         ]);

@@ -8,6 +8,9 @@ mod support;
 /// One test per contract rule and knob value, against the reference model.
 mod model_rules;
 
+/// Every clause of the contract has a test named after it.
+mod clauses;
+
 /// Generators against the model: oracle cross-check, reachability, shrinking, sequences.
 mod generate;
 
@@ -27,6 +30,10 @@ mod precision;
 #[cfg(all(feature = "endpoint", feature = "remote"))]
 mod hostile;
 
+/// E2 across responses: request-ids repeated anywhere in a run.
+#[cfg(all(feature = "endpoint", feature = "remote"))]
+mod request_ids;
+
 /// `replay`: FIXED, partial fixes, crashes and 5xx, idempotence, a report's own knobs.
 #[cfg(all(feature = "endpoint", feature = "remote"))]
 mod replay;
@@ -40,6 +47,10 @@ mod fuzz_regressions;
 /// The command line end to end: exit codes, reports, hostile servers.
 #[cfg(feature = "cli")]
 mod cli;
+
+/// Reproduction: `case:` lines pasted as printed, replay of what only check judges, `corpus` seeds.
+#[cfg(feature = "cli")]
+mod repro;
 
 /// README.md held to the code: its numbers, the files it names, its tour run as written.
 #[cfg(feature = "cli")]

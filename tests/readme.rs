@@ -2,9 +2,10 @@
 //! contract's version, the tour's findings), every file and fuzz target it names, the one seed
 //! of its library snippet, and its five-line tour run as written (on a free port) ending FIXED.
 
+use crate::support::bin;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 fn root() -> &'static Path {
@@ -147,10 +148,6 @@ impl Drop for Running {
     }
 }
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_tpr-harness"))
-}
-
 /// The args of a tour line (`cargo run -q --release -- ARGS`), without the shell around it.
 fn tour_args(line: &str) -> Vec<String> {
     let line = line.trim_start_matches("kill %1; sleep 1; ");
@@ -158,7 +155,15 @@ fn tour_args(line: &str) -> Vec<String> {
     let args = line
         .strip_prefix("cargo run -q --release -- ")
         .unwrap_or_else(|| panic!("a tour line runs the binary: {line}"));
-    args.split_whitespace().map(str::to_string).collect()
+    // (a `case:` line quotes its `--spec` for the shell: no argument holds white space)
+    args.split_whitespace()
+        .map(|a| {
+            a.strip_prefix('\'')
+                .and_then(|a| a.strip_suffix('\''))
+                .unwrap_or(a)
+                .to_string()
+        })
+        .collect()
 }
 
 /// Starts `serve` with `args` on `port` and returns it with the lines it printed on start.
@@ -282,7 +287,10 @@ fn readme_tour_runs_as_written_and_ends_fixed() {
 
     // 3. the cases line is the first finding's `case:` line, and it prints the case
     let cases = tour_args(lines[2]);
-    let case_line = format!("case:     tpr-harness {}", cases.join(" "));
+    let case_line = format!(
+        "case:     tpr-harness {}",
+        lines[2].trim_start_matches("cargo run -q --release -- ")
+    );
     let first_case = console
         .lines()
         .find(|l| l.trim_start().starts_with("case:"))

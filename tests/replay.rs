@@ -3,7 +3,7 @@
 //! or a crash is never FIXED by another 5xx, an idempotence (S5) finding replays both
 //! requests, and a report's own profile knobs decide the verdicts, not the default profile's.
 
-use crate::support::{READ, WRITE, rt, server};
+use crate::support::{WRITE, rt, seeded, server, tmp};
 use std::sync::Arc;
 use std::time::Duration;
 use tpr_harness::conformance::{Config, Finding, Kind, Replayed, Report, Runner};
@@ -13,15 +13,10 @@ use tpr_harness::profile::Profile;
 use tpr_harness::remote::Remote;
 use tpr_harness::rule::RuleId;
 use tpr_harness::spec::Request;
-use tpr_harness::store::Store;
 use tpr_harness::target::model::ModelTarget;
 use tpr_harness::target::{Response, Target};
 
 const SEED: u64 = 1;
-
-fn store(profile: &Profile) -> Store {
-    crate::support::generated_store(SEED, profile, WRITE, Some(READ))
-}
 
 fn config(profile: &Profile) -> Config {
     Config {
@@ -36,7 +31,7 @@ fn config(profile: &Profile) -> Config {
 /// `check` of `target` under `profile`, read back from its JSON (as `replay` reads a file).
 fn report(target: &dyn Target, profile: &Profile) -> Report {
     let r = rt()
-        .block_on(Runner::new(target, store(profile), config(profile)).run())
+        .block_on(Runner::new(target, seeded(SEED, profile), config(profile)).run())
         .unwrap();
     serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap()
 }
@@ -67,13 +62,7 @@ fn replay(target: &dyn Target, report: &Report, findings: &[Finding]) -> Vec<Rep
         seed: report.seed,
         ..config(&profile)
     };
-    rt().block_on(Runner::new(target, store(&profile), config).replay(findings))
-}
-
-fn tmp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("tpr-replay-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    rt().block_on(Runner::new(target, seeded(SEED, &profile), config).replay(findings))
 }
 
 /// `tpr-harness replay` of `findings` (the rest of `report` as it is) against the embedded
@@ -94,7 +83,8 @@ fn cli_replay(
     std::fs::write(&file, serde_json::to_string(&report).unwrap()).unwrap();
     Fixture::generate(SEED, profile).write(&fixtures).unwrap();
     let rt = rt();
-    let responder = ModelResponder::new(store(profile), profile.clone()).with_mutants(mutants);
+    let responder =
+        ModelResponder::new(seeded(SEED, profile), profile.clone()).with_mutants(mutants);
     let ep = rt.block_on(Endpoint::start(responder)).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_tpr-harness"))
         .arg("replay")
@@ -119,7 +109,7 @@ fn cli_replay(
 fn replay_a_finding_whose_bug_is_gone_is_fixed_and_exits_0() {
     let graph = Profile::graph();
     let r = report(
-        &Mutated::new(store(&graph), graph.clone(), &[Mutant::OpenEnum]),
+        &Mutated::new(seeded(SEED, &graph), graph.clone(), &[Mutant::OpenEnum]),
         &graph,
     );
     let b6 = [first(&r, RuleId::B6)];
@@ -140,7 +130,10 @@ fn replay_a_finding_whose_bug_is_gone_is_fixed_and_exits_0() {
 fn replay_a_partial_fix_is_fixed_for_one_finding_and_still_failing_for_the_other() {
     let graph = Profile::graph();
     let both = [Mutant::OpenEnum, Mutant::AcceptNullCreated];
-    let r = report(&Mutated::new(store(&graph), graph.clone(), &both), &graph);
+    let r = report(
+        &Mutated::new(seeded(SEED, &graph), graph.clone(), &both),
+        &graph,
+    );
     let findings = [first(&r, RuleId::B6), first(&r, RuleId::B4)];
     // the open enum fixed, `"createdDateTime": null` still accepted
     let (code, out) = cli_replay(
@@ -169,7 +162,7 @@ fn e3_replay_a_server_error_finding_is_never_fixed_by_a_5xx() {
     let graph = Profile::graph();
     let r = report(
         &Mutated::new(
-            store(&graph),
+            seeded(SEED, &graph),
             graph.clone(),
             &[Mutant::ServerErrorOnBadJson],
         ),
@@ -178,7 +171,7 @@ fn e3_replay_a_server_error_finding_is_never_fixed_by_a_5xx() {
     let e3 = [first(&r, RuleId::E3)];
     assert_eq!(e3[0].kind, Kind::ServerError);
     let same = Mutated::new(
-        store(&graph),
+        seeded(SEED, &graph),
         graph.clone(),
         &[Mutant::ServerErrorOnBadJson],
     );
@@ -187,15 +180,17 @@ fn e3_replay_a_server_error_finding_is_never_fixed_by_a_5xx() {
         matches!(&v[..], [Replayed::StillFailing(m)] if m.starts_with("E3: ")),
         "{v:?}"
     );
-    let other = FiveXxOn(ModelTarget::new(store(&graph), graph.clone()), 503, |q| {
-        q.method == "PATCH"
-    });
+    let other = FiveXxOn(
+        ModelTarget::new(seeded(SEED, &graph), graph.clone()),
+        503,
+        |q| q.method == "PATCH",
+    );
     let v = replay(&other, &r, &e3);
     assert!(
         matches!(&v[..], [Replayed::StillFailing(m)] if m.starts_with("E3: ")),
         "{v:?}"
     );
-    let fixed = ModelTarget::new(store(&graph), graph.clone());
+    let fixed = ModelTarget::new(seeded(SEED, &graph), graph.clone());
     assert_eq!(replay(&fixed, &r, &e3), vec![Replayed::Fixed]);
 }
 
@@ -231,7 +226,7 @@ fn big(req: &Request) -> bool {
 /// over 100 kB and comes back after 300 ms, with its crash (E3, `Kind::Stopped`) findings.
 fn crash_report() -> (Report, Vec<Finding>) {
     let graph = Profile::graph();
-    let model = Arc::new(ModelTarget::new(store(&graph), graph.clone()));
+    let model = Arc::new(ModelTarget::new(seeded(SEED, &graph), graph.clone()));
     let srv = server::serve(0, Some(Duration::from_millis(300)), move |req: &Request| {
         if big(req) {
             server::Act::Crash
@@ -261,7 +256,7 @@ fn crash_report() -> (Report, Vec<Finding>) {
 /// The model over HTTP, answering what `on_big` says to bodies over 100 kB.
 fn serving(on_big: fn() -> server::Act) -> server::Server {
     let graph = Profile::graph();
-    let model = Arc::new(ModelTarget::new(store(&graph), graph));
+    let model = Arc::new(ModelTarget::new(seeded(SEED, &graph), graph));
     server::serve(0, None, move |req: &Request| {
         if big(req) {
             on_big()
@@ -308,7 +303,11 @@ fn e3_replay_a_crash_finding_answered_with_a_5xx_is_still_failing() {
 fn s5_replay_an_idempotence_finding_sends_the_patch_twice_and_compares() {
     let graph = Profile::graph();
     let r = report(
-        &Mutated::new(store(&graph), graph.clone(), &[Mutant::NotIdempotent]),
+        &Mutated::new(
+            seeded(SEED, &graph),
+            graph.clone(),
+            &[Mutant::NotIdempotent],
+        ),
         &graph,
     );
     let s5 = [r
@@ -318,10 +317,14 @@ fn s5_replay_an_idempotence_finding_sends_the_patch_twice_and_compares() {
         .unwrap_or_else(|| panic!("no S5 finding: {:#?}", r.findings))
         .clone()];
     assert_eq!(s5[0].rule, RuleId::S5);
-    let broken = Mutated::new(store(&graph), graph.clone(), &[Mutant::NotIdempotent]);
+    let broken = Mutated::new(
+        seeded(SEED, &graph),
+        graph.clone(),
+        &[Mutant::NotIdempotent],
+    );
     let v = replay(&broken, &r, &s5);
     assert!(matches!(&v[..], [Replayed::StillFailing(_)]), "{v:?}");
-    let fixed = ModelTarget::new(store(&graph), graph.clone());
+    let fixed = ModelTarget::new(seeded(SEED, &graph), graph.clone());
     assert_eq!(replay(&fixed, &r, &s5), vec![Replayed::Fixed]);
 }
 
@@ -337,7 +340,10 @@ fn replay_judges_under_the_report_s_own_profile_knobs() {
         ..Profile::graph()
     };
     let bug = [Mutant::RequiredNotEnforcedUnderStrict];
-    let r = report(&Mutated::new(store(&custom), custom.clone(), &bug), &custom);
+    let r = report(
+        &Mutated::new(seeded(SEED, &custom), custom.clone(), &bug),
+        &custom,
+    );
     assert_eq!(
         r.profile().unwrap(),
         custom,
@@ -352,7 +358,7 @@ fn replay_judges_under_the_report_s_own_profile_knobs() {
     assert!(out.starts_with("FIXED  B4."), "{out}");
     // what the default profile would say of the broken answer: nothing wrong
     let graph = Profile::graph();
-    let under_graph = Mutated::new(store(&graph), graph.clone(), &bug);
+    let under_graph = Mutated::new(seeded(SEED, &graph), graph.clone(), &bug);
     let mut as_graph = r.clone();
     as_graph.profile = "graph".into();
     as_graph.profile_knobs = serde_json::Value::Null;

@@ -45,6 +45,11 @@ pub struct CasesArgs {
     /// … and its index (as a finding prints: `seed 1 random case 41`).
     #[arg(long, requires = "phase")]
     index: Option<usize>,
+    /// With --phase and --index: this case instead of the one generated there (a finding's
+    /// shrunk case, as its `case:` line gives it: a JSON object of the case's fields, those
+    /// left out the default's), built against the same part of the fixture.
+    #[arg(long, requires = "index")]
+    spec: Option<String>,
     /// Workflows in the generated fixture (as `fixtures --workflows`).
     #[arg(long, default_value_t = crate::fixture::DEFAULT_WORKFLOWS)]
     workflows: usize,
@@ -83,6 +88,12 @@ pub fn cases(a: CasesArgs) -> Result<Status, CliError> {
     let store = Store::new(&fixture, Tokens::new(&a.token, Some("tpr-read-token")));
     let mut out = output(a.out.as_ref())?;
     let list = match (a.phase.as_deref(), a.index) {
+        (Some("random" | "sequence" | "boundary"), Some(_)) if a.spec.is_some() => {
+            vec![
+                crate::run::repro::spec_from_arg(a.spec.as_deref().unwrap_or_default())
+                    .map_err(CliError::Usage)?,
+            ]
+        }
         (Some("random"), Some(i)) => vec![generate::random_case(a.seed, i, &profile)],
         (Some("sequence"), Some(i)) => generate::sequence_case(a.seed, i, &profile, 8),
         (Some("boundary"), Some(i)) => generate::deterministic_cases(&profile)

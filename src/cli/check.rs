@@ -157,6 +157,12 @@ pub fn check(a: CheckArgs) -> Result<Status, CliError> {
         bar.finish_and_clear();
         Ok::<Report, CliError>(r?)
     })?;
+    let mut report = report;
+    report.case_source = Some(crate::conformance::CaseSource {
+        fixtures: a.fixtures.as_ref().map(|f| f.display().to_string()),
+        profile: a.profile.clone(),
+        workflows: a.workflows,
+    });
     print!("{}", report::console(&report));
     if let Some(p) = &a.report_json {
         std::fs::write(p, report::json(&report))

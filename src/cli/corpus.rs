@@ -6,7 +6,6 @@ use crate::generate;
 use crate::profile::Profile;
 use crate::store::{Store, Tokens};
 use clap::Args;
-use proptest::strategy::{Strategy, ValueTree};
 use std::path::PathBuf;
 
 /// Write a seed corpus for the fuzz targets from the generators (so fuzzing starts inside the
@@ -72,19 +71,47 @@ pub fn corpus(a: CorpusArgs) -> Result<Status, CliError> {
     {
         std::fs::write(a.out.join("timestamp").join(format!("valid-{i:03}")), s)?;
     }
-    let bytes = proptest::collection::vec(proptest::prelude::any::<u8>(), 16..512);
+    // sequence inputs that decode to the sequences `check` sends (`fuzz::sequence_seed`, the
+    // inverse of the target's decoding), each under one of the three fuzz profiles in turn,
+    // two steps at least (a lone step puts no state across steps to the test)
+    let mut sequences = 0;
     for i in 0..a.count {
-        if let Ok(t) = bytes.new_tree(&mut generate::rng(a.seed, "corpus", i)) {
-            std::fs::write(
-                a.out.join("sequence").join(format!("random-{i:05}")),
-                t.current(),
-            )?;
-        }
+        let Some(seed) = sequence_input(a.seed, i) else {
+            continue;
+        };
+        std::fs::write(
+            a.out.join("sequence").join(format!("generated-{i:05}")),
+            seed,
+        )?;
+        sequences += 1;
     }
     eprintln!(
-        "wrote {n} bodies/paths, timestamps and {} sequence inputs to {}",
-        a.count,
+        "wrote {n} bodies/paths, timestamps and {sequences} sequence inputs to {}",
         a.out.display()
     );
     Ok(Status::Clean)
+}
+
+/// Sequence input `i` of `seed` for the `sequence` and `differential` fuzz targets: the
+/// generated sequence `i` under fuzz profile `i mod 3`, with the fields the fuzz input never
+/// sets left at their defaults, and a GET of its last target after a lone step. `None` when
+/// it is outside the fuzz input space all the same (`fuzz::sequence_seed` decodes it back).
+pub fn sequence_input(seed: u64, i: usize) -> Option<Vec<u8>> {
+    let which = (i % 3) as u8;
+    let profile = crate::fuzz::fuzz_profile(which);
+    let mut specs = generate::sequence_case(seed, i, &profile, 8);
+    specs.truncate(crate::fuzz::MAX_STEPS);
+    for s in &mut specs {
+        s.pad_to_limit = false;
+        s.chunked = false;
+    }
+    if specs.len() == 1 {
+        let target = specs[0].target;
+        specs.push(generate::CaseSpec {
+            get: true,
+            target,
+            ..generate::CaseSpec::default()
+        });
+    }
+    crate::fuzz::sequence_seed(which, &specs).ok()
 }

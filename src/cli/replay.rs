@@ -112,6 +112,29 @@ pub fn replay(a: ReplayArgs) -> Result<Status, CliError> {
             }
         )));
     }
+    // only properties of whole runs (F1, S6 drift, S7, E2): replay judged nothing, and says
+    // what will (decision 88)
+    if rerun > 0 && fixed + failing + untested == 0 {
+        let mut again = format!("tpr-harness check --base-url {base} --seed {}", rep.seed);
+        if let Some(src) = &rep.case_source {
+            if src.profile != "graph" {
+                again.push_str(&format!(" --profile {}", src.profile));
+            }
+            match &src.fixtures {
+                Some(f) => again.push_str(&format!(" --fixtures {f}")),
+                None if src.workflows != crate::fixture::DEFAULT_WORKFLOWS => {
+                    again.push_str(&format!(" --workflows {}", src.workflows))
+                }
+                None => {}
+            }
+        } else if let Some(f) = &a.fixtures {
+            again.push_str(&format!(" --fixtures {}", f.display()));
+        }
+        again.push_str(" --token \"$TPR_TOKEN\"");
+        return Err(CliError::Usage(format!(
+            "nothing replay can re-test: {rerun} finding(s) are properties of a whole run (fixture values, drift, concurrency, request-ids), which only a new run judges. Restart the implementation with its fixture and run check again: {again}"
+        )));
+    }
     Ok(if failing + untested + rerun == 0 {
         Status::Clean
     } else {

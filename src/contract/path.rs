@@ -78,7 +78,8 @@ fn perr(rule: RuleId, reason: impl Into<String>) -> PathError {
     }
 }
 
-/// Decodes `%XX` escapes once (R3); the result must be UTF-8.
+/// Decodes `%XX` escapes once (R3.c); a key with a bad escape, or that does not decode to
+/// UTF-8, is malformed (R5.a).
 pub fn percent_decode(s: &str) -> Result<Cow<'_, str>, PathError> {
     let b = s.as_bytes();
     let Some(first) = memchr::memchr(b'%', b) else {
@@ -100,14 +101,16 @@ pub fn percent_decode(s: &str) -> Result<Cow<'_, str>, PathError> {
                 out.push((h * 16 + l) as u8);
                 i += 3;
             }
-            _ => return Err(perr(RuleId::R3, format!("bad percent-escape in `{s}`"))),
+            // a key that cannot be decoded is malformed (R5.a), not decoded wrongly (R3.c):
+            // decision 89
+            _ => return Err(perr(RuleId::R5, format!("bad percent-escape in `{s}`"))),
         }
         next = memchr::memchr(b'%', b.get(i..).unwrap_or_default());
     }
     out.extend_from_slice(b.get(i..).unwrap_or_default());
     String::from_utf8(out)
         .map(Cow::Owned)
-        .map_err(|_| perr(RuleId::R3, format!("`{s}` does not decode to UTF-8")))
+        .map_err(|_| perr(RuleId::R5, format!("`{s}` does not decode to UTF-8")))
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.
@@ -479,6 +482,25 @@ pub struct PathStyle {
 }
 
 impl PathStyle {
+    /// The same spelling with what `profile` does not allow put back to the canonical form,
+    /// part by part (parenthesised keys, segment case); what it allows is kept, so that two
+    /// styles differing in one part the profile normalises build the same path.
+    pub fn within(self, profile: &Profile) -> PathStyle {
+        PathStyle {
+            paren: if profile.paren_keys == ParenKeys::Accept {
+                self.paren
+            } else {
+                0
+            },
+            case: if profile.segment_case == SegmentCase::Insensitive {
+                self.case
+            } else {
+                NameCase::Canonical
+            },
+            ..self
+        }
+    }
+
     /// Whether `profile` accepts paths in this style.
     pub fn allowed_by(&self, profile: &Profile) -> bool {
         (self.paren == 0 || profile.paren_keys == ParenKeys::Accept)
@@ -542,11 +564,11 @@ mod tests {
         );
         assert_eq!(
             parse(&BASE.replace("/r1/", "/%zz/")).unwrap_err().rule,
-            RuleId::R3
+            RuleId::R5
         );
         assert_eq!(
             parse(&BASE.replace("/r1/", "/%ff/")).unwrap_err().rule,
-            RuleId::R3
+            RuleId::R5
         );
         assert_eq!(
             parse(&BASE.replace("/r1/", "//")).unwrap_err().rule,
@@ -682,7 +704,7 @@ mod tests {
         for bad in ["%", "a%", "a%4", "%zz", "a%4g", "ab%g4c", "%C3", "ok%41%C3"] {
             assert_eq!(
                 percent_decode(bad).map_err(|e| e.rule),
-                Err(RuleId::R3),
+                Err(RuleId::R5),
                 "{bad}"
             );
         }

@@ -421,4 +421,54 @@ mod tests {
             );
         }
     }
+
+    /// Wrong cause on a real server (go-http and express under strict): a path spelling the
+    /// profile normalises away was blamed as R4.a, because the spec without the "segment case"
+    /// variant built parenthesised keys the original had lost with it (the whole style was
+    /// reset), so the A/B compared two different paths.
+    #[test]
+    fn r4_a_a_variant_the_profile_normalises_away_builds_the_same_request() {
+        use crate::fixture::Fixture;
+        use crate::path::{NameCase, PathStyle};
+        use crate::profile::Profile;
+        use crate::store::{Store, Tokens};
+        for profile in [Profile::strict(), Profile::graph()] {
+            let store = Store::new(&Fixture::generate(2, &profile), Tokens::new("w", Some("r")));
+            for case in [NameCase::Lower, NameCase::Upper, NameCase::FirstFlipped] {
+                for paren in [0b1, 0b1111, 251] {
+                    let spec = CaseSpec {
+                        style: PathStyle {
+                            paren,
+                            case,
+                            trailing_slash: false,
+                            encode: false,
+                        },
+                        alias: Some(3),
+                        ..CaseSpec::default()
+                    };
+                    let built = spec.build(&store, &profile);
+                    for v in variants(&spec) {
+                        let without = v.without.build(&store, &profile);
+                        let normalised = match v.clause {
+                            ClauseId::R4a => {
+                                !spec.style.allowed_by(&profile)
+                                    && spec.style.within(&profile).case == NameCase::Canonical
+                            }
+                            ClauseId::R3b => {
+                                profile.paren_keys != crate::profile::ParenKeys::Accept
+                            }
+                            _ => false,
+                        };
+                        if normalised {
+                            assert_eq!(
+                                without.request, built.request,
+                                "{}: without {} ({case:?}, paren {paren})",
+                                profile.name, v.name
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

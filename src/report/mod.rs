@@ -91,21 +91,25 @@ pub fn console(report: &Report) -> String {
                 f.message,
                 f.count.max(1)
             );
-            let _ = writeln!(
-                s,
-                "    expected: {:?}, got: {}",
-                f.expected.statuses,
-                f.actual
-                    .as_ref()
-                    .map(|a| a.status.to_string())
-                    .unwrap_or_else(|| "no answer".into())
-            );
-            if f.phase != "preflight" && f.phase != "concurrency" {
+            if let (crate::run::Kind::RequestId, Some(a)) = (f.kind, &f.actual) {
                 let _ = writeln!(
                     s,
-                    "    case:     tpr-harness cases --seed {} --phase {} --index {}",
-                    f.seed, f.phase, f.case_index
+                    "    expected: a request-id no answer carried before, got: `{}` again",
+                    a.header("request-id").unwrap_or_default()
                 );
+            } else {
+                let _ = writeln!(
+                    s,
+                    "    expected: {:?}, got: {}",
+                    f.expected.statuses,
+                    f.actual
+                        .as_ref()
+                        .map(|a| a.status.to_string())
+                        .unwrap_or_else(|| "no answer".into())
+                );
+            }
+            if let Some(line) = crate::run::repro::case_line(report, f) {
+                let _ = writeln!(s, "    case:     {line}");
             }
             if !f.sequence.is_empty() {
                 let _ = writeln!(

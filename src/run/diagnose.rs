@@ -7,9 +7,9 @@ use crate::check::Detail;
 use crate::contract::clause::ClauseId;
 use crate::generate::variants::{Variant, variants};
 use crate::generate::{Case, CaseSpec};
+use crate::profile::Profile;
 use crate::rule::RuleId;
 use crate::spec::TaskProcessingResult;
-use crate::target::Response;
 
 impl<'s, 'a> Unit<'s, 'a> {
     /// The entity differed from the model after this case: put it back as it was before and
@@ -68,7 +68,6 @@ impl<'s, 'a> Unit<'s, 'a> {
         })
     }
 
-    /// Establishes the cause of a primary verdict and files it.
     /// Which defect of a crashing case crashes the implementation alone: its failure.
     async fn crash_alone(&mut self, case: &Case) -> Option<Failure> {
         for d in case.spec.defects.clone() {
@@ -102,356 +101,204 @@ impl<'s, 'a> Unit<'s, 'a> {
         None
     }
 
+    /// Establishes the cause of a primary verdict and files it; a cause already established
+    /// for the same kind of failure is counted instead of established again.
     pub(super) async fn diagnose(&mut self, f: Failure, at: Origin) {
-        let Failure {
-            verdict: v,
-            case,
-            response: resp,
-            expected,
-            before,
-        } = f;
         // a crash reproduced alone, by a request with several defects: the first defect that
         // brings the implementation down alone is the cause of every case it rides in
-        if v.kind == Kind::Stopped && case.defects.len() > 1 && !self.shared.stopped() {
-            if let Some(alone) = self.crash_alone(&case).await {
+        if f.verdict.kind == Kind::Stopped && f.case.defects.len() > 1 && !self.shared.stopped() {
+            if let Some(alone) = self.crash_alone(&f.case).await {
                 self.file(alone, at);
                 return;
             }
         }
-        let no_shrink = !self.shared.config.shrink
-            || matches!(
-                v.kind,
-                Kind::NoAnswer
-                    | Kind::Stopped
-                    | Kind::Oversized
-                    | Kind::Fixture
-                    | Kind::Linearizability
-            );
-        if no_shrink || self.shared.stopped() {
-            self.file(
-                Failure {
-                    verdict: v,
-                    case: case.clone(),
-                    response: resp,
-                    expected,
-                    before,
-                },
-                at,
-            );
+        if !self.shared.config.shrink || unshrinkable(f.verdict.kind) || self.shared.stopped() {
+            self.file(f, at);
             return;
         }
-        let status = resp.as_ref().map(|r| r.status);
-        // a rejected valid request is known by the variants it carries too: two rejections of
-        // different features are two causes, not one counted twice
-        let carried: Vec<&str> = if v.kind == Kind::Rejected {
-            variants(&case.spec).iter().map(|x| x.name).collect()
-        } else {
-            vec![]
-        };
-        let pre_key = format!(
-            "{} {:?} {:?} {} {:?} {:?} {:?}",
-            v.rule,
-            v.kind,
-            v.property,
-            case.request.method,
-            case.defects.iter().map(|d| d.variant()).collect::<Vec<_>>(),
-            status,
-            carried
-        );
-        if let Some(cause) = self.known.get(&pre_key).cloned() {
-            if self.collector.count(&cause, v.rule) {
+        let key = known_key(&f);
+        if let Some(cause) = self.known.get(&key).cloned() {
+            if self.collector.count(&cause, f.verdict.rule) {
                 return;
             }
         }
+        let cause = self.cause_of(f, at).await;
+        self.known.insert(key, cause);
+    }
+
+    /// The steps of diagnosis in order, each either filing the cause it finds or handing the
+    /// failure on: the valid twin, A/B against one variant, a rejection's variants, each defect
+    /// alone, and at last shrinking while the same rule fails the same way.
+    async fn cause_of(&mut self, f: Failure, at: Origin) -> String {
         // differential diagnosis: is the valid twin answered wrongly too?
-        if let Some(cause) = self
-            .twin_cause(&v, &case, resp.as_ref(), before.as_ref(), at)
+        if let Some(cause) = self.twin_cause(&f, at).await {
+            return cause;
+        }
+        let f = match self.variant_cause(f, at).await {
+            Ok(cause) => return cause,
+            Err(f) => f,
+        };
+        if f.verdict.kind == Kind::Rejected {
+            return self.diagnose_rejection(f, at).await;
+        }
+        if matches!(f.verdict.kind, Kind::WrongStatus | Kind::Accepted) && f.case.defects.len() > 1
+        {
+            return self.defect_alone_cause(f, at).await;
+        }
+        let (rule, kind) = (f.verdict.rule, f.verdict.kind);
+        let small = match self
+            .shrink(&f.case, f.before.clone(), |w, _| {
+                w.rule == rule && w.kind == kind
+            })
             .await
         {
-            self.known.insert(pre_key, cause);
-            return;
+            Some(small) => small,
+            None => f,
+        };
+        // shrinking may leave a variant the original's twin did not show alone: ask again
+        if let Some(cause) = self.twin_cause(&small, at).await {
+            return cause;
         }
-        // A/B against the same request with one valid variant removed, from the state the
-        // request saw: if that one is answered right, the variant is the cause.
-        // 1. a state difference that a spelling variant explains (the alias wrote another
-        //    entity); "right" means right in the state and in the answer's representation
-        //    (which shows the same value, and is judged instead of the state when it is wrong).
-        //    Spelling variants only (route, headers): removing a member changes what is written.
-        // 2. a defect answered wrongly only on the via-task route and rightly on the direct
-        //    route: the alias addresses something else than the entity it names, however the
-        //    defect then shows it (R2.c).
-        //    Only a property the request names: a spelling that makes the write land elsewhere
-        //    leaves the others as they were, so an unnamed one that differs is not its doing
-        //    (it differed before, or the request reset it) and an A/B from the restored state
-        //    would only show the restore.
-        let names_it = v.property.is_none_or(|p| {
-            judge::observation::body_names(&case.request, self.profile())
-                .iter()
-                .any(|n| n == p)
-        });
-        let state = v.kind == Kind::State
-            && v.rule != RuleId::S3
-            && case.request.method == "PATCH"
-            && names_it;
-        // 3. a defect answered wrongly only with a route spelling (parenthesised keys, encoded
-        //    ids, segment case, a trailing slash) and rightly without it: the spelling is the
-        //    cause, when no defect is in the path itself
-        let route_spelling = |x: &Variant| {
-            matches!(
-                x.clause,
-                ClauseId::R3b | ClauseId::R3c | ClauseId::R4a | ClauseId::R4c
-            )
+        self.file(small, at)
+    }
+
+    /// A/B against the same request with one valid variant removed, from the state the
+    /// request saw: if that one is answered right, the variant is the cause (filed, `Ok`).
+    async fn variant_cause(&mut self, f: Failure, at: Origin) -> Result<String, Failure> {
+        let Some(ab) = AbPlan::of(&f, self.profile()) else {
+            return Err(f);
         };
-        let path_defect = case
-            .defects
-            .iter()
-            .any(|d| matches!(d.rule(), RuleId::R3 | RuleId::R4 | RuleId::R5));
-        let status = matches!(v.kind, Kind::WrongStatus | Kind::Accepted);
-        // 4. the sentinel shown though the request carries the preference: is it the way the
-        //    preference is written (second in a list, a second header)?
-        let unhonoured = (v.kind == Kind::Representation
-            && v.detail == Detail::SentinelInsteadOfMember)
-            || v.kind == Kind::PreferenceApplied;
-        // 5. a 200 body wrong for a chunked request: is the same body with Content-Length
-        //    written and shown right (H4.b: a chunked body read wrongly)?
-        let body_view = v.kind == Kind::Representation && case.spec.chunked && !judge::is_shape(&v);
-        let (wrong, why): (fn(Kind) -> bool, &str) = if unhonoured {
-            (
-                |k| {
-                    matches!(
-                        k,
-                        Kind::State | Kind::Representation | Kind::PreferenceApplied
-                    )
-                },
-                "without it the preference is honoured",
-            )
-        } else if state || body_view {
-            (
-                |k| matches!(k, Kind::State | Kind::Representation),
-                "without it the state is right",
-            )
-        } else {
-            (
-                |k| matches!(k, Kind::WrongStatus | Kind::Accepted),
-                "without it the same request is answered right",
-            )
-        };
-        let candidates = variants(&case.spec).into_iter().filter(|x| {
-            (state && x.without.members.len() == case.spec.members.len())
-                || (status && x.without.alias.is_none() && case.spec.alias.is_some())
-                || (status && !path_defect && route_spelling(x))
-                // a read-only token refused for a GET before the route is resolved (H2.d);
-                // a method defect made it another method, which the token may not use
-                || (status && x.clause == ClauseId::H2d && case.request.method == "GET")
-                // a chunked body answered or shown wrongly, right with Content-Length (H4.b)
-                || ((status || body_view) && x.clause == ClauseId::H4b)
-                // only how the preference is written: without it, none is due
-                || (unhonoured && x.without.prefer_style != case.spec.prefer_style)
-        });
-        for variant in candidates {
+        let v = &f.verdict;
+        for variant in ab.candidates {
+            let same_wrong = |w: &Verdict| {
+                // the same wrong thing: its kind, its property (another bug's difference, or
+                // a representation's shape, says nothing about this one)
+                (ab.wrong)(w.kind)
+                    && !judge::is_shape(w)
+                    && (v.property.is_none() || w.property == v.property)
+            };
             match self
-                .right_without(&case, &variant.without, before.as_ref(), &|w: &Verdict| {
-                    // the same wrong thing: its kind, its property (another bug's difference, or
-                    // a representation's shape, says nothing about this one)
-                    wrong(w.kind)
-                        && !judge::is_shape(w)
-                        && (v.property.is_none() || w.property == v.property)
-                })
+                .right_without(&f.case, &variant.without, f.before.as_ref(), &same_wrong)
                 .await
             {
                 // no comparison is possible from here on (the entity cannot be put back)
                 None => break,
                 Some(false) => {}
                 Some(true) => {
-                    let mut blamed = v.clone();
-                    blamed.blame(variant.clause, &format!("cause: {}; {why}", variant.name));
-                    let cause = self.file(
+                    let mut blamed = f.verdict.clone();
+                    blamed.blame(
+                        variant.clause,
+                        &format!("cause: {}; {}", variant.name, ab.why),
+                    );
+                    return Ok(self.file(
                         Failure {
                             verdict: blamed,
-                            case: case.clone(),
-                            response: resp,
-                            expected,
-                            before,
+                            ..f
                         },
                         at,
-                    );
-                    self.known.insert(pre_key, cause);
-                    return;
+                    ));
                 }
             }
         }
-        if v.kind == Kind::Rejected {
-            let failure = Failure {
-                verdict: v,
-                case,
-                response: resp,
-                expected,
-                before,
+        Err(f)
+    }
+
+    /// Several defects answered wrongly: which one is mishandled? Each alone, in turn; the
+    /// first that fails alone is the cause. If each alone is answered right, only their
+    /// combination is wrong: E4, naming what each alone was answered.
+    async fn defect_alone_cause(&mut self, f: Failure, at: Origin) -> String {
+        let mut alone_answers: Vec<String> = Vec::new();
+        let mut verified = true;
+        for d in f.case.spec.defects.clone() {
+            let alone = CaseSpec {
+                defects: vec![d],
+                ..f.case.spec.clone()
             };
-            let cause = self.diagnose_rejection(failure, at).await;
-            self.known.insert(pre_key, cause);
-            return;
-        }
-        // several defects answered wrongly: which one is mishandled? Each alone, in turn; the
-        // first that fails alone is the cause. If each alone is answered right, only their
-        // combination is wrong: E4.
-        if matches!(v.kind, Kind::WrongStatus | Kind::Accepted) && case.defects.len() > 1 {
-            // what each defect alone was answered: the evidence an E4 verdict names
-            let mut alone_answers: Vec<String> = Vec::new();
-            let mut verified = true;
-            for d in case.spec.defects.clone() {
-                let alone = CaseSpec {
-                    defects: vec![d],
-                    ..case.spec.clone()
-                };
-                if let (Some(id), Some(pre)) = (&case.target, &before) {
-                    self.restore(id, pre).await;
-                }
-                let c = alone.build(&self.store, self.profile());
-                if c.defects.len() != 1 {
-                    verified = false;
-                    continue;
-                }
-                let cb = self.before_of(&c);
-                let checked = self.check(&c).await;
-                match (&checked.response, checked.interrupted) {
-                    (Some(r), false) => alone_answers.push(format!(
-                        "{} alone: {}",
-                        c.defects[0].variant(),
-                        r.status
-                    )),
-                    _ => verified = false,
-                }
-                // answered wrongly alone, a 5xx included: that defect is the cause
-                if let Some(w) = checked.verdicts.into_iter().find(|w| {
-                    matches!(
-                        w.kind,
-                        Kind::WrongStatus | Kind::Accepted | Kind::ServerError
-                    )
-                }) {
-                    let (rule, kind) = (w.rule, w.kind);
-                    let Failure {
-                        case: small,
-                        verdict: sv,
-                        response: sresp,
-                        expected: sexp,
-                        before: sbefore,
-                    } = self
-                        .shrink(&c, cb.clone(), |x, _| x.rule == rule && x.kind == kind)
-                        .await
-                        .unwrap_or(Failure {
-                            case: c,
-                            verdict: w,
-                            response: checked.response,
-                            expected: checked.expected,
-                            before: cb,
-                        });
-                    // the one defect alone may still be answered wrongly for a variant: the
-                    // valid twin's, or the framing's (the same with Content-Length is right)
-                    let twin = self
-                        .twin_cause(&sv, &small, sresp.as_ref(), sbefore.as_ref(), at)
-                        .await;
-                    let cause = match twin {
-                        Some(cause) => cause,
-                        None => {
-                            let mut sv = sv;
-                            let framing = variants(&small.spec)
-                                .into_iter()
-                                .find(|x| x.clause == ClauseId::H4b);
-                            if let Some(x) = framing {
-                                let right = self
-                                    .right_without(&small, &x.without, sbefore.as_ref(), &|w| {
-                                        matches!(w.kind, Kind::WrongStatus | Kind::Accepted)
-                                    })
-                                    .await;
-                                if right == Some(true) {
-                                    sv.blame(
-                                        x.clause,
-                                        &format!(
-                                            "cause: {}; without it the same request is answered right",
-                                            x.name
-                                        ),
-                                    );
-                                }
-                            }
-                            self.file(
-                                Failure {
-                                    verdict: sv,
-                                    case: small.clone(),
-                                    response: sresp,
-                                    expected: sexp,
-                                    before: sbefore,
-                                },
-                                at,
-                            )
-                        }
-                    };
-                    self.known.insert(pre_key, cause);
-                    return;
-                }
+            if let (Some(id), Some(pre)) = (&f.case.target, &f.before) {
+                self.restore(id, pre).await;
             }
-            let mut e4 = v.clone();
-            if verified {
-                e4.blame(
-                    ClauseId::E4,
+            let c = alone.build(&self.store, self.profile());
+            if c.defects.len() != 1 {
+                verified = false;
+                continue;
+            }
+            let before = self.before_of(&c);
+            let checked = self.check(&c).await;
+            match (&checked.response, checked.interrupted) {
+                (Some(r), false) => {
+                    alone_answers.push(format!("{} alone: {}", c.defects[0].variant(), r.status))
+                }
+                _ => verified = false,
+            }
+            // answered wrongly alone, a 5xx included: that defect is the cause
+            let wrong = |w: &Verdict| {
+                matches!(
+                    w.kind,
+                    Kind::WrongStatus | Kind::Accepted | Kind::ServerError
+                )
+            };
+            if let Some(w) = checked.verdicts.iter().find(|w| wrong(w)).cloned() {
+                let found = Failure {
+                    verdict: w,
+                    case: c,
+                    response: checked.response,
+                    expected: checked.expected,
+                    before,
+                };
+                return self.one_defect_cause(found, at).await;
+            }
+        }
+        let mut e4 = f.verdict.clone();
+        if verified {
+            e4.blame(
+                ClauseId::E4,
+                &format!(
+                    "each defect alone was answered as the contract demands ({}); together they were not",
+                    alone_answers.join(", ")
+                ),
+            );
+        }
+        self.file(Failure { verdict: e4, ..f }, at)
+    }
+
+    /// One defect alone answered wrongly: shrunk while it fails the same way; the cause may
+    /// still be a variant it rides with (the valid twin's, or the framing's: the same with
+    /// Content-Length is answered right).
+    async fn one_defect_cause(&mut self, found: Failure, at: Origin) -> String {
+        let (rule, kind) = (found.verdict.rule, found.verdict.kind);
+        let small = match self
+            .shrink(&found.case, found.before.clone(), |x, _| {
+                x.rule == rule && x.kind == kind
+            })
+            .await
+        {
+            Some(small) => small,
+            None => found,
+        };
+        if let Some(cause) = self.twin_cause(&small, at).await {
+            return cause;
+        }
+        let mut verdict = small.verdict.clone();
+        let framing = variants(&small.case.spec)
+            .into_iter()
+            .find(|x| x.clause == ClauseId::H4b);
+        if let Some(x) = framing {
+            let right = self
+                .right_without(&small.case, &x.without, small.before.as_ref(), &|w| {
+                    matches!(w.kind, Kind::WrongStatus | Kind::Accepted)
+                })
+                .await;
+            if right == Some(true) {
+                verdict.blame(
+                    x.clause,
                     &format!(
-                        "each defect alone was answered as the contract demands ({}); together they were not",
-                        alone_answers.join(", ")
+                        "cause: {}; without it the same request is answered right",
+                        x.name
                     ),
                 );
             }
-            let cause = self.file(
-                Failure {
-                    verdict: e4,
-                    case: case.clone(),
-                    response: resp,
-                    expected,
-                    before,
-                },
-                at,
-            );
-            self.known.insert(pre_key, cause);
-            return;
         }
-        // shrink while the same rule fails the same way
-        let (rule, kind) = (v.rule, v.kind);
-        let Failure {
-            case: small,
-            verdict: sv,
-            response: sresp,
-            expected: sexp,
-            before: sbefore,
-        } = self
-            .shrink(&case, before.clone(), |w, _| {
-                w.rule == rule && w.kind == kind
-            })
-            .await
-            .unwrap_or(Failure {
-                case,
-                verdict: v,
-                response: resp,
-                expected,
-                before,
-            });
-        // shrinking may leave a variant the original's twin did not show alone: ask again
-        if let Some(cause) = self
-            .twin_cause(&sv, &small, sresp.as_ref(), sbefore.as_ref(), at)
-            .await
-        {
-            self.known.insert(pre_key, cause);
-            return;
-        }
-        let cause = self.file(
-            Failure {
-                verdict: sv,
-                case: small.clone(),
-                response: sresp,
-                expected: sexp,
-                before: sbefore,
-            },
-            at,
-        );
-        self.known.insert(pre_key, cause);
+        self.file(Failure { verdict, ..small }, at)
     }
 
     /// The A/B comparison of diagnosis: `case` with one valid variant removed (`without`),
@@ -504,14 +351,8 @@ impl<'s, 'a> Unit<'s, 'a> {
     /// A request with defects answered wrongly: is its valid twin (the same without the
     /// defects) answered wrongly too? Then a variant is the cause, found and filed by
     /// [`Unit::diagnose_rejection`]; returns that cause.
-    pub(super) async fn twin_cause(
-        &mut self,
-        v: &Verdict,
-        case: &Case,
-        resp: Option<&Response>,
-        before: Option<&TaskProcessingResult>,
-        at: Origin,
-    ) -> Option<String> {
+    pub(super) async fn twin_cause(&mut self, f: &Failure, at: Origin) -> Option<String> {
+        let (v, case) = (&f.verdict, &f.case);
         if !matches!(v.kind, Kind::WrongStatus | Kind::Accepted) || case.defects.is_empty() {
             return None;
         }
@@ -519,14 +360,14 @@ impl<'s, 'a> Unit<'s, 'a> {
             defects: vec![],
             ..case.spec.clone()
         };
-        if let (Some(id), Some(pre)) = (&case.target, before) {
+        if let (Some(id), Some(pre)) = (&case.target, &f.before) {
             self.restore(id, pre).await;
         }
         let twin_case = twin.build(&self.store, self.profile());
         let twin_before = self.before_of(&twin_case);
         let tc = self.check(&twin_case).await;
         // rejected although valid, or (when it still does not resolve) the same wrong status
-        let original = resp.map(|r| r.status);
+        let original = f.response.as_ref().map(|r| r.status);
         let twin_status = tc.response.as_ref().map(|r| r.status);
         let tv = tc.verdicts.into_iter().find(|t| {
             t.kind == Kind::Rejected || (t.kind == Kind::WrongStatus && twin_status == original)
@@ -544,5 +385,137 @@ impl<'s, 'a> Unit<'s, 'a> {
             )
             .await,
         )
+    }
+}
+
+/// Kinds of failure that are filed as seen: nothing smaller says more (no answer, a crash, an
+/// oversized answer, the seed, a history that no order explains).
+fn unshrinkable(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::NoAnswer | Kind::Stopped | Kind::Oversized | Kind::Fixture | Kind::Linearizability
+    )
+}
+
+/// What makes two failures the same question for diagnosis: a cause established for one is
+/// counted for the other. A rejected valid request is known by the variants it carries too:
+/// two rejections of different features are two causes, not one counted twice.
+fn known_key(f: &Failure) -> String {
+    let v = &f.verdict;
+    let carried: Vec<&str> = if v.kind == Kind::Rejected {
+        variants(&f.case.spec).iter().map(|x| x.name).collect()
+    } else {
+        vec![]
+    };
+    format!(
+        "{} {:?} {:?} {} {:?} {:?} {:?}",
+        v.rule,
+        v.kind,
+        v.property,
+        f.case.request.method,
+        f.case
+            .defects
+            .iter()
+            .map(|d| d.variant())
+            .collect::<Vec<_>>(),
+        f.response.as_ref().map(|r| r.status),
+        carried
+    )
+}
+
+/// What an A/B comparison asks of a failure: the variants to remove one at a time, what
+/// "still wrong" means without one, and what a right answer then says.
+struct AbPlan {
+    candidates: Vec<Variant>,
+    wrong: fn(Kind) -> bool,
+    why: &'static str,
+}
+
+impl AbPlan {
+    fn of(f: &Failure, profile: &Profile) -> Option<AbPlan> {
+        let (v, case) = (&f.verdict, &f.case);
+        // 1. a state difference that a spelling variant explains (the alias wrote another
+        //    entity); "right" means right in the state and in the answer's representation
+        //    (which shows the same value, and is judged instead of the state when it is wrong).
+        //    Spelling variants only (route, headers): removing a member changes what is written.
+        //    Only a property the request names: a spelling that makes the write land elsewhere
+        //    leaves the others as they were, so an unnamed one that differs is not its doing
+        //    (it differed before, or the request reset it) and an A/B from the restored state
+        //    would only show the restore.
+        let names_it = v.property.is_none_or(|p| {
+            judge::observation::body_names(&case.request, profile)
+                .iter()
+                .any(|n| n == p)
+        });
+        let state = v.kind == Kind::State
+            && v.rule != RuleId::S3
+            && case.request.method == "PATCH"
+            && names_it;
+        // 2. a defect answered wrongly only on the via-task route and rightly on the direct
+        //    route: the alias addresses something else than the entity it names, however the
+        //    defect then shows it (R2.c).
+        // 3. a defect answered wrongly only with a route spelling (parenthesised keys, encoded
+        //    ids, segment case, a trailing slash) and rightly without it: the spelling is the
+        //    cause, when no defect is in the path itself
+        let route_spelling = |x: &Variant| {
+            matches!(
+                x.clause,
+                ClauseId::R3b | ClauseId::R3c | ClauseId::R4a | ClauseId::R4c
+            )
+        };
+        let path_defect = case
+            .defects
+            .iter()
+            .any(|d| matches!(d.rule(), RuleId::R3 | RuleId::R4 | RuleId::R5));
+        let status = matches!(v.kind, Kind::WrongStatus | Kind::Accepted);
+        // 4. the sentinel shown though the request carries the preference: is it the way the
+        //    preference is written (second in a list, a second header)?
+        let unhonoured = (v.kind == Kind::Representation
+            && v.detail == Detail::SentinelInsteadOfMember)
+            || v.kind == Kind::PreferenceApplied;
+        // 5. a 200 body wrong for a chunked request: is the same body with Content-Length
+        //    written and shown right (H4.b: a chunked body read wrongly)?
+        let body_view = v.kind == Kind::Representation && case.spec.chunked && !judge::is_shape(v);
+        let (wrong, why): (fn(Kind) -> bool, &'static str) = if unhonoured {
+            (
+                |k| {
+                    matches!(
+                        k,
+                        Kind::State | Kind::Representation | Kind::PreferenceApplied
+                    )
+                },
+                "without it the preference is honoured",
+            )
+        } else if state || body_view {
+            (
+                |k| matches!(k, Kind::State | Kind::Representation),
+                "without it the state is right",
+            )
+        } else {
+            (
+                |k| matches!(k, Kind::WrongStatus | Kind::Accepted),
+                "without it the same request is answered right",
+            )
+        };
+        let candidates: Vec<Variant> = variants(&case.spec)
+            .into_iter()
+            .filter(|x| {
+                (state && x.without.members.len() == case.spec.members.len())
+                    || (status && x.without.alias.is_none() && case.spec.alias.is_some())
+                    || (status && !path_defect && route_spelling(x))
+                    // a read-only token refused for a GET before the route is resolved (H2.d);
+                    // a method defect made it another method, which the token may not use
+                    || (status && x.clause == ClauseId::H2d && case.request.method == "GET")
+                    // a chunked body answered or shown wrongly, right with Content-Length (H4.b)
+                    || ((status || body_view) && x.clause == ClauseId::H4b)
+                    // only how the preference is written: without it, none is due
+                    || (unhonoured && x.without.prefer_style != case.spec.prefer_style)
+            })
+            .collect();
+        (!candidates.is_empty()).then_some(AbPlan {
+            candidates,
+            wrong,
+            why,
+        })
     }
 }

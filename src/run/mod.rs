@@ -26,6 +26,8 @@ mod preflight;
 mod replay;
 pub mod repro;
 #[cfg(feature = "remote")]
+mod request_ids;
+#[cfg(feature = "remote")]
 mod runner;
 #[cfg(feature = "remote")]
 mod session;
@@ -268,6 +270,24 @@ pub struct Report {
     /// Set when the run ended early.
     #[serde(default)]
     pub stopped: Option<Stopped>,
+    /// Where the run's fixture and profile came from, as `tpr-harness cases` takes them (set
+    /// by the command line; a library run leaves it empty, and its `case:` lines assume the
+    /// fixture was generated from the run's seed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_source: Option<CaseSource>,
+}
+
+/// The options besides the seed with which `tpr-harness cases` rebuilds a run's fixture and
+/// profile (what a finding's `case:` line carries).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSource {
+    /// The fixture file the implementation was seeded with (`--fixtures`), as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixtures: Option<String>,
+    /// The `--profile` argument: a profile's name or its file.
+    pub profile: String,
+    /// Workflows of a generated fixture (`--workflows`).
+    pub workflows: usize,
 }
 
 impl Report {

@@ -21,10 +21,26 @@ pub(super) async fn preflight_run(
     store: &mut Store,
     collector: &mut Collector,
 ) -> Result<u64, RunError> {
-    let mut requests = 0u64;
-    let resp = shared.target.send(&shared.probe).await;
-    requests += 1;
-    match resp {
+    let mut requests = tokens_read(shared, store).await?;
+    if shared.config.observe == Observe::None {
+        return Ok(requests);
+    }
+    let sample = sample_seed(shared, store).await;
+    requests += sample.requests;
+    if !sample.missing.is_empty() {
+        return Err(not_seeded(shared, &sample));
+    }
+    requests += read_only_write_token(shared, store).await?;
+    for (property, d) in sample.differences {
+        collector.add(seed_finding(shared, property, d));
+    }
+    Ok(requests)
+}
+
+/// The write token reads (anything but 401/403), and so does the read-only token. Returns the
+/// requests sent.
+async fn tokens_read(shared: &Shared<'_>, store: &Store) -> Result<u64, RunError> {
+    match shared.target.send(&shared.probe).await {
         Err(e) => return Err(RunError::Unreachable(e)),
         Ok(r) if r.status == 401 || r.status == 403 => {
             return Err(RunError::TokenRefused {
@@ -37,46 +53,61 @@ pub(super) async fn preflight_run(
         }
         Ok(_) => shared.answered.store(true, Ordering::SeqCst),
     }
-    if let Some(read) = store.tokens().read_only.first() {
-        let req = Request::new("GET", &shared.probe.path)
-            .header("Authorization", &format!("Bearer {read}"));
-        requests += 1;
-        if let Ok(r) = shared.target.send(&req).await {
-            if r.status == 401 || r.status == 403 {
-                return Err(RunError::TokenRefused {
-                    which: "read-only",
-                    flag: "read-only-token",
-                    perm: " with LifecycleWorkflows.Read.All",
-                    path: shared.probe.path.clone(),
-                    status: r.status,
-                });
-            }
+    let Some(read) = store.tokens().read_only.first() else {
+        return Ok(1);
+    };
+    let req =
+        Request::new("GET", &shared.probe.path).header("Authorization", &format!("Bearer {read}"));
+    if let Ok(r) = shared.target.send(&req).await {
+        if r.status == 401 || r.status == 403 {
+            return Err(RunError::TokenRefused {
+                which: "read-only",
+                flag: "read-only-token",
+                perm: " with LifecycleWorkflows.Read.All",
+                path: shared.probe.path.clone(),
+                status: r.status,
+            });
         }
     }
-    if shared.config.observe == Observe::None {
-        return Ok(requests);
-    }
+    Ok(2)
+}
+
+/// What reading a sample of the fixture's entities showed.
+struct SeedSample {
+    requests: u64,
+    sampled: usize,
+    /// Paths answered 404.
+    missing: Vec<String>,
+    /// Every property that differs from the fixture, once, with its first example.
+    differences: BTreeMap<&'static str, SeedDifference>,
+}
+
+/// Reads a sample of the fixture's entities (`preflight_sample`, spread over the fixture) and
+/// adopts what each holds.
+async fn sample_seed(shared: &Shared<'_>, store: &mut Store) -> SeedSample {
     let ids: Vec<String> = store.entities().map(|(id, _)| id.clone()).collect();
     let n = shared.config.preflight_sample.max(1).min(ids.len());
-    let sample: Vec<&String> = (0..n).map(|i| &ids[i * ids.len() / n]).collect();
-    let mut missing = Vec::new();
-    let mut differences: BTreeMap<&'static str, SeedDifference> = BTreeMap::new();
-    for id in sample {
+    let mut out = SeedSample {
+        requests: 0,
+        sampled: n,
+        missing: Vec::new(),
+        differences: BTreeMap::new(),
+    };
+    let authorization = format!("Bearer {}", shared.tokens_write);
+    for id in (0..n).map(|i| &ids[i * ids.len() / n]) {
         let Some(path) = store
             .direct_route(id)
             .map(|r| r.to_path(&PathStyle::default()))
         else {
             continue;
         };
-        let req = Request::new("GET", &path)
-            .header("Authorization", &format!("Bearer {}", shared.tokens_write))
-            .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS);
-        requests += 1;
+        let req = judge::observation::read_back(&path, &authorization);
+        out.requests += 1;
         let Ok(r) = shared.target.send(&req).await else {
             continue;
         };
         if r.status == 404 {
-            missing.push(path);
+            out.missing.push(path);
             continue;
         }
         if r.status != 200 {
@@ -98,16 +129,19 @@ pub(super) async fn preflight_run(
                 break;
             };
             let key = v.property.unwrap_or("representation");
-            let e = differences.entry(key).or_insert_with(|| SeedDifference {
-                count: 0,
-                // held within a second: the implementation stores coarser instants (T2.b),
-                // whatever the fixture says
-                coarser: v.rule == RuleId::T2,
-                message: v.message.clone(),
-                request: req.clone(),
-                model_view: mv.clone(),
-                response: r.clone(),
-            });
+            let e = out
+                .differences
+                .entry(key)
+                .or_insert_with(|| SeedDifference {
+                    count: 0,
+                    // held within a second: the implementation stores coarser instants (T2.b),
+                    // whatever the fixture says
+                    coarser: v.rule == RuleId::T2,
+                    message: v.message.clone(),
+                    request: req.clone(),
+                    model_view: mv.clone(),
+                    response: r.clone(),
+                });
             e.count += 1;
             match v.property {
                 Some(p) => masked[p] = mv.get(p).cloned().unwrap_or_default(),
@@ -118,75 +152,80 @@ pub(super) async fn preflight_run(
             store.set_value(id, t);
         }
     }
-    if !missing.is_empty() {
-        let base = shared.target.describe();
-        // nothing resolves at all: most often the base URL lacks the version root
-        let hint = if missing.len() == n && !base.trim_end_matches('/').ends_with("/beta") {
+    out
+}
+
+/// The fixture is not there: how many of the sample were missing, and, when nothing resolved
+/// and the base URL lacks the version root, a hint about it.
+fn not_seeded(shared: &Shared<'_>, sample: &SeedSample) -> RunError {
+    let base = shared.target.describe();
+    let hint = if sample.missing.len() == sample.sampled
+        && !base.trim_end_matches('/').ends_with("/beta")
+    {
+        format!(
+            ". Nothing resolved under {base}: the base URL usually ends with the version root, e.g. {}/beta",
+            base.trim_end_matches('/')
+        )
+    } else {
+        String::new()
+    };
+    RunError::NotSeeded {
+        missing: sample.missing.len(),
+        sampled: sample.sampled,
+        first: sample.missing[0].clone(),
+        hint,
+    }
+}
+
+/// One property held other than the fixture says, as a finding: F1, or T2.b when it is the
+/// fixture's instant at a coarser precision.
+fn seed_finding(shared: &Shared<'_>, property: &str, d: SeedDifference) -> Finding {
+    let SeedDifference {
+        count,
+        coarser,
+        message,
+        request: req,
+        model_view: mv,
+        response,
+    } = d;
+    let request = super::repro::redact(&req, &shared.tokens_write);
+    let base = shared.target.describe();
+    let clause = if coarser { ClauseId::T2b } else { ClauseId::F1 };
+    let rule = clause.rule();
+    let entities = if count == 1 { "y" } else { "ies" };
+    Finding {
+        rule,
+        clause: clause.to_string(),
+        title: format!("{rule}: {}", rule.title()),
+        kind: Kind::Fixture,
+        cause: format!("{clause} Fixture property={property}"),
+        count,
+        message: if coarser {
             format!(
-                ". Nothing resolved under {base}: the base URL usually ends with the version root, e.g. {}/beta",
-                base.trim_end_matches('/')
+                "before the run, {count} entit{entities} held the fixture's instant at a coarser precision than 100 ns: {message} (what a GET showed; the runner adopted it)"
             )
         } else {
-            String::new()
-        };
-        return Err(RunError::NotSeeded {
-            missing: missing.len(),
-            sampled: n,
-            first: missing[0].clone(),
-            hint,
-        });
+            format!(
+                "before the run, {count} entit{entities} held a value other than the fixture's: {message} (what a GET showed; the runner adopted it)"
+            )
+        },
+        phase: "preflight".into(),
+        seed: shared.config.seed,
+        case_index: 0,
+        defects: vec![],
+        spec: None,
+        before: None,
+        curl: super::repro::curl(&base, &request),
+        rust_test: super::repro::rust_test(&base, rule, &request, &[200]),
+        request,
+        sequence: vec![],
+        expected: Expected {
+            statuses: vec![200],
+            body: Some(mv),
+            rules: vec![rule],
+        },
+        actual: Some(response.clipped(shared.config.max_kept_body)),
     }
-    requests += read_only_write_token(shared, store).await?;
-    for (property, d) in differences {
-        let SeedDifference {
-            count,
-            coarser,
-            message,
-            request: req,
-            model_view: mv,
-            response,
-        } = d;
-        let request = super::repro::redact(&req, &shared.tokens_write);
-        let base = shared.target.describe();
-        let clause = if coarser { ClauseId::T2b } else { ClauseId::F1 };
-        let rule = clause.rule();
-        collector.add(Finding {
-            rule,
-            clause: clause.to_string(),
-            title: format!("{rule}: {}", rule.title()),
-            kind: Kind::Fixture,
-            cause: format!("{clause} Fixture property={property}"),
-            count,
-            message: if coarser {
-                format!(
-                    "before the run, {count} entit{} held the fixture's instant at a coarser precision than 100 ns: {message} (what a GET showed; the runner adopted it)",
-                    if count == 1 { "y" } else { "ies" }
-                )
-            } else {
-                format!(
-                    "before the run, {count} entit{} held a value other than the fixture's: {message} (what a GET showed; the runner adopted it)",
-                    if count == 1 { "y" } else { "ies" }
-                )
-            },
-            phase: "preflight".into(),
-            seed: shared.config.seed,
-            case_index: 0,
-            defects: vec![],
-            spec: None,
-            before: None,
-            curl: super::repro::curl(&base, &request),
-            rust_test: super::repro::rust_test(&base, rule, &request, &[200]),
-            request,
-            sequence: vec![],
-            expected: Expected {
-                statuses: vec![200],
-                body: Some(mv),
-                rules: vec![rule],
-            },
-            actual: Some(response.clipped(shared.config.max_kept_body)),
-        });
-    }
-    Ok(requests)
 }
 
 /// A write token that is really a read-only one gets 403 on every PATCH, and a run of findings

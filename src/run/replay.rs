@@ -68,28 +68,13 @@ impl Unit<'_, '_> {
     pub(super) async fn replay(&mut self, f: &Finding, token: &str) -> Replayed {
         let req = super::repro::unredact(&f.request, token);
         match f.kind {
-            Kind::Drift | Kind::Linearizability | Kind::Fixture => {
+            Kind::Drift | Kind::Linearizability | Kind::Fixture | Kind::RequestId => {
                 return Replayed::NeedsFullRun(format!(
                     "{} is a property of a whole run: run check again",
                     f.rule
                 ));
             }
-            Kind::Stopped => {
-                for r in &f.sequence {
-                    let _ = self.send(&super::repro::unredact(r, token)).await;
-                }
-                return match self.send(&req).await {
-                    Err(e) => Replayed::StillFailing(format!("no answer: {e}")),
-                    // an answer is not a fix when it is a 5xx
-                    Ok(r) if r.status >= 500 => {
-                        Replayed::StillFailing(format!("answered {}", r.status))
-                    }
-                    Ok(_) => match self.send(&self.shared.probe.clone()).await {
-                        Ok(_) => Replayed::Fixed,
-                        Err(e) => Replayed::StillFailing(format!("stopped answering: {e}")),
-                    },
-                };
-            }
+            Kind::Stopped => return self.replay_crash(f, &req, token).await,
             _ => {}
         }
         let profile = self.profile().clone();
@@ -150,6 +135,23 @@ impl Unit<'_, '_> {
         match own {
             None => Replayed::Fixed,
             Some(v) => Replayed::StillFailing(format!("{}: {}", v.clause, v.message)),
+        }
+    }
+
+    /// A crash finding: its sequence, then its request; FIXED only when the request gets an
+    /// answer that is no 5xx and the implementation still answers after it.
+    async fn replay_crash(&mut self, f: &Finding, req: &Request, token: &str) -> Replayed {
+        for r in &f.sequence {
+            let _ = self.send(&super::repro::unredact(r, token)).await;
+        }
+        match self.send(req).await {
+            Err(e) => Replayed::StillFailing(format!("no answer: {e}")),
+            // an answer is not a fix when it is a 5xx
+            Ok(r) if r.status >= 500 => Replayed::StillFailing(format!("answered {}", r.status)),
+            Ok(_) => match self.send(&self.shared.probe.clone()).await {
+                Ok(_) => Replayed::Fixed,
+                Err(e) => Replayed::StillFailing(format!("stopped answering: {e}")),
+            },
         }
     }
 }

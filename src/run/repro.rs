@@ -150,6 +150,88 @@ async fn {name}() {{
     )
 }
 
+/// The `tpr-harness cases …` line that rebuilds the case finding `f` shows, the shrunk one:
+/// the run's seed, the options that rebuild its fixture and profile (`--fixtures`,
+/// `--profile`, `--workflows`, from [`Report::case_source`](super::Report)), the phase and
+/// index the case came from (they pick the fixture unit it was built against) and, when the
+/// case shown is not the one generated there (shrunk, or one step of a sequence), its spec as
+/// `--spec` (only what differs from the default spec). `None` for findings that are no
+/// generated case (preflight, concurrency, the whole run).
+pub fn case_line(report: &super::Report, f: &super::Finding) -> Option<String> {
+    use crate::generate::{self, CaseSpec};
+    let spec = f.spec.as_ref()?;
+    if !matches!(f.phase.as_str(), "boundary" | "random" | "sequence") {
+        return None;
+    }
+    let profile = report.profile().ok()?;
+    let generated = match f.phase.as_str() {
+        "random" => Some(generate::random_case(f.seed, f.case_index, &profile)),
+        "boundary" => generate::deterministic_cases(&profile)
+            .into_iter()
+            .nth(f.case_index),
+        _ => None,
+    };
+    let mut line = format!("tpr-harness cases --seed {}", f.seed);
+    // quoted only when a shell would read it otherwise
+    let quote = |s: &str| {
+        let bare = !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._/-:=,+@%".contains(&b));
+        if bare {
+            s.to_string()
+        } else {
+            shell_quote(s.as_bytes())
+        }
+    };
+    match &report.case_source {
+        Some(src) => {
+            if src.profile != "graph" {
+                let _ = write!(line, " --profile {}", quote(&src.profile));
+            }
+            if let Some(file) = &src.fixtures {
+                let _ = write!(line, " --fixtures {}", quote(file));
+            } else if src.workflows != crate::fixture::DEFAULT_WORKFLOWS {
+                let _ = write!(line, " --workflows {}", src.workflows);
+            }
+        }
+        None if report.profile != "graph" => {
+            let _ = write!(line, " --profile {}", quote(&report.profile));
+        }
+        None => {}
+    }
+    let _ = write!(line, " --phase {} --index {}", f.phase, f.case_index);
+    if generated.as_ref() != Some(spec) {
+        let mut v = serde_json::to_value(spec).ok()?;
+        let default = serde_json::to_value(CaseSpec::default()).ok()?;
+        if let (Some(o), Some(d)) = (v.as_object_mut(), default.as_object()) {
+            o.retain(|k, x| d.get(k) != Some(x));
+        }
+        let _ = write!(line, " --spec {}", quote(&v.to_string()));
+    }
+    Some(line)
+}
+
+/// A spec as `--spec` gives it: a JSON object of [`CaseSpec`](crate::generate::CaseSpec)
+/// fields, each one left out being the default spec's.
+pub fn spec_from_arg(text: &str) -> Result<crate::generate::CaseSpec, String> {
+    let given: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("--spec is not JSON: {e}"))?;
+    let Some(given) = given.as_object() else {
+        return Err("--spec is a JSON object of a case's fields".into());
+    };
+    let mut spec =
+        serde_json::to_value(crate::generate::CaseSpec::default()).map_err(|e| e.to_string())?;
+    if let Some(o) = spec.as_object_mut() {
+        for (k, v) in given {
+            if !o.contains_key(k) && k != "chunked" {
+                return Err(format!("--spec: a case has no field `{k}`"));
+            }
+            o.insert(k.clone(), v.clone());
+        }
+    }
+    serde_json::from_value(spec).map_err(|e| format!("--spec: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

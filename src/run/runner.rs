@@ -16,7 +16,7 @@ use super::findings::Collector;
 use super::health::{Shared, join_all};
 use super::preflight::preflight_run;
 use super::session::Unit;
-use super::{Config, Event, Report, RunError, lanes};
+use super::{Config, Event, Report, RunError, lanes, request_ids};
 use crate::generate::{self};
 use crate::path::PathStyle;
 use crate::rule::RuleId;
@@ -200,7 +200,9 @@ impl<'a> Runner<'a> {
         clause_coverage.insert("F1".into(), 1);
         let mut clause_failures: BTreeMap<String, u64> = BTreeMap::new();
         let mut cases = 0;
+        let mut id_logs = Vec::with_capacity(finished.len());
         for u in finished {
+            id_logs.push(u.request_ids);
             requests += u.requests;
             cases += u.cases;
             for (r, n) in u.coverage {
@@ -213,6 +215,17 @@ impl<'a> Runner<'a> {
                 *clause_failures.entry(c).or_default() += n;
             }
             collector.merge(u.collector);
+        }
+        // E2: the request-ids of every unit's answers, joined in unit order
+        let ids = request_ids::repeats(id_logs);
+        if ids.checked > 0 {
+            *coverage.entry(RuleId::E2).or_default() += ids.checked;
+            *clause_coverage.entry("E2".into()).or_default() += ids.checked;
+        }
+        if let Some(f) = request_ids::finding(&ids, &target.describe(), config.seed) {
+            *clause_failures.entry("E2".into()).or_default() += ids.repeated;
+            shared.emit(&Event::Finding(Box::new(f.clone())));
+            collector.add(f);
         }
         let (findings, failures) = collector.finish();
         let stopped = shared.stop.lock().ok().and_then(|s| s.clone());
@@ -232,6 +245,7 @@ impl<'a> Runner<'a> {
             clause_failures,
             failures,
             stopped,
+            case_source: None,
         })
     }
 }

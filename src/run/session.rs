@@ -47,6 +47,8 @@ pub(super) struct Unit<'s, 'a> {
     /// The last request without an answer found the implementation down (a crash), not a
     /// request it failed to answer.
     pub(super) last_down: bool,
+    /// The `request-id`s of the answers it got (E2, judged over the whole run).
+    pub(super) request_ids: super::request_ids::IdLog,
 }
 
 /// A verdict with what it was seen on: it travels from the judge through diagnosis to filing.
@@ -153,6 +155,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             shape: Vec::new(),
             solo: false,
             last_down: false,
+            request_ids: Default::default(),
         }
     }
 
@@ -237,6 +240,9 @@ impl<'s, 'a> Unit<'s, 'a> {
         };
         let r = self.target.send(req).await;
         drop(gate);
+        if let Ok(resp) = &r {
+            self.request_ids.record(req, resp);
+        }
         self.last_down = false;
         match &r {
             Ok(_) => {
@@ -331,10 +337,9 @@ impl<'s, 'a> Unit<'s, 'a> {
         if self.shared.config.observe == Observe::None {
             return Observed::Skipped;
         }
-        let mut req = Request::new(if empty_patch { "PATCH" } else { "GET" }, &path)
-            .header("Authorization", &self.auth())
-            .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS);
+        let mut req = judge::observation::read_back(&path, &self.auth());
         if empty_patch {
+            req.method = "PATCH".into();
             req = req.header("Content-Type", "application/json").body("{}");
         }
         match self.send(&req).await {

@@ -10,8 +10,11 @@ use crate::contract::clause::ClauseId;
 use crate::generate::{Case, CaseSpec};
 use crate::model;
 use crate::path::PathStyle;
+use crate::profile::Profile;
 use crate::rule::RuleId;
 use crate::spec::{Request, TaskProcessingResult};
+use crate::store::Store;
+use crate::target::Response;
 use std::sync::atomic::Ordering;
 
 impl<'s, 'a> Unit<'s, 'a> {
@@ -172,86 +175,10 @@ impl<'s, 'a> Unit<'s, 'a> {
         if !profile.patch_supported {
             return;
         }
-        let ids: Vec<String> = self.store.entities().map(|(id, _)| id.clone()).collect();
-        if ids.is_empty() {
-            return;
-        }
-        let id = ids[round % ids.len()].clone();
-        let Some(route) = self.store.direct_route(&id) else {
+        let Some((id, reqs)) = self.s7_requests(round, &profile) else {
             return;
         };
-        // both routes of the entity in turn: the aliases are one entity (R2.c)
-        let mut paths = vec![route.to_path(&PathStyle::default())];
-        paths.extend(
-            self.store
-                .via_task_routes(&id)
-                .iter()
-                .take(3)
-                .map(|r| r.to_path(&PathStyle::default())),
-        );
-        let n = self.shared.config.concurrency.max(7);
-        let r = round % 60;
-        // every request writes failureReason and one more property, each value its own, so the
-        // final state and every 200 body say who wrote what: requests sharing a property are
-        // ordered by it (a torn write is a cycle), one whose write is gone was lost
-        let bodies: Vec<String> = (0..n)
-            .map(|i| {
-                let mut members = vec![format!(r#""failureReason":"s7 {round}/{i}""#)];
-                let at = |day: u32| {
-                    format!(
-                        "20{:02}-0{}-0{}T00:{:02}:{r:02}Z",
-                        11 + day,
-                        day,
-                        day,
-                        i % 60
-                    )
-                };
-                match i % 3 {
-                    0 => members.push(format!(r#""startedDateTime":"{}""#, at(2))),
-                    1 => members.push(format!(r#""completedDateTime":"{}""#, at(3))),
-                    _ => members.push(format!(r#""createdDateTime":"{}""#, at(1))),
-                }
-                if profile.required_in_body {
-                    // B4 under required_in_body: every body names both required properties
-                    if i % 3 != 2 {
-                        members.push(format!(r#""createdDateTime":"{}""#, at(4)));
-                    }
-                    members.push(r#""processingStatus":"failed""#.to_string());
-                }
-                // members in either order: a server writing them one by one in the order
-                // given then interleaves two requests' writes in opposite orders (torn)
-                if i % 2 == 1 {
-                    members.reverse();
-                }
-                format!("{{{}}}", members.join(","))
-            })
-            .collect();
-        let reqs: Vec<Request> = bodies
-            .into_iter()
-            .enumerate()
-            .map(|(i, b)| {
-                Request::new("PATCH", &paths[i % paths.len()])
-                    .header("Authorization", &self.auth())
-                    .header("Content-Type", "application/json")
-                    .body(b)
-            })
-            .collect();
-        // the state it starts from, as the implementation holds it (a value the unit could not
-        // read back, or a rendering it cannot read, decides nothing)
-        match self.observe(&id).await {
-            Observed::Seen(seen)
-                if std::mem::take(&mut self.shape)
-                    .iter()
-                    .all(|v| v.property == Some("@odata.type")) =>
-            {
-                if TaskProcessingResult::from_json(&seen).is_none_or(|t| t.id != id) {
-                    return;
-                }
-                self.resync(&id, &seen);
-            }
-            _ => return,
-        }
-        if self.unknown.contains(&id) {
+        if !self.s7_start(&id).await {
             return;
         }
         let initial = self.store.clone();
@@ -265,6 +192,11 @@ impl<'s, 'a> Unit<'s, 'a> {
         let target = self.target.clone();
         let results = join_all(reqs.iter().map(|r| target.send(r))).await;
         self.requests += reqs.len() as u64;
+        for (q, r) in reqs.iter().zip(&results) {
+            if let Ok(r) = r {
+                self.request_ids.record(q, r);
+            }
+        }
         *self.coverage.entry(RuleId::S7).or_default() += 1;
         self.clause("S7");
         if results.iter().any(|r| r.is_err()) {
@@ -275,98 +207,39 @@ impl<'s, 'a> Unit<'s, 'a> {
             }
             return;
         }
-        let accepted: Vec<Request> = reqs
+        let answers: Vec<&Response> = results.iter().flatten().collect();
+        let accepted = answers
             .iter()
-            .zip(&results)
-            .filter(|(_, r)| r.as_ref().is_ok_and(|r| (200..300).contains(&r.status)))
-            .map(|(q, _)| q.clone())
-            .collect();
-        if accepted.len() < reqs.len() {
-            // a PATCH the implementation rejects when it comes alone too is a rejection the
-            // cases judge (and name), not a concurrency bug
-            let rejected = reqs
-                .iter()
-                .zip(&results)
-                .find(|(_, r)| r.as_ref().is_ok_and(|r| !(200..300).contains(&r.status)));
-            if let Some((q, _)) = rejected {
-                self.requests += 1;
-                let alone = target.send(q).await;
-                if alone.is_ok_and(|r| !(200..300).contains(&r.status)) {
-                    if let Observed::Seen(seen) = self.observe(&id).await {
-                        self.resync(&id, &seen);
-                    }
-                    return;
-                }
-            }
-        }
-        let Observed::Seen(seen) = self.observe(&id).await else {
-            return;
-        };
-        // a representation whose values cannot be read as they are (T2.a, an omitted
-        // property) decides nothing here; one that only lacks its type does
-        if std::mem::take(&mut self.shape)
-            .iter()
-            .any(|v| v.property != Some("@odata.type"))
-        {
-            self.resync(&id, &seen);
+            .filter(|r| (200..300).contains(&r.status))
+            .count();
+        if accepted < reqs.len() && self.rejected_alone(&id, &reqs, &answers).await {
             return;
         }
-        let Some(observed) = TaskProcessingResult::from_json(&seen) else {
+        let Some(observed) = self.s7_end(&id).await else {
             return;
         };
         let mut fin = initial.clone();
         fin.set_value(&id, observed);
-        let verdict = if accepted.len() < reqs.len() {
+        let verdict = if accepted < reqs.len() {
             Err(crate::check::Violation {
                 property: None,
                 detail: Detail::None,
                 rule: RuleId::S7,
                 message: format!(
-                    "only {} of {} concurrent valid PATCHes were accepted (the others were rejected or not answered)",
-                    accepted.len(),
+                    "only {accepted} of {} concurrent valid PATCHes were accepted (the others were rejected or not answered)",
                     reqs.len()
                 ),
             })
         } else {
-            let Some(start) = initial.get(&id).map(|e| e.value.clone()) else {
-                return;
-            };
-            let writes: Vec<crate::check::ConcurrentWrite> = reqs
-                .iter()
-                .zip(&results)
-                .filter_map(|(q, r)| {
-                    let body = r
-                        .as_ref()
-                        .ok()
-                        .filter(|r| r.status == 200)
-                        .and_then(|r| serde_json::from_slice(&r.body).ok())
-                        .and_then(|v| TaskProcessingResult::from_json(&v));
-                    crate::check::ConcurrentWrite::of(&initial, q, &id, &profile, body)
-                })
-                .collect();
-            match fin.get(&id) {
-                Some(f) => crate::check::s7_serial_order(&start, &writes, &f.value),
-                None => Ok(()),
-            }
+            s7_serial(&initial, &fin, &id, &reqs, &answers, &profile)
         };
         // a 200 body that does not show its own request when it comes alone either is the
         // cases' to judge (S4.b), not a concurrency bug
         let verdict = match verdict {
             Err(v) if v.detail == Detail::BodyNotItsOwnWrite => {
-                self.requests += 1;
-                let alone = target.send(&reqs[0]).await;
-                let shows_own = alone.is_ok_and(|r| {
-                    r.status != 200
-                        || serde_json::from_slice::<serde_json::Value>(&r.body)
-                            .ok()
-                            .and_then(|b| TaskProcessingResult::from_json(&b))
-                            .is_some_and(|b| {
-                                let mut one = initial.clone();
-                                model::apply(&mut one, &reqs[0], &profile);
-                                one.get(&id)
-                                    .is_some_and(|e| e.value.failure_reason == b.failure_reason)
-                            })
-                });
+                let shows_own = self
+                    .shows_own_write(&id, &reqs[0], &initial, &profile)
+                    .await;
                 if let Observed::Seen(seen) = self.observe(&id).await {
                     self.resync(&id, &seen);
                     fin = self.store.clone();
@@ -377,34 +250,212 @@ impl<'s, 'a> Unit<'s, 'a> {
         };
         self.store = fin;
         if let Err(v) = verdict {
-            let case = CaseSpec::default().build(&initial, &profile);
             let case = Case {
                 request: reqs[0].clone(),
-                ..case
-            };
-            let expected = Expected {
-                statuses: vec![200],
-                body: None,
-                rules: vec![RuleId::S7],
+                ..CaseSpec::default().build(&initial, &profile)
             };
             let verdict = Verdict::new(
                 ClauseId::S7,
                 Kind::Linearizability,
                 format!("{} concurrent PATCHes to `{id}`: {}", reqs.len(), v.message),
             );
-            self.file(
-                Failure {
-                    verdict,
-                    case: case.clone(),
-                    response: None,
-                    expected,
-                    before: None,
+            let failure = Failure {
+                verdict,
+                case,
+                response: None,
+                expected: Expected {
+                    statuses: vec![200],
+                    body: None,
+                    rules: vec![RuleId::S7],
                 },
-                Origin {
-                    phase: "concurrency",
-                    index: round,
-                },
-            );
+                before: None,
+            };
+            let at = Origin {
+                phase: "concurrency",
+                index: round,
+            };
+            self.file(failure, at);
         }
+    }
+
+    /// The entity of this round and its concurrent PATCHes, on both of its routes in turn (the
+    /// aliases are one entity, R2.c).
+    fn s7_requests(&self, round: usize, profile: &Profile) -> Option<(String, Vec<Request>)> {
+        let ids: Vec<String> = self.store.entities().map(|(id, _)| id.clone()).collect();
+        if ids.is_empty() {
+            return None;
+        }
+        let id = ids[round % ids.len()].clone();
+        let route = self.store.direct_route(&id)?;
+        let mut paths = vec![route.to_path(&PathStyle::default())];
+        paths.extend(
+            self.store
+                .via_task_routes(&id)
+                .iter()
+                .take(3)
+                .map(|r| r.to_path(&PathStyle::default())),
+        );
+        let n = self.shared.config.concurrency.max(7);
+        let reqs = s7_bodies(n, round, profile.required_in_body)
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| {
+                Request::new("PATCH", &paths[i % paths.len()])
+                    .header("Authorization", &self.auth())
+                    .header("Content-Type", "application/json")
+                    .body(b)
+            })
+            .collect();
+        Some((id, reqs))
+    }
+
+    /// The state S7 starts from, as the implementation holds it: false when it cannot be read
+    /// back or read as it is (a value the unit cannot read decides nothing).
+    async fn s7_start(&mut self, id: &str) -> bool {
+        match self.observe(id).await {
+            Observed::Seen(seen)
+                if std::mem::take(&mut self.shape)
+                    .iter()
+                    .all(|v| v.property == Some("@odata.type")) =>
+            {
+                if TaskProcessingResult::from_json(&seen).is_none_or(|t| t.id != id) {
+                    return false;
+                }
+                self.resync(id, &seen);
+                !self.unknown.iter().any(|u| u == id)
+            }
+            _ => false,
+        }
+    }
+
+    /// Some concurrent PATCH was rejected: true when the first rejected one is rejected when it
+    /// comes alone too (a rejection the cases judge and name, not a concurrency bug).
+    async fn rejected_alone(&mut self, id: &str, reqs: &[Request], answers: &[&Response]) -> bool {
+        let rejected = reqs
+            .iter()
+            .zip(answers)
+            .find(|(_, r)| !(200..300).contains(&r.status));
+        let Some((q, _)) = rejected else {
+            return false;
+        };
+        self.requests += 1;
+        let alone = self.target.send(q).await;
+        if !alone.is_ok_and(|r| !(200..300).contains(&r.status)) {
+            return false;
+        }
+        if let Observed::Seen(seen) = self.observe(id).await {
+            self.resync(id, &seen);
+        }
+        true
+    }
+
+    /// The state S7 ends in: `None` when it cannot be read as it is (T2.a, an omitted
+    /// property decide nothing here; a representation that only lacks its type does).
+    async fn s7_end(&mut self, id: &str) -> Option<TaskProcessingResult> {
+        let Observed::Seen(seen) = self.observe(id).await else {
+            return None;
+        };
+        if std::mem::take(&mut self.shape)
+            .iter()
+            .any(|v| v.property != Some("@odata.type"))
+        {
+            self.resync(id, &seen);
+            return None;
+        }
+        TaskProcessingResult::from_json(&seen)
+    }
+
+    /// Whether the first concurrent PATCH, sent alone, is answered with a body that shows its
+    /// own write (if not, the body's difference is the cases' S4.b, not S7's).
+    async fn shows_own_write(
+        &mut self,
+        id: &str,
+        req: &Request,
+        initial: &Store,
+        profile: &Profile,
+    ) -> bool {
+        self.requests += 1;
+        let alone = self.target.send(req).await;
+        alone.is_ok_and(|r| {
+            r.status != 200
+                || serde_json::from_slice::<serde_json::Value>(&r.body)
+                    .ok()
+                    .and_then(|b| TaskProcessingResult::from_json(&b))
+                    .is_some_and(|b| {
+                        let mut one = initial.clone();
+                        model::apply(&mut one, req, profile);
+                        one.get(id)
+                            .is_some_and(|e| e.value.failure_reason == b.failure_reason)
+                    })
+        })
+    }
+}
+
+/// S7's bodies: every request writes failureReason and one more property, each value its own,
+/// so the final state and every 200 body say who wrote what: requests sharing a property are
+/// ordered by it (a torn write is a cycle), one whose write is gone was lost.
+fn s7_bodies(n: usize, round: usize, required_in_body: bool) -> Vec<String> {
+    let r = round % 60;
+    (0..n)
+        .map(|i| {
+            let mut members = vec![format!(r#""failureReason":"s7 {round}/{i}""#)];
+            let at = |day: u32| {
+                format!(
+                    "20{:02}-0{}-0{}T00:{:02}:{r:02}Z",
+                    11 + day,
+                    day,
+                    day,
+                    i % 60
+                )
+            };
+            match i % 3 {
+                0 => members.push(format!(r#""startedDateTime":"{}""#, at(2))),
+                1 => members.push(format!(r#""completedDateTime":"{}""#, at(3))),
+                _ => members.push(format!(r#""createdDateTime":"{}""#, at(1))),
+            }
+            if required_in_body {
+                // B4 under required_in_body: every body names both required properties
+                if i % 3 != 2 {
+                    members.push(format!(r#""createdDateTime":"{}""#, at(4)));
+                }
+                members.push(r#""processingStatus":"failed""#.to_string());
+            }
+            // members in either order: a server writing them one by one in the order
+            // given then interleaves two requests' writes in opposite orders (torn)
+            if i % 2 == 1 {
+                members.reverse();
+            }
+            format!("{{{}}}", members.join(","))
+        })
+        .collect()
+}
+
+/// Whether the accepted concurrent writes have a serial order that explains the final state
+/// and every 200 body.
+fn s7_serial(
+    initial: &Store,
+    fin: &Store,
+    id: &str,
+    reqs: &[Request],
+    answers: &[&Response],
+    profile: &Profile,
+) -> Result<(), crate::check::Violation> {
+    let Some(start) = initial.get(id).map(|e| e.value.clone()) else {
+        return Ok(());
+    };
+    let writes: Vec<crate::check::ConcurrentWrite> = reqs
+        .iter()
+        .zip(answers)
+        .filter_map(|(q, r)| {
+            let body = Some(r)
+                .filter(|r| r.status == 200)
+                .and_then(|r| serde_json::from_slice(&r.body).ok())
+                .and_then(|v| TaskProcessingResult::from_json(&v));
+            crate::check::ConcurrentWrite::of(initial, q, id, profile, body)
+        })
+        .collect();
+    match fin.get(id) {
+        Some(f) => crate::check::s7_serial_order(&start, &writes, &f.value),
+        None => Ok(()),
     }
 }

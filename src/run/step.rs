@@ -197,40 +197,19 @@ impl<'s, 'a> Unit<'s, 'a> {
                 self.store = before;
                 return match &e {
                     TransportError::Unsendable(_) => Checked::interrupted(expected, false),
-                    e if e.is_down()
-                        || self.last_down
-                        || matches!(e, TransportError::Broken { .. }) =>
-                    {
-                        self.after_failure(case, e, epoch, expected).await
-                    }
-                    e => Checked {
-                        verdicts: vec![Verdict::new(
-                            ClauseId::E3,
-                            Kind::NoAnswer,
-                            format!("no complete answer: {e}"),
-                        )],
-                        response: None,
-                        expected,
-                        interrupted: false,
-                        unobserved: false,
-                        rerun: false,
-                    },
+                    // no complete answer, whatever the way (refused, broken, timed out): sent
+                    // again alone before anything is blamed; a crash another lane's request
+                    // caused, or a timeout under the load of the other lanes, is not this one's
+                    e => self.after_failure(case, e, epoch, expected).await,
                 };
             }
         };
-        let mut verdicts = judge::judge_case(case, &out, &resp, &profile);
         let stored = case
             .target
             .as_ref()
             .and_then(|id| before.get(id))
             .map(|e| e.value.status.as_str());
-        judge::observation::unnamed_difference_is_state(
-            &mut verdicts,
-            &case.request,
-            &resp,
-            stored,
-            &profile,
-        );
+        let mut verdicts = judge::answer_verdicts(case, &out, &resp, stored, &profile);
         let method = case.request.method.as_str();
         let accepted_wrongly = verdicts.first().is_some_and(|v| v.kind == Kind::Accepted);
         // state safety: a wrongly accepted probe that may have changed more than values
@@ -254,14 +233,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             }
         }
         let observe = method == "PATCH" || (!verdicts.is_empty() && method != "GET");
-        // the state is judged whenever model and implementation agree on accepting or
-        // rejecting (a wrong 2xx, a bad envelope or a missing header does not hide a state
-        // bug); when they disagree it differs by necessity and is only adopted
-        let agree = out.is_success() == (200..300).contains(&resp.status);
-        let judge_state = agree
-            && !verdicts.iter().any(|v| {
-                matches!(v.kind, Kind::State | Kind::Representation) && !judge::is_shape(v)
-            });
+        let judge_state = judge::observation::state_is_judged(&out, &resp, &verdicts);
         let target = case.target.clone().or_else(|| {
             if accepted_wrongly {
                 self.addressed_anyway(case)
@@ -286,60 +258,16 @@ impl<'s, 'a> Unit<'s, 'a> {
         }
         let mut unobserved = false;
         if let (true, Some(id)) = (observe, target) {
-            match self.observe(&id).await {
-                Observed::Seen(seen) => {
-                    let model_view = self.store.get(&id).map(|e| e.value.to_json(true));
-                    let observation = judge::observation::Observation {
-                        request: &case.request,
-                        outcome: &out,
-                        response: &resp,
-                        model_view: model_view.as_ref(),
-                        seen: &seen,
-                        shapes: std::mem::take(&mut self.shape),
-                        judge_state,
-                    };
-                    judge::observation::judge_observation(&mut verdicts, observation, &profile);
-                    self.resync(&id, &seen);
-                    if judge_state && out.updated.is_some() {
-                        if let Some(v) = self.sibling_check(&id).await {
-                            verdicts.push(v);
-                        }
-                    }
-                }
-                Observed::Gone => {
-                    if judge_state {
-                        verdicts.push(Verdict::new(
-                            if out.is_success() {
-                                ClauseId::S2
-                            } else {
-                                ClauseId::S3
-                            },
-                            Kind::State,
-                            format!("after this request `{id}` no longer exists"),
-                        ));
-                    }
-                    self.retire(&id);
-                }
-                // the read got no answer (the implementation went down meanwhile, say): it says
-                // nothing about this request, which runs again once the entity is read back
-                Observed::Failed(v) if v.kind == Kind::NoAnswer => {
-                    if !self.unknown.contains(&id) {
-                        self.unknown.push(id);
-                    }
-                    return Checked::interrupted(expected, true);
-                }
-                Observed::Failed(v) => {
-                    unobserved = true;
-                    if verdicts.is_empty() {
-                        verdicts.push(v);
-                    }
-                }
-                Observed::Poisoned(v) => {
-                    unobserved = true;
-                    verdicts.insert(0, v);
-                    self.retire(&id);
-                }
-                Observed::Skipped => {}
+            let after = After {
+                request: &case.request,
+                outcome: &out,
+                response: &resp,
+                judge_state,
+            };
+            match self.judge_read_back(&id, after, &mut verdicts).await {
+                ReadBack::Judged => {}
+                ReadBack::Unobserved => unobserved = true,
+                ReadBack::NoAnswer => return Checked::interrupted(expected, true),
             }
         }
         Checked {
@@ -351,4 +279,93 @@ impl<'s, 'a> Unit<'s, 'a> {
             rerun: false,
         }
     }
+
+    /// Reads `id` back after a request and adds what the read shows to `verdicts` (through the
+    /// pure judge), keeping the unit's store in step: a right state is adopted, a vanished
+    /// entity or one every read fails on is retired.
+    async fn judge_read_back(
+        &mut self,
+        id: &str,
+        after: After<'_>,
+        verdicts: &mut Vec<Verdict>,
+    ) -> ReadBack {
+        let profile = self.shared.config.profile.clone();
+        let out = after.outcome;
+        match self.observe(id).await {
+            Observed::Seen(seen) => {
+                let model_view = self.store.get(id).map(|e| e.value.to_json(true));
+                let observation = judge::observation::Observation {
+                    request: after.request,
+                    outcome: out,
+                    response: after.response,
+                    model_view: model_view.as_ref(),
+                    seen: &seen,
+                    shapes: std::mem::take(&mut self.shape),
+                    judge_state: after.judge_state,
+                };
+                judge::observation::judge_observation(verdicts, observation, &profile);
+                self.resync(id, &seen);
+                if after.judge_state && out.updated.is_some() {
+                    if let Some(v) = self.sibling_check(id).await {
+                        verdicts.push(v);
+                    }
+                }
+                ReadBack::Judged
+            }
+            Observed::Gone => {
+                if after.judge_state {
+                    let clause = if out.is_success() {
+                        ClauseId::S2
+                    } else {
+                        ClauseId::S3
+                    };
+                    verdicts.push(Verdict::new(
+                        clause,
+                        Kind::State,
+                        format!("after this request `{id}` no longer exists"),
+                    ));
+                }
+                self.retire(id);
+                ReadBack::Judged
+            }
+            // the read got no answer (the implementation went down meanwhile, say): it says
+            // nothing about this request, which runs again once the entity is read back
+            Observed::Failed(v) if v.kind == Kind::NoAnswer => {
+                if !self.unknown.iter().any(|u| u == id) {
+                    self.unknown.push(id.to_string());
+                }
+                ReadBack::NoAnswer
+            }
+            Observed::Failed(v) => {
+                if verdicts.is_empty() {
+                    verdicts.push(v);
+                }
+                ReadBack::Unobserved
+            }
+            Observed::Poisoned(v) => {
+                verdicts.insert(0, v);
+                self.retire(id);
+                ReadBack::Unobserved
+            }
+            Observed::Skipped => ReadBack::Judged,
+        }
+    }
+}
+
+/// A request and its answers, as the read right after it is judged against them.
+struct After<'c> {
+    request: &'c crate::spec::Request,
+    outcome: &'c model::Outcome,
+    response: &'c crate::target::Response,
+    judge_state: bool,
+}
+
+/// What reading an entity back after a request came to.
+enum ReadBack {
+    /// Read (or vanished, or not to be read) and judged.
+    Judged,
+    /// The read failed: the state is no evidence either way.
+    Unobserved,
+    /// The read got no answer: the request runs again once the entity is read back.
+    NoAnswer,
 }

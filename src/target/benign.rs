@@ -1,6 +1,6 @@
 //! Benign variants: the model answering with the freedoms the contract leaves an
 //! implementation (`Benign`), as decorators around the model target. `check` must report
-//! nothing against any of them; a finding is a harness bug (`tests/selftest.rs`).
+//! nothing against any of them; a finding is a harness bug (`tests/selftest/benign.rs`).
 
 use super::model::ModelTarget;
 use super::{BoxFuture, Response, Target, TransportError};

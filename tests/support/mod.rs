@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod clause;
 pub mod server;
 
 use tpr_harness::fixture::Fixture;
@@ -32,6 +33,19 @@ pub fn rt() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("a tokio runtime")
+}
+
+/// The `tpr-harness` binary, for tests of the command line.
+#[cfg(feature = "cli")]
+pub fn bin() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tpr-harness"))
+}
+
+/// A path for a temporary file `name`, in a folder of this test process's own.
+pub fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tpr-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
 }
 
 pub const WRITE: &str = "write-token";
@@ -78,6 +92,14 @@ pub fn generated_store(seed: u64, profile: &Profile, write: &str, read: Option<&
     Store::new(&Fixture::generate(seed, profile), Tokens::new(write, read))
 }
 
+/// The store most tests run against: the generated fixture of `seed` under `profile`, with the
+/// write token [`WRITE`] and the read-only token [`READ`].
+pub fn seeded(seed: u64, profile: &Profile) -> Store {
+    generated_store(seed, profile, WRITE, Some(READ))
+}
+
+/// The hand-written fixture ([`fixture_json`]) under `profile` (a member after the sentinel
+/// replaced when the profile has none), with the tokens [`WRITE`] and [`READ`].
 pub fn store_for(profile: &Profile) -> Store {
     let mut v = fixture_json();
     if profile.members_after_sentinel.is_empty() {

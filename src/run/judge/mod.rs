@@ -60,6 +60,8 @@ pub enum Kind {
     Linearizability,
     /// The implementation's state differs from the fixture before the run (F1).
     Fixture,
+    /// A `request-id` an earlier answer of the run carried (E2).
+    RequestId,
 }
 
 /// One difference, decided: its clause is chosen where the difference is seen and travels
@@ -203,6 +205,28 @@ pub fn judge_case(case: &Case, out: &Outcome, resp: &Response, profile: &Profile
     for v in &mut verdicts {
         attribute(v, case);
     }
+    verdicts
+}
+
+/// The verdicts on one answer, as `check`, `replay` and the differential fuzz target judge a
+/// case: [`judge_case`], then a 200 body's difference in a property the request did not name
+/// judged as the state it shows ([`observation::unnamed_difference_is_state`]; `stored_status`
+/// is the status the model held before the request).
+pub fn answer_verdicts(
+    case: &Case,
+    out: &Outcome,
+    resp: &Response,
+    stored_status: Option<&str>,
+    profile: &Profile,
+) -> Vec<Verdict> {
+    let mut verdicts = judge_case(case, out, resp, profile);
+    observation::unnamed_difference_is_state(
+        &mut verdicts,
+        &case.request,
+        resp,
+        stored_status,
+        profile,
+    );
     verdicts
 }
 

@@ -14,6 +14,27 @@ use crate::rule::RuleId;
 use crate::spec::Request;
 use crate::target::Response;
 
+/// The read that observes an entity after a request, for `check`, `replay` and the
+/// differential fuzz target alike: a GET of its path with the caller's `Authorization` and
+/// `Prefer: include-unknown-enum-members`, so a stored member after the sentinel is shown by
+/// name.
+pub fn read_back(path: &str, authorization: &str) -> Request {
+    Request::new("GET", path)
+        .header("Authorization", authorization)
+        .header("Prefer", model::INCLUDE_UNKNOWN_ENUM_MEMBERS)
+}
+
+/// Whether the state a read shows is to be judged: when model and implementation agree on
+/// accepting or rejecting (a wrong 2xx, a bad envelope or a missing header does not hide a
+/// state bug) and no value difference of the answer already explains it. When they disagree
+/// the state differs by necessity and is only adopted.
+pub fn state_is_judged(out: &Outcome, resp: &Response, verdicts: &[Verdict]) -> bool {
+    out.is_success() == (200..300).contains(&resp.status)
+        && !verdicts
+            .iter()
+            .any(|v| matches!(v.kind, Kind::State | Kind::Representation) && !super::is_shape(v))
+}
+
 /// The member names a request's body carries (decoded as the model decodes it; a byte-order
 /// mark the implementation may ignore, B1.d, does not hide them). Empty when it has none.
 pub fn body_names(req: &Request, profile: &Profile) -> Vec<String> {
