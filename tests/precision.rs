@@ -567,10 +567,12 @@ impl<F: Fn(&Request, &ModelTarget) -> Option<Response> + Send + Sync> Target for
 }
 
 fn bad_request() -> Response {
+    // a fresh request-id each time: a repeated one is E2 (main's request-id log), not this
+    // test's subject
     tpr_harness::target::model::error_response(
         400,
         "bad",
-        "00000000-0000-0000-0000-000000000000",
+        &tpr_harness::target::model::fresh_request_id(),
         None,
     )
 }
