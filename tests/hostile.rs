@@ -310,7 +310,9 @@ fn footprint_check_against_every_hostile_server_stays_within_a_fixed_memory() {
             "--fixtures",
             fixtures.to_str().unwrap(),
             "--token",
-            "t",
+            crate::support::WRITE,
+            "--read-only-token",
+            crate::support::READ,
             "--timeout-ms",
             &timeout,
         ]);
