@@ -152,7 +152,14 @@ impl<'a> Runner<'a> {
                 None => Arc::new(target),
             }
         };
-        let mut finished: Vec<Unit> = match lane_threads(jobs) {
+        // in-process targets (no lane targets of their own) keep their lanes in this task: their
+        // interleaving, and so the built-in bugs' shared state, stays the seed's
+        let threads = if target.for_lane().is_some() {
+            lane_threads(jobs)
+        } else {
+            None
+        };
+        let mut finished: Vec<Unit> = match threads {
             // the lanes on as many threads as the machine runs at once, each thread with a
             // runtime of its own, each lane with a target (an HTTP client and its connections)
             // of its own: lanes never wait on each other's work, and no more threads than
