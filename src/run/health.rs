@@ -37,6 +37,35 @@ pub(super) struct Shared<'a> {
     pub(super) events: Mutex<EventSink<'a>>,
 }
 
+impl<'a> Shared<'a> {
+    /// What a run's lanes share, at the start of a run: nothing answered yet, no failure, no
+    /// stop; `probe` is the request that asks whether the implementation is there.
+    pub(super) fn new(
+        target: &'a dyn Target,
+        config: Config,
+        tokens_write: String,
+        probe: Request,
+        events: EventSink<'a>,
+    ) -> Shared<'a> {
+        Shared {
+            target,
+            config,
+            tokens_write,
+            started: Instant::now(),
+            epoch: AtomicU64::new(0),
+            answered: AtomicBool::new(false),
+            consecutive_failures: AtomicU32::new(0),
+            failures_total: AtomicU32::new(0),
+            stop: Mutex::new(None),
+            recovery: tokio::sync::Mutex::new(()),
+            gate: tokio::sync::RwLock::new(()),
+            large: tokio::sync::Semaphore::new(1),
+            probe,
+            events: Mutex::new(events),
+        }
+    }
+}
+
 impl Shared<'_> {
     pub(super) fn emit(&self, e: &Event) {
         if let Ok(mut f) = self.events.lock() {

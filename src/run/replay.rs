@@ -7,9 +7,6 @@ use super::session::{Observed, Unit};
 use super::{Config, Finding};
 use crate::contract::spec::{Request, TaskProcessingResult};
 use crate::generate::Case;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
-use std::time::Instant;
 
 /// What replaying one finding showed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,25 +33,21 @@ impl Runner<'_> {
             on_event,
         } = self;
         let write = store.tokens().write.first().cloned().unwrap_or_default();
-        let shared = Shared {
-            target,
-            config: Config {
-                crash_wait: std::time::Duration::ZERO,
-                ..config
-            },
-            tokens_write: write.clone(),
-            started: Instant::now(),
-            epoch: AtomicU64::new(0),
-            answered: AtomicBool::new(true),
-            consecutive_failures: AtomicU32::new(0),
-            failures_total: AtomicU32::new(0),
-            stop: Mutex::new(None),
-            recovery: tokio::sync::Mutex::new(()),
-            gate: tokio::sync::RwLock::new(()),
-            large: tokio::sync::Semaphore::new(1),
-            probe: Request::new("GET", "/"),
-            events: Mutex::new(on_event),
+        let config = Config {
+            crash_wait: std::time::Duration::ZERO,
+            ..config
         };
+        let shared = Shared::new(
+            target,
+            config,
+            write.clone(),
+            Request::new("GET", "/"),
+            on_event,
+        );
+        // a replay follows a run that got answers: no set-up wait for the first one
+        shared
+            .answered
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         let mut unit = Unit::new(&shared, 0, store);
         let mut out = Vec::new();
         for f in findings {

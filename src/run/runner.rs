@@ -18,14 +18,14 @@ use super::preflight::preflight_run;
 use super::session::Unit;
 use super::{Config, Event, Report, RunError, lanes, request_ids};
 use crate::contract::path::PathStyle;
+use crate::contract::profile::Profile;
 use crate::contract::rule::RuleId;
 use crate::contract::spec::Request;
 use crate::generate::{self};
 use crate::model::store::Store;
 use crate::target::Target;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 pub(super) type EventSink<'a> = Box<dyn FnMut(&Event) + Send + 'a>;
@@ -68,19 +68,7 @@ impl<'a> Runner<'a> {
         if store.is_empty() {
             return Err(RunError::EmptyStore);
         }
-        if profile.members_after_sentinel.is_empty() {
-            if let Some((id, e)) = store
-                .entities()
-                .find(|(_, e)| !profile.has_member(e.value.status))
-            {
-                return Err(RunError::FixtureProfile(format!(
-                    "the fixture holds `{}` (entity `{id}`), a member profile {} does not have. Make a matching fixture with `tpr-harness fixtures --profile {} --out FILE` and seed the implementation with it",
-                    e.value.status.as_str(),
-                    profile.name,
-                    profile.name
-                )));
-            }
-        }
+        fixture_fits(&store, &profile)?;
         let write = store.tokens().write.first().cloned().unwrap_or_default();
         let first_id = store
             .entities()
@@ -93,22 +81,7 @@ impl<'a> Runner<'a> {
             .unwrap_or_default();
         let probe =
             Request::new("GET", &probe_path).header("Authorization", &format!("Bearer {write}"));
-        let shared = Shared {
-            target,
-            config: config.clone(),
-            tokens_write: write,
-            started,
-            epoch: AtomicU64::new(0),
-            answered: AtomicBool::new(false),
-            consecutive_failures: AtomicU32::new(0),
-            failures_total: AtomicU32::new(0),
-            stop: Mutex::new(None),
-            recovery: tokio::sync::Mutex::new(()),
-            gate: tokio::sync::RwLock::new(()),
-            large: tokio::sync::Semaphore::new(1),
-            probe,
-            events: Mutex::new(on_event),
-        };
+        let shared = Shared::new(target, config.clone(), write, probe, on_event);
 
         // preflight: tokens, seeding, values; the runner adopts what it read
         let mut preflight = Collector::default();
@@ -131,98 +104,24 @@ impl<'a> Runner<'a> {
             cases: total,
         });
         let jobs = config.jobs.clamp(1, n_units.max(1));
-        let lane = |lane: usize, lane_target: Arc<dyn Target + 'a>| {
-            let shared = &shared;
-            let units = &units;
-            let boundary = &boundary;
-            async move {
-                let mut done = Vec::new();
-                for u in lanes::units_of_lane(lane, jobs, n_units) {
-                    let mut unit = Unit::new(shared, u, units[u].clone());
-                    unit.target = lane_target.clone();
-                    unit.run(boundary, n_units, concurrency_rounds).await;
-                    done.push(unit);
-                }
-                done
-            }
+        let plan = LanePlan {
+            units: &units,
+            boundary: &boundary,
+            jobs,
+            concurrency_rounds,
         };
-        let own = || -> Arc<dyn Target + 'a> {
-            match target.for_lane() {
-                Some(t) => t,
-                None => Arc::new(target),
-            }
-        };
-        // in-process targets (no lane targets of their own) keep their lanes in this task: their
-        // interleaving, and so the built-in bugs' shared state, stays the seed's
-        let threads = if target.for_lane().is_some() {
-            lane_threads(jobs)
-        } else {
-            None
-        };
-        let mut finished: Vec<Unit> = match threads {
-            // the lanes on as many threads as the machine runs at once, each thread with a
-            // runtime of its own, each lane with a target (an HTTP client and its connections)
-            // of its own: lanes never wait on each other's work, and no more threads than
-            // cores hold their own allocations
-            Some(runtimes) => {
-                let threads = runtimes.len();
-                tokio::task::block_in_place(|| {
-                    std::thread::scope(|scope| {
-                        let handles: Vec<_> = runtimes
-                            .into_iter()
-                            .enumerate()
-                            .map(|(t, rt)| {
-                                let mine: Vec<(usize, Arc<dyn Target + 'a>)> =
-                                    (t..jobs).step_by(threads).map(|l| (l, own())).collect();
-                                let lane = &lane;
-                                scope.spawn(move || {
-                                    rt.block_on(join_all(
-                                        mine.into_iter().map(|(l, target)| lane(l, target)),
-                                    ))
-                                })
-                            })
-                            .collect();
-                        handles
-                            .into_iter()
-                            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                            .flatten()
-                            .collect()
-                    })
-                })
-            }
-            // no multi-threaded runtime to step aside from (a current-thread runtime, a
-            // single-threaded test): the lanes interleave in this task
-            None => join_all((0..jobs).map(|l| lane(l, Arc::new(target))))
-                .await
-                .into_iter()
-                .flatten()
-                .collect(),
-        };
-        finished.sort_by_key(|u| u.index);
+        let finished = run_lanes(&shared, target, plan).await;
 
-        let mut collector = preflight;
-        let mut coverage: BTreeMap<RuleId, u64> = BTreeMap::new();
-        coverage.insert(RuleId::F1, 1);
-        let mut clause_coverage: BTreeMap<String, u64> = BTreeMap::new();
-        clause_coverage.insert("F1".into(), 1);
-        let mut clause_failures: BTreeMap<String, u64> = BTreeMap::new();
-        let mut cases = 0;
-        let mut id_logs = Vec::with_capacity(finished.len());
-        for u in finished {
-            id_logs.push(u.request_ids);
-            requests += u.requests;
-            cases += u.cases;
-            for (r, n) in u.coverage {
-                *coverage.entry(r).or_default() += n;
-            }
-            for (c, n) in u.clauses {
-                *clause_coverage.entry(c).or_default() += n;
-            }
-            for (c, n) in u.clause_failures {
-                *clause_failures.entry(c).or_default() += n;
-            }
-            collector.merge(u.collector);
-        }
+        let Totals {
+            mut collector,
+            mut coverage,
+            mut clause_coverage,
+            mut clause_failures,
+            cases,
+            requests: unit_requests,
+            id_logs,
+        } = Totals::of(finished, preflight);
+        requests += unit_requests;
         // E2: the request-ids of every unit's answers, joined in unit order
         let ids = request_ids::repeats(id_logs);
         if ids.checked > 0 {
@@ -275,4 +174,152 @@ fn lane_threads(jobs: usize) -> Option<Vec<tokio::runtime::Runtime>> {
                 .ok()
         })
         .collect()
+}
+
+/// What the lanes of a run share: the fixture's units, the deterministic cases and the sizes.
+struct LanePlan<'p> {
+    units: &'p [Store],
+    boundary: &'p [generate::CaseSpec],
+    jobs: usize,
+    concurrency_rounds: usize,
+}
+
+/// Runs every lane's units and returns them in unit order: on threads of their own, each with a
+/// target of its own, when the target has lanes of its own (HTTP); in this task otherwise.
+async fn run_lanes<'s, 'a>(
+    shared: &'s Shared<'a>,
+    target: &'a dyn Target,
+    plan: LanePlan<'s>,
+) -> Vec<Unit<'s, 'a>> {
+    let (jobs, n_units, concurrency_rounds) =
+        (plan.jobs, plan.units.len(), plan.concurrency_rounds);
+    let lane = |lane: usize, lane_target: Arc<dyn Target + 'a>| {
+        let units = plan.units;
+        let boundary = plan.boundary;
+        async move {
+            let mut done = Vec::new();
+            for u in lanes::units_of_lane(lane, jobs, n_units) {
+                let mut unit = Unit::new(shared, u, units[u].clone());
+                unit.target = lane_target.clone();
+                unit.run(boundary, n_units, concurrency_rounds).await;
+                done.push(unit);
+            }
+            done
+        }
+    };
+    let own = || -> Arc<dyn Target + 'a> {
+        match target.for_lane() {
+            Some(t) => t,
+            None => Arc::new(target),
+        }
+    };
+    // in-process targets (no lane targets of their own) keep their lanes in this task: their
+    // interleaving, and so the built-in bugs' shared state, stays the seed's
+    let threads = if target.for_lane().is_some() {
+        lane_threads(jobs)
+    } else {
+        None
+    };
+    let mut finished: Vec<Unit> = match threads {
+        // the lanes on as many threads as the machine runs at once, each thread with a
+        // runtime of its own, each lane with a target (an HTTP client and its connections)
+        // of its own: lanes never wait on each other's work, and no more threads than
+        // cores hold their own allocations
+        Some(runtimes) => {
+            let threads = runtimes.len();
+            tokio::task::block_in_place(|| {
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> = runtimes
+                        .into_iter()
+                        .enumerate()
+                        .map(|(t, rt)| {
+                            let mine: Vec<(usize, Arc<dyn Target + 'a>)> =
+                                (t..jobs).step_by(threads).map(|l| (l, own())).collect();
+                            let lane = &lane;
+                            scope.spawn(move || {
+                                rt.block_on(join_all(
+                                    mine.into_iter().map(|(l, target)| lane(l, target)),
+                                ))
+                            })
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                        .flatten()
+                        .collect()
+                })
+            })
+        }
+        // no multi-threaded runtime to step aside from (a current-thread runtime, a
+        // single-threaded test): the lanes interleave in this task
+        None => join_all((0..jobs).map(|l| lane(l, Arc::new(target))))
+            .await
+            .into_iter()
+            .flatten()
+            .collect(),
+    };
+    finished.sort_by_key(|u| u.index);
+    finished
+}
+
+/// A fixture whose entities hold a member the profile lacks cannot be checked under it: the
+/// error says how to make a matching one.
+fn fixture_fits(store: &Store, profile: &Profile) -> Result<(), RunError> {
+    if !profile.members_after_sentinel.is_empty() {
+        return Ok(());
+    }
+    match store
+        .entities()
+        .find(|(_, e)| !profile.has_member(e.value.status))
+    {
+        Some((id, e)) => Err(RunError::FixtureProfile(format!(
+            "the fixture holds `{}` (entity `{id}`), a member profile {} does not have. Make a matching fixture with `tpr-harness fixtures --profile {} --out FILE` and seed the implementation with it",
+            e.value.status.as_str(),
+            profile.name,
+            profile.name
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// What every unit of a run found and counted, merged in unit order after the preflight's.
+struct Totals {
+    collector: Collector,
+    coverage: BTreeMap<RuleId, u64>,
+    clause_coverage: BTreeMap<String, u64>,
+    clause_failures: BTreeMap<String, u64>,
+    cases: usize,
+    requests: u64,
+    id_logs: Vec<request_ids::IdLog>,
+}
+
+impl Totals {
+    fn of(finished: Vec<Unit<'_, '_>>, preflight: Collector) -> Totals {
+        let mut t = Totals {
+            collector: preflight,
+            coverage: BTreeMap::from([(RuleId::F1, 1)]),
+            clause_coverage: BTreeMap::from([("F1".to_string(), 1)]),
+            clause_failures: BTreeMap::new(),
+            cases: 0,
+            requests: 0,
+            id_logs: Vec::with_capacity(finished.len()),
+        };
+        for u in finished {
+            t.id_logs.push(u.request_ids);
+            t.requests += u.requests;
+            t.cases += u.cases;
+            for (r, n) in u.coverage {
+                *t.coverage.entry(r).or_default() += n;
+            }
+            for (c, n) in u.clauses {
+                *t.clause_coverage.entry(c).or_default() += n;
+            }
+            for (c, n) in u.clause_failures {
+                *t.clause_failures.entry(c).or_default() += n;
+            }
+            t.collector.merge(u.collector);
+        }
+        t
+    }
 }
