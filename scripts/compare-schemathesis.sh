@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side by side: Schemathesis (fed the exported OpenAPI) and `tpr-harness check` against the
 # reference endpoint and each deliberately broken one (`serve --mutant NAME`, the built-in bugs
-# of src/target/mutant.rs). Needs Schemathesis (`pip install schemathesis`, its `st` command on
+# of src/target/mutant/). Needs Schemathesis (`pip install schemathesis`, its `st` command on
 # PATH). Figures: docs/MEASUREMENTS.md ("Side by side with a generic schema fuzzer").
 #   scripts/compare-schemathesis.sh [MAX_EXAMPLES [MUTANT…]]     (default 100, every mutant)
 #   scripts/compare-schemathesis.sh 5 none OpenEnum                 (a quick run: two endpoints)
