@@ -18,19 +18,24 @@ use tpr_harness::target::model::ModelTarget;
 /// Request timeout in these tests; every bound below is stated in it.
 const TIMEOUT: Duration = Duration::from_millis(500);
 
-/// Runs the default budget (shrinking on) against a server that does `on_patch` to PATCHes.
-fn check(on_patch: fn() -> Act) -> (Report, Duration) {
+/// A server that answers as the model, except that it does `on_patch` to every PATCH.
+fn hostile(on_patch: fn() -> Act) -> server::Server {
     let model = Arc::new(ModelTarget::new(
         seeded(1, &Profile::graph()),
         Profile::graph(),
     ));
-    let srv = server::serve(0, None, move |req: &Request| {
+    server::serve(0, None, move |req: &Request| {
         if req.method == "PATCH" {
             on_patch()
         } else {
             Act::Answer(server::from_target(&*model, req))
         }
-    });
+    })
+}
+
+/// Runs the default budget (shrinking on) against a server that does `on_patch` to PATCHes.
+fn check(on_patch: fn() -> Act) -> (Report, Duration) {
+    let srv = hostile(on_patch);
     crate::support::rt().block_on(async {
         let remote = Remote::new(&srv.base_url(), TIMEOUT);
         let started = Instant::now();
@@ -289,17 +294,7 @@ fn footprint_check_against_every_hostile_server_stays_within_a_fixed_memory() {
         ("answer after the timeout", late),
     ];
     for (name, on_patch) in acts {
-        let model = Arc::new(ModelTarget::new(
-            seeded(1, &Profile::graph()),
-            Profile::graph(),
-        ));
-        let srv = server::serve(0, None, move |req: &Request| {
-            if req.method == "PATCH" {
-                on_patch()
-            } else {
-                Act::Answer(server::from_target(&*model, req))
-            }
-        });
+        let srv = hostile(on_patch);
         let base = srv.base_url();
         let timeout = TIMEOUT.as_millis().to_string();
         let (peak, code) = peak_of(&[

@@ -2,10 +2,9 @@
 //! contract's version, the tour's findings), every file and fuzz target it names, the one seed
 //! of its library snippet, and its five-line tour run as written (on a free port) ending FIXED.
 
-use crate::support::bin;
-use std::io::{BufRead, BufReader, Read, Write};
+use crate::support::{bin, free_port, serve_bin as serve};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
 use std::time::Duration;
 
 fn root() -> &'static Path {
@@ -138,16 +137,6 @@ fn readme_snippet_and_tiny_server_use_one_seed_for_fixture_and_run() {
     }
 }
 
-/// A child process killed when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// The args of a tour line (`cargo run -q --release -- ARGS`), without the shell around it.
 fn tour_args(line: &str) -> Vec<String> {
     let line = line.trim_start_matches("kill %1; sleep 1; ");
@@ -164,38 +153,6 @@ fn tour_args(line: &str) -> Vec<String> {
                 .to_string()
         })
         .collect()
-}
-
-/// Starts `serve` with `args` on `port` and returns it with the lines it printed on start.
-fn serve(args: &[String], port: u16, dir: &Path) -> (Running, Vec<String>) {
-    let mut child = bin()
-        .args(args)
-        .args(["--port", &port.to_string()])
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let out = child.stdout.take().unwrap();
-    let running = Running(child);
-    let mut lines = Vec::new();
-    for line in BufReader::new(out).lines() {
-        let line = line.unwrap();
-        let done = line.starts_with("press Ctrl-C");
-        lines.push(line);
-        if done {
-            return (running, lines);
-        }
-    }
-    panic!("serve ended before it was ready: {lines:?}");
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The status line of a GET of `url` with `token` (plain HTTP/1.1 on loopback).

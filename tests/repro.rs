@@ -2,8 +2,8 @@
 //! shrunk one) with every option it needs; `replay` of findings only a new run can judge exits
 //! 2 and names the check to run; `corpus` writes sequence seeds that decode to real sequences.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use crate::support::{Running, free_port, serve_bin};
+use std::process::Command;
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_tpr-harness"))
@@ -15,38 +15,15 @@ fn dir(name: &str) -> std::path::PathBuf {
     d
 }
 
-struct Running(Child);
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// `serve` with `args` on a free port, once it says it is ready; its base URL.
 fn serve(args: &[&str], cwd: &std::path::Path) -> (Running, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = bin()
-        .arg("serve")
-        .args(args)
-        .args(["--port", &port.to_string()])
-        .current_dir(cwd)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let out = child.stdout.take().unwrap();
-    let running = Running(child);
-    for line in BufReader::new(out).lines() {
-        if line.unwrap().starts_with("press Ctrl-C") {
-            return (running, format!("http://127.0.0.1:{port}/beta"));
-        }
-    }
-    panic!("serve ended before it was ready");
+    let port = free_port();
+    let args: Vec<String> = std::iter::once("serve")
+        .chain(args.iter().copied())
+        .map(str::to_string)
+        .collect();
+    let (running, _) = serve_bin(&args, port, cwd);
+    (running, format!("http://127.0.0.1:{port}/beta"))
 }
 
 /// The `case:` line printed under each finding of a console summary, in finding order

@@ -155,3 +155,48 @@ pub fn read(store: &mut Store, t: &str, profile: &Profile) -> serde_json::Value 
     let out = model::apply(store, &get(t), profile);
     out.answers[0].json().expect("GET answers 200")
 }
+
+/// A child process killed when dropped.
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A port free on the loopback interface now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts the binary with `args` (`serve …`) on `port` in `dir`, and returns it once it says it
+/// is ready, with the lines it printed until then.
+pub fn serve_bin(args: &[String], port: u16, dir: &std::path::Path) -> (Running, Vec<String>) {
+    use std::io::{BufRead, BufReader};
+    let mut child = bin()
+        .args(args)
+        .args(["--port", &port.to_string()])
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let running = Running(child);
+    let mut lines = Vec::new();
+    for line in BufReader::new(out).lines() {
+        let line = line.unwrap();
+        let done = line.starts_with("press Ctrl-C");
+        lines.push(line);
+        if done {
+            return (running, lines);
+        }
+    }
+    panic!("serve ended before it was ready: {lines:?}");
+}
