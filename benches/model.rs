@@ -127,7 +127,7 @@ fn bench(c: &mut Criterion) {
 /// The default `check` budget against the model in process (no socket): cases per second.
 fn check_in_process(c: &mut Criterion) {
     use tpr_harness::run::{Config, Runner};
-    use tpr_harness::target::model::ModelTarget;
+    use tpr_harness::sut::model::ModelTarget;
     let profile = tpr_harness::contract::profile::Profile::graph();
     let fixture = tpr_harness::model::fixture::Fixture::generate_with(1, &profile, 8);
     let store = tpr_harness::model::store::Store::new(

@@ -11,7 +11,7 @@
 #![allow(clippy::print_stdout, clippy::expect_used)]
 
 use tpr_harness::run::{Config, Runner};
-use tpr_harness::target::model::ModelTarget;
+use tpr_harness::sut::model::ModelTarget;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -44,17 +44,17 @@ fn main() {
     let run = || {
         if let Some(url) = &url {
             let remote =
-                tpr_harness::target::http::Remote::new(url, std::time::Duration::from_millis(500));
+                tpr_harness::sut::http::Remote::new(url, std::time::Duration::from_millis(500));
             rt.block_on(Runner::new(&remote, store.clone(), config.clone()).run())
                 .expect("a report")
         } else if http {
             rt.block_on(async {
                 let endpoint = tpr_harness::endpoint::Endpoint::start(
-                    tpr_harness::endpoint::ModelResponder::new(store.clone(), profile.clone()),
+                    tpr_harness::endpoint::Responder::new(store.clone(), profile.clone()),
                 )
                 .await
                 .expect("an endpoint");
-                let remote = tpr_harness::target::http::Remote::new(
+                let remote = tpr_harness::sut::http::Remote::new(
                     &endpoint.base_url(),
                     std::time::Duration::from_secs(10),
                 );

@@ -16,8 +16,8 @@ use std::time::Duration;
 use tpr_harness::contract::profile::Profile;
 use tpr_harness::model::fixture::{DEFAULT_WORKFLOWS, Fixture};
 use tpr_harness::model::store::{Store, Tokens};
-use tpr_harness::target::Response;
-use tpr_harness::target::model::ModelTarget;
+use tpr_harness::sut::Response;
+use tpr_harness::sut::model::ModelTarget;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

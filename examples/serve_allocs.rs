@@ -11,11 +11,11 @@
 use std::time::Instant;
 use tpr_harness::contract::profile::Profile;
 use tpr_harness::contract::spec::Request;
-use tpr_harness::endpoint::{ModelResponder, VERSION_ROOT};
+use tpr_harness::endpoint::{Responder, VERSION_ROOT};
 use tpr_harness::model::fixture::Fixture;
 use tpr_harness::model::store::{Store, Tokens};
-use tpr_harness::target::block_on;
-use tpr_harness::target::model::ModelTarget;
+use tpr_harness::sut::block_on;
+use tpr_harness::sut::model::ModelTarget;
 
 fn main() {
     let rounds: u32 = std::env::args()
@@ -61,7 +61,7 @@ fn main() {
     let built = allocation_counter::measure(|| {
         std::hint::black_box(request(&raw));
     });
-    let responder = ModelResponder::new(store, profile);
+    let responder = Responder::new(store, profile);
     let mut status = 0;
     let answered = allocation_counter::measure(|| {
         if let Some((resp, _)) = block_on(responder.answer(request(&raw))) {

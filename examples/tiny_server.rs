@@ -18,7 +18,7 @@ use tpr_harness::contract::profile::Profile;
 use tpr_harness::model::fixture::Fixture;
 use tpr_harness::model::store::{Store, Tokens};
 use tpr_harness::run::{Config, Runner};
-use tpr_harness::target::http::Remote;
+use tpr_harness::sut::http::Remote;
 
 type Db = Arc<Mutex<HashMap<String, Map<String, Value>>>>;
 

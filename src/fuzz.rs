@@ -15,8 +15,8 @@ use crate::model::fixture::Fixture;
 use crate::model::invariants as check;
 use crate::model::store::{Store, Tokens};
 use crate::run::judge;
-use crate::target::Target;
-use crate::target::model::ModelTarget;
+use crate::sut::Target;
+use crate::sut::model::ModelTarget;
 use arbitrary::{Arbitrary, Unstructured};
 use std::sync::OnceLock;
 
@@ -287,7 +287,7 @@ fn sequence_step(
 
 /// In-process differential fuzzing through the one seam: the same request sequence to `target`
 /// (any [`Target`] whose futures complete without a runtime: the model, a mutant, your own
-/// implementation wrapped in [`InProcess`](crate::target::implementation::InProcess)) and to
+/// implementation wrapped in [`InProcess`](crate::sut::implementation::InProcess)) and to
 /// the model; every answer is judged as `check` judges it ([`judge::answer_verdicts`]), and
 /// after each PATCH the addressed entity is read back through `target` with `check`'s read
 /// ([`judge::observation::read_back`]) and judged by the same
@@ -307,7 +307,7 @@ pub fn differential(target: &dyn Target, profile: &Profile, data: &[u8]) {
             .and_then(|id| s.get(id))
             .map(|e| e.value.status.as_str());
         let out = model::apply(&mut s, &case.request, profile);
-        let Some(Ok(resp)) = crate::target::block_on(target.send(&case.request)) else {
+        let Some(Ok(resp)) = crate::sut::block_on(target.send(&case.request)) else {
             panic!("no answer in process: {}", case.describe());
         };
         // the answer judged as `check` judges it, then the state a read right after shows
@@ -317,7 +317,7 @@ pub fn differential(target: &dyn Target, profile: &Profile, data: &[u8]) {
                 continue;
             };
             let get = judge::observation::read_back(&path, &authorization);
-            let seen = crate::target::block_on(target.send(&get))
+            let seen = crate::sut::block_on(target.send(&get))
                 .and_then(Result::ok)
                 .filter(|r| r.status == 200)
                 .and_then(|r| serde_json::from_slice::<serde_json::Value>(&r.body).ok());
@@ -357,24 +357,21 @@ pub fn differential_model(data: &[u8]) {
 /// HTTP/1.0 request may be answered in HTTP/1.0) (feature `endpoint`).
 #[cfg(feature = "endpoint")]
 pub fn endpoint_bytes(data: &[u8]) {
-    use crate::endpoint::ModelResponder;
-    static RESPONDER: OnceLock<std::sync::Arc<ModelResponder>> = OnceLock::new();
+    use crate::endpoint::Responder;
+    static RESPONDER: OnceLock<std::sync::Arc<Responder>> = OnceLock::new();
     let responder = RESPONDER.get_or_init(|| {
         let profile = Profile {
             max_body_bytes: 64 * 1024,
             ..Profile::graph()
         };
-        std::sync::Arc::new(ModelResponder::new(store(&profile), profile))
+        std::sync::Arc::new(Responder::new(store(&profile), profile))
     });
     endpoint_bytes_with(responder, data);
 }
 
 /// [`endpoint_bytes`] against any responder (the test shows it catches one that answers 5xx).
 #[cfg(feature = "endpoint")]
-pub fn endpoint_bytes_with(
-    responder: &std::sync::Arc<crate::endpoint::ModelResponder>,
-    data: &[u8],
-) {
+pub fn endpoint_bytes_with(responder: &std::sync::Arc<crate::endpoint::Responder>, data: &[u8]) {
     let out = crate::endpoint::serve_bytes(responder, data);
     if !out.is_empty() {
         assert!(

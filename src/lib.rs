@@ -12,7 +12,7 @@
 //! 2. [`model`]: the pure reference model `apply(&mut Store, &Request, &Profile) -> Outcome`,
 //!    its store ([`store`]) and fixtures ([`fixture`]), and the invariants S2–S8 ([`check`]).
 //! 3. [`generate`]: the case space, the defect catalogue ([`defect`]), boundary cases, sequences.
-//! 4. [`target`]: the one seam, `trait Target { send(Request) -> Response }`: over HTTP
+//! 4. [`sut`] (the system under test): the one seam, `trait Target { send(Request) -> Response }`: over HTTP
 //!    ([`remote`]), the model in process, a user's Rust implementation, mutants ([`mutant`]).
 //! 5. [`run`] (alias [`conformance`]): the runner (phases, observation, diagnosis, shrinking,
 //!    lanes) and its pure judge ([`run::judge`]); [`endpoint`]: any target served over HTTP.
@@ -42,7 +42,7 @@ pub mod model;
 #[cfg(feature = "remote")]
 pub mod report;
 pub mod run;
-pub mod target;
+pub mod sut;
 
 // The public paths of the first version, kept for users' code as deprecated re-exports; the
 // crate itself, its tests, examples and README use the layered paths.
@@ -69,5 +69,6 @@ deprecated_path!(check => model::invariants, "use tpr_harness::model::invariants
 deprecated_path!(fixture => model::fixture, "use tpr_harness::model::fixture");
 deprecated_path!(store => model::store, "use tpr_harness::model::store");
 deprecated_path!(#[cfg(feature = "remote")] conformance => run, "use tpr_harness::run");
-deprecated_path!(#[cfg(feature = "remote")] remote => target::http, "use tpr_harness::target::http");
-deprecated_path!(mutant => target::mutant, "use tpr_harness::target::mutant");
+deprecated_path!(#[cfg(feature = "remote")] remote => sut::http, "use tpr_harness::sut::http");
+deprecated_path!(mutant => sut::mutant, "use tpr_harness::sut::mutant");
+deprecated_path!(target => sut, "use tpr_harness::sut (the system under test; renamed so that tools skipping cargo's target/ folder see it)");

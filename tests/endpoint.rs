@@ -11,17 +11,17 @@ use std::time::Duration;
 use tpr_harness::contract::path::PathStyle;
 use tpr_harness::contract::profile::Profile;
 use tpr_harness::contract::spec::{ErrorBody, Request, error_code};
-use tpr_harness::endpoint::{Endpoint, Faults, ModelResponder};
+use tpr_harness::endpoint::{Endpoint, Faults, Responder};
 use tpr_harness::generate::{self, CaseSpec};
 use tpr_harness::model;
 use tpr_harness::model::store::Store;
-use tpr_harness::target::http::{Remote, Response};
+use tpr_harness::sut::http::{Remote, Response};
 
 /// The fixture every test here serves.
 const SEED: u64 = 5;
 
 async fn start(profile: &Profile) -> (Endpoint, Remote) {
-    let ep = Endpoint::start(ModelResponder::new(seeded(SEED, profile), profile.clone()))
+    let ep = Endpoint::start(Responder::new(seeded(SEED, profile), profile.clone()))
         .await
         .unwrap();
     let mut remote = Remote::new(&ep.base_url(), Duration::from_secs(10));
@@ -303,7 +303,7 @@ fn faults_with_the_same_seed_give_the_same_schedule_with_retry_after() {
     rt().block_on(async {
         let mut seen = Vec::new();
         for _ in 0..2 {
-            let responder = ModelResponder::new(seeded(SEED, &profile), profile.clone())
+            let responder = Responder::new(seeded(SEED, &profile), profile.clone())
                 .with_faults(Some(faults.clone()));
             let ep = Endpoint::start(responder).await.unwrap();
             let mut remote = Remote::new(&ep.base_url(), Duration::from_secs(5));
@@ -366,7 +366,7 @@ fn wiremock_mounted_responder_answers_like_the_model() {
             .disable_request_recording()
             .start()
             .await;
-        let responder = Arc::new(ModelResponder::new(seeded(SEED, &profile), profile.clone()));
+        let responder = Arc::new(Responder::new(seeded(SEED, &profile), profile.clone()));
         responder.clone().mount(&server).await;
         let mut remote = Remote::new(&format!("{}/beta", server.uri()), Duration::from_secs(5));
         remote.retries = 0;
@@ -428,7 +428,7 @@ fn h6_serve_decodes_gzip_bodies_refuses_other_codings_and_stops_a_bomb_at_the_li
 async fn start_limited(limits: tpr_harness::endpoint::Limits) -> Endpoint {
     let profile = Profile::graph();
     Endpoint::start_with(
-        ModelResponder::new(seeded(SEED, &profile), profile),
+        Responder::new(seeded(SEED, &profile), profile),
         std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         limits,
     )

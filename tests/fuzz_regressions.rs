@@ -205,7 +205,7 @@ fn e3_fuzz_crash_an_http_1_0_request_is_answered_in_http_1_0_without_a_5xx() {
         include_bytes!("fuzz_crashes/endpoint_bytes/e3-an-http-1.0-request-answered-in-http-1.0");
     assert!(data.windows(9).any(|w| w == b"HTTP/1.0\r"));
     tpr_harness::fuzz::endpoint_bytes(data);
-    let responder = std::sync::Arc::new(tpr_harness::endpoint::ModelResponder::new(
+    let responder = std::sync::Arc::new(tpr_harness::endpoint::Responder::new(
         tpr_harness::fuzz::store(&tpr_harness::contract::profile::Profile::graph()),
         tpr_harness::contract::profile::Profile::graph(),
     ));
@@ -247,7 +247,7 @@ fn fuzz_replay_fails_on_an_input_its_target_still_crashes_on() {
 /// What `fuzz::differential` says of `data` against `target`: `Ok` when it passes, the panic
 /// message when it fails.
 fn differential_verdict(
-    target: &dyn tpr_harness::target::Target,
+    target: &dyn tpr_harness::sut::Target,
     profile: &tpr_harness::contract::profile::Profile,
     data: &[u8],
 ) -> Result<(), String> {
@@ -270,7 +270,7 @@ fn b6_fuzz_differential_catches_an_open_enum_and_blames_b6() {
     use tpr_harness::contract::spec::ProcessingStatus;
     use tpr_harness::generate::defect::Defect;
     use tpr_harness::generate::{CaseSpec, MemberSpec};
-    use tpr_harness::target::mutant::{Mutant, Mutated};
+    use tpr_harness::sut::mutant::{Mutant, Mutated};
     let profile = tpr_harness::fuzz::fuzz_profile(0);
     let sequence = |defects: Vec<Defect>| {
         let patch = CaseSpec {
@@ -416,9 +416,9 @@ fn e3_fuzz_endpoint_bytes_seeds_are_answered_as_http_without_a_5xx() {
     assert_eq!(n, 5);
     // and the check itself can fail: a responder that answers 500 is caught
     use std::sync::Arc;
-    use tpr_harness::endpoint::ModelResponder;
-    use tpr_harness::target::{Response, implementation::InProcess};
-    let broken = Arc::new(ModelResponder::serving(
+    use tpr_harness::endpoint::Responder;
+    use tpr_harness::sut::{Response, implementation::InProcess};
+    let broken = Arc::new(Responder::serving(
         Arc::new(InProcess::new(
             "500",
             |_: &tpr_harness::contract::spec::Request| Response::new(500, vec![], vec![]),

@@ -11,9 +11,9 @@ use tpr_harness::contract::profile::Profile;
 use tpr_harness::contract::rule::RuleId;
 use tpr_harness::contract::spec::Request;
 use tpr_harness::run::{Config, Kind, Report, Runner, StopKind};
-use tpr_harness::target::Response;
-use tpr_harness::target::http::Remote;
-use tpr_harness::target::model::ModelTarget;
+use tpr_harness::sut::Response;
+use tpr_harness::sut::http::Remote;
+use tpr_harness::sut::model::ModelTarget;
 
 /// Request timeout in these tests; every bound below is stated in it.
 const TIMEOUT: Duration = Duration::from_millis(500);
@@ -183,12 +183,11 @@ fn e3_an_answer_after_the_timeout_is_no_answer() {
 /// The model, 20 ms slower per request.
 struct Slow(ModelTarget);
 
-impl tpr_harness::target::Target for Slow {
+impl tpr_harness::sut::Target for Slow {
     fn send<'a>(
         &'a self,
         req: &'a Request,
-    ) -> tpr_harness::target::BoxFuture<'a, Result<Response, tpr_harness::target::TransportError>>
-    {
+    ) -> tpr_harness::sut::BoxFuture<'a, Result<Response, tpr_harness::sut::TransportError>> {
         Box::pin(async move {
             tokio::time::sleep(Duration::from_millis(20)).await;
             self.0.send(req).await

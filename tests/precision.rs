@@ -15,10 +15,10 @@ use tpr_harness::contract::timestamp::Timestamp;
 use tpr_harness::model::fixture::Fixture;
 use tpr_harness::model::store::{Store, Tokens};
 use tpr_harness::run::{Config, Kind, Report, RunError, Runner, StopKind};
-use tpr_harness::target::http::Remote;
-use tpr_harness::target::model::ModelTarget;
-use tpr_harness::target::mutant::Mutated;
-use tpr_harness::target::{Response, Target};
+use tpr_harness::sut::http::Remote;
+use tpr_harness::sut::model::ModelTarget;
+use tpr_harness::sut::mutant::Mutated;
+use tpr_harness::sut::{Response, Target};
 
 fn config() -> Config {
     Config {
@@ -152,9 +152,10 @@ fn r1_a_base_url_without_the_version_root_ends_with_a_hint_about_the_prefix() {
     // Found as a new user: a base URL without `/beta` got "not seeded with this fixture file"
     rt().block_on(async {
         let s = seeded(1, &Profile::graph());
-        let ep = tpr_harness::endpoint::Endpoint::start(
-            tpr_harness::endpoint::ModelResponder::new(s.clone(), Profile::graph()),
-        )
+        let ep = tpr_harness::endpoint::Endpoint::start(tpr_harness::endpoint::Responder::new(
+            s.clone(),
+            Profile::graph(),
+        ))
         .await
         .unwrap();
         let base = ep.base_url();
@@ -276,8 +277,7 @@ impl Target for DeletingModel {
     fn send<'a>(
         &'a self,
         req: &'a Request,
-    ) -> tpr_harness::target::BoxFuture<'a, Result<Response, tpr_harness::target::TransportError>>
-    {
+    ) -> tpr_harness::sut::BoxFuture<'a, Result<Response, tpr_harness::sut::TransportError>> {
         if req.method == "DELETE" {
             if let Ok(route) =
                 tpr_harness::contract::path::Route::parse(&req.path, self.0.profile())
@@ -330,8 +330,7 @@ impl Target for BearerCaseSensitiveWithoutEnvelope {
     fn send<'a>(
         &'a self,
         req: &'a Request,
-    ) -> tpr_harness::target::BoxFuture<'a, Result<Response, tpr_harness::target::TransportError>>
-    {
+    ) -> tpr_harness::sut::BoxFuture<'a, Result<Response, tpr_harness::sut::TransportError>> {
         if req
             .header_values("Authorization")
             .any(|a| a.starts_with("bearer "))
@@ -408,7 +407,7 @@ fn replay_says_fixed_only_when_the_same_judge_finds_nothing() {
     // a report made against a broken implementation; replayed against the fixed one every
     // finding is FIXED (or needs a full run), against the broken one the B6 finding still fails
     use tpr_harness::run::Replayed;
-    use tpr_harness::target::mutant::Mutant;
+    use tpr_harness::sut::mutant::Mutant;
     rt().block_on(async {
         let broken = Mutated::new(
             seeded(1, &Profile::graph()),
@@ -556,8 +555,7 @@ impl<F: Fn(&Request, &ModelTarget) -> Option<Response> + Send + Sync> Target for
     fn send<'a>(
         &'a self,
         req: &'a Request,
-    ) -> tpr_harness::target::BoxFuture<'a, Result<Response, tpr_harness::target::TransportError>>
-    {
+    ) -> tpr_harness::sut::BoxFuture<'a, Result<Response, tpr_harness::sut::TransportError>> {
         match (self.1)(req, &self.0) {
             Some(r) => Box::pin(std::future::ready(Ok(r))),
             None => self.0.send(req),
@@ -569,11 +567,11 @@ impl<F: Fn(&Request, &ModelTarget) -> Option<Response> + Send + Sync> Target for
 }
 
 fn bad_request() -> Response {
-    tpr_harness::target::model::error_response(
+    tpr_harness::sut::model::error_response(
         400,
         "bad",
         // a fresh id, as E2 demands: a server repeating one is another finding
-        &tpr_harness::target::model::fresh_request_id(),
+        &tpr_harness::sut::model::fresh_request_id(),
         None,
     )
 }
@@ -617,7 +615,7 @@ fn e4_a_defect_answered_5xx_alone_is_the_cause_of_its_combinations_not_e4() {
             Some(if resolves {
                 Response::new(500, vec![], vec![])
             } else {
-                tpr_harness::target::model::error_response(404, "not found", "0", None)
+                tpr_harness::sut::model::error_response(404, "not found", "0", None)
             })
         },
     );
@@ -663,8 +661,7 @@ impl Target for SlowOnce {
     fn send<'a>(
         &'a self,
         req: &'a Request,
-    ) -> tpr_harness::target::BoxFuture<'a, Result<Response, tpr_harness::target::TransportError>>
-    {
+    ) -> tpr_harness::sut::BoxFuture<'a, Result<Response, tpr_harness::sut::TransportError>> {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (&req.method, &req.path, &req.body).hash(&mut h);
@@ -673,7 +670,7 @@ impl Target for SlowOnce {
             self.timeouts
                 .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             return Box::pin(std::future::ready(Err(
-                tpr_harness::target::TransportError::Timeout {
+                tpr_harness::sut::TransportError::Timeout {
                     url: "in-process".into(),
                     timeout_ms: 10_000,
                 },

@@ -33,9 +33,9 @@ fn readme_numbers_are_the_codes_own() {
     );
     assert!(
         bugs.iter()
-            .all(|&n| n == tpr_harness::target::mutant::Mutant::ALL.len()),
-        "README says {bugs:?} built-in bugs; src/target/mutant.rs has {}",
-        tpr_harness::target::mutant::Mutant::ALL.len()
+            .all(|&n| n == tpr_harness::sut::mutant::Mutant::ALL.len()),
+        "README says {bugs:?} built-in bugs; src/sut/mutant.rs has {}",
+        tpr_harness::sut::mutant::Mutant::ALL.len()
     );
     let clauses = numbers_before(&text, "(?:testable )?clauses");
     assert!(

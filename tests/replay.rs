@@ -11,10 +11,10 @@ use tpr_harness::contract::rule::RuleId;
 use tpr_harness::contract::spec::Request;
 use tpr_harness::model::fixture::Fixture;
 use tpr_harness::run::{Config, Finding, Kind, Replayed, Report, Runner};
-use tpr_harness::target::http::Remote;
-use tpr_harness::target::model::ModelTarget;
-use tpr_harness::target::mutant::{Mutant, Mutated};
-use tpr_harness::target::{Response, Target};
+use tpr_harness::sut::http::Remote;
+use tpr_harness::sut::model::ModelTarget;
+use tpr_harness::sut::mutant::{Mutant, Mutated};
+use tpr_harness::sut::{Response, Target};
 
 const SEED: u64 = 1;
 
@@ -75,7 +75,7 @@ fn cli_replay(
     mutants: &[Mutant],
     name: &str,
 ) -> (Option<i32>, String) {
-    use tpr_harness::endpoint::{Endpoint, ModelResponder};
+    use tpr_harness::endpoint::{Endpoint, Responder};
     let file = tmp(&format!("{name}.json"));
     let fixtures = tmp(&format!("{name}-fixtures.json"));
     let mut report = report.clone();
@@ -83,8 +83,7 @@ fn cli_replay(
     std::fs::write(&file, serde_json::to_string(&report).unwrap()).unwrap();
     Fixture::generate(SEED, profile).write(&fixtures).unwrap();
     let rt = rt();
-    let responder =
-        ModelResponder::new(seeded(SEED, profile), profile.clone()).with_mutants(mutants);
+    let responder = Responder::new(seeded(SEED, profile), profile.clone()).with_mutants(mutants);
     let ep = rt.block_on(Endpoint::start(responder)).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_tpr-harness"))
         .arg("replay")
@@ -201,8 +200,7 @@ impl Target for FiveXxOn {
     fn send<'a>(
         &'a self,
         req: &'a Request,
-    ) -> tpr_harness::target::BoxFuture<'a, Result<Response, tpr_harness::target::TransportError>>
-    {
+    ) -> tpr_harness::sut::BoxFuture<'a, Result<Response, tpr_harness::sut::TransportError>> {
         if (self.2)(req) {
             return Box::pin(std::future::ready(Ok(Response::new(
                 self.1,

@@ -6,8 +6,8 @@ use crate::support::rt;
 use tpr_harness::contract::profile::Profile;
 use tpr_harness::contract::rule::RuleId;
 use tpr_harness::run::{Config, Kind, Replayed, Report, Runner};
-use tpr_harness::target::model::ModelTarget;
-use tpr_harness::target::mutant::{Mutant, Mutated};
+use tpr_harness::sut::model::ModelTarget;
+use tpr_harness::sut::mutant::{Mutant, Mutated};
 
 const SEED: u64 = 2;
 

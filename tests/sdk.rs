@@ -7,8 +7,8 @@ use crate::support::*;
 use tpr_harness::contract::profile::Profile;
 use tpr_harness::contract::spec::TaskProcessingResult;
 use tpr_harness::contract::timestamp::{Grammar, Timestamp};
-use tpr_harness::target::model::ModelTarget;
-use tpr_harness::target::{Target, block_on};
+use tpr_harness::sut::model::ModelTarget;
+use tpr_harness::sut::{Target, block_on};
 
 #[test]
 fn h6_b4_t1_sdk_shaped_requests_are_answered_as_the_contract_says() {

@@ -1,11 +1,11 @@
 //! `tpr-harness check`: check an implementation against the contract.
 
 use super::{CliError, Status, load_fixture, load_profile, runtime};
-use crate::endpoint::{Endpoint, ModelResponder};
+use crate::endpoint::{Endpoint, Responder};
 use crate::model::store::{Store, Tokens};
 use crate::report;
 use crate::run::{Config, Event, Observe, Report, Runner, StopKind, Stopped};
-use crate::target::http::Remote;
+use crate::sut::http::Remote;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -76,7 +76,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SECONDS")]
     max_time: Option<u64>,
     /// Largest response body read, in bytes; a longer or endless body is an E3 finding.
-    #[arg(long, default_value_t = crate::target::DEFAULT_MAX_RESPONSE_BYTES)]
+    #[arg(long, default_value_t = crate::sut::DEFAULT_MAX_RESPONSE_BYTES)]
     max_response_bytes: usize,
     /// When the implementation stops answering, how long to wait for it to come back, in seconds.
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
@@ -133,8 +133,7 @@ pub fn check(a: CheckArgs) -> Result<Status, CliError> {
         let base = match &a.base_url {
             Some(u) => u.clone(),
             None => {
-                embedded =
-                    Endpoint::start(ModelResponder::new(store.clone(), profile.clone())).await?;
+                embedded = Endpoint::start(Responder::new(store.clone(), profile.clone())).await?;
                 embedded.base_url()
             }
         };

@@ -3,7 +3,7 @@
 use super::{CliError, Status, load_fixture, load_profile, runtime};
 use crate::generate;
 use crate::model::store::{Store, Tokens};
-use crate::target::http::Remote;
+use crate::sut::http::Remote;
 use clap::Args;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;

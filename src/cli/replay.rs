@@ -4,7 +4,7 @@ use super::check::DEFAULT_TOKEN;
 use super::{CliError, Status, load_fixture, runtime};
 use crate::model::store::{Store, Tokens};
 use crate::run::{Config, Replayed, Report, Runner};
-use crate::target::http::Remote;
+use crate::sut::http::Remote;
 use clap::Args;
 use std::path::PathBuf;
 use std::time::Duration;

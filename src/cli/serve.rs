@@ -1,7 +1,7 @@
 //! `tpr-harness serve`: the reference endpoint for your own clients and SDKs.
 
 use super::{CliError, Status, load_fixture, load_profile, runtime};
-use crate::endpoint::{Endpoint, Faults, ModelResponder};
+use crate::endpoint::{Endpoint, Faults, Responder};
 use crate::model::store::{Store, Tokens};
 use clap::Args;
 use std::net::SocketAddr;
@@ -61,7 +61,7 @@ pub struct ServeArgs {
     /// A request's body must arrive within this many milliseconds, else 408.
     #[arg(long, default_value_t = 30_000)]
     body_timeout_ms: u64,
-    /// Break one rule on purpose (a built-in bug of src/target/mutant.rs, e.g. OpenEnum or
+    /// Break one rule on purpose (a built-in bug of src/sut/mutant.rs, e.g. OpenEnum or
     /// LostUpdates; a wrong name lists them all), to see what a checker catches. Never for real
     /// use.
     #[arg(long)]
@@ -101,8 +101,8 @@ pub fn serve(a: ServeArgs) -> Result<Status, CliError> {
     }
     let latency = a.latency_ms.as_deref().map(parse_latency).transpose()?;
     let mutant = match &a.mutant {
-        Some(n) => Some(crate::target::mutant::Mutant::from_name(n).ok_or_else(|| {
-            let names: Vec<String> = crate::target::mutant::Mutant::ALL
+        Some(n) => Some(crate::sut::mutant::Mutant::from_name(n).ok_or_else(|| {
+            let names: Vec<String> = crate::sut::mutant::Mutant::ALL
                 .iter()
                 .map(|m| format!("{m:?}"))
                 .collect();
@@ -133,7 +133,7 @@ pub fn serve(a: ServeArgs) -> Result<Status, CliError> {
         latency_ms: latency,
         retry_after_s: 1,
     });
-    let responder = ModelResponder::new(store, profile.clone())
+    let responder = Responder::new(store, profile.clone())
         .with_mutant(mutant)
         .with_faults(faults)
         .with_log(a.log);

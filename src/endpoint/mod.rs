@@ -1,7 +1,7 @@
 //! The embedded endpoint: a [`Target`] (the reference model by default) served over HTTP.
 //!
-//! [`ModelResponder`] is a [`wiremock::Respond`]: mount it on your own `MockServer` with
-//! [`ModelResponder::mount`]. It turns each request into the model's [`Request`] and asks its
+//! [`Responder`] is a [`wiremock::Respond`]: mount it on your own `MockServer` with
+//! [`Responder::mount`]. It turns each request into the model's [`Request`] and asks its
 //! target — by default [`ModelTarget`]: one shared store under one lock (S7), the first
 //! acceptable answer in E4 order, the Graph error body with `innerError` (`date`, `request-id`,
 //! `client-request-id` echoed), the 200 representation.
@@ -20,9 +20,9 @@ use crate::contract::profile::Profile;
 use crate::contract::spec::Request;
 use crate::model::fixture::SplitMix;
 use crate::model::store::{Store, Tokens};
-use crate::target::model::{ModelTarget, error_response, fresh_request_id};
-use crate::target::mutant::{Mutant, Mutated};
-use crate::target::{Response, Target};
+use crate::sut::model::{ModelTarget, error_response, fresh_request_id};
+use crate::sut::mutant::{Mutant, Mutated};
+use crate::sut::{Response, Target};
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;
@@ -72,12 +72,12 @@ impl Faults {
     }
 }
 
-/// A [`Target`] served over HTTP: the reference model by default ([`ModelResponder::new`]), the
-/// model with built-in bugs ([`ModelResponder::with_mutants`]) or any other target
-/// ([`ModelResponder::serving`]), plus optional seeded faults and a request log. The responder
+/// A [`Target`] served over HTTP: the reference model by default ([`Responder::new`]), the
+/// model with built-in bugs ([`Responder::with_mutants`]) or any other target
+/// ([`Responder::serving`]), plus optional seeded faults and a request log. The responder
 /// itself decides nothing: it turns HTTP into a [`Request`], asks the target, and sends back
 /// the [`Response`].
-pub struct ModelResponder {
+pub struct Responder {
     target: Arc<dyn Target>,
     model: Option<Arc<ModelTarget>>,
     profile: Profile,
@@ -86,20 +86,24 @@ pub struct ModelResponder {
     log: bool,
 }
 
-impl std::fmt::Debug for ModelResponder {
+/// The first version's name of [`Responder`] (it serves any [`Target`], not only the model).
+#[deprecated(note = "use tpr_harness::endpoint::Responder")]
+pub type ModelResponder = Responder;
+
+impl std::fmt::Debug for Responder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ModelResponder")
+        f.debug_struct("Responder")
             .field("target", &self.target.describe())
             .field("faults", &self.faults)
             .finish()
     }
 }
 
-impl ModelResponder {
+impl Responder {
     /// The reference model over `store` under `profile`.
-    pub fn new(store: Store, profile: Profile) -> ModelResponder {
+    pub fn new(store: Store, profile: Profile) -> Responder {
         let model = Arc::new(ModelTarget::new(store, profile.clone()));
-        ModelResponder {
+        Responder {
             target: model.clone(),
             model: Some(model),
             profile,
@@ -110,9 +114,9 @@ impl ModelResponder {
     }
 
     /// Any target (a user's in-process implementation, a decorator), served under `profile`'s
-    /// body limit. [`ModelResponder::snapshot`] is then empty.
-    pub fn serving(target: Arc<dyn Target>, profile: Profile) -> ModelResponder {
-        ModelResponder {
+    /// body limit. [`Responder::snapshot`] is then empty.
+    pub fn serving(target: Arc<dyn Target>, profile: Profile) -> Responder {
+        Responder {
             target,
             model: None,
             profile,
@@ -123,7 +127,7 @@ impl ModelResponder {
     }
 
     /// The same model, broken by `mutants` (for the self-test and `serve --mutant`).
-    pub fn with_mutants(mut self, mutants: &[Mutant]) -> ModelResponder {
+    pub fn with_mutants(mut self, mutants: &[Mutant]) -> Responder {
         if let (Some(model), false) = (&self.model, mutants.is_empty()) {
             self.target = Arc::new(Mutated::over(model.clone(), mutants));
         }
@@ -131,19 +135,19 @@ impl ModelResponder {
     }
 
     /// Breaks one rule on purpose (for the runner's self-test); `None` keeps it correct.
-    pub fn with_mutant(self, mutant: Option<Mutant>) -> ModelResponder {
+    pub fn with_mutant(self, mutant: Option<Mutant>) -> Responder {
         let list: Vec<Mutant> = mutant.into_iter().collect();
         self.with_mutants(&list)
     }
 
     /// Enables seeded faults.
-    pub fn with_faults(mut self, faults: Option<Faults>) -> ModelResponder {
+    pub fn with_faults(mut self, faults: Option<Faults>) -> Responder {
         self.faults = faults;
         self
     }
 
     /// Logs one line per request to standard error.
-    pub fn with_log(mut self, log: bool) -> ModelResponder {
+    pub fn with_log(mut self, log: bool) -> Responder {
         self.log = log;
         self
     }
@@ -153,7 +157,7 @@ impl ModelResponder {
         &self.profile
     }
 
-    /// A copy of the model's current store (empty for [`ModelResponder::serving`]).
+    /// A copy of the model's current store (empty for [`Responder::serving`]).
     pub fn snapshot(&self) -> Store {
         match &self.model {
             Some(m) => m.snapshot(),
@@ -247,14 +251,14 @@ fn owned_headers(headers: &hyper::HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-impl wiremock::Respond for ModelResponder {
+impl wiremock::Respond for Responder {
     fn respond(&self, req: &wiremock::Request) -> wiremock::ResponseTemplate {
         let path = match req.url.query() {
             Some(q) => format!("{}?{q}", req.url.path()),
             None => req.url.path().to_string(),
         };
         // wiremock asks synchronously; in-process targets never wait on I/O
-        let answered = crate::target::block_on(self.answer(Request {
+        let answered = crate::sut::block_on(self.answer(Request {
             method: req.method.as_str().to_string(),
             path,
             headers: owned_headers(&req.headers),
@@ -274,8 +278,8 @@ impl wiremock::Respond for ModelResponder {
     }
 }
 
-/// `Arc<ModelResponder>` as a `Respond`, so a test keeps a handle to inspect the store.
-struct SharedResponder(Arc<ModelResponder>);
+/// `Arc<Responder>` as a `Respond`, so a test keeps a handle to inspect the store.
+struct SharedResponder(Arc<Responder>);
 
 impl wiremock::Respond for SharedResponder {
     fn respond(&self, req: &wiremock::Request) -> wiremock::ResponseTemplate {
@@ -288,7 +292,7 @@ impl wiremock::Respond for SharedResponder {
 #[derive(Debug)]
 pub struct Endpoint {
     addr: SocketAddr,
-    responder: Arc<ModelResponder>,
+    responder: Arc<Responder>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -325,21 +329,18 @@ pub struct StartError {
 
 impl Endpoint {
     /// Starts the endpoint on a free loopback port (must be called inside a tokio runtime).
-    pub async fn start(responder: ModelResponder) -> Result<Endpoint, StartError> {
+    pub async fn start(responder: Responder) -> Result<Endpoint, StartError> {
         Endpoint::start_on(responder, SocketAddr::from(([127, 0, 0, 1], 0))).await
     }
 
     /// Starts the endpoint on `addr` (port 0 picks a free one) with the default [`Limits`].
-    pub async fn start_on(
-        responder: ModelResponder,
-        addr: SocketAddr,
-    ) -> Result<Endpoint, StartError> {
+    pub async fn start_on(responder: Responder, addr: SocketAddr) -> Result<Endpoint, StartError> {
         Endpoint::start_with(responder, addr, Limits::default()).await
     }
 
     /// Starts the endpoint on `addr` with `limits`: a slow or stalled client cannot hold it.
     pub async fn start_with(
-        responder: ModelResponder,
+        responder: Responder,
         addr: SocketAddr,
         limits: Limits,
     ) -> Result<Endpoint, StartError> {
@@ -395,7 +396,7 @@ impl Endpoint {
     }
 
     /// The responder (to inspect the store in tests).
-    pub fn responder(&self) -> &Arc<ModelResponder> {
+    pub fn responder(&self) -> &Arc<Responder> {
         &self.responder
     }
 }
@@ -410,7 +411,7 @@ impl Drop for Endpoint {
 
 /// Serves one connection (any byte stream) until it closes: the HTTP handling `serve` runs for
 /// every socket, and the `endpoint_bytes` fuzz target runs on raw bytes.
-pub async fn connection<S>(stream: S, responder: Arc<ModelResponder>, limits: Limits)
+pub async fn connection<S>(stream: S, responder: Arc<Responder>, limits: Limits)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
@@ -432,7 +433,7 @@ where
 /// Feeds `bytes` as one client connection to the endpoint's HTTP handling over an in-memory
 /// stream and returns everything it wrote back (the body of the `endpoint_bytes` fuzz target).
 /// Never panics on any input.
-pub fn serve_bytes(responder: &Arc<ModelResponder>, bytes: &[u8]) -> Vec<u8> {
+pub fn serve_bytes(responder: &Arc<Responder>, bytes: &[u8]) -> Vec<u8> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let Ok(rt) = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -517,7 +518,7 @@ async fn read_body(
 }
 
 async fn serve_one(
-    r: Arc<ModelResponder>,
+    r: Arc<Responder>,
     req: hyper::Request<Incoming>,
     body_timeout: Duration,
 ) -> Result<hyper::Response<Full<Bytes>>, std::convert::Infallible> {

@@ -9,7 +9,7 @@ use super::{Config, Event, Expected, StopKind, Stopped};
 use crate::contract::clause::ClauseId;
 use crate::contract::spec::Request;
 use crate::generate::Case;
-use crate::target::{Target, TransportError};
+use crate::sut::{Target, TransportError};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Instant;

@@ -11,7 +11,7 @@
 //! * `runner` (feature `remote`): phases, observation, diagnosis, shrinking, preflight, crash
 //!   awareness, parallel lanes, time bounds.
 //!
-//! [`Target`]: crate::target::Target
+//! [`Target`]: crate::sut::Target
 
 #[cfg(feature = "remote")]
 mod diagnose;
@@ -48,7 +48,7 @@ use crate::contract::rule::RuleId;
 use crate::contract::spec::Request;
 use crate::generate::CaseSpec;
 use crate::generate::defect::Defect;
-use crate::target::{Response, TransportError};
+use crate::sut::{Response, TransportError};
 pub use judge::{Kind, Verdict};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -298,5 +298,5 @@ struct SeedDifference {
     message: String,
     request: Request,
     model_view: serde_json::Value,
-    response: crate::target::Response,
+    response: crate::sut::Response,
 }

@@ -141,7 +141,7 @@ async fn {name}() {{
     let token = std::env::var("TPR_TOKEN").expect("TPR_TOKEN");
     let json = r{hashes}"{json}"{hashes}.replace("{placeholder}", &token);
     {binding}: tpr_harness::contract::spec::Request = serde_json::from_str(&json).unwrap();{body}
-    let remote = tpr_harness::target::http::Remote::new("{base_url}", std::time::Duration::from_secs(10));
+    let remote = tpr_harness::sut::http::Remote::new("{base_url}", std::time::Duration::from_secs(10));
     let resp = remote.send(&req).await.unwrap();
     assert!({statuses:?}.contains(&resp.status), "{rule}: got {{}}", resp.status);
 }}"#,

@@ -10,7 +10,7 @@ use super::judge::Kind;
 use super::{Expected, Finding};
 use crate::contract::clause::ClauseId;
 use crate::contract::spec::Request;
-use crate::target::Response;
+use crate::sut::Response;
 use std::collections::HashMap;
 
 /// A `request-id` as compared: a UUID by its 128 bits (`ABC…` and `abc…` are one id), any

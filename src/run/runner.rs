@@ -23,7 +23,7 @@ use crate::contract::rule::RuleId;
 use crate::contract::spec::Request;
 use crate::generate::{self};
 use crate::model::store::Store;
-use crate::target::Target;
+use crate::sut::Target;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;

@@ -14,7 +14,7 @@ use crate::contract::spec::{ProcessingStatus, Request, TaskProcessingResult};
 use crate::generate::{self, Case, CaseSpec, MemberSpec};
 use crate::model;
 use crate::model::store::Store;
-use crate::target::{Response, TransportError};
+use crate::sut::{Response, TransportError};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::Ordering;
 
@@ -23,7 +23,7 @@ pub(super) struct Unit<'s, 'a> {
     pub(super) shared: &'s Shared<'a>,
     /// What this unit sends through: the lane's own target (its client and connections) when
     /// lanes run on threads of their own, else the run's.
-    pub(super) target: std::sync::Arc<dyn crate::target::Target + 'a>,
+    pub(super) target: std::sync::Arc<dyn crate::sut::Target + 'a>,
     pub(super) index: usize,
     pub(super) store: Store,
     pub(super) collector: Collector,

@@ -14,7 +14,7 @@ use crate::generate::{Case, CaseSpec};
 use crate::model;
 use crate::model::invariants::Detail;
 use crate::model::store::Store;
-use crate::target::Response;
+use crate::sut::Response;
 use std::sync::atomic::Ordering;
 
 impl<'s, 'a> Unit<'s, 'a> {

@@ -10,12 +10,12 @@ use crate::contract::spec::{NOT_UPDATABLE, TaskProcessingResult};
 use crate::generate::defect::Defect;
 use crate::generate::{Case, CaseSpec};
 use crate::model;
-use crate::target::TransportError;
+use crate::sut::TransportError;
 use std::sync::atomic::Ordering;
 
 /// What a judged answer keeps for diagnosis and findings: its status, headers and the first
 /// `max` bytes of its body with its length (a large body is judged, then not held on to).
-pub(super) fn kept(resp: crate::target::Response, max: usize) -> crate::target::Response {
+pub(super) fn kept(resp: crate::sut::Response, max: usize) -> crate::sut::Response {
     if resp.body.len() <= max {
         resp
     } else {
@@ -356,7 +356,7 @@ impl<'s, 'a> Unit<'s, 'a> {
 struct After<'c> {
     request: &'c crate::contract::spec::Request,
     outcome: &'c model::Outcome,
-    response: &'c crate::target::Response,
+    response: &'c crate::sut::Response,
     judge_state: bool,
 }
 

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::support::clause::{self, *};
-use tpr_harness::target::mutant::Mutant;
+use tpr_harness::sut::mutant::Mutant;
 
 #[test]
 fn b1_bodies_that_are_not_one_json_object_are_400() {
@@ -331,9 +331,8 @@ fn b6_e_stored_members_after_the_sentinel_render_as_the_sentinel_without_prefer(
     assert!(out.answers[0].preference_applied);
     // t3 holds `quarantined`: every answer without the preference says the sentinel
     holds_and_catches(&p, &[Mutant::AfterSentinelRenderedByName], |t| {
-        let status = |r: tpr_harness::target::Response| {
-            Ok::<_, String>(body(&r)?["processingStatus"].clone())
-        };
+        let status =
+            |r: tpr_harness::sut::Response| Ok::<_, String>(body(&r)?["processingStatus"].clone());
         let sentinel = json!("unknownFutureValue");
         same(
             "GET",
@@ -564,7 +563,7 @@ fn b1_d_the_judge_accepts_either_answer_to_a_body_with_a_byte_order_mark() {
     // found by cargo-mutants on the judge: a 400 to a request whose outcome set also holds a 200
     // must not be compared as a representation
     use tpr_harness::run::judge;
-    use tpr_harness::target::{Response, Target, block_on, model::ModelTarget};
+    use tpr_harness::sut::{Response, Target, block_on, model::ModelTarget};
     let mut req = patch("t1", r#"{"failureReason":"bom"}"#);
     req.body.splice(0..0, [0xEF, 0xBB, 0xBF]);
     let out = model::apply(&mut store(), &req, &g());

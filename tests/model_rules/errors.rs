@@ -8,7 +8,7 @@ fn e1_every_rejection_the_endpoint_sends_is_a_json_envelope_with_a_code() {
     // Content-Type application/json and {"error":{"code":non-empty,"message":…}}, whatever the
     // defect, route or method; the judge agrees
     use tpr_harness::run::judge;
-    use tpr_harness::target::{Target, block_on, model::ModelTarget};
+    use tpr_harness::sut::{Target, block_on, model::ModelTarget};
     let target = ModelTarget::new(store(), g());
     let mut delete = get("t1");
     delete.method = "DELETE".into();
@@ -44,7 +44,7 @@ fn e1_every_rejection_the_endpoint_sends_is_a_json_envelope_with_a_code() {
         vec![400, 401, 404, 405, 415]
     );
     // and the judge does catch a bare one
-    let bare = tpr_harness::target::Response::new(
+    let bare = tpr_harness::sut::Response::new(
         400,
         vec![("Content-Type".into(), "text/html".into())],
         b"<h1>no</h1>".to_vec(),
@@ -81,7 +81,7 @@ fn e3_the_model_never_answers_5xx_on_odd_input_and_the_judge_flags_one() {
         "{:?}",
         out.statuses()
     );
-    let five = tpr_harness::target::Response::new(500, vec![], vec![]);
+    let five = tpr_harness::sut::Response::new(500, vec![], vec![]);
     let v = tpr_harness::run::judge::judge(&req, &out, &five, &g());
     assert_eq!(
         (v[0].rule, v[0].kind),
@@ -103,7 +103,7 @@ fn e4_a_verdict_names_every_status_the_contract_accepts_in_order() {
         .join(" or ");
     assert!(want.contains(" or "), "{want}");
     for status in [500u16, 200, 404] {
-        let resp = tpr_harness::target::Response::new(status, vec![], b"{}".to_vec());
+        let resp = tpr_harness::sut::Response::new(status, vec![], b"{}".to_vec());
         let v = tpr_harness::run::judge::judge(&req, &out, &resp, &g());
         assert!(
             v[0].message.contains(&format!("expected {want}")),
@@ -145,7 +145,7 @@ fn e4_several_defects_give_a_set_unless_strict_precedence() {
 #[test]
 fn e2_the_strict_codes_knob_decides_whether_the_judge_compares_codes() {
     use tpr_harness::run::judge;
-    use tpr_harness::target::Response;
+    use tpr_harness::sut::Response;
     let req = patch("t1", "{bad");
     let out = model::apply(&mut store(), &req, &g());
     let wrong_code = Response::new(
@@ -168,7 +168,7 @@ fn e2_the_strict_codes_knob_decides_whether_the_judge_compares_codes() {
 #[test]
 fn e2_request_ids_are_fresh_uuids_never_repeated() {
     use tpr_harness::model::invariants::{RequestIds, parse_uuid};
-    use tpr_harness::target::model::fresh_request_id;
+    use tpr_harness::sut::model::fresh_request_id;
     let mut seen = RequestIds::new();
     for _ in 0..20_000 {
         let id = fresh_request_id();

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::support::clause::*;
-use tpr_harness::target::mutant::Mutant;
+use tpr_harness::sut::mutant::Mutant;
 
 fn gzip_patch(t: &str, body: &[u8]) -> Request {
     let mut r = patch(t, "");
@@ -226,7 +226,7 @@ fn h5_prefer_header_admits_members_after_the_sentinel_and_is_echoed() {
 
 #[test]
 fn h5_b_an_honoured_preference_is_named_in_preference_applied_on_patch_and_get() {
-    let applied = |r: &tpr_harness::target::Response| {
+    let applied = |r: &tpr_harness::sut::Response| {
         same(
             "Preference-Applied",
             r.header("preference-applied").is_some_and(|v| {
@@ -424,7 +424,7 @@ fn h6_d_a_body_decoding_past_the_limit_is_413_without_inflating_it() {
 fn h1_a_rejected_valid_get_is_h1_and_a_rejected_valid_patch_s2_until_diagnosed() {
     // found by cargo-mutants on the judge (the rule a rejection carries before diagnosis)
     use tpr_harness::run::{Kind, judge};
-    use tpr_harness::target::Response;
+    use tpr_harness::sut::Response;
     let no = Response::new(
         404,
         vec![("Content-Type".into(), "application/json".into())],
@@ -445,7 +445,7 @@ fn h1_a_rejected_valid_get_is_h1_and_a_rejected_valid_patch_s2_until_diagnosed()
 #[test]
 fn h2_e_every_401_carries_www_authenticate_bearer() {
     use tpr_harness::model::invariants::h2_e_www_authenticate;
-    use tpr_harness::target::model::ModelTarget;
+    use tpr_harness::sut::model::ModelTarget;
     let h = |v: &[&str]| -> Vec<(String, String)> {
         v.iter()
             .map(|v| ("WWW-Authenticate".to_string(), v.to_string()))

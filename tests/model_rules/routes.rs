@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::support::clause::*;
-use tpr_harness::target::mutant::Mutant;
+use tpr_harness::sut::mutant::Mutant;
 
 #[test]
 fn r1_direct_and_via_task_routes_are_accepted() {

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::support::clause;
-use tpr_harness::target::mutant::Mutant;
+use tpr_harness::sut::mutant::Mutant;
 
 /// Forty concurrent writes to `t1` as the exact S7 check sees them: request `i` writes
 /// `failureReason` and `startedDateTime` (even `i`) or `completedDateTime` (odd `i`), each
@@ -538,7 +538,7 @@ fn s8_representations_with_null_created_or_unknown_status_are_violations() {
 #[test]
 fn s5_the_same_representation_rendered_otherwise_is_idempotent() {
     use tpr_harness::run::judge;
-    use tpr_harness::target::Response;
+    use tpr_harness::sut::Response;
     let first = br##"{"@odata.type":"#microsoft.graph.identityGovernance.taskProcessingResult","id":"t1","createdDateTime":"2026-01-05T08:00:00Z","processingStatus":"queued","startedDateTime":null,"completedDateTime":null,"failureReason":"x"}"##;
     // other member order, the same instant with an offset and seven fraction digits
     let second = br##"{"failureReason":"x","id":"t1","@odata.type":"#microsoft.graph.identityGovernance.taskProcessingResult","processingStatus":"queued","createdDateTime":"2026-01-05T09:00:00.0000000+01:00","completedDateTime":null,"startedDateTime":null}"##;

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::support::clause::*;
-use tpr_harness::target::Target;
-use tpr_harness::target::mutant::Mutant;
+use tpr_harness::sut::Target;
+use tpr_harness::sut::mutant::Mutant;
 
 #[test]
 fn t1_grammar_knob_decides_which_spellings_are_accepted() {

@@ -49,7 +49,7 @@ fn selftest_benign_variants_using_the_contracts_freedoms_are_never_flagged() {
     // other timestamp renderings, other error codes and messages, extra annotations and
     // headers, header and media-type case, reordered bodies: each alone and all at once, in
     // process and (all at once) over HTTP. A finding here is a false alarm.
-    use tpr_harness::target::benign::{Benign, Varied};
+    use tpr_harness::sut::benign::{Benign, Varied};
     let profile = Profile::graph();
     rt().block_on(async {
         let mut sets: Vec<Vec<Benign>> = Benign::ALL.iter().map(|b| vec![*b]).collect();
@@ -71,7 +71,7 @@ fn selftest_benign_variants_using_the_contracts_freedoms_are_never_flagged() {
         }
         let store = seeded(3, &profile);
         let varied = std::sync::Arc::new(Varied::new(store.clone(), profile.clone(), &Benign::ALL));
-        let ep = Endpoint::start(ModelResponder::serving(varied, profile.clone()))
+        let ep = Endpoint::start(Responder::serving(varied, profile.clone()))
             .await
             .unwrap();
         let remote = Remote::new(&ep.base_url(), Duration::from_secs(10));
@@ -121,7 +121,7 @@ fn b1_d_a_server_that_rejects_a_byte_order_mark_is_never_flagged_alone_or_beside
     // answers 400 where a body defect ranks in E4, beside an unknown id, an empty token or any
     // other defect. Found on a real server: 400 to a BOM-prefixed body to an unknown id was
     // filed as S1 ("expected 404"), with an empty token as H2.c. Graph and strict, every phase.
-    use tpr_harness::target::benign::{Benign, Varied};
+    use tpr_harness::sut::benign::{Benign, Varied};
     rt().block_on(async {
         for profile in [Profile::graph(), Profile::strict()] {
             for seed in 1..=10 {

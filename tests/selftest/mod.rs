@@ -8,12 +8,12 @@ use crate::support::seeded;
 use std::time::Duration;
 use tpr_harness::contract::profile::Profile;
 use tpr_harness::contract::rule::RuleId;
-use tpr_harness::endpoint::{Endpoint, ModelResponder};
+use tpr_harness::endpoint::{Endpoint, Responder};
 use tpr_harness::model::fixture::SplitMix;
 use tpr_harness::run::{Config, Report, Runner};
-use tpr_harness::target::http::Remote;
-use tpr_harness::target::model::ModelTarget;
-use tpr_harness::target::mutant::{Mutant, Mutated};
+use tpr_harness::sut::http::Remote;
+use tpr_harness::sut::model::ModelTarget;
+use tpr_harness::sut::mutant::{Mutant, Mutated};
 
 fn config(profile: &Profile, seed: u64) -> Config {
     Config {
@@ -26,10 +26,9 @@ fn config(profile: &Profile, seed: u64) -> Config {
 /// `check` over HTTP against the endpoint with `mutant`.
 async fn check(profile: &Profile, mutant: Option<Mutant>, seed: u64) -> Report {
     let store = seeded(seed, profile);
-    let ep =
-        Endpoint::start(ModelResponder::new(store.clone(), profile.clone()).with_mutant(mutant))
-            .await
-            .unwrap();
+    let ep = Endpoint::start(Responder::new(store.clone(), profile.clone()).with_mutant(mutant))
+        .await
+        .unwrap();
     let remote = Remote::new(&ep.base_url(), Duration::from_secs(10));
     Runner::new(&remote, store, config(profile, seed))
         .run()

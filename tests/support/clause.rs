@@ -7,9 +7,9 @@ use super::{WRITE, store_for};
 use tpr_harness::contract::path::{PathStyle, Route};
 use tpr_harness::contract::profile::Profile;
 use tpr_harness::contract::spec::Request;
-use tpr_harness::target::model::ModelTarget;
-use tpr_harness::target::mutant::{Mutant, Mutated};
-use tpr_harness::target::{Response, Target, block_on};
+use tpr_harness::sut::model::ModelTarget;
+use tpr_harness::sut::mutant::{Mutant, Mutated};
+use tpr_harness::sut::{Response, Target, block_on};
 
 /// What a check returns: `Err` says what broke the clause.
 pub type Held = Result<(), String>;

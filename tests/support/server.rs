@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tpr_harness::contract::spec::Request;
-use tpr_harness::target::{Response, Target};
+use tpr_harness::sut::{Response, Target};
 
 /// What to do with one request.
 pub enum Act {
@@ -49,7 +49,7 @@ impl Server {
 
 /// Answers `req` from `target` (path below `/beta`).
 pub fn from_target(target: &dyn Target, req: &Request) -> Response {
-    tpr_harness::target::block_on(target.send(req))
+    tpr_harness::sut::block_on(target.send(req))
         .and_then(Result::ok)
         .unwrap_or_else(|| Response::new(500, vec![], vec![]))
 }

@@ -13,7 +13,7 @@ use crate::generate::Case;
 use crate::generate::variants::variants;
 use crate::model::invariants::{self as check, Detail, Violation};
 use crate::model::{self, Outcome};
-use crate::target::Response;
+use crate::sut::Response;
 use serde::{Deserialize, Serialize};
 
 /// What kind of difference a verdict is: part of a finding's cause.

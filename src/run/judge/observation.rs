@@ -12,7 +12,7 @@ use crate::contract::rule::RuleId;
 use crate::contract::spec::Request;
 use crate::model::invariants::Detail;
 use crate::model::{self, Outcome};
-use crate::target::Response;
+use crate::sut::Response;
 
 /// The read that observes an entity after a request, for `check`, `replay` and the
 /// differential fuzz target alike: a GET of its path with the caller's `Authorization` and

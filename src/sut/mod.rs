@@ -139,11 +139,11 @@ impl TransportError {
 /// ```
 /// use tpr_harness::contract::{profile::Profile, spec::Request};
 /// use tpr_harness::model::{fixture::Fixture, store::{Store, Tokens}};
-/// use tpr_harness::target::{Target, model::ModelTarget};
+/// use tpr_harness::sut::{Target, model::ModelTarget};
 /// let profile = Profile::graph();
 /// let store = Store::new(&Fixture::generate(1, &profile), Tokens::new("t", None));
 /// let target = ModelTarget::new(store, profile);
-/// let resp = tpr_harness::target::block_on(target.send(&Request::new("DELETE", "/x"))).unwrap().unwrap();
+/// let resp = tpr_harness::sut::block_on(target.send(&Request::new("DELETE", "/x"))).unwrap().unwrap();
 /// assert_eq!(resp.status, 401);
 /// ```
 pub trait Target: Send + Sync {

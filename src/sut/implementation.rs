@@ -5,7 +5,7 @@
 //!
 //! ```
 //! use tpr_harness::contract::spec::Request;
-//! use tpr_harness::target::{Response, implementation::{Implementation, InProcess}};
+//! use tpr_harness::sut::{Response, implementation::{Implementation, InProcess}};
 //! struct AlwaysNotFound;
 //! impl Implementation for AlwaysNotFound {
 //!     fn handle(&mut self, _req: &Request) -> Response {
