@@ -16,7 +16,7 @@ use tpr_harness::sut::model::ModelTarget;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let rounds: u32 = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(10);
-    let jobs: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(4);
+    let lanes: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(4);
     let http = args.get(3).is_some_and(|a| a == "http");
     let url = args.get(3).filter(|a| a.starts_with("http://")).cloned();
     let profile = tpr_harness::contract::profile::Profile::graph();
@@ -38,7 +38,7 @@ fn main() {
         .expect("a runtime");
     let config = Config {
         seed: 1,
-        jobs,
+        lanes,
         ..Config::default()
     };
     let run = || {

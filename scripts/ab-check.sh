@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `check` of two binaries side by side (issue 31), as ratios measured in one run on this machine:
-#   1. requests/s of `check --jobs 4` against `serve` (the AFTER binary's) vs wrk sending valid
+#   1. requests/s of `check --lanes 4` against `serve` (the AFTER binary's) vs wrk sending valid
 #      PATCHes to the same server, ROUNDS alternations of wrk, BEFORE and AFTER;
 #   2. peak RSS (VmHWM) of the default `check` (embedded endpoint) of each, ROUNDS times.
 #
@@ -32,7 +32,7 @@ for r in $(seq "$ROUNDS"); do
         BIN=$BEFORE; [ $who = after ] && BIN=$AFTER
         # `serve` is the model: any finding (exit 1) or error (exit 2) fails the measurement
         "$BIN" check --quiet --base-url http://127.0.0.1:$PORT/beta --fixtures "$TMP/fx.json" --token t \
-          --cases 3000 --sequences 100 --jobs 4 --report-json "$TMP/$who.json" >/dev/null
+          --cases 3000 --sequences 100 --lanes 4 --report-json "$TMP/$who.json" >/dev/null
         if [ $who = before ]; then B+=("$(rate "$TMP/$who.json")"); else A+=("$(rate "$TMP/$who.json")"); fi ;;
     esac
     stop_server $SERVE

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput of `check` (issue 11), as ratios measured in one run on this machine:
 #   1. `check` against `serve` vs wrk sending valid PATCHes to the same server (requests/s);
-#   2. against `serve --latency-ms 5-5`: `--jobs 16` vs `--jobs 1` (requests/s);
+#   2. against `serve --latency-ms 5-5`: `--lanes 16` vs `--lanes 1` (requests/s);
 #   3. the default budget against the in-process model target (cases/s, no socket).
 # Needs wrk (apt-get install wrk). Not run in CI: figures go to docs/MEASUREMENTS.md.
 set -euo pipefail
@@ -24,26 +24,26 @@ write_wrk_patch "$TMP/patch.lua"
 WRK=$(wrk -t2 -c8 -d5s -s "$TMP/patch.lua" "$URL" | awk '/Requests\/sec/ {print int($2)}')
 # `serve` is the model: any finding (exit 1) or error (exit 2) fails the measurement
 $BIN check --quiet --base-url http://127.0.0.1:$PORT/beta --fixtures "$TMP/fx.json" --token t \
-  --cases 3000 --sequences 100 --jobs 4 --report-json "$TMP/c4.json" >/dev/null
+  --cases 3000 --sequences 100 --lanes 4 --report-json "$TMP/c4.json" >/dev/null
 C4_RATE=$(rate "$TMP/c4.json")
 read -r C4 REQ DUR CASES <<<"$C4_RATE"
 echo "wrk (2 threads, 8 connections, valid PATCH): $WRK req/s"
-echo "check --jobs 4: $C4 req/s ($REQ requests, $CASES cases in $DUR ms) = $(python3 -c "print(f'{100*$C4/$WRK:.0f} %')") of wrk"
+echo "check --lanes 4: $C4 req/s ($REQ requests, $CASES cases in $DUR ms) = $(python3 -c "print(f'{100*$C4/$WRK:.0f} %')") of wrk"
 stop_server $SERVE
 
-echo "== 2. against serve --latency-ms 5-5: --jobs 16 vs --jobs 1"
+echo "== 2. against serve --latency-ms 5-5: --lanes 16 vs --lanes 1"
 $BIN serve --token t --port $PORT --fixtures "$TMP/fx.json" --latency-ms 5-5 >/dev/null 2>&1 &
 SERVE=$!
 sleep 1
 $BIN check --quiet --base-url http://127.0.0.1:$PORT/beta --fixtures "$TMP/fx.json" --token t \
-  --cases 300 --sequences 20 --jobs 1 --report-json "$TMP/j1.json" >/dev/null
+  --cases 300 --sequences 20 --lanes 1 --report-json "$TMP/j1.json" >/dev/null
 $BIN check --quiet --base-url http://127.0.0.1:$PORT/beta --fixtures "$TMP/fx.json" --token t \
-  --cases 300 --sequences 20 --jobs 16 --report-json "$TMP/j16.json" >/dev/null
+  --cases 300 --sequences 20 --lanes 16 --report-json "$TMP/j16.json" >/dev/null
 J1_RATE=$(rate "$TMP/j1.json")
 J16_RATE=$(rate "$TMP/j16.json")
 read -r J1 R1 D1 _ <<<"$J1_RATE"
 read -r J16 R16 D16 _ <<<"$J16_RATE"
-echo "--jobs 1: $J1 req/s ($R1 requests in $D1 ms); --jobs 16: $J16 req/s ($R16 requests in $D16 ms) = $(python3 -c "print(f'{$J16/$J1:.1f}x')")"
+echo "--lanes 1: $J1 req/s ($R1 requests in $D1 ms); --lanes 16: $J16 req/s ($R16 requests in $D16 ms) = $(python3 -c "print(f'{$J16/$J1:.1f}x')")"
 stop_server $SERVE
 
 echo "== 3. default budget against the in-process model target"

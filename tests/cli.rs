@@ -387,3 +387,41 @@ fn explain_and_profile_print_what_a_user_needs() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
 }
+
+/// One name for the lanes: `--lanes` (the report's `lanes`); `--jobs`, the first version's name,
+/// is its alias, and a report written then (`"jobs"`) still reads.
+#[test]
+fn lanes_are_set_by_lanes_or_its_old_name_jobs_and_old_reports_still_read() {
+    for flag in ["--lanes", "--jobs"] {
+        let json = tmp(&format!("lanes{flag}.json"));
+        let out = bin()
+            .args([
+                "check",
+                "--quiet",
+                "--cases",
+                "20",
+                "--sequences",
+                "1",
+                flag,
+                "2",
+            ])
+            .arg("--report-json")
+            .arg(&json)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{flag}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        assert_eq!(report["lanes"], 2, "{flag}: {report}");
+        let mut old = report.clone();
+        let lanes = old.as_object_mut().unwrap().remove("lanes").unwrap();
+        old["jobs"] = lanes;
+        let read: tpr_harness::run::Report = serde_json::from_value(old).unwrap();
+        assert_eq!(read.lanes, 2);
+    }
+}

@@ -133,7 +133,7 @@ fn e3_a_connection_closed_mid_body_is_a_finding_and_the_run_ends() {
         stopped.message
     );
     // the preflight, then the unanswered PATCHes (one more per lane already in flight)
-    let most = 2 + config.preflight_sample + config.max_transport_failures as usize + config.jobs;
+    let most = 2 + config.preflight_sample + config.max_transport_failures as usize + config.lanes;
     assert!(r.requests <= most as u64, "{} requests", r.requests);
 }
 

@@ -490,23 +490,23 @@ fn e3_a_server_crashing_on_one_input_gets_the_same_causes_with_one_lane_and_eigh
     // blamed ("stopped answering after this request"), counted as failures, and after 50 the
     // run ended having tested half the fixture. Now only the request that brings the server
     // down again when sent alone is the cause, and a server that comes back costs its restart.
-    let causes = |jobs: usize| {
+    let causes = |lanes: usize| {
         let srv = crashing_on_bad_escape(1);
         rt().block_on(async {
             let remote = Remote::new(&srv.base_url(), Duration::from_secs(5));
             let config = Config {
-                jobs,
+                lanes,
                 crash_wait: Duration::from_secs(5),
                 ..config()
             };
             let r = run(&remote, seeded(1, &Profile::graph()), config)
                 .await
                 .unwrap();
-            assert!(r.stopped.is_none(), "jobs {jobs}: {:?}", r.stopped);
+            assert!(r.stopped.is_none(), "lanes {lanes}: {:?}", r.stopped);
             for phase_clause in ["S5", "S6", "S7"] {
                 assert!(
                     r.clause_coverage.get(phase_clause).is_some_and(|n| *n > 0),
-                    "jobs {jobs}: the phase of {phase_clause} did not run"
+                    "lanes {lanes}: the phase of {phase_clause} did not run"
                 );
             }
             // down and back within the client's own quick retry (150 ms) or longer: E3 either
@@ -518,7 +518,7 @@ fn e3_a_server_crashing_on_one_input_gets_the_same_causes_with_one_lane_and_eigh
                 .collect();
             assert!(
                 !blamed.is_empty(),
-                "jobs {jobs}: the crash was not found: {:#?}",
+                "lanes {lanes}: the crash was not found: {:#?}",
                 r.findings
                     .iter()
                     .map(|f| (&f.clause, &f.cause, &f.message, f.count))
@@ -527,7 +527,7 @@ fn e3_a_server_crashing_on_one_input_gets_the_same_causes_with_one_lane_and_eigh
             for f in &blamed {
                 assert!(
                     f.clause == "E3" && f.request.path.contains("%zz"),
-                    "jobs {jobs}: an innocent request blamed for the crash: {} {}: {:?} {}",
+                    "lanes {lanes}: an innocent request blamed for the crash: {} {}: {:?} {}",
                     f.request.method,
                     f.request.path,
                     f.kind,

@@ -20,17 +20,17 @@ fn store(profile: &Profile) -> tpr_harness::model::store::Store {
     )
 }
 
-fn config(profile: &Profile, jobs: usize) -> Config {
+fn config(profile: &Profile, lanes: usize) -> Config {
     Config {
         profile: profile.clone(),
         seed: SEED,
-        jobs,
+        lanes,
         pairs: false,
         ..Config::default()
     }
 }
 
-async fn repeating(jobs: usize) -> Report {
+async fn repeating(lanes: usize) -> Report {
     let profile = Profile::graph();
     let store = store(&profile);
     let target = Mutated::new(
@@ -38,7 +38,7 @@ async fn repeating(jobs: usize) -> Report {
         profile.clone(),
         &[Mutant::RequestIdFromRequest],
     );
-    Runner::new(&target, store, config(&profile, jobs))
+    Runner::new(&target, store, config(&profile, lanes))
         .run()
         .await
         .unwrap()

@@ -109,7 +109,7 @@ pub fn cases(a: CasesArgs) -> Result<Status, CliError> {
         _ => specs(a.kind, a.count, a.seed, &profile),
     };
     // a case of a phase is built against the unit (workflow) that ran it, as `check` does
-    let units = crate::run::lanes::units(&store);
+    let units = crate::run::lanes::workflows(&store);
     for spec in list {
         let store = match a.index {
             Some(i) if !units.is_empty() => &units[i % units.len()],

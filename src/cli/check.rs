@@ -70,8 +70,8 @@ pub struct CheckArgs {
     no_shrink: bool,
     /// Lanes run at once, each owning whole workflows of the fixture (at most one lane per
     /// workflow). Same seed, same findings, whatever the number.
-    #[arg(long, default_value_t = 4)]
-    jobs: usize,
+    #[arg(long, visible_alias = "jobs", default_value_t = 4, value_name = "N")]
+    lanes: usize,
     /// Stop the whole run after this many seconds and report what was found so far.
     #[arg(long, value_name = "SECONDS")]
     max_time: Option<u64>,
@@ -122,7 +122,7 @@ pub fn check(a: CheckArgs) -> Result<Status, CliError> {
             ObserveArg::None => Observe::None,
         },
         shrink: !a.no_shrink,
-        jobs: a.jobs.max(1),
+        lanes: a.lanes.max(1),
         max_time: a.max_time.map(Duration::from_secs),
         crash_wait: Duration::from_secs(a.crash_wait),
         ..Config::default()

@@ -11,7 +11,7 @@ pub struct FixturesArgs {
     /// Seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Workflows (each with 2 tasks, 2 runs, 2 users: 8 results); `check --jobs` runs one lane
+    /// Workflows (each with 2 tasks, 2 runs, 2 users: 8 results); `check --lanes` runs one lane
     /// per workflow at most.
     #[arg(long, default_value_t = crate::model::fixture::DEFAULT_WORKFLOWS)]
     workflows: usize,

@@ -339,7 +339,7 @@ impl Fixture {
     }
 
     /// As [`Fixture::generate`] with `workflows` workflows (the first two are the same as
-    /// `generate`'s). More workflows let `check --jobs` run more lanes.
+    /// `generate`'s). More workflows let `check --lanes` run more lanes.
     pub fn generate_with(seed: u64, profile: &Profile, workflows: usize) -> Fixture {
         let mut rng = SplitMix(seed);
         let statuses: Vec<ProcessingStatus> = ProcessingStatus::ALL

@@ -133,7 +133,7 @@ pub fn console(report: &Report) -> String {
         report.cases,
         report.requests,
         report.duration_ms,
-        report.jobs,
+        report.lanes,
         exercised,
         RuleId::ALL.len()
     );

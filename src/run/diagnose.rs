@@ -2,7 +2,7 @@
 //! valid variant removed, each defect alone (E4 only when every one alone is answered right).
 
 use super::judge::{self, Kind, Verdict};
-use super::session::{Failure, Observed, Origin, Unit};
+use super::session::{Failure, Observed, Origin, Session};
 use crate::contract::clause::ClauseId;
 use crate::contract::profile::Profile;
 use crate::contract::rule::RuleId;
@@ -11,7 +11,7 @@ use crate::generate::variants::{Variant, variants};
 use crate::generate::{Case, CaseSpec};
 use crate::model::invariants::Detail;
 
-impl<'s, 'a> Unit<'s, 'a> {
+impl<'s, 'a> Session<'s, 'a> {
     /// The entity differed from the model after this case: put it back as it was before and
     /// send the case again. If the state is then right, the entity had drifted before the
     /// request, written by a request to another entity (S6).
@@ -30,7 +30,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             self.resync(&id, &seen);
         }
         // put it back; if the implementation cannot hold that exact value (it stores coarser
-        // timestamps, say), the unit now knows what it holds (force_restore observes): the
+        // timestamps, say), the session now knows what it holds (force_restore observes): the
         // question is only whether this request, from a known state, does the right thing
         if !self.force_restore(&id, pre).await
             && !matches!(self.observe(&id).await, Observed::Seen(_))
@@ -302,7 +302,7 @@ impl<'s, 'a> Unit<'s, 'a> {
     }
 
     /// The A/B comparison of diagnosis: `case` with one valid variant removed (`without`),
-    /// sent from the state `case` saw (observed first: the unit's store may hold the model's
+    /// sent from the state `case` saw (observed first: the session's store may hold the model's
     /// prediction of the wrongly answered request). `Some(true)` when none of its verdicts is of
     /// a kind `wrong` names; `Some(false)` when one is, or the variant carried the defects or
     /// the target (no like-for-like comparison); `None` when the entity cannot be put back.
@@ -314,8 +314,8 @@ impl<'s, 'a> Unit<'s, 'a> {
         wrong: &dyn Fn(&Verdict) -> bool,
     ) -> Option<bool> {
         // an entity the case retired (a wrongly accepted structural write, say) is not put
-        // back: the framing variant (H4.b) is asked of another entity of the unit, from the
-        // state the unit knows it in (how a body is framed does not depend on which entity;
+        // back: the framing variant (H4.b) is asked of another entity of the workflow, from the
+        // state the session knows it in (how a body is framed does not depend on which entity;
         // an alias or a spelling may, and those are not asked)
         let retired = case
             .target
@@ -350,7 +350,7 @@ impl<'s, 'a> Unit<'s, 'a> {
 
     /// A request with defects answered wrongly: is its valid twin (the same without the
     /// defects) answered wrongly too? Then a variant is the cause, found and filed by
-    /// [`Unit::diagnose_rejection`]; returns that cause.
+    /// [`Session::diagnose_rejection`]; returns that cause.
     pub(super) async fn twin_cause(&mut self, f: &Failure, at: Origin) -> Option<String> {
         let (v, case) = (&f.verdict, &f.case);
         if !matches!(v.kind, Kind::WrongStatus | Kind::Accepted) || case.defects.is_empty() {

@@ -59,7 +59,7 @@ pub fn cause_key(
 /// Distinct causes a collector keeps findings for.
 pub const MAX_CAUSES: usize = 256;
 
-/// Collects findings of one unit (or a whole run), keyed by cause.
+/// Collects findings of one workflow (or a whole run), keyed by cause.
 #[derive(Debug, Default, Clone)]
 pub struct Collector {
     by_cause: BTreeMap<String, usize>,
@@ -104,7 +104,7 @@ impl Collector {
         true
     }
 
-    /// Merges another collector's findings in (units are merged in unit order, so the result
+    /// Merges another collector's findings in (workflows are merged in workflow order, so the result
     /// does not depend on how many lanes ran them).
     pub fn merge(&mut self, other: Collector) {
         for f in other.findings {

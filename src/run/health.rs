@@ -4,7 +4,7 @@
 
 use super::judge::{Kind, Verdict};
 use super::runner::EventSink;
-use super::session::{Checked, Observed, Unit};
+use super::session::{Checked, Observed, Session};
 use super::{Config, Event, Expected, StopKind, Stopped};
 use crate::contract::clause::ClauseId;
 use crate::contract::spec::Request;
@@ -170,7 +170,7 @@ pub(crate) async fn join_all<F: std::future::Future>(
     out.into_iter().flatten().collect()
 }
 
-impl Unit<'_, '_> {
+impl Session<'_, '_> {
     /// `case`'s request got no complete answer (the implementation went down, or the
     /// connection broke). Wait (bounded) for it to come back; then every request in flight at
     /// that moment is sent again, one at a time with every other lane stopped at its next
@@ -194,7 +194,7 @@ impl Unit<'_, '_> {
         let alone = shared.gate.write().await;
         self.solo = true;
         if self.epoch != shared.epoch.load(Ordering::SeqCst) {
-            // the crash may have lost writes: re-read what the unit holds before sending again
+            // the crash may have lost writes: re-read what the session holds before sending again
             self.epoch = shared.epoch.load(Ordering::SeqCst);
             self.resync_all().await;
         }

@@ -7,7 +7,7 @@
 //! * [`judge`]: verdicts from (outcome set, response, profile); no I/O.
 //! * [`findings`]: the collector: cause keys, counts, one shrunk example per cause.
 //! * [`repro`]: curl lines and Rust tests for findings, the token redacted.
-//! * [`lanes`]: the fixture split into units (a workflow with all its results) that lanes own.
+//! * [`lanes`]: the fixture split into workflows (a workflow with all its results) that lanes own.
 //! * `runner` (feature `remote`): phases, observation, diagnosis, shrinking, preflight, crash
 //!   awareness, parallel lanes, time bounds.
 //!
@@ -85,7 +85,7 @@ pub struct Config {
     pub shrink: bool,
     /// Lanes run at once; each owns whole workflows of the fixture. Same seed, same findings,
     /// whatever the number.
-    pub jobs: usize,
+    pub lanes: usize,
     /// Stop the whole run after this long and report what was found.
     pub max_time: Option<Duration>,
     /// After the implementation stops answering, how long to wait for it to come back.
@@ -115,7 +115,7 @@ impl Default for Config {
             concurrency: 8,
             observe: Observe::Get,
             shrink: true,
-            jobs: 4,
+            lanes: 4,
             max_time: None,
             crash_wait: Duration::from_secs(10),
             max_transport_failures: 20,
@@ -250,9 +250,9 @@ pub struct Report {
     pub requests: u64,
     /// Wall time.
     pub duration_ms: u64,
-    /// Lanes used.
-    #[serde(default)]
-    pub jobs: usize,
+    /// Lanes used (`check --lanes`; reports of earlier versions call it `jobs`).
+    #[serde(default, alias = "jobs")]
+    pub lanes: usize,
     /// Findings, one per (rule, cause), each with its count.
     pub findings: Vec<Finding>,
     /// How many cases exercised each rule.

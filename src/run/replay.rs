@@ -3,7 +3,7 @@
 use super::health::Shared;
 use super::judge::{self, Kind};
 use super::runner::Runner;
-use super::session::{Observed, Unit};
+use super::session::{Observed, Session};
 use super::{Config, Finding};
 use crate::contract::spec::{Request, TaskProcessingResult};
 use crate::generate::Case;
@@ -48,7 +48,7 @@ impl Runner<'_> {
         shared
             .answered
             .store(true, std::sync::atomic::Ordering::SeqCst);
-        let mut unit = Unit::new(&shared, 0, store);
+        let mut unit = Session::new(&shared, 0, store);
         let mut out = Vec::new();
         for f in findings {
             out.push(unit.replay(f, &write).await);
@@ -57,7 +57,7 @@ impl Runner<'_> {
     }
 }
 
-impl Unit<'_, '_> {
+impl Session<'_, '_> {
     pub(super) async fn replay(&mut self, f: &Finding, token: &str) -> Replayed {
         let req = super::repro::unredact(&f.request, token);
         match f.kind {

@@ -153,7 +153,7 @@ async fn {name}() {{
 /// The `tpr-harness cases …` line that rebuilds the case finding `f` shows, the shrunk one:
 /// the run's seed, the options that rebuild its fixture and profile (`--fixtures`,
 /// `--profile`, `--workflows`, from [`Report::case_source`](super::Report)), the phase and
-/// index the case came from (they pick the fixture unit it was built against) and, when the
+/// index the case came from (they pick the fixture workflow it was built against) and, when the
 /// case shown is not the one generated there (shrunk, or one step of a sequence), its spec as
 /// `--spec` (only what differs from the default spec). `None` for findings that are no
 /// generated case (preflight, concurrency, the whole run).

@@ -1,7 +1,7 @@
 //! E2 across responses: every `request-id` an implementation sends is fresh (contract 1.2: "a
-//! fresh UUID for every response: never repeated across requests"). Each unit logs the ids of
+//! fresh UUID for every response: never repeated across requests"). Each session logs the ids of
 //! the answers it got, in the order it got them ([`IdLog::record`]); at the end of the run the
-//! logs are joined in unit order ([`repeats`]), so what is found does not depend on the number
+//! logs are joined in workflow order ([`repeats`]), so what is found does not depend on the number
 //! of lanes. Every response whose id an earlier one carried is one failing case; the first
 //! such pair names both requests in the one E2 finding ([`finding`]). A response without a
 //! `request-id` is not judged (decision 86).
@@ -52,7 +52,7 @@ impl Carrier {
     }
 }
 
-/// The `request-id`s one unit saw, in the order it got them.
+/// The `request-id`s one session saw, in the order it got them.
 #[derive(Debug, Default)]
 pub(super) struct IdLog {
     entries: Vec<(IdKey, Carrier)>,
@@ -99,7 +99,7 @@ pub(super) struct Repeats {
     pub(super) first: Option<(Carrier, Carrier)>,
 }
 
-/// Joins the units' logs, in the order given (unit order), and finds every id carried twice.
+/// Joins the workflows' logs, in the order given (workflow order), and finds every id carried twice.
 pub(super) fn repeats(logs: impl IntoIterator<Item = IdLog>) -> Repeats {
     let mut seen: HashMap<IdKey, Carrier> = HashMap::new();
     let mut out = Repeats::default();
@@ -205,7 +205,7 @@ mod tests {
         let fresh = repeats([log(&[("/1", Some(a))]), log(&[("/2", Some(b))])]);
         assert_eq!((fresh.checked, fresh.repeated), (2, 0));
         assert!(fresh.first.is_none());
-        // one UUID in two spellings, in two units: the first unit's answer is the earlier
+        // one UUID in two spellings, in two sessions: the first session's answer is the earlier
         let upper = a.to_uppercase();
         let r = repeats([
             log(&[("/1", Some(a)), ("/3", None)]),

@@ -1,10 +1,10 @@
 //! The runner: sequences phases, talks to the [`Target`], hands answers to the [`judge`] and
 //! verdicts to the [`Collector`]. It decides nothing about the contract itself.
 //!
-//! Order of a run: preflight (tokens, seeding, fixture values), then per unit of the fixture
+//! Order of a run: preflight (tokens, seeding, fixture values), then per session of the fixture
 //! (a workflow, owned by one lane): the boundary cases, the random cases, stateful sequences
 //! with repeats (S5) and isolation reads (S6), and concurrency rounds (S7). Units run in
-//! `jobs` lanes at once; each unit's work is fixed by the seed, so the findings do not depend
+//! `config.lanes` lanes at once; each workflow's work is fixed by the seed, so the findings do not depend
 //! on the number of lanes.
 //!
 //! Diagnosis: a request with a defect that is answered wrongly is re-sent as its *valid twin*
@@ -15,7 +15,7 @@
 use super::findings::Collector;
 use super::health::{Shared, join_all};
 use super::preflight::preflight_run;
-use super::session::Unit;
+use super::session::Session;
 use super::{Config, Event, Report, RunError, lanes, request_ids};
 use crate::contract::path::PathStyle;
 use crate::contract::profile::Profile;
@@ -87,8 +87,8 @@ impl<'a> Runner<'a> {
         let mut preflight = Collector::default();
         let mut requests = preflight_run(&shared, &mut store, &mut preflight).await?;
 
-        let units = lanes::units(&store);
-        let n_units = units.len();
+        let workflows = lanes::workflows(&store);
+        let n_workflows = workflows.len();
         // the boundary cases, then every pair of defect kinds (E4)
         let boundary = if config.pairs {
             generate::deterministic_cases(&profile)
@@ -103,11 +103,11 @@ impl<'a> Runner<'a> {
             name: "cases",
             cases: total,
         });
-        let jobs = config.jobs.clamp(1, n_units.max(1));
+        let n_lanes = config.lanes.clamp(1, n_workflows.max(1));
         let plan = LanePlan {
-            units: &units,
+            workflows: &workflows,
             boundary: &boundary,
-            jobs,
+            n_lanes,
             concurrency_rounds,
         };
         let finished = run_lanes(&shared, target, plan).await;
@@ -122,7 +122,7 @@ impl<'a> Runner<'a> {
             id_logs,
         } = Totals::of(finished, preflight);
         requests += unit_requests;
-        // E2: the request-ids of every unit's answers, joined in unit order
+        // E2: the request-ids of every session's answers, joined in session order
         let ids = request_ids::repeats(id_logs);
         if ids.checked > 0 {
             *coverage.entry(RuleId::E2).or_default() += ids.checked;
@@ -144,7 +144,7 @@ impl<'a> Runner<'a> {
             cases,
             requests,
             duration_ms: started.elapsed().as_millis() as u64,
-            jobs,
+            lanes: n_lanes,
             findings,
             coverage,
             clause_coverage,
@@ -160,13 +160,13 @@ impl<'a> Runner<'a> {
 /// at most one per lane), when they can run on threads of their own: more than one lane, called
 /// on a multi-threaded runtime (which lets this task block while they run). `None` otherwise,
 /// or when a runtime cannot be built.
-fn lane_threads(jobs: usize) -> Option<Vec<tokio::runtime::Runtime>> {
+fn lane_threads(n_lanes: usize) -> Option<Vec<tokio::runtime::Runtime>> {
     let handle = tokio::runtime::Handle::try_current().ok()?;
-    if jobs < 2 || handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
+    if n_lanes < 2 || handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
         return None;
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    (0..jobs.min(cores).max(1))
+    (0..n_lanes.min(cores).max(1))
         .map(|_| {
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -176,33 +176,33 @@ fn lane_threads(jobs: usize) -> Option<Vec<tokio::runtime::Runtime>> {
         .collect()
 }
 
-/// What the lanes of a run share: the fixture's units, the deterministic cases and the sizes.
+/// What the lanes of a run share: the fixture's workflows, the deterministic cases and the sizes.
 struct LanePlan<'p> {
-    units: &'p [Store],
+    workflows: &'p [Store],
     boundary: &'p [generate::CaseSpec],
-    jobs: usize,
+    n_lanes: usize,
     concurrency_rounds: usize,
 }
 
-/// Runs every lane's units and returns them in unit order: on threads of their own, each with a
+/// Runs every lane's workflows and returns them in session order: on threads of their own, each with a
 /// target of its own, when the target has lanes of its own (HTTP); in this task otherwise.
 async fn run_lanes<'s, 'a>(
     shared: &'s Shared<'a>,
     target: &'a dyn Target,
     plan: LanePlan<'s>,
-) -> Vec<Unit<'s, 'a>> {
-    let (jobs, n_units, concurrency_rounds) =
-        (plan.jobs, plan.units.len(), plan.concurrency_rounds);
+) -> Vec<Session<'s, 'a>> {
+    let (n_lanes, n_workflows, concurrency_rounds) =
+        (plan.n_lanes, plan.workflows.len(), plan.concurrency_rounds);
     let lane = |lane: usize, lane_target: Arc<dyn Target + 'a>| {
-        let units = plan.units;
+        let workflows = plan.workflows;
         let boundary = plan.boundary;
         async move {
             let mut done = Vec::new();
-            for u in lanes::units_of_lane(lane, jobs, n_units) {
-                let mut unit = Unit::new(shared, u, units[u].clone());
-                unit.target = lane_target.clone();
-                unit.run(boundary, n_units, concurrency_rounds).await;
-                done.push(unit);
+            for u in lanes::workflows_of_lane(lane, n_lanes, n_workflows) {
+                let mut session = Session::new(shared, u, workflows[u].clone());
+                session.target = lane_target.clone();
+                session.run(boundary, n_workflows, concurrency_rounds).await;
+                done.push(session);
             }
             done
         }
@@ -216,11 +216,11 @@ async fn run_lanes<'s, 'a>(
     // in-process targets (no lane targets of their own) keep their lanes in this task: their
     // interleaving, and so the built-in bugs' shared state, stays the seed's
     let threads = if target.for_lane().is_some() {
-        lane_threads(jobs)
+        lane_threads(n_lanes)
     } else {
         None
     };
-    let mut finished: Vec<Unit> = match threads {
+    let mut finished: Vec<Session> = match threads {
         // the lanes on as many threads as the machine runs at once, each thread with a
         // runtime of its own, each lane with a target (an HTTP client and its connections)
         // of its own: lanes never wait on each other's work, and no more threads than
@@ -234,7 +234,7 @@ async fn run_lanes<'s, 'a>(
                         .enumerate()
                         .map(|(t, rt)| {
                             let mine: Vec<(usize, Arc<dyn Target + 'a>)> =
-                                (t..jobs).step_by(threads).map(|l| (l, own())).collect();
+                                (t..n_lanes).step_by(threads).map(|l| (l, own())).collect();
                             let lane = &lane;
                             scope.spawn(move || {
                                 rt.block_on(join_all(
@@ -253,7 +253,7 @@ async fn run_lanes<'s, 'a>(
         }
         // no multi-threaded runtime to step aside from (a current-thread runtime, a
         // single-threaded test): the lanes interleave in this task
-        None => join_all((0..jobs).map(|l| lane(l, Arc::new(target))))
+        None => join_all((0..n_lanes).map(|l| lane(l, Arc::new(target))))
             .await
             .into_iter()
             .flatten()
@@ -283,7 +283,7 @@ fn fixture_fits(store: &Store, profile: &Profile) -> Result<(), RunError> {
     }
 }
 
-/// What every unit of a run found and counted, merged in unit order after the preflight's.
+/// What every session of a run found and counted, merged in session order after the preflight's.
 struct Totals {
     collector: Collector,
     coverage: BTreeMap<RuleId, u64>,
@@ -295,7 +295,7 @@ struct Totals {
 }
 
 impl Totals {
-    fn of(finished: Vec<Unit<'_, '_>>, preflight: Collector) -> Totals {
+    fn of(finished: Vec<Session<'_, '_>>, preflight: Collector) -> Totals {
         let mut t = Totals {
             collector: preflight,
             coverage: BTreeMap::from([(RuleId::F1, 1)]),

@@ -1,4 +1,4 @@
-//! A lane's session with the implementation over one unit of the fixture: sending (with crash
+//! A lane's session with the implementation over one workflow of the fixture: sending (with crash
 //! awareness), observing, restoring and re-reading state. What travels between the rooms
 //! ([`Failure`], [`Origin`], [`Checked`], [`Observed`]) is defined here.
 
@@ -18,10 +18,10 @@ use crate::sut::{Response, TransportError};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::Ordering;
 
-/// A lane's work on one unit of the fixture.
-pub(super) struct Unit<'s, 'a> {
+/// A lane's work on one workflow of the fixture.
+pub(super) struct Session<'s, 'a> {
     pub(super) shared: &'s Shared<'a>,
-    /// What this unit sends through: the lane's own target (its client and connections) when
+    /// What this workflow sends through: the lane's own target (its client and connections) when
     /// lanes run on threads of their own, else the run's.
     pub(super) target: std::sync::Arc<dyn crate::sut::Target + 'a>,
     pub(super) index: usize,
@@ -108,7 +108,7 @@ pub(super) enum Observed {
     Skipped,
 }
 
-/// Requests the ring of a unit's last sends keeps (a crash's repro sequence).
+/// Requests the ring of a workflow's last sends keeps (a crash's repro sequence).
 pub(super) const RECENT: usize = 6;
 
 /// Bodies longer than this are kept in the ring as their first `max_kept_body` bytes only.
@@ -134,9 +134,9 @@ pub(super) fn remember(recent: &mut VecDeque<Request>, req: &Request, keep: usiz
     }
 }
 
-impl<'s, 'a> Unit<'s, 'a> {
-    pub(super) fn new(shared: &'s Shared<'a>, index: usize, store: Store) -> Unit<'s, 'a> {
-        Unit {
+impl<'s, 'a> Session<'s, 'a> {
+    pub(super) fn new(shared: &'s Shared<'a>, index: usize, store: Store) -> Session<'s, 'a> {
+        Session {
             shared,
             target: std::sync::Arc::new(shared.target),
             index,
@@ -200,7 +200,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             self.isolation(i).await;
             self.shared.emit(&Event::Case);
         }
-        // a deterministic S5 probe per unit: the same PATCH of every updatable kind, twice
+        // a deterministic S5 probe per workflow: the same PATCH of every updatable kind, twice
         if !self.shared.stopped() && self.shared.config.sequences > 0 {
             let probe = CaseSpec {
                 members: vec![
@@ -295,7 +295,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         false
     }
 
-    /// Re-reads every entity of the unit after the implementation came back.
+    /// Re-reads every entity of the workflow after the implementation came back.
     pub(super) async fn resync_all(&mut self) {
         let ids: Vec<String> = self.store.entities().map(|(id, _)| id.clone()).collect();
         for id in ids {
@@ -318,7 +318,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         })
     }
 
-    /// Takes an entity out of the unit: no later case addresses or judges it.
+    /// Takes an entity out of the workflow: no later case addresses or judges it.
     pub(super) fn retire(&mut self, id: &str) {
         self.store.remove(id);
     }
@@ -380,7 +380,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         }
     }
 
-    /// Takes the observed representation of `id` into the unit's store, so one bug does not
+    /// Takes the observed representation of `id` into the session's store, so one bug does not
     /// cascade into many findings (a representation of another entity is ignored).
     pub(super) fn resync(&mut self, id: &str, seen: &serde_json::Value) {
         match TaskProcessingResult::from_json(seen) {
@@ -405,7 +405,7 @@ impl<'s, 'a> Unit<'s, 'a> {
     }
 
     /// Entities whose state could not be read back are written back to the last value the
-    /// unit knows; those that cannot be are retired, so no later case is judged on a guess.
+    /// session knows; those that cannot be are retired, so no later case is judged on a guess.
     pub(super) async fn settle(&mut self) {
         for id in std::mem::take(&mut self.unknown) {
             let Some(value) = self.store.get(&id).map(|e| e.value.clone()) else {
@@ -431,7 +431,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         self.force_restore(id, value).await
     }
 
-    /// As [`Unit::restore`], always sending the PATCH.
+    /// As [`Session::restore`], always sending the PATCH.
     pub(super) async fn force_restore(&mut self, id: &str, value: &TaskProcessingResult) -> bool {
         let profile = self.profile().clone();
         if !profile.patch_supported || value.status == ProcessingStatus::UnknownFutureValue {
@@ -453,7 +453,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         });
         // the whole value first; refused, then only what differs from what the implementation
         // holds now, read back (a server that refuses some value, a null say, is still put back
-        // in the properties that differ, even when what it holds is no value the unit can keep,
+        // in the properties that differ, even when what it holds is no value the workflow can keep,
         // a stored sentinel say)
         if let Some(back) = self.patch_back(id, &route, &full, value).await {
             return back;
@@ -461,7 +461,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         let Observed::Seen(now) = self.observe(id).await else {
             return false;
         };
-        // what it holds is what the unit knows from now on (a refused PATCH may have written
+        // what it holds is what the session knows from now on (a refused PATCH may have written
         // some of it all the same); held already, the entity is back
         self.resync(id, &now);
         if self.store.get(id).is_some_and(|e| e.value == *value)
@@ -486,7 +486,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             .unwrap_or(false)
     }
 
-    /// One PATCH of [`Unit::force_restore`]: `body` to entity `id`, meant to leave it holding
+    /// One PATCH of [`Session::force_restore`]: `body` to entity `id`, meant to leave it holding
     /// `value`. `None` when the implementation refuses it (another body may still do);
     /// `Some(false)` when the model would refuse it or it cannot be sent; else whether the
     /// entity read back holds `value`.

@@ -3,7 +3,7 @@
 
 use super::findings::cause_key;
 use super::judge::{Kind, Verdict};
-use super::session::{Failure, Origin, Unit};
+use super::session::{Failure, Origin, Session};
 use super::{Event, Finding};
 use crate::contract::clause::ClauseId;
 use crate::contract::rule::RuleId;
@@ -12,7 +12,7 @@ use crate::generate::variants::{shrink_candidates, variants};
 use crate::generate::{self, Case, CaseSpec, MemberSpec};
 use crate::model::invariants::Detail;
 
-impl<'s, 'a> Unit<'s, 'a> {
+impl<'s, 'a> Session<'s, 'a> {
     /// A valid request was rejected: remove valid variants one at a time while it stays
     /// rejected; what remains is the cause, filed under its variant's rule.
     pub(super) async fn diagnose_rejection(&mut self, f: Failure, at: Origin) -> String {

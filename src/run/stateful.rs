@@ -4,7 +4,7 @@
 use super::Expected;
 use super::health::join_all;
 use super::judge::{self, Kind, Verdict};
-use super::session::{Failure, Observed, Origin, Unit};
+use super::session::{Failure, Observed, Origin, Session};
 use crate::contract::clause::ClauseId;
 use crate::contract::path::PathStyle;
 use crate::contract::profile::Profile;
@@ -17,8 +17,8 @@ use crate::model::store::Store;
 use crate::sut::Response;
 use std::sync::atomic::Ordering;
 
-impl<'s, 'a> Unit<'s, 'a> {
-    /// S6: after an accepted PATCH, one other entity of the unit (round robin) is untouched.
+impl<'s, 'a> Session<'s, 'a> {
+    /// S6: after an accepted PATCH, one other entity of the workflow (round robin) is untouched.
     pub(super) async fn sibling_check(&mut self, updated: &str) -> Option<Verdict> {
         let ids: Vec<String> = self
             .store
@@ -105,7 +105,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         }
     }
 
-    /// S6: an entity of the unit still holds what the model says.
+    /// S6: an entity of the workflow still holds what the model says.
     pub(super) async fn isolation(&mut self, index: usize) {
         let ids: Vec<String> = self.store.entities().map(|(id, _)| id.clone()).collect();
         if ids.is_empty() {
@@ -311,7 +311,7 @@ impl<'s, 'a> Unit<'s, 'a> {
     }
 
     /// The state S7 starts from, as the implementation holds it: false when it cannot be read
-    /// back or read as it is (a value the unit cannot read decides nothing).
+    /// back or read as it is (a value the session cannot read decides nothing).
     async fn s7_start(&mut self, id: &str) -> bool {
         match self.observe(id).await {
             Observed::Seen(seen)

@@ -2,7 +2,7 @@
 //! state it leaves (through the pure judge), then hand each verdict to diagnosis.
 
 use super::judge::{self, Kind, Verdict};
-use super::session::{Checked, Failure, Observed, Origin, Unit};
+use super::session::{Checked, Failure, Observed, Origin, Session};
 use super::{Event, Expected};
 use crate::contract::clause::ClauseId;
 use crate::contract::rule::RuleId;
@@ -53,7 +53,7 @@ pub(super) fn may_be_large(spec: &CaseSpec) -> bool {
         )
 }
 
-impl<'s, 'a> Unit<'s, 'a> {
+impl<'s, 'a> Session<'s, 'a> {
     pub(super) async fn run_case(&mut self, spec: CaseSpec, phase: &'static str, index: usize) {
         let epoch = self.shared.epoch.load(Ordering::SeqCst);
         if epoch != self.epoch {
@@ -62,7 +62,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         }
         self.settle().await;
         if self.store.is_empty() {
-            return; // every entity of the unit was retired
+            return; // every entity of the workflow was retired
         }
         // a case with a large body (as sent or decoded) is built and runs while no other lane
         // runs one: what the run holds stays within a fixed budget, whatever the number of lanes
@@ -97,7 +97,7 @@ impl<'s, 'a> Unit<'s, 'a> {
         let mut checked = self.check(&case).await;
         if checked.rerun {
             // in flight when the implementation went down, and answered when sent again alone:
-            // not the cause; the case runs again from the state the unit re-read
+            // not the cause; the case runs again from the state the workflow re-read
             self.settle().await;
             let case = case.spec.build(&self.store, self.profile());
             let before = self.before_of(&case);
@@ -179,7 +179,7 @@ impl<'s, 'a> Unit<'s, 'a> {
             .and_then(|id| self.store.get(id).map(|e| e.value.clone()))
     }
 
-    /// Sends a case, judges the answer, observes the state it leaves and keeps the unit's store
+    /// Sends a case, judges the answer, observes the state it leaves and keeps the session's store
     /// in step with the implementation.
     pub(super) async fn check(&mut self, case: &Case) -> Checked {
         let profile = self.shared.config.profile.clone();
@@ -281,7 +281,7 @@ impl<'s, 'a> Unit<'s, 'a> {
     }
 
     /// Reads `id` back after a request and adds what the read shows to `verdicts` (through the
-    /// pure judge), keeping the unit's store in step: a right state is adopted, a vanished
+    /// pure judge), keeping the session's store in step: a right state is adopted, a vanished
     /// entity or one every read fails on is retired.
     async fn judge_read_back(
         &mut self,

@@ -38,21 +38,26 @@ async fn check(profile: &Profile, mutant: Option<Mutant>, seed: u64) -> Report {
 
 /// `check` in process (no socket) against the model with `mutants`, without the pairs phase
 /// (the stacks run many of these; the kill tests run with it).
-async fn check_in_process(profile: &Profile, mutants: &[Mutant], seed: u64, jobs: usize) -> Report {
-    run_in_process(profile, mutants, seed, jobs, false).await
+async fn check_in_process(
+    profile: &Profile,
+    mutants: &[Mutant],
+    seed: u64,
+    lanes: usize,
+) -> Report {
+    run_in_process(profile, mutants, seed, lanes, false).await
 }
 
 async fn run_in_process(
     profile: &Profile,
     mutants: &[Mutant],
     seed: u64,
-    jobs: usize,
+    lanes: usize,
     pairs: bool,
 ) -> Report {
     let store = seeded(seed, profile);
     let target = Mutated::new(store.clone(), profile.clone(), mutants);
     let config = Config {
-        jobs,
+        lanes,
         pairs,
         ..config(profile, seed)
     };
