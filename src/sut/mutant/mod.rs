@@ -14,610 +14,298 @@ mod response;
 
 pub use mutated::Mutated;
 
-/// One realistic bug.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Mutant {
+/// The built-in bugs as one table: a row per bug (its doc, the rules a finding may cite, the first
+/// the expected one; the clause a finding against it alone names; the other clauses it breaks).
+/// The enum, [`Mutant::ALL`], [`Mutant::rules`], [`Mutant::clause`] and [`Mutant::also_breaks`]
+/// are generated from it; what each bug does is in `request.rs` and `response.rs`.
+macro_rules! mutants {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident: rules [$($rule:ident),+], clause $clause:literal $(, also [$($also:literal),+])?;
+    )*) => {
+        /// One realistic bug.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Mutant {
+            $($(#[doc = $doc])* $name,)*
+        }
+
+        impl Mutant {
+            /// Every mutant, in the table's order.
+            pub const ALL: [Mutant; [$(stringify!($name)),*].len()] = [$(Mutant::$name),*];
+
+            /// The rules a finding may cite for this bug (the first is the expected one).
+            pub fn rules(self) -> &'static [RuleId] {
+                match self {
+                    $(Mutant::$name => &[$(RuleId::$rule),+],)*
+                }
+            }
+
+            /// The clause of contract 1.2 the bug breaks: a finding against it alone names it.
+            pub fn clause(self) -> &'static str {
+                match self {
+                    $(Mutant::$name => $clause,)*
+                }
+            }
+
+            /// The clauses the bug breaks besides [`Mutant::clause`], when it breaks several:
+            /// which of them a check's cases reach first depends on the case stream, and a
+            /// finding naming any of them names the bug rightly.
+            pub fn also_breaks(self) -> &'static [&'static str] {
+                match self {
+                    $(Mutant::$name => &[$($($also),+)?],)*
+                }
+            }
+        }
+    };
+}
+
+mutants! {
     /// Accepts `"createdDateTime": null` (and ignores it).
-    AcceptNullCreated,
+    AcceptNullCreated: rules [B4], clause "B4.b";
     /// An open enum: unknown `processingStatus` strings are accepted (and ignored).
-    OpenEnum,
+    OpenEnum: rules [B6], clause "B6.b";
     /// PUT semantics: properties a PATCH does not name are reset to null.
-    PutSemantics,
+    PutSemantics: rules [S2], clause "S2";
     /// Non-atomic rejection: the valid members of a rejected body are written anyway.
-    NonAtomicRejection,
+    NonAtomicRejection: rules [S3], clause "S3";
     /// `204 No Content` instead of `200` with the representation.
-    NoContentInsteadOf200,
+    NoContentInsteadOf200: rules [S4], clause "S4.c";
     /// The via-task route updates `{t0}` instead of `{t}`.
-    WrongAliasTarget,
+    WrongAliasTarget: rules [R2], clause "R2.c";
     /// Read-modify-write without the lock: concurrent updates are lost.
-    LostUpdates,
+    LostUpdates: rules [S7], clause "S7";
     /// 500 on a body that is not JSON (an empty body is refused with 400 before the parser).
-    ServerErrorOnBadJson,
+    ServerErrorOnBadJson: rules [E3], clause "E3";
     /// Segment names compared case-sensitively under a profile that says insensitive.
-    CaseSensitiveSegments,
+    CaseSensitiveSegments: rules [R4], clause "R4.a";
     /// No authentication at all.
-    NoAuthentication,
+    NoAuthentication: rules [H2], clause "H2.a";
     /// The read-only token may PATCH.
-    ReadOnlyTokenWrites,
+    ReadOnlyTokenWrites: rules [H2], clause "H2.d";
     /// Any Content-Type is accepted.
-    AnyContentType,
+    AnyContentType: rules [H3], clause "H3.c";
     /// Timestamps without an offset are accepted (as UTC).
-    TimestampWithoutOffset,
+    TimestampWithoutOffset: rules [T1], clause "T1.d";
     /// Errors with an empty body.
-    EmptyErrorBody,
+    EmptyErrorBody: rules [E1], clause "E1";
     /// `Prefer` honoured without `Preference-Applied`.
-    NoPreferenceApplied,
+    NoPreferenceApplied: rules [H5], clause "H5.b";
     /// `unknownFutureValue` in a PATCH is stored instead of ignored.
-    SentinelStored,
+    SentinelStored: rules [B6, S2], clause "B6.c";
     /// A PATCH also writes its `failureReason` into a sibling result (same user processing result).
-    IsolationLeak,
+    IsolationLeak: rules [S6], clause "S6";
     /// PUT is treated as PATCH.
-    PutAccepted,
+    PutAccepted: rules [H1], clause "H1.c";
     /// Duplicate members are accepted (last wins).
-    DuplicatesAccepted,
+    DuplicatesAccepted: rules [B2], clause "B2";
     /// Re-sending the current `failureReason` appends " (again)": the same PATCH twice differs.
-    NotIdempotent,
+    NotIdempotent: rules [S5, S2, B10], clause "S5";
     /// Written timestamps are stored to the millisecond (T2.b: coarser than 100 ns).
-    CoarseTimestamps,
+    CoarseTimestamps: rules [T2, S2], clause "T2.b";
     /// Every error carries the code `Error` (E2, judged under `strict_error_codes`).
-    GenericErrorCodes,
+    GenericErrorCodes: rules [E2], clause "E2";
     // --- a different reading of the contract: the model under another knob value ---
     /// Parenthesised keys are rejected (R3.b: `paren_keys = accept`).
-    ParenKeysRejected,
+    ParenKeysRejected: rules [R3], clause "R3.b";
     /// Enum names compare case-insensitively (B6.b).
-    EnumCaseInsensitive,
+    EnumCaseInsensitive: rules [B6], clause "B6.b";
     /// Unknown property names are ignored (B8).
-    UnknownPropertiesIgnored,
+    UnknownPropertiesIgnored: rules [B8], clause "B8";
     /// `id` in the body is rejected even when equal to the key (B7.a).
-    IdInBodyRejected,
+    IdInBodyRejected: rules [B7], clause "B7.a";
     /// Every PATCH must name both required properties (B4.a: they may be omitted).
-    RequiredInBody,
+    RequiredInBody: rules [B4], clause "B4.a";
     /// `unknownFutureValue` in a PATCH is rejected (B6.c: it means "leave as it is").
-    SentinelInPatchRejected,
+    SentinelInPatchRejected: rules [B6], clause "B6.c";
     /// gzip-coded bodies are refused with 415 (H6.a).
-    GzipUnsupported,
+    GzipUnsupported: rules [H6], clause "H6.a";
     /// Members after the sentinel are not known (B6.d: accepted with the preference).
-    NoMembersAfterSentinel,
+    NoMembersAfterSentinel: rules [B6], clause "B6.d";
     /// Under `odata-abnf`, timestamps are parsed with Graph's pattern (T1.f).
-    GraphGrammarOnly,
+    GraphGrammarOnly: rules [T1], clause "T1.f";
     /// Under `graph`, timestamps are parsed with the full OData ABNF (T1.g: seconds omitted;
     /// also lower case `t`/`z`, second 60, five-digit years).
-    AbnfGrammarUnderGraph,
+    // the OData ABNF admits, under `graph`: omitted seconds (T1.g), five-digit and
+    // negative years (T1.b), second 60 (T1.c), offset hours up to 23 (T1.d), lower-case
+    // `t` and `z` (T1.e)
+    AbnfGrammarUnderGraph: rules [T1], clause "T1.g", also ["T1.b", "T1.c", "T1.d", "T1.e"];
     /// Every PATCH is 405 (H1.a).
-    PatchUnsupported,
+    PatchUnsupported: rules [H1], clause "H1.a";
     /// Under `graph-live`, PATCH is evaluated as under `graph` (H1.d).
-    PatchSupportedUnderLive,
+    PatchSupportedUnderLive: rules [H1], clause "H1.d";
     /// Under `strict`, a body may omit the required properties (B4.d).
-    RequiredNotEnforcedUnderStrict,
+    RequiredNotEnforcedUnderStrict: rules [B4], clause "B4.d";
     /// No body size limit (H4.a).
-    NoBodyLimit,
+    NoBodyLimit: rules [H4], clause "H4.a";
     /// A body of exactly the limit is 413 (H4.a: off by one).
-    BodyLimitOffByOne,
+    BodyLimitOffByOne: rules [H4], clause "H4.a";
     /// The limit is checked on `Content-Length` only: a chunked body past it is read whole and
     /// processed (H4.b).
-    ChunkedLimitUnchecked,
+    ChunkedLimitUnchecked: rules [H4], clause "H4.b";
     /// A chunked body is read as empty, as by a server that reads `Content-Length` bytes only
     /// (H4.b: the body rules apply whatever the framing).
-    ChunkedBodyIgnored,
+    ChunkedBodyIgnored: rules [H4], clause "H4.b";
     // --- request handling ---
     /// One trailing slash makes the path unknown (R4.c).
-    TrailingSlashRejected,
+    TrailingSlashRejected: rules [R4], clause "R4.c";
     /// Ids compare case-insensitively (R4.b).
-    IdsCaseInsensitive,
+    IdsCaseInsensitive: rules [R4], clause "R4.b";
     /// Ids are not percent-decoded (R3.c).
-    IdsNotPercentDecoded,
+    // a key with a bad escape is then looked up as text, 404 (R5.a: decision 89)
+    // a key with a bad escape is looked up as text: 404 for a malformed key
+    IdsNotPercentDecoded: rules [R3, R5], clause "R3.c", also ["R5.a"];
     /// A malformed path is 404, not 400 (R5.a).
-    MalformedPathIs404,
+    MalformedPathIs404: rules [R5], clause "R5.a";
     /// Ids that do not resolve are 400, not 404 (R5.b).
-    UnresolvedIs400,
+    // every id that does not resolve: an unknown id (R5.b), one in another case
+    // (R4.b), one under another parent (S1)
+    UnresolvedIs400: rules [R5, R4, S1], clause "R5.b";
     /// The via-task route accepts a result of another task (R2.b).
-    ViaTaskAnyTask,
+    ViaTaskAnyTask: rules [R2], clause "R2.b";
     /// GET is 405 (H1.b).
-    GetUnsupported,
+    GetUnsupported: rules [H1], clause "H1.b";
     /// Methods other than GET and PATCH are 400, not 405 (H1.c).
-    OtherMethodsAre400,
+    OtherMethodsAre400: rules [H1], clause "H1.c";
     /// A request without `Authorization` is 403, not 401 (H2.a).
-    MissingAuthIs403,
+    MissingAuthIs403: rules [H2], clause "H2.a";
     /// Any scheme is accepted with a known token (H2.b).
-    AnySchemeAccepted,
+    AnySchemeAccepted: rules [H2], clause "H2.b";
     /// The scheme must be spelled `Bearer` exactly (H2.b: case-insensitive).
-    BearerCaseSensitive,
+    BearerCaseSensitive: rules [H2], clause "H2.b";
     /// Tokens compare case-insensitively (H2.c).
-    TokensCaseInsensitive,
+    TokensCaseInsensitive: rules [H2], clause "H2.c";
     /// GET through the via-task route with a read-only token is 403 (H2.d: reads are
     /// allowed on either route).
-    ReadOnlyCannotRead,
+    ReadOnlyCannotRead: rules [H2], clause "H2.d";
     /// A `Content-Type` with parameters is 415 (H3.b: `charset=utf-8` and OData ones allowed).
-    ContentTypeParametersRejected,
+    ContentTypeParametersRejected: rules [H3], clause "H3.b";
     /// The media type compares case-sensitively (H3.a).
-    MediaTypeCaseSensitive,
+    MediaTypeCaseSensitive: rules [H3], clause "H3.a";
     /// Only the first preference of the first `Prefer` header counts (H5.a).
-    FirstPreferenceOnly,
+    FirstPreferenceOnly: rules [H5], clause "H5.a";
     /// GET never carries `Preference-Applied` (H5.b).
-    NoPreferenceAppliedOnGet,
+    NoPreferenceAppliedOnGet: rules [H5], clause "H5.b";
     /// Unknown content codings are read as identity (H6.b).
-    UnknownCodingIgnored,
+    UnknownCodingIgnored: rules [H6], clause "H6.b";
     /// Bytes after the gzip member are ignored (H6.c, decision 39).
-    GzipTrailingIgnored,
+    GzipTrailingIgnored: rules [H6], clause "H6.c";
     /// A body with trailing bytes after the JSON value is accepted (B1.b).
-    TrailingBytesAccepted,
+    TrailingBytesAccepted: rules [B1], clause "B1.b";
     /// An empty body is read as `{}` (B1.a).
-    EmptyBodyAccepted,
+    EmptyBodyAccepted: rules [B1], clause "B1.a";
     /// A top level that is not an object is read as `{}` (B1.c).
-    NonObjectAccepted,
+    NonObjectAccepted: rules [B1], clause "B1.c";
     /// More than 16 levels of nesting are 400 (B1.e: 32 must be parsed).
-    ShallowNestingLimit,
+    ShallowNestingLimit: rules [B1], clause "B1.e";
     /// Numbers and booleans for `failureReason` are stored as text (B5).
-    ScalarsCoercedToText,
+    ScalarsCoercedToText: rules [B5], clause "B5";
     /// `null` for a nullable property is 400 (B4.c).
-    NullNullableRejected,
+    NullNullableRejected: rules [B4], clause "B4.c";
     /// Numeric enum strings (`"2"`) are read as the member at that index (B6.b).
-    NumericEnumAccepted,
+    NumericEnumAccepted: rules [B6], clause "B6.b";
     /// Members after the sentinel are rendered by name without the preference (B6.e).
-    AfterSentinelRenderedByName,
+    AfterSentinelRenderedByName: rules [B6], clause "B6.e";
     /// A different `id` in the body is ignored (B7.a).
-    IdMismatchIgnored,
+    IdMismatchIgnored: rules [B7], clause "B7.a";
     /// Properties this operation does not update are silently ignored (B7.b).
-    NotUpdatableIgnored,
+    NotUpdatableIgnored: rules [B7], clause "B7.b";
     /// Property names compare case-insensitively (B8).
-    PropertyNamesCaseInsensitive,
+    PropertyNamesCaseInsensitive: rules [B8], clause "B8";
     /// `@odata.type` without `#` is rejected (B9.a).
-    OdataTypeWithoutHashRejected,
+    OdataTypeWithoutHashRejected: rules [B9], clause "B9.a";
     /// Any `@odata.type` is accepted (B9.a).
-    AnyOdataTypeAccepted,
+    AnyOdataTypeAccepted: rules [B9], clause "B9.a";
     /// Annotations other than `@odata.type` are unknown properties (B9.b).
-    AnnotationsRejected,
+    AnnotationsRejected: rules [B9], clause "B9.b";
     /// `failureReason` is stored truncated to 32 KiB (B10).
-    FailureReasonTruncated,
+    FailureReasonTruncated: rules [B10], clause "B10";
     /// Characters outside the BMP in `failureReason` are stored as U+FFFD (B10).
-    AstralCharactersReplaced,
+    AstralCharactersReplaced: rules [B10], clause "B10";
     /// Century years are leap years: `2000-02-29` is rejected (T1.b).
-    CenturyLeapYearRejected,
+    CenturyLeapYearRejected: rules [T1], clause "T1.b";
     /// `24:00:00` is accepted as the end of the day (T1.c).
-    Hour24Accepted,
+    Hour24Accepted: rules [T1], clause "T1.c";
     /// Offsets beyond ±14:00 are clamped (T1.d).
-    OffsetClamped,
+    OffsetClamped: rules [T1], clause "T1.d";
     /// Instants outside .NET's range are clamped into it (T1.h).
-    OutOfRangeInstantsClamped,
+    OutOfRangeInstantsClamped: rules [T1], clause "T1.h";
     /// A fraction's leading zeros are dropped (`.05` read as `.5`) (T1.a).
-    FractionLeadingZerosDropped,
+    FractionLeadingZerosDropped: rules [T1], clause "T1.a";
     /// 200 bodies render timestamps without their offset (T2.a).
-    TimestampsRenderedWithoutOffset,
+    TimestampsRenderedWithoutOffset: rules [T2], clause "T2.a";
     /// `completedDateTime` before `startedDateTime` is 400 (T3: no ordering is part of it).
-    TimestampOrderEnforced,
+    TimestampOrderEnforced: rules [T3], clause "T3";
     /// 200 bodies lack `@odata.type` (S4.a).
-    NoOdataTypeInBody,
+    NoOdataTypeInBody: rules [S4], clause "S4.a";
     /// 200 bodies omit null properties (S4.a).
-    NullPropertiesOmitted,
+    NullPropertiesOmitted: rules [S4], clause "S4.a";
     /// 200 bodies show the state before the request (S4.b).
-    StaleRepresentation,
+    StaleRepresentation: rules [S4], clause "S4.b";
     /// Errors are sent as `text/plain` (E1).
-    ErrorsAsPlainText,
+    ErrorsAsPlainText: rules [E1], clause "E1";
     /// Errors carry an empty code (E1).
-    EmptyErrorCode,
+    EmptyErrorCode: rules [E1], clause "E1";
     /// Deep nesting crashes the parser: 500 (E3).
-    DeepNestingCrashes,
+    DeepNestingCrashes: rules [E3], clause "E3";
     /// Under `strict_precedence`, the body is checked before the media type (E4).
-    BodyBeforeMediaType,
+    BodyBeforeMediaType: rules [E4], clause "E4";
     /// A PATCH is written property by property, other requests running in between (S7: no
     /// write is torn).
-    TornWrites,
+    TornWrites: rules [S7], clause "S7";
     // --- contract 1.2 and the inputs real frameworks get wrong (issue 29) ---
     /// A 401 carries no `WWW-Authenticate` (H2.e).
-    NoChallengeOn401,
+    NoChallengeOn401: rules [H2], clause "H2.e";
     /// Of two `Authorization` or `Content-Type` headers the first counts (H2.c, H3.c).
-    FirstHeaderWins,
+    // both headers are read alike
+    FirstHeaderWins: rules [H2, H3], clause "H2.c", also ["H3.c"];
     /// Of two `Authorization` or `Content-Type` headers the last counts (H2.c, H3.c).
-    LastHeaderWins,
+    // both headers are read alike
+    LastHeaderWins: rules [H2, H3], clause "H2.c", also ["H3.c"];
     /// Only `gzip` spelled so is decoded: `GZIP` and `x-gzip` are 415 (H6.a).
-    GzipNameCaseSensitive,
+    GzipNameCaseSensitive: rules [H6], clause "H6.a";
     /// A gzip body of several members is 400, as contract 1.1 read it (H6.a).
-    SingleGzipMemberOnly,
+    SingleGzipMemberOnly: rules [H6], clause "H6.a";
     /// Bytes after the last gzip member that are no member are ignored, as gzip(1) does (H6.c).
-    GzipTrailingGarbageIgnored,
+    GzipTrailingGarbageIgnored: rules [H6], clause "H6.c";
     /// A gzip body is inflated whole before the limit is checked: one that decodes to more than 256 MiB exhausts the memory, 500 (H6.d).
-    BombInflatedWhole,
+    // inflated whole, a bomb exhausts the memory: a 5xx (E3)
+    BombInflatedWhole: rules [H6, E3], clause "H6.d", also ["E3"];
     /// A list of codings that names gzip is read as gzip (H6.b).
-    CodingListGzipAccepted,
+    CodingListGzipAccepted: rules [H6], clause "H6.b";
     /// `OPTIONS` is answered 204 with `Allow`, as CORS middleware does (H1.c).
-    OptionsAnswered,
+    OptionsAnswered: rules [H1], clause "H1.c";
     /// `HEAD` is answered as GET (H1.c).
-    HeadAnsweredAsGet,
+    HeadAnsweredAsGet: rules [H1], clause "H1.c";
     /// `POST` with `X-HTTP-Method-Override: PATCH` is a PATCH (H1.c).
-    MethodOverrideHonoured,
+    MethodOverrideHonoured: rules [H1], clause "H1.c";
     /// JSON extensions (comments, trailing commas, single quotes, NaN, leading zeros, `+1`) are read as JSON5 does (B1.b).
-    LenientJsonParser,
+    LenientJsonParser: rules [B1], clause "B1.b";
     /// Bytes that are not UTF-8 are read as U+FFFD (B1.b).
-    LossyUtf8Decoding,
+    LossyUtf8Decoding: rules [B1], clause "B1.b";
     /// `"@odata.type": null` is read as no `@odata.type` (B9.a).
-    NullOdataTypeIgnored,
+    NullOdataTypeIgnored: rules [B9], clause "B9.a";
     /// Timestamps are parsed leniently: epoch seconds, a space for `T`, `+0100`, long fractions, `:60` (T1.g, T1.c, T1.d).
-    LenientTimestampParser,
+    LenientTimestampParser: rules [T1], clause "T1.g", also ["T1.c", "T1.d"];
     /// `task@odata.bind` is refused as a navigation write (B9.b).
-    BindAnnotationRejected,
+    BindAnnotationRejected: rules [B9], clause "B9.b";
     /// `failureReason` is stored without its leading and trailing white space (B10).
-    FailureReasonTrimmed,
+    FailureReasonTrimmed: rules [B10], clause "B10";
     /// Control characters (NUL included) are dropped from `failureReason` (B10).
-    ControlCharactersStripped,
+    ControlCharactersStripped: rules [B10], clause "B10";
     /// Non-characters (U+FFFE, U+FDD0, …) in `failureReason` are stored as U+FFFD (B10).
-    NoncharactersReplaced,
+    NoncharactersReplaced: rules [B10], clause "B10";
     /// The `request-id` is derived from the request (method, path, headers, body), as a
     /// caching or idempotency layer keys it: the same request twice gets the same id (E2).
-    RequestIdFromRequest,
+    RequestIdFromRequest: rules [E2], clause "E2";
 }
 
 impl Mutant {
-    /// Every mutant.
-    pub const ALL: [Mutant; 109] = [
-        Mutant::AcceptNullCreated,
-        Mutant::OpenEnum,
-        Mutant::PutSemantics,
-        Mutant::NonAtomicRejection,
-        Mutant::NoContentInsteadOf200,
-        Mutant::WrongAliasTarget,
-        Mutant::LostUpdates,
-        Mutant::ServerErrorOnBadJson,
-        Mutant::CaseSensitiveSegments,
-        Mutant::NoAuthentication,
-        Mutant::ReadOnlyTokenWrites,
-        Mutant::AnyContentType,
-        Mutant::TimestampWithoutOffset,
-        Mutant::EmptyErrorBody,
-        Mutant::NoPreferenceApplied,
-        Mutant::SentinelStored,
-        Mutant::IsolationLeak,
-        Mutant::PutAccepted,
-        Mutant::DuplicatesAccepted,
-        Mutant::NotIdempotent,
-        Mutant::CoarseTimestamps,
-        Mutant::GenericErrorCodes,
-        Mutant::ParenKeysRejected,
-        Mutant::EnumCaseInsensitive,
-        Mutant::UnknownPropertiesIgnored,
-        Mutant::IdInBodyRejected,
-        Mutant::RequiredInBody,
-        Mutant::SentinelInPatchRejected,
-        Mutant::GzipUnsupported,
-        Mutant::NoMembersAfterSentinel,
-        Mutant::GraphGrammarOnly,
-        Mutant::AbnfGrammarUnderGraph,
-        Mutant::PatchUnsupported,
-        Mutant::PatchSupportedUnderLive,
-        Mutant::RequiredNotEnforcedUnderStrict,
-        Mutant::NoBodyLimit,
-        Mutant::BodyLimitOffByOne,
-        Mutant::ChunkedLimitUnchecked,
-        Mutant::ChunkedBodyIgnored,
-        Mutant::TrailingSlashRejected,
-        Mutant::IdsCaseInsensitive,
-        Mutant::IdsNotPercentDecoded,
-        Mutant::MalformedPathIs404,
-        Mutant::UnresolvedIs400,
-        Mutant::ViaTaskAnyTask,
-        Mutant::GetUnsupported,
-        Mutant::OtherMethodsAre400,
-        Mutant::MissingAuthIs403,
-        Mutant::AnySchemeAccepted,
-        Mutant::BearerCaseSensitive,
-        Mutant::TokensCaseInsensitive,
-        Mutant::ReadOnlyCannotRead,
-        Mutant::ContentTypeParametersRejected,
-        Mutant::MediaTypeCaseSensitive,
-        Mutant::FirstPreferenceOnly,
-        Mutant::NoPreferenceAppliedOnGet,
-        Mutant::UnknownCodingIgnored,
-        Mutant::GzipTrailingIgnored,
-        Mutant::TrailingBytesAccepted,
-        Mutant::EmptyBodyAccepted,
-        Mutant::NonObjectAccepted,
-        Mutant::ShallowNestingLimit,
-        Mutant::ScalarsCoercedToText,
-        Mutant::NullNullableRejected,
-        Mutant::NumericEnumAccepted,
-        Mutant::AfterSentinelRenderedByName,
-        Mutant::IdMismatchIgnored,
-        Mutant::NotUpdatableIgnored,
-        Mutant::PropertyNamesCaseInsensitive,
-        Mutant::OdataTypeWithoutHashRejected,
-        Mutant::AnyOdataTypeAccepted,
-        Mutant::AnnotationsRejected,
-        Mutant::FailureReasonTruncated,
-        Mutant::AstralCharactersReplaced,
-        Mutant::CenturyLeapYearRejected,
-        Mutant::Hour24Accepted,
-        Mutant::OffsetClamped,
-        Mutant::OutOfRangeInstantsClamped,
-        Mutant::FractionLeadingZerosDropped,
-        Mutant::TimestampsRenderedWithoutOffset,
-        Mutant::TimestampOrderEnforced,
-        Mutant::NoOdataTypeInBody,
-        Mutant::NullPropertiesOmitted,
-        Mutant::StaleRepresentation,
-        Mutant::ErrorsAsPlainText,
-        Mutant::EmptyErrorCode,
-        Mutant::DeepNestingCrashes,
-        Mutant::BodyBeforeMediaType,
-        Mutant::TornWrites,
-        Mutant::NoChallengeOn401,
-        Mutant::FirstHeaderWins,
-        Mutant::LastHeaderWins,
-        Mutant::GzipNameCaseSensitive,
-        Mutant::SingleGzipMemberOnly,
-        Mutant::GzipTrailingGarbageIgnored,
-        Mutant::BombInflatedWhole,
-        Mutant::CodingListGzipAccepted,
-        Mutant::OptionsAnswered,
-        Mutant::HeadAnsweredAsGet,
-        Mutant::MethodOverrideHonoured,
-        Mutant::LenientJsonParser,
-        Mutant::LossyUtf8Decoding,
-        Mutant::NullOdataTypeIgnored,
-        Mutant::LenientTimestampParser,
-        Mutant::BindAnnotationRejected,
-        Mutant::FailureReasonTrimmed,
-        Mutant::ControlCharactersStripped,
-        Mutant::NoncharactersReplaced,
-        Mutant::RequestIdFromRequest,
-    ];
-
     /// The mutant with this name (as `Debug` writes it, e.g. `OpenEnum`), ignoring case.
     pub fn from_name(name: &str) -> Option<Mutant> {
         Mutant::ALL
             .into_iter()
             .find(|m| format!("{m:?}").eq_ignore_ascii_case(name))
-    }
-
-    /// The rules a finding may cite for this bug (the first is the expected one).
-    pub fn rules(self) -> &'static [RuleId] {
-        use Mutant::*;
-        match self {
-            AcceptNullCreated => &[RuleId::B4],
-            OpenEnum => &[RuleId::B6],
-            PutSemantics => &[RuleId::S2],
-            NonAtomicRejection => &[RuleId::S3],
-            NoContentInsteadOf200 => &[RuleId::S4],
-            WrongAliasTarget => &[RuleId::R2],
-            LostUpdates => &[RuleId::S7],
-            ServerErrorOnBadJson => &[RuleId::E3],
-            CaseSensitiveSegments => &[RuleId::R4],
-            NoAuthentication => &[RuleId::H2],
-            ReadOnlyTokenWrites => &[RuleId::H2],
-            AnyContentType => &[RuleId::H3],
-            TimestampWithoutOffset => &[RuleId::T1],
-            EmptyErrorBody => &[RuleId::E1],
-            NoPreferenceApplied => &[RuleId::H5],
-            SentinelStored => &[RuleId::B6, RuleId::S2],
-            IsolationLeak => &[RuleId::S6],
-            PutAccepted => &[RuleId::H1],
-            DuplicatesAccepted => &[RuleId::B2],
-            NotIdempotent => &[RuleId::S5, RuleId::S2, RuleId::B10],
-            CoarseTimestamps => &[RuleId::T2, RuleId::S2],
-            GenericErrorCodes => &[RuleId::E2],
-            ParenKeysRejected => &[RuleId::R3],
-            EnumCaseInsensitive => &[RuleId::B6],
-            UnknownPropertiesIgnored => &[RuleId::B8],
-            IdInBodyRejected => &[RuleId::B7],
-            RequiredInBody => &[RuleId::B4],
-            SentinelInPatchRejected => &[RuleId::B6],
-            GzipUnsupported => &[RuleId::H6],
-            NoMembersAfterSentinel => &[RuleId::B6],
-            GraphGrammarOnly => &[RuleId::T1],
-            AbnfGrammarUnderGraph => &[RuleId::T1],
-            PatchUnsupported => &[RuleId::H1],
-            PatchSupportedUnderLive => &[RuleId::H1],
-            RequiredNotEnforcedUnderStrict => &[RuleId::B4],
-            NoBodyLimit => &[RuleId::H4],
-            BodyLimitOffByOne => &[RuleId::H4],
-            ChunkedLimitUnchecked | ChunkedBodyIgnored => &[RuleId::H4],
-            TrailingSlashRejected => &[RuleId::R4],
-            IdsCaseInsensitive => &[RuleId::R4],
-            // a key with a bad escape is then looked up as text, 404 (R5.a: decision 89)
-            IdsNotPercentDecoded => &[RuleId::R3, RuleId::R5],
-            MalformedPathIs404 => &[RuleId::R5],
-            // every id that does not resolve: an unknown id (R5.b), one in another case
-            // (R4.b), one under another parent (S1)
-            UnresolvedIs400 => &[RuleId::R5, RuleId::R4, RuleId::S1],
-            ViaTaskAnyTask => &[RuleId::R2],
-            GetUnsupported => &[RuleId::H1],
-            OtherMethodsAre400 => &[RuleId::H1],
-            MissingAuthIs403 => &[RuleId::H2],
-            AnySchemeAccepted => &[RuleId::H2],
-            BearerCaseSensitive => &[RuleId::H2],
-            TokensCaseInsensitive => &[RuleId::H2],
-            ReadOnlyCannotRead => &[RuleId::H2],
-            ContentTypeParametersRejected => &[RuleId::H3],
-            MediaTypeCaseSensitive => &[RuleId::H3],
-            FirstPreferenceOnly => &[RuleId::H5],
-            NoPreferenceAppliedOnGet => &[RuleId::H5],
-            UnknownCodingIgnored | GzipTrailingIgnored => &[RuleId::H6],
-            TrailingBytesAccepted => &[RuleId::B1],
-            EmptyBodyAccepted => &[RuleId::B1],
-            NonObjectAccepted => &[RuleId::B1],
-            ShallowNestingLimit => &[RuleId::B1],
-            ScalarsCoercedToText => &[RuleId::B5],
-            NullNullableRejected => &[RuleId::B4],
-            NumericEnumAccepted => &[RuleId::B6],
-            AfterSentinelRenderedByName => &[RuleId::B6],
-            IdMismatchIgnored => &[RuleId::B7],
-            NotUpdatableIgnored => &[RuleId::B7],
-            PropertyNamesCaseInsensitive => &[RuleId::B8],
-            OdataTypeWithoutHashRejected => &[RuleId::B9],
-            AnyOdataTypeAccepted => &[RuleId::B9],
-            AnnotationsRejected => &[RuleId::B9],
-            FailureReasonTruncated => &[RuleId::B10],
-            AstralCharactersReplaced => &[RuleId::B10],
-            CenturyLeapYearRejected => &[RuleId::T1],
-            Hour24Accepted => &[RuleId::T1],
-            OffsetClamped => &[RuleId::T1],
-            OutOfRangeInstantsClamped => &[RuleId::T1],
-            FractionLeadingZerosDropped => &[RuleId::T1],
-            TimestampsRenderedWithoutOffset => &[RuleId::T2],
-            TimestampOrderEnforced => &[RuleId::T3],
-            NoOdataTypeInBody => &[RuleId::S4],
-            NullPropertiesOmitted => &[RuleId::S4],
-            StaleRepresentation => &[RuleId::S4],
-            ErrorsAsPlainText => &[RuleId::E1],
-            EmptyErrorCode => &[RuleId::E1],
-            DeepNestingCrashes => &[RuleId::E3],
-            BodyBeforeMediaType => &[RuleId::E4],
-            TornWrites => &[RuleId::S7],
-            NoChallengeOn401 => &[RuleId::H2],
-            FirstHeaderWins => &[RuleId::H2, RuleId::H3],
-            LastHeaderWins => &[RuleId::H2, RuleId::H3],
-            GzipNameCaseSensitive => &[RuleId::H6],
-            SingleGzipMemberOnly => &[RuleId::H6],
-            GzipTrailingGarbageIgnored => &[RuleId::H6],
-            BombInflatedWhole => &[RuleId::H6, RuleId::E3],
-            CodingListGzipAccepted => &[RuleId::H6],
-            OptionsAnswered => &[RuleId::H1],
-            HeadAnsweredAsGet => &[RuleId::H1],
-            MethodOverrideHonoured => &[RuleId::H1],
-            LenientJsonParser => &[RuleId::B1],
-            LossyUtf8Decoding => &[RuleId::B1],
-            NullOdataTypeIgnored => &[RuleId::B9],
-            LenientTimestampParser => &[RuleId::T1],
-            BindAnnotationRejected => &[RuleId::B9],
-            FailureReasonTrimmed => &[RuleId::B10],
-            ControlCharactersStripped => &[RuleId::B10],
-            NoncharactersReplaced => &[RuleId::B10],
-            RequestIdFromRequest => &[RuleId::E2],
-        }
-    }
-
-    /// The clauses the bug breaks besides [`Mutant::clause`], when it breaks several: which
-    /// of them a check's cases reach first depends on the case stream, and a finding naming
-    /// any of them names the bug rightly.
-    pub fn also_breaks(self) -> &'static [&'static str] {
-        match self {
-            // the OData ABNF admits, under `graph`: omitted seconds (T1.g), five-digit and
-            // negative years (T1.b), second 60 (T1.c), offset hours up to 23 (T1.d), lower-case
-            // `t` and `z` (T1.e)
-            Mutant::AbnfGrammarUnderGraph => &["T1.b", "T1.c", "T1.d", "T1.e"],
-            // both headers are read alike
-            Mutant::FirstHeaderWins | Mutant::LastHeaderWins => &["H3.c"],
-            // inflated whole, a bomb exhausts the memory: a 5xx (E3)
-            Mutant::BombInflatedWhole => &["E3"],
-            Mutant::LenientTimestampParser => &["T1.c", "T1.d"],
-            // a key with a bad escape is looked up as text: 404 for a malformed key
-            Mutant::IdsNotPercentDecoded => &["R5.a"],
-            _ => &[],
-        }
-    }
-
-    /// The clause of contract 1.2 the bug breaks: a finding against it alone names it.
-    pub fn clause(self) -> &'static str {
-        use Mutant::*;
-        match self {
-            AcceptNullCreated => "B4.b",
-            OpenEnum => "B6.b",
-            PutSemantics => "S2",
-            NonAtomicRejection => "S3",
-            NoContentInsteadOf200 => "S4.c",
-            WrongAliasTarget => "R2.c",
-            LostUpdates => "S7",
-            ServerErrorOnBadJson => "E3",
-            CaseSensitiveSegments => "R4.a",
-            NoAuthentication => "H2.a",
-            ReadOnlyTokenWrites => "H2.d",
-            AnyContentType => "H3.c",
-            TimestampWithoutOffset => "T1.d",
-            EmptyErrorBody => "E1",
-            NoPreferenceApplied => "H5.b",
-            SentinelStored => "B6.c",
-            IsolationLeak => "S6",
-            PutAccepted => "H1.c",
-            DuplicatesAccepted => "B2",
-            NotIdempotent => "S5",
-            CoarseTimestamps => "T2.b",
-            GenericErrorCodes => "E2",
-            ParenKeysRejected => "R3.b",
-            EnumCaseInsensitive => "B6.b",
-            UnknownPropertiesIgnored => "B8",
-            IdInBodyRejected => "B7.a",
-            RequiredInBody => "B4.a",
-            SentinelInPatchRejected => "B6.c",
-            GzipUnsupported => "H6.a",
-            NoMembersAfterSentinel => "B6.d",
-            GraphGrammarOnly => "T1.f",
-            AbnfGrammarUnderGraph => "T1.g",
-            PatchUnsupported => "H1.a",
-            PatchSupportedUnderLive => "H1.d",
-            RequiredNotEnforcedUnderStrict => "B4.d",
-            NoBodyLimit => "H4.a",
-            BodyLimitOffByOne => "H4.a",
-            ChunkedLimitUnchecked | ChunkedBodyIgnored => "H4.b",
-            TrailingSlashRejected => "R4.c",
-            IdsCaseInsensitive => "R4.b",
-            IdsNotPercentDecoded => "R3.c",
-            MalformedPathIs404 => "R5.a",
-            UnresolvedIs400 => "R5.b",
-            ViaTaskAnyTask => "R2.b",
-            GetUnsupported => "H1.b",
-            OtherMethodsAre400 => "H1.c",
-            MissingAuthIs403 => "H2.a",
-            AnySchemeAccepted => "H2.b",
-            BearerCaseSensitive => "H2.b",
-            TokensCaseInsensitive => "H2.c",
-            ReadOnlyCannotRead => "H2.d",
-            ContentTypeParametersRejected => "H3.b",
-            MediaTypeCaseSensitive => "H3.a",
-            FirstPreferenceOnly => "H5.a",
-            NoPreferenceAppliedOnGet => "H5.b",
-            UnknownCodingIgnored => "H6.b",
-            GzipTrailingIgnored => "H6.c",
-            TrailingBytesAccepted => "B1.b",
-            EmptyBodyAccepted => "B1.a",
-            NonObjectAccepted => "B1.c",
-            ShallowNestingLimit => "B1.e",
-            ScalarsCoercedToText => "B5",
-            NullNullableRejected => "B4.c",
-            NumericEnumAccepted => "B6.b",
-            AfterSentinelRenderedByName => "B6.e",
-            IdMismatchIgnored => "B7.a",
-            NotUpdatableIgnored => "B7.b",
-            PropertyNamesCaseInsensitive => "B8",
-            OdataTypeWithoutHashRejected => "B9.a",
-            AnyOdataTypeAccepted => "B9.a",
-            AnnotationsRejected => "B9.b",
-            FailureReasonTruncated => "B10",
-            AstralCharactersReplaced => "B10",
-            CenturyLeapYearRejected => "T1.b",
-            Hour24Accepted => "T1.c",
-            OffsetClamped => "T1.d",
-            OutOfRangeInstantsClamped => "T1.h",
-            FractionLeadingZerosDropped => "T1.a",
-            TimestampsRenderedWithoutOffset => "T2.a",
-            TimestampOrderEnforced => "T3",
-            NoOdataTypeInBody => "S4.a",
-            NullPropertiesOmitted => "S4.a",
-            StaleRepresentation => "S4.b",
-            ErrorsAsPlainText => "E1",
-            EmptyErrorCode => "E1",
-            DeepNestingCrashes => "E3",
-            BodyBeforeMediaType => "E4",
-            TornWrites => "S7",
-            NoChallengeOn401 => "H2.e",
-            FirstHeaderWins => "H2.c",
-            LastHeaderWins => "H2.c",
-            GzipNameCaseSensitive => "H6.a",
-            SingleGzipMemberOnly => "H6.a",
-            GzipTrailingGarbageIgnored => "H6.c",
-            BombInflatedWhole => "H6.d",
-            CodingListGzipAccepted => "H6.b",
-            OptionsAnswered => "H1.c",
-            HeadAnsweredAsGet => "H1.c",
-            MethodOverrideHonoured => "H1.c",
-            LenientJsonParser => "B1.b",
-            LossyUtf8Decoding => "B1.b",
-            NullOdataTypeIgnored => "B9.a",
-            LenientTimestampParser => "T1.g",
-            BindAnnotationRejected => "B9.b",
-            FailureReasonTrimmed => "B10",
-            ControlCharactersStripped => "B10",
-            NoncharactersReplaced => "B10",
-            RequestIdFromRequest => "E2",
-        }
     }
 
     /// The profile under which this bug is a bug (`GenericErrorCodes` needs
