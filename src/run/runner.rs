@@ -69,18 +69,7 @@ impl<'a> Runner<'a> {
             return Err(RunError::EmptyStore);
         }
         fixture_fits(&store, &profile)?;
-        let write = store.tokens().write.first().cloned().unwrap_or_default();
-        let first_id = store
-            .entities()
-            .next()
-            .map(|(id, _)| id.clone())
-            .unwrap_or_default();
-        let probe_path = store
-            .direct_route(&first_id)
-            .map(|r| r.to_path(&PathStyle::default()))
-            .unwrap_or_default();
-        let probe =
-            Request::new("GET", &probe_path).header("Authorization", &format!("Bearer {write}"));
+        let (write, probe) = liveness_probe(&store);
         let shared = Shared::new(target, config.clone(), write, probe, on_event);
 
         // preflight: tokens, seeding, values; the runner adopts what it read
@@ -112,27 +101,18 @@ impl<'a> Runner<'a> {
         };
         let finished = run_lanes(&shared, target, plan).await;
 
+        let mut totals = Totals::of(finished, preflight);
+        totals.judge_request_ids(&shared, &target.describe(), config.seed);
         let Totals {
-            mut collector,
-            mut coverage,
-            mut clause_coverage,
-            mut clause_failures,
+            collector,
+            coverage,
+            clause_coverage,
+            clause_failures,
             cases,
             requests: unit_requests,
-            id_logs,
-        } = Totals::of(finished, preflight);
+            ..
+        } = totals;
         requests += unit_requests;
-        // E2: the request-ids of every session's answers, joined in session order
-        let ids = request_ids::repeats(id_logs);
-        if ids.checked > 0 {
-            *coverage.entry(RuleId::E2).or_default() += ids.checked;
-            *clause_coverage.entry("E2".into()).or_default() += ids.checked;
-        }
-        if let Some(f) = request_ids::finding(&ids, &target.describe(), config.seed) {
-            *clause_failures.entry("E2".into()).or_default() += ids.repeated;
-            shared.emit(&Event::Finding(Box::new(f.clone())));
-            collector.add(f);
-        }
         let (findings, failures) = collector.finish();
         let stopped = shared.stop.lock().ok().and_then(|s| s.clone());
         Ok(Report {
@@ -154,6 +134,24 @@ impl<'a> Runner<'a> {
             case_source: None,
         })
     }
+}
+
+/// The write token and the GET that tells whether the implementation is up (the first entity,
+/// by its direct route).
+fn liveness_probe(store: &Store) -> (String, Request) {
+    let write = store.tokens().write.first().cloned().unwrap_or_default();
+    let first_id = store
+        .entities()
+        .next()
+        .map(|(id, _)| id.clone())
+        .unwrap_or_default();
+    let probe_path = store
+        .direct_route(&first_id)
+        .map(|r| r.to_path(&PathStyle::default()))
+        .unwrap_or_default();
+    let probe =
+        Request::new("GET", &probe_path).header("Authorization", &format!("Bearer {write}"));
+    (write, probe)
 }
 
 /// One current-thread runtime per thread the lanes run on (as many as the machine runs at once,
@@ -295,6 +293,21 @@ struct Totals {
 }
 
 impl Totals {
+    /// E2: the request-ids of every session's answers, joined in session order; a repeat is one
+    /// finding, emitted and collected.
+    fn judge_request_ids(&mut self, shared: &Shared<'_>, base_url: &str, seed: u64) {
+        let ids = request_ids::repeats(std::mem::take(&mut self.id_logs));
+        if ids.checked > 0 {
+            *self.coverage.entry(RuleId::E2).or_default() += ids.checked;
+            *self.clause_coverage.entry("E2".into()).or_default() += ids.checked;
+        }
+        if let Some(f) = request_ids::finding(&ids, base_url, seed) {
+            *self.clause_failures.entry("E2".into()).or_default() += ids.repeated;
+            shared.emit(&Event::Finding(Box::new(f.clone())));
+            self.collector.add(f);
+        }
+    }
+
     fn of(finished: Vec<Session<'_, '_>>, preflight: Collector) -> Totals {
         let mut t = Totals {
             collector: preflight,

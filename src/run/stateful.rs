@@ -17,6 +17,14 @@ use crate::model::store::Store;
 use crate::sut::Response;
 use std::sync::atomic::Ordering;
 
+/// One S7 round: the entity, the concurrent PATCHes, the state before them, the profile.
+struct S7Round<'r> {
+    id: &'r str,
+    reqs: &'r [Request],
+    initial: &'r Store,
+    profile: &'r Profile,
+}
+
 impl<'s, 'a> Session<'s, 'a> {
     /// S6: after an accepted PATCH, one other entity of the workflow (round robin) is untouched.
     pub(super) async fn sibling_check(&mut self, updated: &str) -> Option<Verdict> {
@@ -190,25 +198,10 @@ impl<'s, 'a> Session<'s, 'a> {
         {
             return;
         }
-        let target = self.target.clone();
-        let results = join_all(reqs.iter().map(|r| target.send(r))).await;
-        self.requests += reqs.len() as u64;
-        for (q, r) in reqs.iter().zip(&results) {
-            if let Ok(r) = r {
-                self.request_ids.record(q, r);
-            }
-        }
-        *self.coverage.entry(RuleId::S7).or_default() += 1;
-        self.clause("S7");
-        if results.iter().any(|r| r.is_err()) {
-            // no answer is not a lost update: if the implementation went away, wait for it
-            let epoch = self.shared.epoch.load(Ordering::SeqCst);
-            if self.probe_down().await {
-                self.shared.wait_for_recovery(epoch, &*target).await;
-            }
+        let Some(results) = self.send_at_once(&reqs).await else {
             return;
-        }
-        let answers: Vec<&Response> = results.iter().flatten().collect();
+        };
+        let answers: Vec<&Response> = results.iter().collect();
         let accepted = answers
             .iter()
             .filter(|r| (200..300).contains(&r.status))
@@ -221,6 +214,12 @@ impl<'s, 'a> Session<'s, 'a> {
         };
         let mut fin = initial.clone();
         fin.set_value(&id, observed);
+        let round_of = S7Round {
+            id: &id,
+            reqs: &reqs,
+            initial: &initial,
+            profile: &profile,
+        };
         let verdict = if accepted < reqs.len() {
             Err(crate::model::invariants::Violation {
                 property: None,
@@ -234,49 +233,99 @@ impl<'s, 'a> Session<'s, 'a> {
         } else {
             s7_serial(&initial, &fin, &id, &reqs, &answers, &profile)
         };
-        // a 200 body that does not show its own request when it comes alone either is the
-        // cases' to judge (S4.b), not a concurrency bug
-        let verdict = match verdict {
+        let verdict = self
+            .own_write_shown_alone(&round_of, verdict, &mut fin)
+            .await;
+        self.store = fin;
+        if let Err(v) = verdict {
+            self.file_s7(round, &round_of, v);
+        }
+    }
+
+    /// Sends `reqs` at once and records what came back; `None` when any got no answer (no
+    /// answer is not a lost update: if the implementation went away, this waits for it).
+    async fn send_at_once(&mut self, reqs: &[Request]) -> Option<Vec<Response>> {
+        let target = self.target.clone();
+        let results = join_all(reqs.iter().map(|r| target.send(r))).await;
+        self.requests += reqs.len() as u64;
+        for (q, r) in reqs.iter().zip(&results) {
+            if let Ok(r) = r {
+                self.request_ids.record(q, r);
+            }
+        }
+        *self.coverage.entry(RuleId::S7).or_default() += 1;
+        self.clause("S7");
+        if results.iter().any(|r| r.is_err()) {
+            let epoch = self.shared.epoch.load(Ordering::SeqCst);
+            if self.probe_down().await {
+                self.shared.wait_for_recovery(epoch, &*target).await;
+            }
+            return None;
+        }
+        Some(results.into_iter().flatten().collect())
+    }
+
+    /// A 200 body that does not show its own request when it comes alone either is the cases'
+    /// to judge (S4.b), not a concurrency bug: such a verdict stands only when the request sent
+    /// alone shows its own write. Re-reads the entity into `fin` when it asked.
+    async fn own_write_shown_alone(
+        &mut self,
+        round: &S7Round<'_>,
+        verdict: Result<(), crate::model::invariants::Violation>,
+        fin: &mut Store,
+    ) -> Result<(), crate::model::invariants::Violation> {
+        match verdict {
             Err(v) if v.detail == Detail::BodyNotItsOwnWrite => {
                 let shows_own = self
-                    .shows_own_write(&id, &reqs[0], &initial, &profile)
+                    .shows_own_write(round.id, &round.reqs[0], round.initial, round.profile)
                     .await;
-                if let Observed::Seen(seen) = self.observe(&id).await {
-                    self.resync(&id, &seen);
-                    fin = self.store.clone();
+                if let Observed::Seen(seen) = self.observe(round.id).await {
+                    self.resync(round.id, &seen);
+                    *fin = self.store.clone();
                 }
                 if shows_own { Err(v) } else { Ok(()) }
             }
             v => v,
-        };
-        self.store = fin;
-        if let Err(v) = verdict {
-            let case = Case {
-                request: reqs[0].clone(),
-                ..CaseSpec::default().build(&initial, &profile)
-            };
-            let verdict = Verdict::new(
-                ClauseId::S7,
-                Kind::Linearizability,
-                format!("{} concurrent PATCHes to `{id}`: {}", reqs.len(), v.message),
-            );
-            let failure = Failure {
-                verdict,
-                case,
-                response: None,
-                expected: Expected {
-                    statuses: vec![200],
-                    body: None,
-                    rules: vec![RuleId::S7],
-                },
-                before: None,
-            };
-            let at = Origin {
-                phase: "concurrency",
-                index: round,
-            };
-            self.file(failure, at);
         }
+    }
+
+    /// Files an S7 finding for round `round`: the first request of the round is its example.
+    fn file_s7(
+        &mut self,
+        index: usize,
+        round: &S7Round<'_>,
+        v: crate::model::invariants::Violation,
+    ) {
+        let case = Case {
+            request: round.reqs[0].clone(),
+            ..CaseSpec::default().build(round.initial, round.profile)
+        };
+        let verdict = Verdict::new(
+            ClauseId::S7,
+            Kind::Linearizability,
+            format!(
+                "{} concurrent PATCHes to `{}`: {}",
+                round.reqs.len(),
+                round.id,
+                v.message
+            ),
+        );
+        let failure = Failure {
+            verdict,
+            case,
+            response: None,
+            expected: Expected {
+                statuses: vec![200],
+                body: None,
+                rules: vec![RuleId::S7],
+            },
+            before: None,
+        };
+        let at = Origin {
+            phase: "concurrency",
+            index,
+        };
+        self.file(failure, at);
     }
 
     /// The entity of this round and its concurrent PATCHes, on both of its routes in turn (the

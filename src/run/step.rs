@@ -5,6 +5,7 @@ use super::judge::{self, Kind, Verdict};
 use super::session::{Checked, Failure, Observed, Origin, Session};
 use super::{Event, Expected};
 use crate::contract::clause::ClauseId;
+use crate::contract::profile::Profile;
 use crate::contract::rule::RuleId;
 use crate::contract::spec::{NOT_UPDATABLE, TaskProcessingResult};
 use crate::generate::defect::Defect;
@@ -212,25 +213,15 @@ impl<'s, 'a> Session<'s, 'a> {
         let mut verdicts = judge::answer_verdicts(case, &out, &resp, stored, &profile);
         let method = case.request.method.as_str();
         let accepted_wrongly = verdicts.first().is_some_and(|v| v.kind == Kind::Accepted);
-        // state safety: a wrongly accepted probe that may have changed more than values
-        // (another method, a navigation or read-only property) retires its entity
-        if accepted_wrongly {
-            let names = judge::observation::body_names(&case.request, &profile);
-            let structural = method != "PATCH" && method != "GET"
-                || names.iter().any(|n| NOT_UPDATABLE.contains(&n.as_str()));
-            if structural {
-                if let Some(id) = self.addressed_anyway(case) {
-                    self.retire(&id);
-                }
-                return Checked {
-                    verdicts,
-                    response: Some(kept(resp, self.shared.config.max_kept_body)),
-                    expected,
-                    interrupted: false,
-                    unobserved: false,
-                    rerun: false,
-                };
-            }
+        if accepted_wrongly && self.retired_structural_probe(case, &profile) {
+            return Checked {
+                verdicts,
+                response: Some(kept(resp, self.shared.config.max_kept_body)),
+                expected,
+                interrupted: false,
+                unobserved: false,
+                rerun: false,
+            };
         }
         let observe = method == "PATCH" || (!verdicts.is_empty() && method != "GET");
         let judge_state = judge::observation::state_is_judged(&out, &resp, &verdicts);
@@ -241,20 +232,9 @@ impl<'s, 'a> Session<'s, 'a> {
                 None
             }
         });
-        // an implementation resolving an alias to the entity before `/task/` ({t0}) writes that
-        // one: after a 2xx to an alias PATCH it is read back and adopted, so a write there is
-        // known before a later case addresses it, and not blamed on that case (S3)
         if method == "PATCH" && (200..300).contains(&resp.status) {
-            let t0 = crate::contract::path::Route::parse(&case.request.path, &profile)
-                .ok()
-                .filter(|r| r.via_task.is_some())
-                .map(|r| r.result)
-                .filter(|t0| target.as_ref() != Some(t0) && self.store.get(t0).is_some());
-            if let Some(t0) = t0 {
-                if let Observed::Seen(seen) = self.observe(&t0).await {
-                    self.resync(&t0, &seen);
-                }
-            }
+            self.adopt_alias_write(case, target.as_deref(), &profile)
+                .await;
         }
         let mut unobserved = false;
         if let (true, Some(id)) = (observe, target) {
@@ -277,6 +257,37 @@ impl<'s, 'a> Session<'s, 'a> {
             interrupted: false,
             unobserved,
             rerun: false,
+        }
+    }
+
+    /// State safety: a wrongly accepted probe that may have changed more than values (another
+    /// method, a navigation or read-only property) retires its entity. Whether it was one.
+    fn retired_structural_probe(&mut self, case: &Case, profile: &Profile) -> bool {
+        let method = case.request.method.as_str();
+        let names = judge::observation::body_names(&case.request, profile);
+        let structural = method != "PATCH" && method != "GET"
+            || names.iter().any(|n| NOT_UPDATABLE.contains(&n.as_str()));
+        if structural {
+            if let Some(id) = self.addressed_anyway(case) {
+                self.retire(&id);
+            }
+        }
+        structural
+    }
+
+    /// An implementation resolving an alias to the entity before `/task/` ({t0}) writes that
+    /// one: after a 2xx to an alias PATCH it is read back and adopted, so a write there is
+    /// known before a later case addresses it, and not blamed on that case (S3).
+    async fn adopt_alias_write(&mut self, case: &Case, target: Option<&str>, profile: &Profile) {
+        let t0 = crate::contract::path::Route::parse(&case.request.path, profile)
+            .ok()
+            .filter(|r| r.via_task.is_some())
+            .map(|r| r.result)
+            .filter(|t0| target != Some(t0.as_str()) && self.store.get(t0).is_some());
+        if let Some(t0) = t0 {
+            if let Observed::Seen(seen) = self.observe(&t0).await {
+                self.resync(&t0, &seen);
+            }
         }
     }
 

@@ -25,160 +25,235 @@ pub use draft::{
 };
 pub use kinds::*;
 
-/// One way to break one rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum Defect {
+/// The defect catalogue as one table, a row per kind of defect: its doc, its data (each field
+/// takes every one of its [`Values`]), then the rule it breaks, the status the contract demands
+/// for it alone, the part of the request it edits ([`Slot`]) and the clause it puts to the test.
+/// The enum, [`Defect::rule`], [`Defect::status`], [`Defect::clause`], the slot and
+/// [`Defect::catalogue`] are generated from it; how each kind edits a request is in `apply.rs`,
+/// and [`Defect::applies_under`] says which are defects only under a stricter knob.
+macro_rules! defects {
+    (@values $v:ident, $name:ident) => { $v.push(Defect::$name); };
+    (@values $v:ident, $name:ident, $a:ident: $ta:ty) => {
+        for &$a in <$ta as Values>::VALUES {
+            $v.push(Defect::$name($a));
+        }
+    };
+    (@values $v:ident, $name:ident, $a:ident: $ta:ty, $b:ident: $tb:ty) => {
+        for &$a in <$ta as Values>::VALUES {
+            for &$b in <$tb as Values>::VALUES {
+                $v.push(Defect::$name($a, $b));
+            }
+        }
+    };
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident $(($($field:ident: $ty:ty),+))? => $rule:ident, $status:literal, $slot:expr, $clause:expr;
+    )*) => {
+        /// One way to break one rule.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, arbitrary::Arbitrary, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub enum Defect {
+            $($(#[doc = $doc])* $name $(($($ty),+))?,)*
+        }
+
+        impl Defect {
+            /// The rule the defect breaks.
+            pub fn rule(self) -> RuleId {
+                match self {
+                    $(Defect::$name { .. } => RuleId::$rule,)*
+                }
+            }
+
+            /// The status the contract demands for this defect alone.
+            pub fn status(self) -> u16 {
+                match self {
+                    $(Defect::$name { .. } => $status,)*
+                }
+            }
+
+            /// The clause this defect breaks (it puts that clause to the test), as the contract
+            /// writes it.
+            #[allow(unused_variables)]
+            pub fn clause(self) -> &'static str {
+                match self {
+                    $(Defect::$name $(($($field),+))? => $clause,)*
+                }
+            }
+
+            /// The part of the request the defect edits.
+            #[allow(unused_variables)]
+            fn slot(self) -> Slot {
+                use Slot::*;
+                match self {
+                    $(Defect::$name $(($($field),+))? => $slot,)*
+                }
+            }
+
+            /// Every defect: each kind with each value of its data, in the table's order.
+            #[allow(clippy::vec_init_then_push)]
+            pub fn catalogue() -> Vec<Defect> {
+                let mut v = Vec::new();
+                $(defects!(@values v, $name $(, $($field: $ty),+)?);)*
+                v
+            }
+        }
+    };
+}
+
+defects! {
+    // kind (data)                           => rule, status, slot, clause;
     // H2
     /// No Authorization header.
-    NoAuthorization,
+    NoAuthorization => H2, 401, Auth, "H2.a";
     /// `Basic` instead of `Bearer`.
-    NotBearer,
+    NotBearer => H2, 401, Auth, "H2.b";
     /// `Bearer` with no token.
-    EmptyToken,
+    EmptyToken => H2, 401, Auth, "H2.c";
     /// A token the service does not know.
-    UnknownToken,
+    UnknownToken => H2, 401, Auth, "H2.c";
     /// The read-only token on a PATCH (403).
-    ReadOnlyToken,
+    ReadOnlyToken => H2, 403, WriteAuth, "H2.d";
     /// Two `Authorization` headers, one of them right (H2.c: 401 in either order).
-    DuplicateAuthorization(HeaderOrder),
+    DuplicateAuthorization(o: HeaderOrder) => H2, 401, Auth, "H2.c";
     // H3
     /// No Content-Type header.
-    NoContentType,
+    NoContentType => H3, 415, ContentType, "H3.c";
     /// Two `Content-Type` headers, one of them right (H3.c: 415 in either order).
-    DuplicateContentType(HeaderOrder),
+    DuplicateContentType(o: HeaderOrder) => H3, 415, ContentType, "H3.c";
     /// Another media type or charset.
-    MediaType(MediaTypeFlaw),
+    MediaType(m: MediaTypeFlaw) => H3, 415, ContentType, "H3.c";
     // H4
     /// A body one byte over `max_body_bytes` (valid JSON padded with white space).
-    Oversize,
+    Oversize => H4, 413, Size, "H4.a";
     // H6
     /// `Content-Encoding: br` (a coding the implementation does not decode): 415.
-    UnsupportedEncoding,
+    UnsupportedEncoding => H6, 415, Encoding, "H6.b";
     /// `Content-Encoding: gzip` on a body that is not gzip: 400.
-    CorruptGzip,
+    CorruptGzip => H6, 400, Encoding, "H6.c";
     /// One valid gzip member followed by a byte (a line break): 400 (decision 39).
-    GzipTrailingBytes,
+    GzipTrailingBytes => H6, 400, Encoding, "H6.c";
     /// A small gzip body that decodes to one byte over `max_body_bytes`: 413.
-    GzipBomb,
+    GzipBomb => H6, 413, Encoding, "H6.d";
     /// A list of codings that names gzip, on a gzip body: 415 (H6.b).
-    CodingListWithGzip(CodingList),
+    CodingListWithGzip(c: CodingList) => H6, 415, Encoding, "H6.b";
     /// Two valid gzip members, then bytes that are no member: 400 (H6.c).
-    GzipMembersThenGarbage,
+    GzipMembersThenGarbage => H6, 400, Encoding, "H6.c";
     /// A 1 MiB gzip body that decodes to 1 GiB: 413 as quickly as one just over (H6.d).
-    GzipHugeBomb,
+    GzipHugeBomb => H6, 413, Encoding, "H6.d";
     // H1
     /// Another method.
-    Method(OtherMethod),
+    Method(m: OtherMethod) => H1, 405, Method, "H1.c";
     /// A method frameworks may answer on their own (`OPTIONS`, `HEAD`, `TRACE`), no body.
-    ProbeMethod(ProbeMethod),
+    ProbeMethod(m: ProbeMethod) => H1, 405, Method, "H1.c";
     /// `POST` with `X-HTTP-Method-Override: PATCH`: the override is not honoured (decision 78).
-    MethodOverride,
+    MethodOverride => H1, 405, Method, "H1.c";
     // R3/R4/R5
     /// A segment name that is not in the route (`lifecycleWorkflowz`).
-    UnknownSegment,
+    UnknownSegment => R5, 400, PathShape, "R5.a";
     /// `deletedItems` left out.
-    MissingSegment,
+    MissingSegment => R5, 400, PathShape, "R5.a";
     /// The last key left out.
-    MissingKey,
+    MissingKey => R5, 400, PathShape, "R5.a";
     /// A segment after the last key.
-    ExtraSegment,
+    ExtraSegment => R5, 400, PathShape, "R5.a";
     /// An empty key.
-    EmptyKey,
+    EmptyKey => R3, 400, PathShape, "R3.d";
     /// A malformed percent-escape in a key: a malformed key (R5.a, decision 89).
-    BadPercentEscape,
+    BadPercentEscape => R5, 400, PathShape, "R5.a";
     /// A parenthesised key without quotes.
-    UnquotedParenKey,
+    UnquotedParenKey => R3, 400, PathShape, "R3.b";
     /// A parenthesised key under `paren_keys = reject`.
-    ParenKeyRejected,
+    ParenKeyRejected => R3, 400, PathShape, "R3.b";
     /// Upper-case segment names under `segment_case = exact`.
-    SegmentCaseRejected,
+    SegmentCaseRejected => R4, 400, PathShape, "R4.a";
     // S1/R2: 404
     /// An id that does not exist.
-    UnknownId(Level),
+    UnknownId(l: Level) => S1, 404, Resolve, "R5.b";
     /// `{t}` under the `{w}/{r}/{u}` of another result.
-    WrongParentChain,
+    WrongParentChain => S1, 404, Resolve, "S1";
     /// The addressed id in upper case: ids match exactly (R4.b), so it does not resolve.
-    IdCase,
+    IdCase => S1, 404, Resolve, "R4.b";
     /// Via-task route to a result of another task.
-    ViaTaskOtherTask,
+    ViaTaskOtherTask => R2, 404, Resolve, "R2.b";
     // B1
     /// No body.
-    EmptyBody,
+    EmptyBody => B1, 400, WholeBody, "B1.a";
     /// The body cut in half.
-    Truncated,
+    Truncated => B1, 400, WholeBody, "B1.b";
     /// Bytes after the JSON object.
-    TrailingBytes,
+    TrailingBytes => B1, 400, WholeBody, "B1.b";
     /// Bytes that are not UTF-8 inside a string.
-    InvalidUtf8,
+    InvalidUtf8 => B1, 400, WholeBody, "B1.b";
     /// A lone surrogate escape.
-    LoneSurrogate,
+    LoneSurrogate => B1, 400, WholeBody, "B1.b";
     /// Nesting deeper than any parser allows.
-    DeepNesting,
+    DeepNesting => B1, 400, WholeBody, "B1.e";
     /// A top level that is not an object.
-    NotObject(NotObject),
+    NotObject(k: NotObject) => B1, 400, WholeBody, "B1.c";
     /// An extension of JSON lenient parsers accept.
-    JsonExtension(JsonExtension),
+    JsonExtension(x: JsonExtension) => B1, 400, WholeBody, "B1.b";
     /// Bytes lenient UTF-8 decoders read (CESU-8 surrogates, overlong forms).
-    Utf8Form(Utf8Flaw),
+    Utf8Form(u: Utf8Flaw) => B1, 400, WholeBody, "B1.b";
     // B2
     /// A member name twice.
-    DuplicateMember,
+    DuplicateMember => B2, 400, Member("failureReason"), "B2";
     // B4
     /// `null` for a required property.
-    NullRequired(Required),
+    NullRequired(r: Required) => B4, 400, Member(r.property().name()), "B4.b";
     /// A required property left out under `required_in_body`.
-    MissingRequired(Required),
+    MissingRequired(r: Required) => B4, 400, Member(r.property().name()), "B4.d";
     // B5
     /// Another JSON type.
-    WrongType(Property, WrongKind),
+    WrongType(p: Property, k: WrongKind) => B5, 400, Member(p.name()), "B5";
     // B6
     /// A member name in another case under `enum_case = exact`.
-    EnumCase,
+    EnumCase => B6, 400, Member("processingStatus"), "B6.b";
     /// A member name with white space.
-    EnumWhitespace,
+    EnumWhitespace => B6, 400, Member("processingStatus"), "B6.b";
     /// A numeric string (`"2"`).
-    EnumNumeric,
+    EnumNumeric => B6, 400, Member("processingStatus"), "B6.b";
     /// A word that is no member.
-    EnumUnknown,
+    EnumUnknown => B6, 400, Member("processingStatus"), "B6.b";
     /// The sentinel under `sentinel_in_patch = reject`.
-    SentinelRejected,
+    SentinelRejected => B6, 400, Member("processingStatus"), "B6.c";
     /// A member after the sentinel without the Prefer header.
-    AfterSentinelWithoutPrefer,
+    AfterSentinelWithoutPrefer => B6, 400, Member("processingStatus"), "B6.d";
     /// A member after the sentinel the profile's enum lacks (even with Prefer).
-    AfterSentinelUnknown,
+    // a name the profile's enum lacks is "every other string" (strict has no members after
+    // the sentinel)
+    AfterSentinelUnknown => B6, 400, Member("processingStatus"), "B6.b";
     // T1
     /// A timestamp outside the grammar.
-    Timestamp(TimestampProperty, TimestampFlaw),
+    Timestamp(p: TimestampProperty, f: TimestampFlaw) => T1, 400, Member(p.property().name()), f.clause();
     /// A timestamp text of another grammar outside Graph's pattern (T1.g).
-    TimestampOtherPattern(TimestampProperty, OtherPattern),
+    TimestampOtherPattern(p: TimestampProperty, k: OtherPattern) => T1, 400, Member(p.property().name()), "T1.g";
     /// Second `60` (`23:59:60`, T1.c; valid under odata-abnf).
-    TimestampLeapSecond(TimestampProperty),
+    TimestampLeapSecond(p: TimestampProperty) => T1, 400, Member(p.property().name()), "T1.c";
     /// A basic offset without a colon (`+0100`, T1.d).
-    TimestampBasicOffset(TimestampProperty),
+    TimestampBasicOffset(p: TimestampProperty) => T1, 400, Member(p.property().name()), "T1.d";
     // B7
     /// `id` different from the addressed id.
-    IdMismatch,
+    IdMismatch => B7, 400, Member("id"), "B7.a";
     /// `id` not a string.
-    IdNotString,
+    IdNotString => B7, 400, Member("id"), "B7.a";
     /// `id` under `id_in_body = reject`.
-    IdRejected,
+    IdRejected => B7, 400, Member("id"), "B7.a";
     /// A property this operation does not update.
-    NotUpdatable(NotUpdatable),
+    NotUpdatable(n: NotUpdatable) => B7, 400, Member(n.name()), "B7.b";
     // B8
     /// An unknown property.
-    UnknownProperty,
+    UnknownProperty => B8, 400, Member("extraProperty"), "B8";
     /// A property name in another case (`FailureReason`).
-    PropertyNameCase,
+    PropertyNameCase => B8, 400, Member("failureReason"), "B8";
     /// Another property's name in another case, for every property (B8).
-    PropertyNameCaseOf(Property),
+    PropertyNameCaseOf(p: Property) => B8, 400, Member(p.name()), "B8";
     // B9
     /// `@odata.type` naming another type.
-    OdataTypeWrong,
+    OdataTypeWrong => B9, 400, Member("@odata.type"), "B9.a";
     /// `@odata.type` not a string.
-    OdataTypeNotString,
+    OdataTypeNotString => B9, 400, Member("@odata.type"), "B9.a";
     /// `@odata.type` `null`, a number or an object.
-    OdataTypeValue(OdataTypeValue),
+    OdataTypeValue(v: OdataTypeValue) => B9, 400, Member("@odata.type"), "B9.a";
 }
 
 /// Which part of a request a defect edits; two defects on one slot do not combine.
@@ -218,147 +293,10 @@ impl Slot {
 }
 
 impl Defect {
-    /// The rule the defect breaks.
-    pub fn rule(self) -> RuleId {
-        use Defect::*;
-        match self {
-            NoAuthorization
-            | NotBearer
-            | EmptyToken
-            | UnknownToken
-            | ReadOnlyToken
-            | DuplicateAuthorization(_) => RuleId::H2,
-            NoContentType | MediaType(_) | DuplicateContentType(_) => RuleId::H3,
-            Oversize => RuleId::H4,
-            UnsupportedEncoding
-            | CorruptGzip
-            | GzipTrailingBytes
-            | GzipBomb
-            | CodingListWithGzip(_)
-            | GzipMembersThenGarbage
-            | GzipHugeBomb => RuleId::H6,
-            Method(_) | ProbeMethod(_) | MethodOverride => RuleId::H1,
-            UnknownSegment | MissingSegment | MissingKey | ExtraSegment | BadPercentEscape => {
-                RuleId::R5
-            }
-            EmptyKey | UnquotedParenKey | ParenKeyRejected => RuleId::R3,
-            SegmentCaseRejected => RuleId::R4,
-            UnknownId(_) | WrongParentChain | IdCase => RuleId::S1,
-            ViaTaskOtherTask => RuleId::R2,
-            EmptyBody | Truncated | TrailingBytes | InvalidUtf8 | LoneSurrogate | DeepNesting
-            | NotObject(_) | JsonExtension(_) | Utf8Form(_) => RuleId::B1,
-            DuplicateMember => RuleId::B2,
-            NullRequired(_) | MissingRequired(_) => RuleId::B4,
-            WrongType(..) => RuleId::B5,
-            EnumCase
-            | EnumWhitespace
-            | EnumNumeric
-            | EnumUnknown
-            | SentinelRejected
-            | AfterSentinelWithoutPrefer
-            | AfterSentinelUnknown => RuleId::B6,
-            Timestamp(..)
-            | TimestampOtherPattern(..)
-            | TimestampLeapSecond(_)
-            | TimestampBasicOffset(_) => RuleId::T1,
-            IdMismatch | IdNotString | IdRejected | NotUpdatable(_) => RuleId::B7,
-            UnknownProperty | PropertyNameCase | PropertyNameCaseOf(_) => RuleId::B8,
-            OdataTypeWrong | OdataTypeNotString | OdataTypeValue(_) => RuleId::B9,
-        }
-    }
-
-    /// The status the contract demands for this defect alone.
-    pub fn status(self) -> u16 {
-        use Defect::*;
-        match self {
-            NoAuthorization | NotBearer | EmptyToken | UnknownToken | DuplicateAuthorization(_) => {
-                401
-            }
-            ReadOnlyToken => 403,
-            NoContentType
-            | MediaType(_)
-            | DuplicateContentType(_)
-            | UnsupportedEncoding
-            | CodingListWithGzip(_) => 415,
-            Oversize | GzipBomb | GzipHugeBomb => 413,
-            Method(_) | ProbeMethod(_) | MethodOverride => 405,
-            UnknownId(_) | WrongParentChain | ViaTaskOtherTask | IdCase => 404,
-            _ => 400,
-        }
-    }
-
     /// The clause this defect breaks (it puts that clause to the test), typed (a test holds every kind's clause to be one of the contract's).
     pub fn clause_id(self) -> crate::contract::clause::ClauseId {
         use crate::contract::clause::ClauseId;
         ClauseId::parse(self.clause()).unwrap_or_else(|| ClauseId::first_of(self.rule()))
-    }
-
-    /// The clause as the contract writes it.
-    pub fn clause(self) -> &'static str {
-        use Defect::*;
-        use TimestampFlaw as F;
-        match self {
-            NoAuthorization => "H2.a",
-            NotBearer => "H2.b",
-            EmptyToken | UnknownToken | DuplicateAuthorization(_) => "H2.c",
-            ReadOnlyToken => "H2.d",
-            NoContentType | MediaType(_) | DuplicateContentType(_) => "H3.c",
-            Oversize => "H4.a",
-            UnsupportedEncoding | CodingListWithGzip(_) => "H6.b",
-            CorruptGzip | GzipTrailingBytes | GzipMembersThenGarbage => "H6.c",
-            GzipBomb | GzipHugeBomb => "H6.d",
-            Method(_) | ProbeMethod(_) | MethodOverride => "H1.c",
-            UnknownSegment | MissingSegment | MissingKey | ExtraSegment => "R5.a",
-            EmptyKey => "R3.d",
-            BadPercentEscape => "R5.a",
-            UnquotedParenKey | ParenKeyRejected => "R3.b",
-            SegmentCaseRejected => "R4.a",
-            UnknownId(_) => "R5.b",
-            WrongParentChain => "S1",
-            IdCase => "R4.b",
-            ViaTaskOtherTask => "R2.b",
-            EmptyBody => "B1.a",
-            Truncated | TrailingBytes | InvalidUtf8 | LoneSurrogate | JsonExtension(_)
-            | Utf8Form(_) => "B1.b",
-            DeepNesting => "B1.e",
-            NotObject(_) => "B1.c",
-            DuplicateMember => "B2",
-            NullRequired(_) => "B4.b",
-            MissingRequired(_) => "B4.d",
-            WrongType(..) => "B5",
-            EnumCase | EnumWhitespace | EnumNumeric | EnumUnknown => "B6.b",
-            SentinelRejected => "B6.c",
-            AfterSentinelWithoutPrefer => "B6.d",
-            // a name the profile's enum lacks is "every other string" (strict has no members
-            // after the sentinel)
-            AfterSentinelUnknown => "B6.b",
-            Timestamp(_, f) => match f {
-                F::NotCalendarDate
-                | F::ThirtyFirstOfApril
-                | F::MonthThirteen
-                | F::YearZero
-                | F::FiveDigitYear => "T1.b",
-                F::Hour24 | F::Minute60 | F::LeapSecond => "T1.c",
-                F::NoOffset | F::OffsetHour24 | F::OffsetBeyond14 | F::OffsetWithoutColon => "T1.d",
-                F::LowerCase => "T1.e",
-                F::UtcAfterYear9999 | F::UtcBeforeYear1 => "T1.h",
-                F::ThirteenDigits
-                | F::SpaceSeparator
-                | F::EmptyFraction
-                | F::DateOnly
-                // outside the pattern, no narrower clause: "anything outside the grammar is
-                // 400" (T1.g; T1.a is the grammar, broken by rejecting what it admits):
-                // decision 91
-                | F::NoSeconds => "T1.g",
-            },
-            TimestampOtherPattern(..) => "T1.g",
-            TimestampLeapSecond(_) => "T1.c",
-            TimestampBasicOffset(_) => "T1.d",
-            IdMismatch | IdNotString | IdRejected => "B7.a",
-            NotUpdatable(_) => "B7.b",
-            UnknownProperty | PropertyNameCase | PropertyNameCaseOf(_) => "B8",
-            OdataTypeWrong | OdataTypeNotString | OdataTypeValue(_) => "B9.a",
-        }
     }
 
     /// E4's precedence rank (lower first), in the same order as the contract lists it.
@@ -384,57 +322,6 @@ impl Defect {
             4 => "413",
             5 => "body 400",
             _ => "404",
-        }
-    }
-
-    fn slot(self) -> Slot {
-        use Defect::*;
-        match self {
-            NoAuthorization | NotBearer | EmptyToken | UnknownToken | DuplicateAuthorization(_) => {
-                Slot::Auth
-            }
-            ReadOnlyToken => Slot::WriteAuth,
-            NoContentType | MediaType(_) | DuplicateContentType(_) => Slot::ContentType,
-            Oversize => Slot::Size,
-            UnsupportedEncoding
-            | CorruptGzip
-            | GzipTrailingBytes
-            | GzipBomb
-            | CodingListWithGzip(_)
-            | GzipMembersThenGarbage
-            | GzipHugeBomb => Slot::Encoding,
-            Method(_) | ProbeMethod(_) | MethodOverride => Slot::Method,
-            UnknownSegment | MissingSegment | MissingKey | ExtraSegment | EmptyKey
-            | BadPercentEscape | UnquotedParenKey | ParenKeyRejected | SegmentCaseRejected => {
-                Slot::PathShape
-            }
-            UnknownId(_) | WrongParentChain | ViaTaskOtherTask | IdCase => Slot::Resolve,
-            EmptyBody | Truncated | TrailingBytes | InvalidUtf8 | LoneSurrogate | DeepNesting
-            | NotObject(_) | JsonExtension(_) | Utf8Form(_) => Slot::WholeBody,
-            DuplicateMember | PropertyNameCase => Slot::Member("failureReason"),
-            PropertyNameCaseOf(p) => Slot::Member(p.name()),
-            NullRequired(r) | MissingRequired(r) => Slot::Member(r.property().name()),
-            WrongType(p, _) => Slot::Member(p.name()),
-            EnumCase
-            | EnumWhitespace
-            | EnumNumeric
-            | EnumUnknown
-            | SentinelRejected
-            | AfterSentinelWithoutPrefer
-            | AfterSentinelUnknown => Slot::Member("processingStatus"),
-            Timestamp(p, _)
-            | TimestampOtherPattern(p, _)
-            | TimestampLeapSecond(p)
-            | TimestampBasicOffset(p) => Slot::Member(p.property().name()),
-            IdMismatch | IdNotString | IdRejected => Slot::Member("id"),
-            NotUpdatable(n) => Slot::Member(match n {
-                self::NotUpdatable::ProcessingInfo => "processingInfo",
-                self::NotUpdatable::WorkflowSubject => "workflowSubject",
-                self::NotUpdatable::Subject => "subject",
-                self::NotUpdatable::Task => "task",
-            }),
-            UnknownProperty => Slot::Member("extraProperty"),
-            OdataTypeWrong | OdataTypeNotString | OdataTypeValue(_) => Slot::Member("@odata.type"),
         }
     }
 
@@ -483,168 +370,6 @@ impl Defect {
             self.slot(),
             Slot::ContentType | Slot::Size | Slot::Encoding | Slot::WholeBody | Slot::Member(_)
         ) || self == Defect::ReadOnlyToken
-    }
-
-    /// Every defect, each variant with each of its data values.
-    pub fn catalogue() -> Vec<Defect> {
-        use Defect::*;
-        let mut v = vec![
-            NoAuthorization,
-            NotBearer,
-            EmptyToken,
-            UnknownToken,
-            ReadOnlyToken,
-            NoContentType,
-            Oversize,
-            UnsupportedEncoding,
-            CorruptGzip,
-            GzipTrailingBytes,
-            GzipBomb,
-            UnknownSegment,
-            MissingSegment,
-            MissingKey,
-            ExtraSegment,
-            EmptyKey,
-            BadPercentEscape,
-            UnquotedParenKey,
-            ParenKeyRejected,
-            SegmentCaseRejected,
-            WrongParentChain,
-            IdCase,
-            ViaTaskOtherTask,
-            EmptyBody,
-            Truncated,
-            TrailingBytes,
-            InvalidUtf8,
-            LoneSurrogate,
-            DeepNesting,
-            DuplicateMember,
-            EnumCase,
-            EnumWhitespace,
-            EnumNumeric,
-            EnumUnknown,
-            SentinelRejected,
-            AfterSentinelWithoutPrefer,
-            AfterSentinelUnknown,
-            IdMismatch,
-            IdNotString,
-            IdRejected,
-            UnknownProperty,
-            PropertyNameCase,
-            OdataTypeWrong,
-            OdataTypeNotString,
-        ];
-        v.push(GzipMembersThenGarbage);
-        v.push(GzipHugeBomb);
-        v.push(MethodOverride);
-        for o in [HeaderOrder::RightFirst, HeaderOrder::RightLast] {
-            v.push(DuplicateAuthorization(o));
-            v.push(DuplicateContentType(o));
-        }
-        v.extend([CodingList::GzipThenBr, CodingList::IdentityThenGzip].map(CodingListWithGzip));
-        use self::ProbeMethod as P;
-        v.extend([P::Options, P::Head, P::Trace].map(ProbeMethod));
-        use self::JsonExtension as J;
-        v.extend(
-            [
-                J::LineComment,
-                J::BlockComment,
-                J::TrailingComma,
-                J::SingleQuotes,
-                J::NaN,
-                J::Infinity,
-                J::LeadingZeros,
-                J::PlusSign,
-            ]
-            .map(JsonExtension),
-        );
-        v.extend([Utf8Flaw::Cesu8Surrogates, Utf8Flaw::Overlong].map(Utf8Form));
-        use self::OdataTypeValue as V;
-        v.extend([V::Null, V::Number, V::Object].map(OdataTypeValue));
-        v.extend(Property::ALL.map(PropertyNameCaseOf));
-        use MediaTypeFlaw as M;
-        v.extend(
-            [
-                M::TextPlain,
-                M::MergePatch,
-                M::FormUrlEncoded,
-                M::JsonX,
-                M::CharsetUtf16,
-                M::CharsetLatin1,
-            ]
-            .map(MediaType),
-        );
-        use OtherMethod as O;
-        v.extend([O::Put, O::Post, O::Delete, O::LowerCasePatch].map(Method));
-        v.extend(
-            [
-                Level::Workflow,
-                Level::Run,
-                Level::UserResult,
-                Level::Result,
-            ]
-            .map(UnknownId),
-        );
-        use self::NotObject as N;
-        v.extend([N::Array, N::String, N::Number, N::Null, N::Boolean].map(NotObject));
-        for r in [Required::CreatedDateTime, Required::ProcessingStatus] {
-            v.push(NullRequired(r));
-            v.push(MissingRequired(r));
-        }
-        for p in Property::ALL {
-            for k in [
-                WrongKind::Number,
-                WrongKind::Boolean,
-                WrongKind::Array,
-                WrongKind::Object,
-            ] {
-                v.push(WrongType(p, k));
-            }
-        }
-        use TimestampFlaw as F;
-        let flaws = [
-            F::NotCalendarDate,
-            F::ThirtyFirstOfApril,
-            F::MonthThirteen,
-            F::Hour24,
-            F::Minute60,
-            F::NoOffset,
-            F::ThirteenDigits,
-            F::SpaceSeparator,
-            F::EmptyFraction,
-            F::OffsetHour24,
-            F::OffsetWithoutColon,
-            F::DateOnly,
-            F::NoSeconds,
-            F::LeapSecond,
-            F::LowerCase,
-            F::YearZero,
-            F::FiveDigitYear,
-            F::OffsetBeyond14,
-            F::UtcAfterYear9999,
-            F::UtcBeforeYear1,
-        ];
-        for p in [
-            TimestampProperty::CreatedDateTime,
-            TimestampProperty::StartedDateTime,
-            TimestampProperty::CompletedDateTime,
-        ] {
-            for f in flaws {
-                v.push(Timestamp(p, f));
-            }
-            for k in [
-                OtherPattern::EpochSeconds,
-                OtherPattern::SpaceSeparator,
-                OtherPattern::LongFraction,
-            ] {
-                v.push(TimestampOtherPattern(p, k));
-            }
-            v.push(TimestampLeapSecond(p));
-            v.push(TimestampBasicOffset(p));
-        }
-        use self::NotUpdatable as U;
-        v.extend([U::ProcessingInfo, U::WorkflowSubject, U::Subject, U::Task].map(NotUpdatable));
-        v
     }
 
     /// A stable name for reports and distributions, e.g. `Timestamp(CreatedDateTime, Hour24)`.
