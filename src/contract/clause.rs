@@ -82,7 +82,7 @@ impl ClauseId {
 
     /// The first clause of `rule` (the rule itself when it has no lettered clauses): the
     /// clause a verdict names when nothing more specific is known.
-    pub fn first_of(rule: RuleId) -> ClauseId {
+    pub(crate) fn first_of(rule: RuleId) -> ClauseId {
         ClauseId::ALL
             .iter()
             .copied()

@@ -58,7 +58,7 @@ impl<'a> Json<'a> {
     }
 
     /// The member names of an object, in order and duplicates kept; none for another value.
-    pub fn member_names(&self) -> Vec<String> {
+    pub(crate) fn member_names(&self) -> Vec<String> {
         self.as_object()
             .map(|m| m.iter().map(|(n, _)| n.to_string()).collect())
             .unwrap_or_default()
@@ -82,7 +82,7 @@ impl<'a> Json<'a> {
     }
 
     /// The JSON type's name, for messages.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Json::Null => "null",
             Json::Bool(_) => "boolean",
@@ -102,7 +102,7 @@ impl<'a> Json<'a> {
     }
 
     /// Compact JSON text, members in order and duplicates kept (unlike [`Json::to_value`]).
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         let mut out = String::new();
         self.write_text(&mut out);
         out
@@ -180,7 +180,7 @@ pub enum JsonErrorKind {
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// `bytes` without a leading byte-order mark, and whether there was one (B1.d).
-pub fn strip_bom(bytes: &[u8]) -> (&[u8], bool) {
+pub(crate) fn strip_bom(bytes: &[u8]) -> (&[u8], bool) {
     match bytes.strip_prefix(BOM) {
         Some(rest) => (rest, true),
         None => (bytes, false),
@@ -247,7 +247,7 @@ pub fn parse(bytes: &[u8]) -> Result<Json<'_>, JsonError> {
 
 /// Whether `s` can stand between quotes as it is: it holds no `"`, `\\` or control byte (the
 /// bytes a JSON string must escape; the same test the reader runs on string contents).
-pub fn needs_no_escape(s: &str) -> bool {
+pub(crate) fn needs_no_escape(s: &str) -> bool {
     plain_run_end(s.as_bytes(), 0) == s.len()
 }
 
@@ -549,7 +549,7 @@ impl<'a> Parser<'a> {
 }
 
 /// Writes `s` as a JSON string literal (escaping quotes, backslashes and control characters).
-pub fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 

@@ -56,7 +56,7 @@ impl Route {
     }
 
     /// The id of the addressed entity.
-    pub fn addressed(&self) -> &str {
+    pub(crate) fn addressed(&self) -> &str {
         self.via_task.as_deref().unwrap_or(&self.result)
     }
 }
@@ -80,7 +80,7 @@ fn perr(rule: RuleId, reason: impl Into<String>) -> PathError {
 
 /// Decodes `%XX` escapes once (R3.c); a key with a bad escape, or that does not decode to
 /// UTF-8, is malformed (R5.a).
-pub fn percent_decode(s: &str) -> Result<Cow<'_, str>, PathError> {
+pub(crate) fn percent_decode(s: &str) -> Result<Cow<'_, str>, PathError> {
     let b = s.as_bytes();
     let Some(first) = memchr::memchr(b'%', b) else {
         return Ok(Cow::Borrowed(s));
@@ -339,7 +339,7 @@ impl<'a> RouteRef<'a> {
     }
 
     /// The id of the addressed entity.
-    pub fn addressed(&self) -> &str {
+    pub(crate) fn addressed(&self) -> &str {
         self.via_task.as_deref().unwrap_or(&self.result)
     }
 
@@ -502,7 +502,7 @@ impl PathStyle {
     }
 
     /// Whether `profile` accepts paths in this style.
-    pub fn allowed_by(&self, profile: &Profile) -> bool {
+    pub(crate) fn allowed_by(&self, profile: &Profile) -> bool {
         (self.paren == 0 || profile.paren_keys == ParenKeys::Accept)
             && (self.case == NameCase::Canonical
                 || profile.segment_case == SegmentCase::Insensitive)

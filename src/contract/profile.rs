@@ -331,12 +331,12 @@ impl Profile {
     }
 
     /// Whether `status` is a member of this profile's enum (B6, S8).
-    pub fn has_member(&self, status: ProcessingStatus) -> bool {
+    pub(crate) fn has_member(&self, status: ProcessingStatus) -> bool {
         !status.is_after_sentinel() || self.members_after_sentinel.contains(&status)
     }
 
     /// The profile as TOML (every knob), e.g. as a starting point for a custom profile.
-    pub fn to_toml(&self) -> String {
+    pub(crate) fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
     }
 }

@@ -80,19 +80,19 @@ impl ProcessingStatus {
     }
 
     /// The member with exactly this name.
-    pub fn from_name(name: &str) -> Option<ProcessingStatus> {
+    pub(crate) fn from_name(name: &str) -> Option<ProcessingStatus> {
         Self::ALL.into_iter().find(|m| m.as_str() == name)
     }
 
     /// The member whose name equals `name` ignoring ASCII case.
-    pub fn from_name_ignore_case(name: &str) -> Option<ProcessingStatus> {
+    pub(crate) fn from_name_ignore_case(name: &str) -> Option<ProcessingStatus> {
         Self::ALL
             .into_iter()
             .find(|m| m.as_str().eq_ignore_ascii_case(name))
     }
 
     /// Whether this is a member numerically after the sentinel.
-    pub fn is_after_sentinel(self) -> bool {
+    pub(crate) fn is_after_sentinel(self) -> bool {
         self > ProcessingStatus::UnknownFutureValue
     }
 }
@@ -152,17 +152,17 @@ impl Property {
     }
 
     /// The property with this exact (case-sensitive, B8) name.
-    pub fn from_name(name: &str) -> Option<Property> {
+    pub(crate) fn from_name(name: &str) -> Option<Property> {
         Self::ALL.into_iter().find(|p| p.name() == name)
     }
 
     /// Required means non-nullable (B4).
-    pub fn is_required(self) -> bool {
+    pub(crate) fn is_required(self) -> bool {
         matches!(self, Property::CreatedDateTime | Property::ProcessingStatus)
     }
 
     /// Whether the value is a DateTimeOffset.
-    pub fn is_timestamp(self) -> bool {
+    pub(crate) fn is_timestamp(self) -> bool {
         matches!(
             self,
             Property::CompletedDateTime | Property::CreatedDateTime | Property::StartedDateTime
@@ -398,7 +398,7 @@ impl Framing {
 mod body_text {
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
         match std::str::from_utf8(b) {
             Ok(t) => s.serialize_str(t),
             Err(_) => s.collect_seq(b.iter()),
@@ -412,7 +412,7 @@ mod body_text {
         Bytes(Vec<u8>),
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         Ok(match Either::deserialize(d)? {
             Either::Text(t) => t.into_bytes(),
             Either::Bytes(b) => b,
@@ -484,7 +484,7 @@ impl ErrorBody {
 
 /// `token` with the case of every ASCII letter swapped: a known token in another letter case,
 /// which H2.c says is unknown (the generator's near miss; reports redact it as such).
-pub fn swap_case(token: &str) -> String {
+pub(crate) fn swap_case(token: &str) -> String {
     token
         .chars()
         .map(|c| match c {
@@ -496,7 +496,7 @@ pub fn swap_case(token: &str) -> String {
 
 /// An `Authorization` value split into its scheme and its credentials (H2, decision 11): the
 /// scheme is what comes before the first space, the token what follows it, trimmed.
-pub fn credentials(value: &str) -> (&str, &str) {
+pub(crate) fn credentials(value: &str) -> (&str, &str) {
     let value = value.trim_ascii();
     let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
     (scheme, token.trim_ascii())

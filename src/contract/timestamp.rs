@@ -85,7 +85,7 @@ impl TimestampError {
     }
 
     /// [`TimestampError::message`], appended to `out`.
-    pub fn write_message(&self, out: &mut String) {
+    pub(crate) fn write_message(&self, out: &mut String) {
         out.push_str("not an Edm.DateTimeOffset under the ");
         out.push_str(self.grammar.name());
         out.push_str(" grammar (T1): ");
@@ -167,12 +167,12 @@ impl Cursor<'_> {
 }
 
 /// Whether `year` is a leap year in the proleptic Gregorian calendar (year 0 is a leap year).
-pub fn is_leap(year: i64) -> bool {
+pub(crate) fn is_leap(year: i64) -> bool {
     year.rem_euclid(4) == 0 && (year.rem_euclid(100) != 0 || year.rem_euclid(400) == 0)
 }
 
 /// Days in `month` (1–12) of `year`.
-pub fn days_in_month(year: i64, month: u32) -> u32 {
+pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -433,7 +433,7 @@ impl Timestamp {
     }
 
     /// Appends the `Display` text to `out` (the 200 representation writes it in place).
-    pub fn render_into(&self, out: &mut Vec<u8>) {
+    pub(crate) fn render_into(&self, out: &mut Vec<u8>) {
         match self.render_four_digit_year() {
             Some((buf, n)) => out.extend_from_slice(&buf[..n]),
             None => {

@@ -147,7 +147,7 @@ impl Responder {
     }
 
     /// Logs one line per request to standard error.
-    pub fn with_log(mut self, log: bool) -> Responder {
+    pub(crate) fn with_log(mut self, log: bool) -> Responder {
         self.log = log;
         self
     }
@@ -334,7 +334,10 @@ impl Endpoint {
     }
 
     /// Starts the endpoint on `addr` (port 0 picks a free one) with the default [`Limits`].
-    pub async fn start_on(responder: Responder, addr: SocketAddr) -> Result<Endpoint, StartError> {
+    pub(crate) async fn start_on(
+        responder: Responder,
+        addr: SocketAddr,
+    ) -> Result<Endpoint, StartError> {
         Endpoint::start_with(responder, addr, Limits::default()).await
     }
 

@@ -207,7 +207,7 @@ impl Case {
     }
 
     /// Whether its PATCH body goes chunked (H4.b).
-    pub fn is_chunked(&self) -> bool {
+    pub(crate) fn is_chunked(&self) -> bool {
         Framing::of(&self.request) == Framing::Chunked
     }
 
@@ -249,7 +249,7 @@ pub(super) fn past_the_limit(req: &Request, decoded_len: usize, profile: &Profil
 
 /// The clause an allowed `Content-Type` spelling relies on: H3.a for the media type in another
 /// case, H3.b for parameters on the lower-case media type.
-pub fn content_type_clause(ct: &str) -> &'static str {
+pub(crate) fn content_type_clause(ct: &str) -> &'static str {
     if ct.starts_with("application/json") {
         "H3.b"
     } else {
@@ -304,7 +304,7 @@ impl CaseSpec {
 
     /// The spec with the choices `profile` gives no effect cleared (T1.f spellings under
     /// `graph`), so that a case's spec names only the variants its request carries.
-    pub fn normalised(&self, profile: &Profile) -> CaseSpec {
+    pub(crate) fn normalised(&self, profile: &Profile) -> CaseSpec {
         let mut s = self.clone();
         for m in &mut s.members {
             if m.abnf_feature(profile.timestamp_grammar).is_none() {
@@ -315,7 +315,7 @@ impl CaseSpec {
     }
 
     /// Decodes a spec from fuzzer or proptest bytes (never fails: missing bytes give defaults).
-    pub fn from_bytes(bytes: &[u8]) -> CaseSpec {
+    pub(crate) fn from_bytes(bytes: &[u8]) -> CaseSpec {
         let mut u = Unstructured::new(bytes);
         CaseSpec::arbitrary(&mut u).unwrap_or_default()
     }
@@ -643,7 +643,7 @@ impl CaseSpec {
 
 /// The `Prefer` headers that carry `include-unknown-enum-members` in `style` (H5.a: the
 /// preference counts wherever it stands, whatever its case and parameters).
-pub fn prefer_headers(style: u8) -> &'static [&'static str] {
+pub(crate) fn prefer_headers(style: u8) -> &'static [&'static str] {
     match style % 4 {
         2 => &["return=minimal, include-unknown-enum-members"],
         3 => &["respond-async", "Include-Unknown-Enum-Members; x=1"],

@@ -85,7 +85,7 @@ impl TsSpec {
 
     /// The clause of T1 this valid spelling relies on most: a leap day or the first or last
     /// year (T1.b), an offset at ±14:00 (T1.d), otherwise the pattern itself (T1.a).
-    pub fn relies_on(&self) -> &'static str {
+    pub(crate) fn relies_on(&self) -> &'static str {
         let s = self.spelling();
         match (s.month, s.day, s.year, s.offset_minutes) {
             (2, 29, ..) | (_, _, 1 | 9999, _) => "T1.b",
@@ -96,7 +96,7 @@ impl TsSpec {
     }
 
     /// The ABNF-only feature this spelling uses under `grammar` (never under `graph`).
-    pub fn abnf_feature(&self, grammar: Grammar) -> Option<AbnfFeature> {
+    pub(crate) fn abnf_feature(&self, grammar: Grammar) -> Option<AbnfFeature> {
         match grammar {
             Grammar::Graph => None,
             Grammar::OdataAbnf => AbnfFeature::pick(self.abnf),
@@ -105,7 +105,7 @@ impl TsSpec {
 
     /// A valid spelling under `grammar`: [`TsSpec::spelling`], with the ABNF-only feature the
     /// selector picks under `odata-abnf` (T1.f).
-    pub fn spelling_under(&self, grammar: Grammar) -> Spelling {
+    pub(crate) fn spelling_under(&self, grammar: Grammar) -> Spelling {
         let mut s = self.spelling();
         match self.abnf_feature(grammar) {
             None => {}
@@ -270,7 +270,7 @@ impl MemberSpec {
     }
 
     /// The annotation whose value brings the body to 32 levels of nesting (B1.e).
-    pub fn is_deep(&self) -> bool {
+    pub(crate) fn is_deep(&self) -> bool {
         matches!(self, MemberSpec::Annotation(i) if ANNOTATIONS[usize::from(*i) % ANNOTATIONS.len()].1 == DEEP_32)
     }
 
@@ -285,12 +285,12 @@ impl MemberSpec {
     }
 
     /// The ABNF-only feature its timestamp uses under `grammar` (T1.f), if any.
-    pub fn abnf_feature(&self, grammar: Grammar) -> Option<AbnfFeature> {
+    pub(crate) fn abnf_feature(&self, grammar: Grammar) -> Option<AbnfFeature> {
         self.timestamp().and_then(|t| t.abnf_feature(grammar))
     }
 
     /// The same member spelled within Graph's pattern (no ABNF-only feature).
-    pub fn without_abnf_feature(&self) -> MemberSpec {
+    pub(crate) fn without_abnf_feature(&self) -> MemberSpec {
         let plain = |t: &TsSpec| TsSpec {
             abnf: if AbnfFeature::pick(t.abnf).is_some() {
                 0

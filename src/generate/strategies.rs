@@ -83,7 +83,7 @@ pub fn rng(seed: u64, stream: &str, index: usize) -> proptest::test_runner::Test
 }
 
 /// Case `index` of the random phase under `seed` and `profile` (what `check` sends).
-pub fn random_case(seed: u64, index: usize, profile: &Profile) -> CaseSpec {
+pub(crate) fn random_case(seed: u64, index: usize, profile: &Profile) -> CaseSpec {
     use proptest::strategy::ValueTree;
     let mut runner = rng(seed, "random", index);
     any_case(profile)
@@ -109,7 +109,7 @@ pub fn sequence(profile: &Profile, max_len: usize) -> impl Strategy<Value = Vec<
 
 /// Every deterministic case `check` sends before the random ones: the boundary cases, then
 /// the pairs (the `boundary` phase; a finding's index counts in this list).
-pub fn deterministic_cases(profile: &Profile) -> Vec<CaseSpec> {
+pub(crate) fn deterministic_cases(profile: &Profile) -> Vec<CaseSpec> {
     let mut v = boundary_cases(profile);
     v.extend(pair_cases(profile));
     v
@@ -118,7 +118,7 @@ pub fn deterministic_cases(profile: &Profile) -> Vec<CaseSpec> {
 /// The deterministic pairs phase (E3, E4): one representative of every defect kind that
 /// applies under `profile`, and every pair of kinds that can meet in one request, on a minimal
 /// valid PATCH body. E4 demands a status from the set; E3 no 5xx, no hang, an E1 envelope.
-pub fn pair_cases(profile: &Profile) -> Vec<CaseSpec> {
+pub(crate) fn pair_cases(profile: &Profile) -> Vec<CaseSpec> {
     let mut kinds: Vec<Defect> = Vec::new();
     for d in catalogue_for(profile) {
         if !kinds.iter().any(|k| k.variant() == d.variant()) {

@@ -25,7 +25,7 @@ pub(super) fn timestamp(p: Property, s: &str, profile: &Profile) -> Result<Times
 }
 
 /// B6: a `processingStatus` string. `Ok(None)` is the sentinel under `sentinel_in_patch = ignore`.
-pub fn enum_member(
+pub(crate) fn enum_member(
     s: &str,
     profile: &Profile,
     prefer: bool,

@@ -417,7 +417,7 @@ impl SplitMix {
     }
 
     /// A GUID-shaped id.
-    pub fn guid(&mut self) -> String {
+    pub(crate) fn guid(&mut self) -> String {
         let a = self.next_u64();
         let b = self.next_u64();
         SplitMix::uuid(a, b)

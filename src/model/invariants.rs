@@ -199,7 +199,7 @@ fn named_values(req: &Request, profile: &Profile) -> Vec<(Property, Json<'static
 
 /// S2: after an accepted PATCH each named property holds its new value (the sentinel leaves it
 /// as it was) and every other property and the id are unchanged.
-pub fn s2_named_properties_set(
+pub(crate) fn s2_named_properties_set(
     before: &Store,
     req: &Request,
     outcome: &Outcome,
@@ -253,7 +253,7 @@ pub fn s2_named_properties_set(
 }
 
 /// S4: a 200 answer carries the full representation, equal to what a GET right after returns.
-pub fn s4_representation_matches_get(
+pub(crate) fn s4_representation_matches_get(
     req: &Request,
     outcome: &Outcome,
     after: &Store,

@@ -209,7 +209,7 @@ pub const FAILURE_REASON_MUST_ACCEPT: usize = 64 * 1024;
 
 impl Patch {
     /// S2: sets each named property; nothing else.
-    pub fn apply_to(&self, t: &mut TaskProcessingResult) {
+    pub(crate) fn apply_to(&self, t: &mut TaskProcessingResult) {
         for c in &self.changes {
             match c {
                 Change::Created(v) => t.created = *v,

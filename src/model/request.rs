@@ -19,7 +19,7 @@ pub enum Caller {
 }
 
 /// H2: `Authorization: Bearer {token}`; missing, another scheme, empty or unknown token is 401.
-pub fn authorize(req: &Request, tokens: &Tokens) -> Result<Caller, Defect> {
+pub(crate) fn authorize(req: &Request, tokens: &Tokens) -> Result<Caller, Defect> {
     let mut values = req.header_values("authorization");
     let (Some(value), None) = (values.next(), values.next()) else {
         return Err(defect(
@@ -106,7 +106,7 @@ pub fn content_type(req: &Request) -> Result<(), Defect> {
 }
 
 /// H4: the body size limit.
-pub fn body_size(req: &Request, profile: &Profile) -> Result<(), Defect> {
+pub(crate) fn body_size(req: &Request, profile: &Profile) -> Result<(), Defect> {
     if req.body.len() as u64 > profile.max_body_bytes {
         Err(defect(
             413,
@@ -163,12 +163,12 @@ pub fn decode_body<'b>(
 }
 
 /// H6: whether a content coding names gzip (`gzip`, or its alias `x-gzip`, any case).
-pub fn is_gzip_coding(coding: &str) -> bool {
+pub(crate) fn is_gzip_coding(coding: &str) -> bool {
     coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip")
 }
 
 /// The codings H6 accepts under `profile`, as an `Accept-Encoding` value.
-pub fn accepted_encodings(profile: &Profile) -> &'static str {
+pub(crate) fn accepted_encodings(profile: &Profile) -> &'static str {
     match profile.request_encodings {
         RequestEncodings::Gzip => "gzip, identity",
         RequestEncodings::Identity => "identity",
@@ -208,7 +208,7 @@ pub(super) fn too_large(max: u64) -> Defect {
 
 /// H6.c/H6.d: the gzip member `raw` starts with, decoded to at most `max` bytes (never inflated
 /// past it), and how many bytes of `raw` it spans (what follows is not read).
-pub fn gzip_member(raw: &[u8], max: u64) -> Result<(Vec<u8>, usize), Defect> {
+pub(crate) fn gzip_member(raw: &[u8], max: u64) -> Result<(Vec<u8>, usize), Defect> {
     inflate(raw, max, false)
 }
 
@@ -282,7 +282,7 @@ pub(super) fn inflate(raw: &[u8], max: u64, members: bool) -> Result<(Vec<u8>, u
 
 /// H5: whether the request carries `Prefer: include-unknown-enum-members` (RFC 7240: comma
 /// separated, tokens case-insensitive, parameters after `;`).
-pub fn prefers_unknown_members(req: &Request) -> bool {
+pub(crate) fn prefers_unknown_members(req: &Request) -> bool {
     req.header_values("prefer")
         .flat_map(|v| v.split(','))
         .any(|p| {

@@ -144,7 +144,7 @@ impl Store {
     }
 
     /// As [`Store::resolve`] for a borrowed route (what the model parses).
-    pub fn resolve_ref(&self, route: &RouteRef<'_>) -> Option<&str> {
+    pub(crate) fn resolve_ref(&self, route: &RouteRef<'_>) -> Option<&str> {
         let e = self.entities.get(route.result.as_ref())?;
         let l = &e.location;
         if l.workflow != route.workflow || l.run != route.run || l.user_result != route.user_result
@@ -192,7 +192,7 @@ impl Store {
     }
 
     /// The store as a fixture again (e.g. to seed an implementation with the current state).
-    pub fn to_fixture(&self) -> Fixture {
+    pub(crate) fn to_fixture(&self) -> Fixture {
         let mut workflows: Vec<Workflow> = Vec::new();
         for e in self.entities.values() {
             let l = &e.location;

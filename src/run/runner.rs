@@ -50,7 +50,7 @@ impl<'a> Runner<'a> {
     }
 
     /// Calls `f` for every event (progress bars, live logs).
-    pub fn on_event(mut self, f: impl FnMut(&Event) + Send + 'a) -> Self {
+    pub(crate) fn on_event(mut self, f: impl FnMut(&Event) + Send + 'a) -> Self {
         self.on_event = Box::new(f);
         self
     }

@@ -74,7 +74,7 @@ impl Remote {
     }
 
     /// Sends once, no retries.
-    pub async fn send_once(&self, req: &Request) -> Result<Response, TransportError> {
+    pub(crate) async fn send_once(&self, req: &Request) -> Result<Response, TransportError> {
         let url = self.url(req);
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
             .map_err(|e| TransportError::Unsendable(format!("method `{}`: {e}", req.method)))?;

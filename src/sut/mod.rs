@@ -46,10 +46,10 @@ pub struct Response {
 
 mod lossy {
     use serde::{Deserialize, Deserializer, Serializer};
-    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&String::from_utf8_lossy(b))
     }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         Ok(String::deserialize(d)?.into_bytes())
     }
 }
@@ -80,7 +80,7 @@ impl Response {
 
     /// A copy whose body keeps at most `max` bytes (for findings and reports), recording the
     /// original length when it was cut.
-    pub fn clipped(&self, max: usize) -> Response {
+    pub(crate) fn clipped(&self, max: usize) -> Response {
         if self.body.len() <= max {
             return self.clone();
         }
@@ -129,7 +129,7 @@ pub enum TransportError {
 impl TransportError {
     /// Whether this says the implementation is not there (refused or reset connection), as
     /// opposed to one bad answer.
-    pub fn is_down(&self) -> bool {
+    pub(crate) fn is_down(&self) -> bool {
         matches!(self, TransportError::Connect { .. })
     }
 }
@@ -203,7 +203,7 @@ pub fn block_on<F: Future>(fut: F) -> Option<F::Output> {
 
 /// A future that is pending once, then ready: lets concurrent in-process requests interleave
 /// deterministically (the S7 mutants use it between their read and their write).
-pub async fn yield_once() {
+pub(crate) async fn yield_once() {
     let mut yielded = false;
     std::future::poll_fn(|cx| {
         if yielded {

@@ -182,7 +182,7 @@ impl TimestampFlaw {
     }
 
     /// Whether the spelling is invalid under `grammar`.
-    pub fn invalid_under(self, grammar: Grammar) -> bool {
+    pub(crate) fn invalid_under(self, grammar: Grammar) -> bool {
         let graph_only = matches!(
             self,
             TimestampFlaw::NoSeconds

@@ -294,13 +294,13 @@ impl Slot {
 
 impl Defect {
     /// The clause this defect breaks (it puts that clause to the test), typed (a test holds every kind's clause to be one of the contract's).
-    pub fn clause_id(self) -> crate::contract::clause::ClauseId {
+    pub(crate) fn clause_id(self) -> crate::contract::clause::ClauseId {
         use crate::contract::clause::ClauseId;
         ClauseId::parse(self.clause()).unwrap_or_else(|| ClauseId::first_of(self.rule()))
     }
 
     /// E4's precedence rank (lower first), in the same order as the contract lists it.
-    pub fn rank(self) -> u8 {
+    pub(crate) fn rank(self) -> u8 {
         match (self.status(), self.slot()) {
             (401 | 403, _) => 0,
             (400, Slot::PathShape) => 1,
@@ -313,7 +313,7 @@ impl Defect {
     }
 
     /// What a rank of [`Defect::rank`] is, for people: the classes E4 orders.
-    pub fn rank_name(rank: u8) -> &'static str {
+    pub(crate) fn rank_name(rank: u8) -> &'static str {
         match rank {
             0 => "401/403",
             1 => "route 400",
@@ -365,7 +365,7 @@ impl Defect {
     }
 
     /// Whether the defect edits a PATCH-only part (headers and body of a PATCH).
-    pub fn patch_only(self) -> bool {
+    pub(crate) fn patch_only(self) -> bool {
         matches!(
             self.slot(),
             Slot::ContentType | Slot::Size | Slot::Encoding | Slot::WholeBody | Slot::Member(_)
@@ -397,7 +397,7 @@ pub fn property_in_another_case(p: Property) -> (&'static str, &'static str) {
 }
 
 /// Whether `d` can join the already `applied` defects (one defect per slot).
-pub fn combines(applied: &[Defect], d: Defect) -> bool {
+pub(crate) fn combines(applied: &[Defect], d: Defect) -> bool {
     applied.iter().all(|a| !a.slot().conflicts(d.slot()))
 }
 

@@ -302,7 +302,7 @@ mutants! {
 
 impl Mutant {
     /// The mutant with this name (as `Debug` writes it, e.g. `OpenEnum`), ignoring case.
-    pub fn from_name(name: &str) -> Option<Mutant> {
+    pub(crate) fn from_name(name: &str) -> Option<Mutant> {
         Mutant::ALL
             .into_iter()
             .find(|m| format!("{m:?}").eq_ignore_ascii_case(name))
@@ -338,7 +338,7 @@ impl Mutant {
 
     /// The reading of the contract the buggy server implements, where the bug is a knob value
     /// other than the checked profile's: `profile` changed in place.
-    pub fn reads_as(self, profile: &mut Profile) {
+    pub(crate) fn reads_as(self, profile: &mut Profile) {
         use crate::contract::profile as p;
         use Mutant::*;
         match self {

@@ -390,7 +390,7 @@ impl Mutant {
 
     /// Rewrites the request before the implementation decodes its body (H6): how it reads
     /// `Content-Encoding` and the members of a gzip body.
-    pub fn before_decoding(self, req: &mut Request, profile: &Profile) {
+    pub(crate) fn before_decoding(self, req: &mut Request, profile: &Profile) {
         use Mutant::*;
         let codings: Vec<String> = req
             .header_values("content-encoding")
