@@ -336,7 +336,7 @@ impl Profile {
     }
 
     /// The profile as TOML (every knob), e.g. as a starting point for a custom profile.
-    pub(crate) fn to_toml(&self) -> String {
+    pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
     }
 }

@@ -38,7 +38,7 @@ macro_rules! rules {
             }
 
             /// Source tags of the rule (`[seed]`, `[csdl]`, `[docs]`, `[guide]`, `[odata]`, `[choice]`).
-            pub(crate) fn source(self) -> &'static str {
+            pub fn source(self) -> &'static str {
                 match self { $(RuleId::$id => $source),* }
             }
         }

@@ -80,7 +80,7 @@ impl ProcessingStatus {
     }
 
     /// The member with exactly this name.
-    pub(crate) fn from_name(name: &str) -> Option<ProcessingStatus> {
+    pub fn from_name(name: &str) -> Option<ProcessingStatus> {
         Self::ALL.into_iter().find(|m| m.as_str() == name)
     }
 
@@ -152,7 +152,7 @@ impl Property {
     }
 
     /// The property with this exact (case-sensitive, B8) name.
-    pub(crate) fn from_name(name: &str) -> Option<Property> {
+    pub fn from_name(name: &str) -> Option<Property> {
         Self::ALL.into_iter().find(|p| p.name() == name)
     }
 

@@ -341,7 +341,7 @@ fn plainer_timestamps(m: &MemberSpec) -> Vec<MemberSpec> {
 /// Smaller variants of a spec for shrinking, valid variants first (so a finding ends up
 /// carrying only what provokes it), then members, then extra defects, then long texts, then
 /// plainer timestamps.
-pub(crate) fn shrink_candidates(spec: &CaseSpec) -> Vec<CaseSpec> {
+pub fn shrink_candidates(spec: &CaseSpec) -> Vec<CaseSpec> {
     let mut out: Vec<CaseSpec> = variants(spec)
         .into_iter()
         .filter(|v| v.without.members.len() == spec.members.len())

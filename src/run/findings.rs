@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 /// The cause key of a verdict on a case. It starts with the clause, so two clauses never share
 /// a cause.
-pub(crate) fn cause_key(
+pub fn cause_key(
     clause: ClauseId,
     kind: Kind,
     property: Option<&str>,
@@ -90,7 +90,7 @@ impl Collector {
     /// Adds a finding (or counts it when its cause is known). Returns true when it is new.
     /// Past [`MAX_CAUSES`] distinct causes, new ones are only counted (memory stays bounded
     /// whatever the implementation does).
-    pub(crate) fn add(&mut self, f: Finding) -> bool {
+    pub fn add(&mut self, f: Finding) -> bool {
         *self.failures.entry(f.rule).or_default() += f.count.max(1);
         if let Some(&i) = self.by_cause.get(&f.cause) {
             self.findings[i].count += f.count.max(1);

@@ -17,7 +17,7 @@ pub fn workflows(store: &Store) -> Vec<Store> {
 }
 
 /// Which workflows lane `lane` of `lanes` runs.
-pub(crate) fn workflows_of_lane(
+pub fn workflows_of_lane(
     lane: usize,
     lanes: usize,
     workflows: usize,

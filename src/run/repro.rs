@@ -213,7 +213,7 @@ pub fn case_line(report: &super::Report, f: &super::Finding) -> Option<String> {
 
 /// A spec as `--spec` gives it: a JSON object of [`CaseSpec`](crate::generate::CaseSpec)
 /// fields, each one left out being the default spec's.
-pub(crate) fn spec_from_arg(text: &str) -> Result<crate::generate::CaseSpec, String> {
+pub fn spec_from_arg(text: &str) -> Result<crate::generate::CaseSpec, String> {
     let given: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("--spec is not JSON: {e}"))?;
     let Some(given) = given.as_object() else {

@@ -80,7 +80,7 @@ impl Response {
 
     /// A copy whose body keeps at most `max` bytes (for findings and reports), recording the
     /// original length when it was cut.
-    pub(crate) fn clipped(&self, max: usize) -> Response {
+    pub fn clipped(&self, max: usize) -> Response {
         if self.body.len() <= max {
             return self.clone();
         }
@@ -129,7 +129,7 @@ pub enum TransportError {
 impl TransportError {
     /// Whether this says the implementation is not there (refused or reset connection), as
     /// opposed to one bad answer.
-    pub(crate) fn is_down(&self) -> bool {
+    pub fn is_down(&self) -> bool {
         matches!(self, TransportError::Connect { .. })
     }
 }

@@ -313,7 +313,7 @@ impl Defect {
     }
 
     /// What a rank of [`Defect::rank`] is, for people: the classes E4 orders.
-    pub(crate) fn rank_name(rank: u8) -> &'static str {
+    pub fn rank_name(rank: u8) -> &'static str {
         match rank {
             0 => "401/403",
             1 => "route 400",

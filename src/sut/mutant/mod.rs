@@ -302,7 +302,7 @@ mutants! {
 
 impl Mutant {
     /// The mutant with this name (as `Debug` writes it, e.g. `OpenEnum`), ignoring case.
-    pub(crate) fn from_name(name: &str) -> Option<Mutant> {
+    pub fn from_name(name: &str) -> Option<Mutant> {
         Mutant::ALL
             .into_iter()
             .find(|m| format!("{m:?}").eq_ignore_ascii_case(name))
