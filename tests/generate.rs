@@ -9,6 +9,7 @@ use proptest::test_runner::{Config, TestError, TestRunner};
 use std::collections::BTreeMap;
 use tpr_harness::contract::profile::Profile;
 use tpr_harness::contract::rule::RuleId;
+use tpr_harness::contract::spec::ProcessingStatus;
 use tpr_harness::generate::defect::Defect;
 use tpr_harness::generate::{self, CaseSpec};
 use tpr_harness::model;
@@ -495,4 +496,48 @@ fn h6_a_each_gzip_spelling_is_a_variant_of_its_own_before_the_coding_itself() {
         ..CaseSpec::default()
     };
     assert_eq!(variants(&plain).len(), 1);
+}
+
+/// B6.e is put to the test by a valid case addressed to an entity that holds a member after the
+/// sentinel (its answer renders that member by B6.e), known from the store the case was built
+/// against — not by the runner reading its own store.
+#[test]
+fn b6_e_a_valid_case_to_an_entity_holding_a_member_after_the_sentinel_puts_b6_e_to_the_test() {
+    let graph = Profile::graph();
+    let mut store = seeded(SEED, &graph);
+    let spec = CaseSpec::default();
+    let plain = spec.build(&store, &graph);
+    let id = plain
+        .target
+        .clone()
+        .expect("the default case addresses an entity");
+    assert!(!plain.clauses(&graph).contains(&"B6.e"));
+    let mut value = store.get(&id).unwrap().value.clone();
+    value.status = ProcessingStatus::ALL
+        .into_iter()
+        .find(|m| m.is_after_sentinel())
+        .unwrap();
+    store.set_value(&id, value);
+    let after = spec.build(&store, &graph);
+    assert!(
+        after.clauses(&graph).contains(&"B6.e"),
+        "{:?}",
+        after.stored
+    );
+}
+
+/// F2 (the configured tokens decide the answer) is a clause of the case: a defect on the token
+/// or the read-only token puts it to the test, a plain write-token PATCH does not.
+#[test]
+fn f2_a_case_whose_answer_the_configured_tokens_decide_puts_f2_to_the_test() {
+    let graph = Profile::graph();
+    let store = seeded(SEED, &graph);
+    let plain = CaseSpec::default().build(&store, &graph);
+    assert!(!plain.clauses(&graph).contains(&"F2"));
+    let unknown = CaseSpec {
+        defects: vec![Defect::UnknownToken],
+        ..CaseSpec::default()
+    }
+    .build(&store, &graph);
+    assert!(unknown.clauses(&graph).contains(&"F2"));
 }

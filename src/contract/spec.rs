@@ -92,7 +92,7 @@ impl ProcessingStatus {
     }
 
     /// Whether this is a member numerically after the sentinel.
-    pub(crate) fn is_after_sentinel(self) -> bool {
+    pub fn is_after_sentinel(self) -> bool {
         self > ProcessingStatus::UnknownFutureValue
     }
 }

@@ -26,6 +26,9 @@ pub struct Case {
     pub target: Option<String>,
     /// Rules the valid part exercises (route form, Prefer, annotations…), for coverage.
     pub exercised: Vec<RuleId>,
+    /// The `processingStatus` the addressed entity held in the store the case was built
+    /// against (B6.e: a member after the sentinel is rendered by its rule in the answer).
+    pub stored: Option<ProcessingStatus>,
 }
 
 impl Case {
@@ -46,10 +49,18 @@ impl Case {
 
     /// Every clause of contract 1.2 this case puts to the test: for a rejecting clause a defect
     /// that breaks it, for an accepting clause a valid feature the request relies on. (State
-    /// clauses S5–S7 and F1/F2 are counted by the runner's phases.)
+    /// clauses S5–S7 and F1 are counted by the runner's phases.)
     pub fn clauses(&self, profile: &Profile) -> Vec<&'static str> {
         let s = &self.spec;
         let mut c: Vec<&'static str> = self.defects.iter().map(|d| d.clause()).collect();
+        // F2: the configured tokens decide the answer (a defect on them, or the read-only token)
+        if s.auth_variant % 3 == 2 || self.defects.iter().any(|d| d.rule() == RuleId::H2) {
+            c.push("F2");
+        }
+        // B6.e: a stored member after the sentinel is rendered by its rule in this answer
+        if self.defects.is_empty() && self.stored.is_some_and(|st| st.is_after_sentinel()) {
+            c.push("B6.e");
+        }
         let rejected = self.demand.statuses.iter().any(|st| *st >= 400);
         let patch = self.request.method == "PATCH";
         if self.defects.len() > 1 {
@@ -541,6 +552,10 @@ impl CaseSpec {
             },
             request,
             defects: applied,
+            stored: target
+                .as_ref()
+                .and_then(|id| store.get(id))
+                .map(|e| e.value.status),
             demand,
             target,
             exercised,

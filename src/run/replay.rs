@@ -96,6 +96,10 @@ impl Session<'_, '_> {
                 statuses: f.expected.statuses.clone(),
                 rules: f.expected.rules.clone(),
             },
+            stored: case_target
+                .as_ref()
+                .and_then(|id| self.store.get(id))
+                .map(|e| e.value.status),
             target: case_target,
             exercised: vec![],
         };

@@ -6,7 +6,6 @@ use super::session::{Checked, Failure, Observed, Origin, Session};
 use super::{Event, Expected};
 use crate::contract::clause::ClauseId;
 use crate::contract::profile::Profile;
-use crate::contract::rule::RuleId;
 use crate::contract::spec::{NOT_UPDATABLE, TaskProcessingResult};
 use crate::generate::defect::Defect;
 use crate::generate::{Case, CaseSpec};
@@ -83,15 +82,6 @@ impl<'s, 'a> Session<'s, 'a> {
         }
         for c in case.clauses(self.profile()) {
             self.clause(c);
-        }
-        // B6.e: a stored member after the sentinel is rendered by its rule in this answer
-        if let Some(e) = case.target.as_ref().and_then(|id| self.store.get(id)) {
-            if e.value.status.is_after_sentinel() && case.defects.is_empty() {
-                self.clause("B6.e");
-            }
-        }
-        if case.spec.auth_variant % 3 == 2 || case.defects.iter().any(|d| d.rule() == RuleId::H2) {
-            self.clause("F2");
         }
         self.shared.emit(&Event::Case);
         let before = self.before_of(&case);
