@@ -634,6 +634,7 @@ fn written_sequences() -> Vec<(&'static str, u8, Vec<tpr_harness::generate::Case
                         case: NameCase::Lower,
                         trailing_slash: true,
                         encode: true,
+                        encode_names: false,
                     },
                     ..patch(13, vec![M::Status(St::Queued)])
                 },
@@ -643,6 +644,7 @@ fn written_sequences() -> Vec<(&'static str, u8, Vec<tpr_harness::generate::Case
                         case: NameCase::Upper,
                         trailing_slash: false,
                         encode: false,
+                        encode_names: false,
                     },
                     ..get(13)
                 },

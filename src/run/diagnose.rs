@@ -399,7 +399,10 @@ fn unshrinkable(kind: Kind) -> bool {
 
 /// What makes two failures the same question for diagnosis: a cause established for one is
 /// counted for the other. A rejected valid request is known by the variants it carries too:
-/// two rejections of different features are two causes, not one counted twice.
+/// two rejections of different features are two causes, not one counted twice. Known by
+/// clause, and each defect by its kind and clause: defect kinds of one family that break
+/// different clauses (a year `0000` and an offset `+14:01` are both `Timestamp`) are
+/// different questions (found on a real server: T1.d counted under T1.b's cause).
 fn known_key(f: &Failure) -> String {
     let v = &f.verdict;
     let carried: Vec<&str> = if v.kind == Kind::Rejected {
@@ -409,14 +412,14 @@ fn known_key(f: &Failure) -> String {
     };
     format!(
         "{} {:?} {:?} {} {:?} {:?} {:?}",
-        v.rule,
+        v.clause,
         v.kind,
         v.property,
         f.case.request.method,
         f.case
             .defects
             .iter()
-            .map(|d| d.variant())
+            .map(|d| (d.variant(), d.clause_id()))
             .collect::<Vec<_>>(),
         f.response.as_ref().map(|r| r.status),
         carried

@@ -52,6 +52,9 @@ pub enum Defect {
     // H4
     /// A body one byte over `max_body_bytes` (valid JSON padded with white space).
     Oversize,
+    /// A body one byte over `max_body_bytes` whose JSON value ends early: the white space
+    /// after it (H4.b: the limit applies to the body as received, not to what a parser reads).
+    OversizeAfterValue,
     // H6
     /// `Content-Encoding: br` (a coding the implementation does not decode): 415.
     UnsupportedEncoding,
@@ -67,6 +70,8 @@ pub enum Defect {
     GzipMembersThenGarbage,
     /// A 1 MiB gzip body that decodes to 1 GiB: 413 as quickly as one just over (H6.d).
     GzipHugeBomb,
+    /// One valid gzip member followed by NUL bytes (zlib ignores such padding): 400 (H6.c).
+    GzipTrailingZeros,
     // H1
     /// Another method.
     Method(OtherMethod),
@@ -93,6 +98,8 @@ pub enum Defect {
     ParenKeyRejected,
     /// Upper-case segment names under `segment_case = exact`.
     SegmentCaseRejected,
+    /// Two trailing slashes (R4.c: one is accepted, two or more is 400).
+    TwoTrailingSlashes,
     // S1/R2: 404
     /// An id that does not exist.
     UnknownId(Level),
@@ -100,6 +107,9 @@ pub enum Defect {
     WrongParentChain,
     /// The addressed id in upper case: ids match exactly (R4.b), so it does not resolve.
     IdCase,
+    /// An encoded `/` (`%2F`) inside the last id: decoded once it is part of the id, which then
+    /// does not resolve (R3.c: 404, not a path split at it).
+    EncodedSlashInId,
     /// Via-task route to a result of another task.
     ViaTaskOtherTask,
     // B1
@@ -229,21 +239,22 @@ impl Defect {
             | ReadOnlyToken
             | DuplicateAuthorization(_) => RuleId::H2,
             NoContentType | MediaType(_) | DuplicateContentType(_) => RuleId::H3,
-            Oversize => RuleId::H4,
+            Oversize | OversizeAfterValue => RuleId::H4,
             UnsupportedEncoding
             | CorruptGzip
             | GzipTrailingBytes
             | GzipBomb
             | CodingListWithGzip(_)
             | GzipMembersThenGarbage
-            | GzipHugeBomb => RuleId::H6,
+            | GzipHugeBomb
+            | GzipTrailingZeros => RuleId::H6,
             Method(_) | ProbeMethod(_) | MethodOverride => RuleId::H1,
             UnknownSegment | MissingSegment | MissingKey | ExtraSegment | BadPercentEscape => {
                 RuleId::R5
             }
             EmptyKey | UnquotedParenKey | ParenKeyRejected => RuleId::R3,
-            SegmentCaseRejected => RuleId::R4,
-            UnknownId(_) | WrongParentChain | IdCase => RuleId::S1,
+            SegmentCaseRejected | TwoTrailingSlashes => RuleId::R4,
+            UnknownId(_) | WrongParentChain | IdCase | EncodedSlashInId => RuleId::S1,
             ViaTaskOtherTask => RuleId::R2,
             EmptyBody | Truncated | TrailingBytes | InvalidUtf8 | LoneSurrogate | DeepNesting
             | NotObject(_) | JsonExtension(_) | Utf8Form(_) => RuleId::B1,
@@ -280,9 +291,9 @@ impl Defect {
             | DuplicateContentType(_)
             | UnsupportedEncoding
             | CodingListWithGzip(_) => 415,
-            Oversize | GzipBomb | GzipHugeBomb => 413,
+            Oversize | OversizeAfterValue | GzipBomb | GzipHugeBomb => 413,
             Method(_) | ProbeMethod(_) | MethodOverride => 405,
-            UnknownId(_) | WrongParentChain | ViaTaskOtherTask | IdCase => 404,
+            UnknownId(_) | WrongParentChain | ViaTaskOtherTask | IdCase | EncodedSlashInId => 404,
             _ => 400,
         }
     }
@@ -304,8 +315,10 @@ impl Defect {
             ReadOnlyToken => "H2.d",
             NoContentType | MediaType(_) | DuplicateContentType(_) => "H3.c",
             Oversize => "H4.a",
+            // what is counted: the body as received, bytes after the JSON value included
+            OversizeAfterValue => "H4.b",
             UnsupportedEncoding | CodingListWithGzip(_) => "H6.b",
-            CorruptGzip | GzipTrailingBytes | GzipMembersThenGarbage => "H6.c",
+            CorruptGzip | GzipTrailingBytes | GzipMembersThenGarbage | GzipTrailingZeros => "H6.c",
             GzipBomb | GzipHugeBomb => "H6.d",
             Method(_) | ProbeMethod(_) | MethodOverride => "H1.c",
             UnknownSegment | MissingSegment | MissingKey | ExtraSegment => "R5.a",
@@ -313,6 +326,8 @@ impl Defect {
             BadPercentEscape => "R5.a",
             UnquotedParenKey | ParenKeyRejected => "R3.b",
             SegmentCaseRejected => "R4.a",
+            TwoTrailingSlashes => "R4.c",
+            EncodedSlashInId => "R3.c",
             UnknownId(_) => "R5.b",
             WrongParentChain => "S1",
             IdCase => "R4.b",
@@ -395,20 +410,22 @@ impl Defect {
             }
             ReadOnlyToken => Slot::WriteAuth,
             NoContentType | MediaType(_) | DuplicateContentType(_) => Slot::ContentType,
-            Oversize => Slot::Size,
+            Oversize | OversizeAfterValue => Slot::Size,
             UnsupportedEncoding
             | CorruptGzip
             | GzipTrailingBytes
             | GzipBomb
             | CodingListWithGzip(_)
             | GzipMembersThenGarbage
-            | GzipHugeBomb => Slot::Encoding,
+            | GzipHugeBomb
+            | GzipTrailingZeros => Slot::Encoding,
             Method(_) | ProbeMethod(_) | MethodOverride => Slot::Method,
             UnknownSegment | MissingSegment | MissingKey | ExtraSegment | EmptyKey
-            | BadPercentEscape | UnquotedParenKey | ParenKeyRejected | SegmentCaseRejected => {
-                Slot::PathShape
+            | BadPercentEscape | UnquotedParenKey | ParenKeyRejected | SegmentCaseRejected
+            | TwoTrailingSlashes => Slot::PathShape,
+            UnknownId(_) | WrongParentChain | ViaTaskOtherTask | IdCase | EncodedSlashInId => {
+                Slot::Resolve
             }
-            UnknownId(_) | WrongParentChain | ViaTaskOtherTask | IdCase => Slot::Resolve,
             EmptyBody | Truncated | TrailingBytes | InvalidUtf8 | LoneSurrogate | DeepNesting
             | NotObject(_) | JsonExtension(_) | Utf8Form(_) => Slot::WholeBody,
             DuplicateMember | PropertyNameCase => Slot::Member("failureReason"),
@@ -459,8 +476,8 @@ impl Defect {
             UnknownProperty | PropertyNameCase | PropertyNameCaseOf(_) => {
                 profile.unknown_properties == UnknownProperties::Reject
             }
-            Oversize => profile.max_body_bytes < 64 * 1024 * 1024,
-            CorruptGzip | GzipTrailingBytes | GzipMembersThenGarbage => {
+            Oversize | OversizeAfterValue => profile.max_body_bytes < 64 * 1024 * 1024,
+            CorruptGzip | GzipTrailingBytes | GzipMembersThenGarbage | GzipTrailingZeros => {
                 profile.request_encodings == crate::contract::profile::RequestEncodings::Gzip
             }
             GzipBomb => {
@@ -537,6 +554,15 @@ impl Defect {
         v.push(GzipMembersThenGarbage);
         v.push(GzipHugeBomb);
         v.push(MethodOverride);
+        // found on real servers (issue 27): NUL padding after gzip (Node's zlib), padding after
+        // the JSON value past the limit (Go's decoder stops at the value), two trailing
+        // slashes (Go's ServeMux redirects), `%2F` in an id (Go's decoded path splits at it)
+        v.extend([
+            GzipTrailingZeros,
+            OversizeAfterValue,
+            TwoTrailingSlashes,
+            EncodedSlashInId,
+        ]);
         for o in [HeaderOrder::RightFirst, HeaderOrder::RightLast] {
             v.push(DuplicateAuthorization(o));
             v.push(DuplicateContentType(o));
