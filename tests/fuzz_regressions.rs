@@ -838,6 +838,31 @@ fn written_sequences() -> Vec<(&'static str, u8, Vec<tpr_harness::generate::Case
                 get(28),
             ],
         ),
+        // the inputs real servers got wrong (issue 27, stop 35), each between writes and reads
+        // (they replace random-00023 and random-00032, which decode to one step since the
+        // catalogue grew)
+        (
+            "real-server-paths-then-write",
+            graph,
+            vec![
+                with(patch(33, failed.clone()), &[TwoTrailingSlashes]),
+                with(get(33), &[EncodedSlashInId]),
+                patch(33, vec![text("after the paths", false, 1)]),
+                get(33),
+            ],
+        ),
+        (
+            "real-server-bodies-then-read",
+            graph,
+            vec![
+                with(patch(34, failed.clone()), &[GzipTrailingZeros]),
+                with(
+                    patch(34, vec![M::Status(St::Queued)]),
+                    &[OversizeAfterValue],
+                ),
+                get(34),
+            ],
+        ),
         (
             "longest-run-over-four-entities",
             graph,

@@ -605,7 +605,9 @@ mod tests {
         );
         assert_eq!(parse(&BASE.replace("/r1/", "/R1/")).unwrap().run, "R1");
         assert!(parse(&format!("{BASE}/")).is_ok());
-        assert_eq!(parse(&format!("{BASE}//")).unwrap_err().rule, RuleId::R5);
+        // R4.c: two or more trailing slashes are a malformed path, named by R4 (decision 93)
+        assert_eq!(parse(&format!("{BASE}//")).unwrap_err().rule, RuleId::R4);
+        assert_eq!(parse(&format!("{BASE}///")).unwrap_err().rule, RuleId::R4);
     }
 
     #[test]

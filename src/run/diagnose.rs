@@ -7,6 +7,7 @@ use crate::contract::clause::ClauseId;
 use crate::contract::profile::Profile;
 use crate::contract::rule::RuleId;
 use crate::contract::spec::TaskProcessingResult;
+use crate::generate::defect::{Defect, Level};
 use crate::generate::variants::{Variant, variants};
 use crate::generate::{Case, CaseSpec};
 use crate::model::invariants::Detail;
@@ -145,6 +146,9 @@ impl<'s, 'a> Unit<'s, 'a> {
         {
             return self.defect_alone_cause(f, at).await;
         }
+        if let Some(cause) = self.unresolved_cause(&f, at).await {
+            return cause;
+        }
         let (rule, kind) = (f.verdict.rule, f.verdict.kind);
         let small = match self
             .shrink(&f.case, f.before.clone(), |w, _| {
@@ -278,6 +282,9 @@ impl<'s, 'a> Unit<'s, 'a> {
         if let Some(cause) = self.twin_cause(&small, at).await {
             return cause;
         }
+        if let Some(cause) = self.unresolved_cause(&small, at).await {
+            return cause;
+        }
         let mut verdict = small.verdict.clone();
         let framing = variants(&small.case.spec)
             .into_iter()
@@ -299,6 +306,45 @@ impl<'s, 'a> Unit<'s, 'a> {
             }
         }
         self.file(Failure { verdict, ..small }, at)
+    }
+
+    /// An id holding `%2F` (R3.c) answered wrongly: is an id that merely does not exist, in the
+    /// same request, answered the same way? Then the resolution is at fault (R5.b), not the
+    /// decoding, and that request's failure is filed (its own evidence); else `None`.
+    async fn unresolved_cause(&mut self, f: &Failure, at: Origin) -> Option<String> {
+        if f.verdict.kind != Kind::WrongStatus
+            || f.case.defects.as_slice() != [Defect::EncodedSlashInId]
+        {
+            return None;
+        }
+        let plain = CaseSpec {
+            defects: vec![Defect::UnknownId(Level::Result)],
+            ..f.case.spec.clone()
+        };
+        let c = plain.build(&self.store, self.profile());
+        if c.defects.len() != 1 {
+            return None;
+        }
+        let before = self.before_of(&c);
+        let checked = self.check(&c).await;
+        let status = |r: &Option<crate::target::Response>| r.as_ref().map(|r| r.status);
+        if checked.interrupted || status(&checked.response) != status(&f.response) {
+            return None;
+        }
+        let verdict = checked
+            .verdicts
+            .into_iter()
+            .find(|w| w.kind == Kind::WrongStatus)?;
+        Some(self.file(
+            Failure {
+                verdict,
+                case: c,
+                response: checked.response,
+                expected: checked.expected,
+                before,
+            },
+            at,
+        ))
     }
 
     /// The A/B comparison of diagnosis: `case` with one valid variant removed (`without`),

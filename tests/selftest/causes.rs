@@ -486,3 +486,19 @@ fn h2_c_two_spaces_before_the_token_refused_are_found_under_h2_c() {
         "H2.c",
     );
 }
+
+#[test]
+fn r5_b_an_encoded_slash_in_an_id_answered_as_any_unknown_id_is_r5_b_not_r3_c() {
+    // Found by the self-test once ids holding `%2F` were sent (stop 35): a server that answers
+    // 400 for every id that does not resolve was blamed R3.c for the one holding `%2F` too. The
+    // same request to an id that merely does not exist is answered the same: R5.b.
+    let r = rt().block_on(check_in_process(
+        &Profile::graph(),
+        &[Mutant::UnresolvedIs400],
+        1,
+        4,
+    ));
+    let clauses: Vec<&str> = r.findings.iter().map(|f| f.clause.as_str()).collect();
+    assert!(clauses.contains(&"R5.b"), "{clauses:?}");
+    assert!(!clauses.contains(&"R3.c"), "{clauses:?}");
+}

@@ -413,7 +413,7 @@ impl Mutant {
             TrailingSlashRejected => &[RuleId::R4],
             IdsCaseInsensitive => &[RuleId::R4],
             // a key with a bad escape is then looked up as text, 404 (R5.a: decision 89)
-            IdsNotPercentDecoded => &[RuleId::R3, RuleId::R5],
+            IdsNotPercentDecoded => &[RuleId::R3, RuleId::R4, RuleId::R5],
             MalformedPathIs404 => &[RuleId::R5],
             // every id that does not resolve: an unknown id (R5.b), one in another case
             // (R4.b), one under another parent (S1)
@@ -499,8 +499,9 @@ impl Mutant {
             // inflated whole, a bomb exhausts the memory: a 5xx (E3)
             Mutant::BombInflatedWhole => &["E3"],
             Mutant::LenientTimestampParser => &["T1.c", "T1.d"],
-            // a key with a bad escape is looked up as text: 404 for a malformed key
-            Mutant::IdsNotPercentDecoded => &["R5.a"],
+            // a key with a bad escape is looked up as text: 404 for a malformed key; and the
+            // first escape of a path is never decoded, a segment name's too (R4.a)
+            Mutant::IdsNotPercentDecoded => &["R5.a", "R4.a"],
             _ => &[],
         }
     }
