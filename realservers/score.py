@@ -7,14 +7,18 @@ Precision = causes (findings) filed under a ground-truth clause / all causes.
 Recall    = ground-truth clauses named by at least one cause / ground-truth clauses.
 Recall (known) = the same over the ground-truth clauses the harness binary knows (a harness of
 contract 1.1 cannot name H2.e, new in 1.2). With --corrections (clauses added after a run, each
-verified by hand), the figures use both files and the `*_as_written` ones the ground truth alone.
+verified by hand; a line `-CLAUSE PROFILES` takes a clause out: the server was shown by hand not
+to break it, or only as the contract allows), the figures use both files and the `*_as_written`
+ones the ground truth alone.
 Prints one JSON object; with --details, also every cause outside the (corrected) ground truth and
 every ground-truth clause not reported (to stderr)."""
 import json
 import sys
 
 
-def ground_truth(path, profile):
+def ground_truth(path, profile, removals=None):
+    """The clauses a file lists for `profile`; lines `-CLAUSE PROFILES` go to `removals` (only
+    a corrections file may have them)."""
     clauses = set()
     for line in open(path):
         line = line.split("#", 1)[0].strip()
@@ -22,9 +26,15 @@ def ground_truth(path, profile):
             continue
         parts = line.split()
         if len(parts) != 2:
-            sys.exit(f"{path}: malformed line {line!r} (want: CLAUSE PROFILES)")
+            sys.exit(f"{path}: malformed line {line!r} (want: CLAUSE PROFILES or -CLAUSE PROFILES)")
         clause, profiles = parts
-        if profile in profiles.split(","):
+        if profile not in profiles.split(","):
+            continue
+        if clause.startswith("-"):
+            if removals is None:
+                sys.exit(f"{path}: {clause!r}: only a corrections file may take a clause out")
+            removals.add(clause[1:])
+        else:
             clauses.add(clause)
     return clauses
 
@@ -50,7 +60,12 @@ def main():
     corrections = rest[rest.index("--corrections") + 1] if "--corrections" in rest else None
     report = json.load(open(report_path))
     written = ground_truth(gt_path, profile)
-    truth = written | (ground_truth(corrections, profile) if corrections else set())
+    removed = set()
+    added = ground_truth(corrections, profile, removed) if corrections else set()
+    unknown = removed - written
+    if unknown:
+        sys.exit(f"{corrections}: takes out {sorted(unknown)}, which the ground truth does not list")
+    truth = (written | added) - removed
     known = {line.strip() for line in open(known_path) if line.strip()}
     findings = report.get("findings")
     if findings is None:
@@ -61,7 +76,7 @@ def main():
     out.update(scores(findings, truth, known))
     out.update({f"{k}_as_written": v for k, v in scores(findings, written, known).items()})
     out.update({
-        "corrections": sorted(truth - written),
+        "corrections": sorted(truth - written) + sorted(f"-{c}" for c in removed),
         "missed": sorted(truth - reported),
         "missed_unknown_to_harness": sorted(truth - known),
         "outside_ground_truth": sorted(reported - truth),

@@ -426,7 +426,13 @@ mod seed_writer {
     use serde::ser::{self, Impossible, Serialize};
 
     /// Fields marked `#[arbitrary(default)]`: never read from the input, so never written.
-    const NOT_DECODED: [&str; 3] = ["pad_to_limit", "chunked", "gzip_style"];
+    const NOT_DECODED: [&str; 5] = [
+        "pad_to_limit",
+        "chunked",
+        "gzip_style",
+        "encode_names",
+        "token_spaces",
+    ];
 
     #[derive(Debug)]
     pub struct Error(pub String);

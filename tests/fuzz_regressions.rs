@@ -634,6 +634,7 @@ fn written_sequences() -> Vec<(&'static str, u8, Vec<tpr_harness::generate::Case
                         case: NameCase::Lower,
                         trailing_slash: true,
                         encode: true,
+                        encode_names: false,
                     },
                     ..patch(13, vec![M::Status(St::Queued)])
                 },
@@ -643,6 +644,7 @@ fn written_sequences() -> Vec<(&'static str, u8, Vec<tpr_harness::generate::Case
                         case: NameCase::Upper,
                         trailing_slash: false,
                         encode: false,
+                        encode_names: false,
                     },
                     ..get(13)
                 },
@@ -834,6 +836,31 @@ fn written_sequences() -> Vec<(&'static str, u8, Vec<tpr_harness::generate::Case
                     ..patch(28, failed.clone())
                 },
                 get(28),
+            ],
+        ),
+        // the inputs real servers got wrong (issue 27, stop 35), each between writes and reads
+        // (they replace random-00023 and random-00032, which decode to one step since the
+        // catalogue grew)
+        (
+            "real-server-paths-then-write",
+            graph,
+            vec![
+                with(patch(33, failed.clone()), &[TwoTrailingSlashes]),
+                with(get(33), &[EncodedSlashInId]),
+                patch(33, vec![text("after the paths", false, 1)]),
+                get(33),
+            ],
+        ),
+        (
+            "real-server-bodies-then-read",
+            graph,
+            vec![
+                with(patch(34, failed.clone()), &[GzipTrailingZeros]),
+                with(
+                    patch(34, vec![M::Status(St::Queued)]),
+                    &[OversizeAfterValue],
+                ),
+                get(34),
             ],
         ),
         (

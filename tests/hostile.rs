@@ -320,3 +320,39 @@ fn footprint_check_against_every_hostile_server_stays_within_a_fixed_memory() {
     }
     let _ = std::fs::remove_file(&fixtures);
 }
+
+#[test]
+fn e3_an_answer_sent_while_the_body_is_uploading_is_that_answer_not_a_broken_connection() {
+    // Found on a real server (Flask's MAX_CONTENT_LENGTH): a 413 sent from the request's head
+    // while the client was still uploading 4 MiB, then a reset, was filed as E3 "no complete
+    // answer"; curl receives the 413. The client reads an answer that arrives early.
+    let answer = Response::new(
+        413,
+        vec![("Content-Type".into(), "application/json".into())],
+        br#"{"error":{"code":"RequestEntityTooLarge","message":"too large"}}"#.to_vec(),
+    );
+    let srv = server::serve_early(1024, answer);
+    crate::support::rt().block_on(async {
+        let remote = Remote::new(&srv.base_url(), Duration::from_secs(5));
+        for body_len in [4 * 1024 * 1024 + 1, 16 * 1024 * 1024] {
+            for framing in ["content-length", "chunked"] {
+                let mut req = Request::new("PATCH", "/x");
+                req.headers
+                    .push(("Content-Type".into(), "application/json".into()));
+                if framing == "chunked" {
+                    req.headers
+                        .push(("Transfer-Encoding".into(), "chunked".into()));
+                }
+                req.body = vec![b' '; body_len];
+                for attempt in 0..5 {
+                    let got = remote.send(&req).await.map(|r| r.status);
+                    assert_eq!(
+                        got,
+                        Ok(413),
+                        "{body_len} bytes, {framing}, attempt {attempt}"
+                    );
+                }
+            }
+        }
+    });
+}

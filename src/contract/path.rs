@@ -308,6 +308,10 @@ impl<'a> RouteRef<'a> {
             .strip_prefix('/')
             .ok_or_else(|| perr(RuleId::R5, "path must start with '/'"))?;
         let rest = rest.strip_suffix('/').unwrap_or(rest);
+        // R4.c: one trailing slash is accepted; two or more is a malformed path
+        if rest.ends_with('/') {
+            return Err(perr(RuleId::R4, "two or more trailing slashes"));
+        }
         let mut s = Segments {
             rest: Some(rest),
             profile,
@@ -379,7 +383,17 @@ impl Route {
         let mut k = 0;
         let mut seg = |out: &mut String, name: &str, key: Option<&str>| {
             out.push('/');
+            let start = out.len();
             style.case.write(out, name);
+            if style.encode_names {
+                // segment names are ASCII: the first byte is the first letter
+                if let Some(&c) = out.as_bytes().get(start) {
+                    let rest = out.split_off(start + 1);
+                    out.truncate(start);
+                    push_escape(out, c);
+                    out.push_str(&rest);
+                }
+            }
             if let Some(id) = key {
                 let paren = style.paren & (1 << k) != 0;
                 k += 1;
@@ -479,6 +493,11 @@ pub struct PathStyle {
     /// (`7f…` as `%37f…`): the implementation must decode ids once (R3.c).
     #[serde(default)]
     pub encode: bool,
+    /// Percent-encode the first letter of every segment name (`runs` as `%72uns`): names are
+    /// percent-decoded before matching (R4.a). Never drawn at random; boundary cases set it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[arbitrary(default)]
+    pub encode_names: bool,
 }
 
 impl PathStyle {
@@ -586,7 +605,9 @@ mod tests {
         );
         assert_eq!(parse(&BASE.replace("/r1/", "/R1/")).unwrap().run, "R1");
         assert!(parse(&format!("{BASE}/")).is_ok());
-        assert_eq!(parse(&format!("{BASE}//")).unwrap_err().rule, RuleId::R5);
+        // R4.c: two or more trailing slashes are a malformed path, named by R4 (decision 93)
+        assert_eq!(parse(&format!("{BASE}//")).unwrap_err().rule, RuleId::R4);
+        assert_eq!(parse(&format!("{BASE}///")).unwrap_err().rule, RuleId::R4);
     }
 
     #[test]
@@ -733,6 +754,7 @@ mod tests {
                     case,
                     trailing_slash: encode,
                     encode,
+                    encode_names: false,
                 };
                 got.push(route.to_path(&style));
             }
@@ -759,7 +781,7 @@ mod tests {
         fn r1_formatted_routes_parse_back(w in id(), r in id(), u in id(), t in id(), via in proptest::option::of(id()),
                                          paren in 0u8..32, case in prop_oneof![Just(NameCase::Canonical), Just(NameCase::Lower), Just(NameCase::Upper), Just(NameCase::FirstFlipped)], slash: bool, encode: bool) {
             let route = Route { workflow: w, run: r, user_result: u, result: t, via_task: via };
-            let style = PathStyle { paren, case, trailing_slash: slash, encode };
+            let style = PathStyle { paren, case, trailing_slash: slash, encode, encode_names: encode && slash };
             let path = route.to_path(&style);
             prop_assert_eq!(Route::parse(&path, &Profile::graph()), Ok(route.clone()), "{}", path);
             let strict = Route::parse(&path, &Profile::strict());

@@ -135,6 +135,12 @@ impl Case {
             if s.style.trailing_slash {
                 c.push("R4.c");
             }
+            if s.style.encode_names {
+                c.push("R4.a");
+            }
+            if s.token_spaces {
+                c.push("H2.c");
+            }
             c.push(match (patch, profile.patch_supported) {
                 (false, _) => "H1.b",
                 (true, true) => "H1.a",
@@ -373,6 +379,19 @@ impl CaseSpec {
             (2, true, Some(r)) => format!("Bearer {r}"),
             _ => format!("Bearer {write}"),
         };
+        // H2.c: white space around the token is not part of it
+        let authorization = if self.token_spaces {
+            authorization.replacen(' ', "  ", 1)
+        } else {
+            authorization
+        };
+        if self.style.encode_names || self.token_spaces {
+            exercised.push(if self.token_spaces {
+                RuleId::H2
+            } else {
+                RuleId::R4
+            });
+        }
         let mut d = Draft {
             method: if self.get { "GET" } else { "PATCH" }.into(),
             route,
@@ -387,6 +406,7 @@ impl CaseSpec {
             members: Vec::new(),
             whole_body: None,
             pad_to: None,
+            pad_after: false,
             content_encoding: None,
             coding: defect::BodyCoding::Plain,
             bom: false,
@@ -480,7 +500,10 @@ impl CaseSpec {
             && !applied.iter().any(|a| {
                 matches!(
                     a,
-                    Defect::Oversize | Defect::GzipBomb | Defect::GzipHugeBomb
+                    Defect::Oversize
+                        | Defect::OversizeAfterValue
+                        | Defect::GzipBomb
+                        | Defect::GzipHugeBomb
                 )
             })
         {

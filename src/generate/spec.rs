@@ -329,6 +329,11 @@ pub struct CaseSpec {
     pub prefer_style: u8,
     /// Use the read-only token (GET only) or the lower-case scheme.
     pub auth_variant: u8,
+    /// Two spaces between the scheme and the token (H2.c: white space around the token is not
+    /// part of it; RFC 6750 allows `1*SP`). Never drawn at random; boundary cases set it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[arbitrary(default)]
+    pub token_spaces: bool,
     /// Send the body gzip-coded with `Content-Encoding: gzip` (H6), when the profile decodes it.
     pub gzip: bool,
     /// Start the body with a UTF-8 byte-order mark (B1.d: the implementation may ignore it or

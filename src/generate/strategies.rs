@@ -404,6 +404,7 @@ pub fn boundary_cases(profile: &Profile) -> Vec<CaseSpec> {
                 case,
                 trailing_slash: i % 2 == 0,
                 encode: i % 2 == 1,
+                encode_names: false,
             },
             ..base.clone()
         });
@@ -419,6 +420,25 @@ pub fn boundary_cases(profile: &Profile) -> Vec<CaseSpec> {
         out.push(CaseSpec {
             content_type: ct as u8,
             auth_variant: 1,
+            ..base.clone()
+        });
+    }
+    // R4.a: segment names percent-encoded (decoded before matching), a PATCH and a GET
+    for get in [false, true] {
+        out.push(CaseSpec {
+            get,
+            style: PathStyle {
+                encode_names: true,
+                ..PathStyle::default()
+            },
+            ..base.clone()
+        });
+    }
+    // H2.c: white space around the token is not part of it (`Bearer  token`)
+    for get in [false, true] {
+        out.push(CaseSpec {
+            get,
+            token_spaces: true,
             ..base.clone()
         });
     }

@@ -147,6 +147,19 @@ pub fn variants(spec: &CaseSpec) -> Vec<Variant> {
             },
         );
     }
+    if spec.style.encode_names {
+        push(
+            "percent-encoded segment names",
+            "R4.a",
+            CaseSpec {
+                style: PathStyle {
+                    encode_names: false,
+                    ..spec.style
+                },
+                ..spec.clone()
+            },
+        );
+    }
     if spec.style.trailing_slash {
         push(
             "trailing slash",
@@ -229,6 +242,16 @@ pub fn variants(spec: &CaseSpec) -> Vec<Variant> {
             if ct.contains(';') { "H3.b" } else { "H3.a" },
             CaseSpec {
                 content_type: 0,
+                ..spec.clone()
+            },
+        );
+    }
+    if spec.token_spaces {
+        push(
+            "white space before the token",
+            "H2.c",
+            CaseSpec {
+                token_spaces: false,
                 ..spec.clone()
             },
         );
@@ -398,7 +421,7 @@ mod tests {
         // every clause a variant or member names is one the contract has (not a fallback)
         let names = [
             "H4.b", "H2.d", "R2.c", "R3.b", "H4.a", "H5.a", "R3.c", "R4.a", "R4.c", "B1.d", "H6.a",
-            "H3.a", "H3.b", "H2.b", "T1.f", "B1.e",
+            "H3.a", "H3.b", "H2.b", "T1.f", "B1.e", "H2.c",
         ];
         for n in names {
             assert!(ClauseId::parse(n).is_some(), "{n}");
@@ -442,6 +465,7 @@ mod tests {
                             case,
                             trailing_slash: false,
                             encode: false,
+                            encode_names: false,
                         },
                         alias: Some(3),
                         ..CaseSpec::default()

@@ -7,6 +7,7 @@ use crate::contract::clause::ClauseId;
 use crate::contract::profile::Profile;
 use crate::contract::rule::RuleId;
 use crate::contract::spec::TaskProcessingResult;
+use crate::generate::defect::{Defect, Level};
 use crate::generate::variants::{Variant, variants};
 use crate::generate::{Case, CaseSpec};
 use crate::model::invariants::Detail;
@@ -145,6 +146,9 @@ impl<'s, 'a> Session<'s, 'a> {
         {
             return self.defect_alone_cause(f, at).await;
         }
+        if let Some(cause) = self.unresolved_cause(&f, at).await {
+            return cause;
+        }
         let (rule, kind) = (f.verdict.rule, f.verdict.kind);
         let small = match self
             .shrink(&f.case, f.before.clone(), |w, _| {
@@ -278,6 +282,9 @@ impl<'s, 'a> Session<'s, 'a> {
         if let Some(cause) = self.twin_cause(&small, at).await {
             return cause;
         }
+        if let Some(cause) = self.unresolved_cause(&small, at).await {
+            return cause;
+        }
         let mut verdict = small.verdict.clone();
         let framing = variants(&small.case.spec)
             .into_iter()
@@ -299,6 +306,45 @@ impl<'s, 'a> Session<'s, 'a> {
             }
         }
         self.file(Failure { verdict, ..small }, at)
+    }
+
+    /// An id holding `%2F` (R3.c) answered wrongly: is an id that merely does not exist, in the
+    /// same request, answered the same way? Then the resolution is at fault (R5.b), not the
+    /// decoding, and that request's failure is filed (its own evidence); else `None`.
+    async fn unresolved_cause(&mut self, f: &Failure, at: Origin) -> Option<String> {
+        if f.verdict.kind != Kind::WrongStatus
+            || f.case.defects.as_slice() != [Defect::EncodedSlashInId]
+        {
+            return None;
+        }
+        let plain = CaseSpec {
+            defects: vec![Defect::UnknownId(Level::Result)],
+            ..f.case.spec.clone()
+        };
+        let c = plain.build(&self.store, self.profile());
+        if c.defects.len() != 1 {
+            return None;
+        }
+        let before = self.before_of(&c);
+        let checked = self.check(&c).await;
+        let status = |r: &Option<crate::sut::Response>| r.as_ref().map(|r| r.status);
+        if checked.interrupted || status(&checked.response) != status(&f.response) {
+            return None;
+        }
+        let verdict = checked
+            .verdicts
+            .into_iter()
+            .find(|w| w.kind == Kind::WrongStatus)?;
+        Some(self.file(
+            Failure {
+                verdict,
+                case: c,
+                response: checked.response,
+                expected: checked.expected,
+                before,
+            },
+            at,
+        ))
     }
 
     /// The A/B comparison of diagnosis: `case` with one valid variant removed (`without`),
@@ -399,7 +445,10 @@ fn unshrinkable(kind: Kind) -> bool {
 
 /// What makes two failures the same question for diagnosis: a cause established for one is
 /// counted for the other. A rejected valid request is known by the variants it carries too:
-/// two rejections of different features are two causes, not one counted twice.
+/// two rejections of different features are two causes, not one counted twice. Known by
+/// clause, and each defect by its kind and clause: defect kinds of one family that break
+/// different clauses (a year `0000` and an offset `+14:01` are both `Timestamp`) are
+/// different questions (found on a real server: T1.d counted under T1.b's cause).
 fn known_key(f: &Failure) -> String {
     let v = &f.verdict;
     let carried: Vec<&str> = if v.kind == Kind::Rejected {
@@ -409,14 +458,14 @@ fn known_key(f: &Failure) -> String {
     };
     format!(
         "{} {:?} {:?} {} {:?} {:?} {:?}",
-        v.rule,
+        v.clause,
         v.kind,
         v.property,
         f.case.request.method,
         f.case
             .defects
             .iter()
-            .map(|d| d.variant())
+            .map(|d| (d.variant(), d.clause_id()))
             .collect::<Vec<_>>(),
         f.response.as_ref().map(|r| r.status),
         carried

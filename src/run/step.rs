@@ -33,7 +33,10 @@ pub(super) fn is_large(case: &Case) -> bool {
         || case.defects.iter().any(|d| {
             matches!(
                 d,
-                Defect::Oversize | Defect::GzipBomb | Defect::GzipHugeBomb
+                Defect::Oversize
+                    | Defect::OversizeAfterValue
+                    | Defect::GzipBomb
+                    | Defect::GzipHugeBomb
             )
         })
 }
@@ -45,7 +48,10 @@ pub(super) fn may_be_large(spec: &CaseSpec) -> bool {
         || spec.defects.iter().any(|d| {
             matches!(
                 d,
-                Defect::Oversize | Defect::GzipBomb | Defect::GzipHugeBomb
+                Defect::Oversize
+                    | Defect::OversizeAfterValue
+                    | Defect::GzipBomb
+                    | Defect::GzipHugeBomb
             )
         })
         || spec.members.iter().any(

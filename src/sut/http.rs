@@ -18,6 +18,11 @@ pub fn chunks(body: &[u8]) -> impl Iterator<Item = &[u8]> {
     [a, b, c].into_iter().filter(|c| !c.is_empty())
 }
 
+/// Bodies longer than this go over a connection of their own that reads the answer while it
+/// writes (see [`early`]): a server may answer from the head alone and reset the connection
+/// while the body is still on its way. A shorter body is in the socket's buffer at once.
+pub const EARLY_ANSWER_BODY: usize = 64 * 1024;
+
 /// The HTTP client of a [`Remote`]: whole-exchange timeout, no redirects.
 fn client(timeout: Duration) -> reqwest::Client {
     reqwest::Client::builder()
@@ -75,6 +80,9 @@ impl Remote {
 
     /// Sends once, no retries.
     pub(crate) async fn send_once(&self, req: &Request) -> Result<Response, TransportError> {
+        if req.body.len() > EARLY_ANSWER_BODY {
+            return early::send(self, req).await;
+        }
         let url = self.url(req);
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
             .map_err(|e| TransportError::Unsendable(format!("method `{}`: {e}", req.method)))?;
@@ -114,7 +122,7 @@ impl Remote {
                 }
             }
         };
-        let mut resp = b.send().await.map_err(classify)?;
+        let resp = b.send().await.map_err(classify)?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -128,28 +136,14 @@ impl Remote {
             .collect();
         // the client's timeout covers the body too: an endless or trickling body ends at the
         // deadline or at the cap, whichever comes first
-        let cap = self.max_response_bytes;
-        let mut body = Vec::new();
-        let mut seen: u64 = 0;
+        let mut body = Capped::new(self.max_response_bytes);
+        let mut resp = resp;
         while let Some(chunk) = resp.chunk().await.map_err(classify)? {
-            seen += chunk.len() as u64;
-            let room = cap.saturating_sub(body.len());
-            let take = chunk.len().min(room);
-            if body.capacity() - body.len() < take {
-                // doubling, but never past the cap: a body cut at 1 MiB holds 1 MiB, not 2
-                let grown = (body.len() + take).max(body.capacity() * 2).min(cap);
-                body.reserve_exact(grown - body.len());
-            }
-            body.extend_from_slice(&chunk[..take]);
-            if seen > cap as u64 {
+            if body.push(&chunk) {
                 break;
             }
         }
-        let mut r = Response::new(status, headers, body);
-        if seen > cap as u64 {
-            r.body_len = Some(seen);
-        }
-        Ok(r)
+        Ok(body.into_response(status, headers))
     }
 
     /// Sends with bounded retries: connection errors, and 429/503 (waiting `Retry-After`,
@@ -180,6 +174,242 @@ impl Remote {
                 _ => return r,
             }
         }
+    }
+}
+
+/// A response body read up to a cap: what is kept, and how much was seen.
+struct Capped {
+    cap: usize,
+    body: Vec<u8>,
+    seen: u64,
+}
+
+impl Capped {
+    fn new(cap: usize) -> Capped {
+        Capped {
+            cap,
+            body: Vec::new(),
+            seen: 0,
+        }
+    }
+
+    /// Keeps what fits of `chunk`; true once more than the cap was seen (stop reading).
+    fn push(&mut self, chunk: &[u8]) -> bool {
+        self.seen += chunk.len() as u64;
+        let take = chunk.len().min(self.cap.saturating_sub(self.body.len()));
+        if self.body.capacity() - self.body.len() < take {
+            // doubling, but never past the cap: a body cut at 1 MiB holds 1 MiB, not 2
+            let grown = (self.body.len() + take)
+                .max(self.body.capacity() * 2)
+                .min(self.cap);
+            self.body.reserve_exact(grown - self.body.len());
+        }
+        self.body.extend_from_slice(&chunk[..take]);
+        self.seen > self.cap as u64
+    }
+
+    fn into_response(self, status: u16, headers: Vec<(String, String)>) -> Response {
+        let mut r = Response::new(status, headers, self.body);
+        if self.seen > self.cap as u64 {
+            r.body_len = Some(self.seen);
+        }
+        r
+    }
+}
+
+/// Early answers: a server may send its final answer (a 413 from `Content-Length` alone, say)
+/// while the client is still sending the body, and then close the connection with the body
+/// unread, which the kernel turns into a reset. The answer is in the client's receive buffer
+/// before the reset; curl reads it. Here a large body goes over a connection of its own whose
+/// writes, once the peer has gone, are dropped instead of failing the exchange: the client
+/// finishes "sending" and reads what came back, the early answer, or, when nothing did, the
+/// broken connection it is.
+mod early {
+    use super::{Capped, Remote, Response, TransportError};
+    use crate::contract::spec::{Framing, Request};
+    use http_body_util::BodyExt;
+    use hyper::body::{Bytes, Frame};
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+    /// A socket whose writes succeed (into nothing) once the peer has reset the connection:
+    /// what it sent before that is still to be read.
+    struct Deaf {
+        io: tokio::net::TcpStream,
+        gone: bool,
+    }
+
+    fn peer_gone(e: &std::io::Error) -> bool {
+        matches!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe
+                | std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+        )
+    }
+
+    impl AsyncRead for Deaf {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<std::io::Result<()>> {
+            Pin::new(&mut self.io).poll_read(cx, buf)
+        }
+    }
+
+    impl AsyncWrite for Deaf {
+        fn poll_write(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &[u8],
+        ) -> Poll<std::io::Result<usize>> {
+            if self.gone {
+                return Poll::Ready(Ok(buf.len()));
+            }
+            match Pin::new(&mut self.io).poll_write(cx, buf) {
+                Poll::Ready(Err(e)) if peer_gone(&e) => {
+                    self.gone = true;
+                    Poll::Ready(Ok(buf.len()))
+                }
+                other => other,
+            }
+        }
+        fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            if self.gone {
+                return Poll::Ready(Ok(()));
+            }
+            match Pin::new(&mut self.io).poll_flush(cx) {
+                Poll::Ready(Err(e)) if peer_gone(&e) => {
+                    self.gone = true;
+                    Poll::Ready(Ok(()))
+                }
+                other => other,
+            }
+        }
+        fn poll_shutdown(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<std::io::Result<()>> {
+            match Pin::new(&mut self.io).poll_shutdown(cx) {
+                Poll::Ready(Err(e)) if peer_gone(&e) => Poll::Ready(Ok(())),
+                other => other,
+            }
+        }
+    }
+
+    /// Ends the connection's task when the exchange ends (or is dropped at the deadline).
+    struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+    impl Drop for AbortOnDrop {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+
+    /// One exchange over a connection of its own, within the client's timeout.
+    pub(super) async fn send(remote: &Remote, req: &Request) -> Result<Response, TransportError> {
+        let url = remote.url(req);
+        match tokio::time::timeout(remote.timeout, exchange(remote, req, &url)).await {
+            Ok(r) => r,
+            Err(_) => Err(TransportError::Timeout {
+                url,
+                timeout_ms: remote.timeout.as_millis() as u64,
+            }),
+        }
+    }
+
+    async fn exchange(
+        remote: &Remote,
+        req: &Request,
+        url: &str,
+    ) -> Result<Response, TransportError> {
+        let unsendable = |what: String| TransportError::Unsendable(what);
+        let broken = |e: &dyn std::fmt::Display| TransportError::Broken {
+            url: url.to_string(),
+            message: e.to_string(),
+        };
+        let parsed = reqwest::Url::parse(url).map_err(|e| unsendable(format!("url: {e}")))?;
+        let host = parsed
+            .host_str()
+            .ok_or_else(|| unsendable(format!("no host in {url}")))?
+            .to_string();
+        let port = parsed.port_or_known_default().unwrap_or(80);
+        let target = match parsed.query() {
+            Some(q) => format!("{}?{q}", parsed.path()),
+            None => parsed.path().to_string(),
+        };
+        let authority = match parsed.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.clone(),
+        };
+        let mut builder = hyper::Request::builder()
+            .method(req.method.as_str())
+            .uri(target)
+            .header(hyper::header::HOST, authority);
+        for (k, v) in &req.headers {
+            let name = hyper::header::HeaderName::from_bytes(k.as_bytes())
+                .map_err(|e| unsendable(format!("header name `{k}`: {e}")))?;
+            let value = hyper::header::HeaderValue::from_str(v)
+                .map_err(|e| unsendable(format!("header `{k}` value: {e}")))?;
+            builder = builder.header(name, value);
+        }
+        let body = match Framing::of(req) {
+            Framing::ContentLength => http_body_util::Full::new(Bytes::from(req.body.clone()))
+                .map_err(|never| match never {})
+                .boxed(),
+            // H4.b: the same chunks as the pooled client sends (a stream of unknown length)
+            Framing::Chunked => {
+                let frames: Vec<Result<Frame<Bytes>, std::io::Error>> = super::chunks(&req.body)
+                    .map(|c| Ok(Frame::data(Bytes::copy_from_slice(c))))
+                    .collect();
+                http_body_util::StreamBody::new(futures_util::stream::iter(frames)).boxed()
+            }
+        };
+        let request = builder
+            .body(body)
+            .map_err(|e| unsendable(format!("request: {e}")))?;
+        let stream = tokio::net::TcpStream::connect((host.as_str(), port))
+            .await
+            .map_err(|e| TransportError::Connect {
+                url: url.to_string(),
+                message: e.to_string(),
+            })?;
+        let _ = stream.set_nodelay(true);
+        let io = hyper_util::rt::TokioIo::new(Deaf {
+            io: stream,
+            gone: false,
+        });
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(io)
+            .await
+            .map_err(|e| broken(&e))?;
+        let _task = AbortOnDrop(tokio::spawn(async move {
+            let _ = conn.await;
+        }));
+        let resp = sender.send_request(request).await.map_err(|e| broken(&e))?;
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut body = Capped::new(remote.max_response_bytes);
+        let mut incoming = resp.into_body();
+        while let Some(frame) = incoming.frame().await {
+            let frame = frame.map_err(|e| broken(&e))?;
+            if let Ok(data) = frame.into_data() {
+                if body.push(&data) {
+                    break;
+                }
+            }
+        }
+        Ok(body.into_response(status, headers))
     }
 }
 

@@ -253,3 +253,252 @@ fn h1_c_every_other_method_answered_alike_is_one_cause() {
         assert_eq!(methods.len(), 1, "{methods:#?}");
     });
 }
+
+/// `check` in process against the model with `mutants`, over a fixture of one workflow: one
+/// unit, so every case meets every cause established before it.
+fn one_unit(profile: &Profile, mutants: &[Mutant]) -> Report {
+    use tpr_harness::model::fixture::Fixture;
+    use tpr_harness::model::store::{Store, Tokens};
+    let store = Store::new(
+        &Fixture::generate_with(1, profile, 1),
+        Tokens::new(crate::support::WRITE, Some(crate::support::READ)),
+    );
+    let target = Mutated::new(store.clone(), profile.clone(), mutants);
+    rt().block_on(Runner::new(&target, store, config(profile, 1)).run())
+        .unwrap()
+}
+
+#[test]
+fn t1_d_an_offset_accepted_is_its_own_cause_not_counted_under_another_timestamp_clause() {
+    // Found on a real server (express: V8's Date.parse takes `+14:01` and `24:00`): the offset
+    // beyond ±14:00 accepted was counted under the cause established for `24:00` (T1.c), since
+    // both are the defect kind `Timestamp`: T1.d was never reported.
+    let r = one_unit(
+        &Profile::graph(),
+        &[Mutant::Hour24Accepted, Mutant::OffsetClamped],
+    );
+    let clauses: Vec<&str> = r.findings.iter().map(|f| f.clause.as_str()).collect();
+    for want in ["T1.c", "T1.d"] {
+        assert!(clauses.contains(&want), "no {want} cause: {clauses:?}");
+    }
+}
+
+/// What a [`Quirk`] does with one request.
+enum Quirked {
+    /// Answer as the model does.
+    Model,
+    /// Answer this request instead, as the model does (a framework rewrote it).
+    Rewrite(tpr_harness::contract::spec::Request),
+    /// Answer this (a framework answered on its own).
+    Answer(tpr_harness::sut::Response),
+}
+
+/// A small in-test server: the model, except where one framework habit (`quirk`) rewrites a
+/// request or answers it itself. Each habit was found on a real server (issue 27).
+struct Quirk {
+    model: ModelTarget,
+    quirk: fn(&tpr_harness::contract::spec::Request) -> Quirked,
+}
+
+impl tpr_harness::sut::Target for Quirk {
+    fn send<'a>(
+        &'a self,
+        req: &'a tpr_harness::contract::spec::Request,
+    ) -> tpr_harness::sut::BoxFuture<
+        'a,
+        Result<tpr_harness::sut::Response, tpr_harness::sut::TransportError>,
+    > {
+        Box::pin(async move {
+            match (self.quirk)(req) {
+                Quirked::Model => self.model.send(req).await,
+                Quirked::Rewrite(r) => self.model.send(&r).await,
+                Quirked::Answer(a) => Ok(a),
+            }
+        })
+    }
+    fn describe(&self) -> String {
+        "the model with a framework's habit".into()
+    }
+}
+
+/// The clauses of the causes `check` (default options, seed 1) finds against `quirk`.
+fn quirk_clauses(
+    profile: &Profile,
+    quirk: fn(&tpr_harness::contract::spec::Request) -> Quirked,
+) -> Vec<String> {
+    let store = seeded(1, profile);
+    let target = Quirk {
+        model: ModelTarget::new(store.clone(), profile.clone()),
+        quirk,
+    };
+    let r = rt()
+        .block_on(Runner::new(&target, store, config(profile, 1)).run())
+        .unwrap();
+    r.findings.iter().map(|f| f.clause.clone()).collect()
+}
+
+/// A JSON error as the contract shapes it.
+fn error_answer(status: u16) -> tpr_harness::sut::Response {
+    tpr_harness::sut::Response::new(
+        status,
+        vec![("Content-Type".into(), "application/json".into())],
+        br#"{"error":{"code":"BadRequest","message":"no"}}"#.to_vec(),
+    )
+}
+
+/// Every cause under `want`, and at least one.
+fn only(clauses: &[String], want: &str) {
+    assert!(
+        clauses.iter().any(|c| c == want),
+        "no {want} cause: {clauses:?}"
+    );
+    assert!(clauses.iter().all(|c| c == want), "{clauses:?}");
+}
+
+#[test]
+fn h6_c_nul_bytes_after_the_last_gzip_member_ignored_are_found_under_h6_c() {
+    // express (Node's zlib): gzip followed by `00 00 00` is decoded and accepted (200); other
+    // trailing bytes are 400. No case sent NUL padding, so H6.c went unreported.
+    only(
+        &quirk_clauses(&Profile::graph(), |req| {
+            use std::io::Read;
+            let gzip = req
+                .header_values("content-encoding")
+                .any(|v| v.eq_ignore_ascii_case("gzip"));
+            if !gzip {
+                return Quirked::Model;
+            }
+            // where the first member ends; NULs after it are dropped
+            let mut d = flate2::bufread::GzDecoder::new(std::io::Cursor::new(&req.body[..]));
+            let mut out = Vec::new();
+            // a bomb is the model's to answer: never inflated past the limit here
+            let limit = Profile::graph().max_body_bytes;
+            match (&mut d).take(limit + 1).read_to_end(&mut out) {
+                Ok(n) if (n as u64) <= limit => {}
+                _ => return Quirked::Model,
+            }
+            let end = d.get_ref().position() as usize;
+            let rest = &req.body[end.min(req.body.len())..];
+            if !rest.is_empty() && rest.iter().all(|b| *b == 0) {
+                let mut r = req.clone();
+                r.body.truncate(end);
+                Quirked::Rewrite(r)
+            } else {
+                Quirked::Model
+            }
+        }),
+        "H6.c",
+    );
+}
+
+#[test]
+fn h4_b_white_space_after_the_json_value_not_counted_against_the_limit_is_found_under_h4_b() {
+    // go-http (MaxBytesReader under json.Decoder): the decoder stops at the end of the value,
+    // so a body past the limit only by the white space after it is 200. Every over-size case
+    // padded inside the object: the limit was always crossed before the value ended.
+    only(
+        &quirk_clauses(&Profile::graph(), |req| {
+            let limit = Profile::graph().max_body_bytes as usize;
+            let value = req.body.trim_ascii_end().len();
+            if req.body.len() > limit && value <= limit {
+                let mut r = req.clone();
+                r.body.truncate(value);
+                Quirked::Rewrite(r)
+            } else {
+                Quirked::Model
+            }
+        }),
+        "H4.b",
+    );
+}
+
+#[test]
+fn r4_c_two_trailing_slashes_redirected_are_found_under_r4_c() {
+    // go-http (ServeMux): a path ending in `//` is answered 301 to the path with one slash
+    // where R4.c wants 400. No case sent two trailing slashes.
+    only(
+        &quirk_clauses(&Profile::graph(), |req| {
+            if req.path.ends_with("//") {
+                Quirked::Answer(tpr_harness::sut::Response::new(
+                    301,
+                    vec![("Location".into(), req.path.trim_end_matches('/').into())],
+                    vec![],
+                ))
+            } else {
+                Quirked::Model
+            }
+        }),
+        "R4.c",
+    );
+}
+
+#[test]
+fn r3_c_an_encoded_slash_in_an_id_splitting_the_path_is_found_under_r3_c() {
+    // go-http (`r.URL.Path` is decoded before routing): `%2F` inside an id splits the path, so
+    // the route has an extra segment: 400 where the id, decoded once, is not found (404).
+    only(
+        &quirk_clauses(&Profile::graph(), |req| {
+            if req.path.to_ascii_lowercase().contains("%2f") {
+                Quirked::Answer(error_answer(400))
+            } else {
+                Quirked::Model
+            }
+        }),
+        "R3.c",
+    );
+}
+
+#[test]
+fn r4_a_segment_names_matched_before_percent_decoding_are_found_under_r4_a() {
+    // express (routes matched against the raw path): `/%72uns/` matches no route, 400. No case
+    // percent-encoded a segment name (only ids), so under `graph` R4.a went unreported.
+    only(
+        &quirk_clauses(&Profile::graph(), |req| {
+            if req
+                .path
+                .to_ascii_lowercase()
+                .contains("/identitygovernance/")
+            {
+                Quirked::Model
+            } else {
+                Quirked::Answer(error_answer(400))
+            }
+        }),
+        "R4.a",
+    );
+}
+
+#[test]
+fn h2_c_two_spaces_before_the_token_refused_are_found_under_h2_c() {
+    // flask (`header == f"Bearer {token}"`): `Bearer  token` is 401, though white space around
+    // the token is not part of it. No case spelled the header with more than one space.
+    only(
+        &quirk_clauses(&Profile::graph(), |req| {
+            if req.header_values("authorization").any(|v| v.contains("  ")) {
+                let mut a = error_answer(401);
+                a.headers
+                    .push(("WWW-Authenticate".into(), "Bearer realm=\"x\"".into()));
+                Quirked::Answer(a)
+            } else {
+                Quirked::Model
+            }
+        }),
+        "H2.c",
+    );
+}
+
+#[test]
+fn r5_b_an_encoded_slash_in_an_id_answered_as_any_unknown_id_is_r5_b_not_r3_c() {
+    // Found by the self-test once ids holding `%2F` were sent (stop 35): a server that answers
+    // 400 for every id that does not resolve was blamed R3.c for the one holding `%2F` too. The
+    // same request to an id that merely does not exist is answered the same: R5.b.
+    let r = rt().block_on(check_in_process(
+        &Profile::graph(),
+        &[Mutant::UnresolvedIs400],
+        1,
+        4,
+    ));
+    let clauses: Vec<&str> = r.findings.iter().map(|f| f.clause.as_str()).collect();
+    assert!(clauses.contains(&"R5.b"), "{clauses:?}");
+    assert!(!clauses.contains(&"R3.c"), "{clauses:?}");
+}

@@ -286,3 +286,52 @@ fn connection(
         }
     }
 }
+
+/// A server that answers from the request's head alone when its `Content-Length` is over
+/// `limit` (as Werkzeug does with `MAX_CONTENT_LENGTH`): it sends `early` with
+/// `Connection: close` while the client is still uploading the body, then closes without
+/// reading it (the kernel resets the connection: unread data). Other requests get `early`
+/// after their body.
+pub fn serve_early(limit: usize, early: Response) -> Server {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in listener.incoming() {
+            let Ok(s) = s else { return };
+            let early = early.clone();
+            std::thread::spawn(move || {
+                let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut w = s.try_clone().unwrap();
+                let mut r = BufReader::new(s);
+                let mut len = 0usize;
+                loop {
+                    let mut h = String::new();
+                    if r.read_line(&mut h).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let h = h.trim_end();
+                    if h.is_empty() {
+                        break;
+                    }
+                    if let Some((k, v)) = h.split_once(':') {
+                        if k.eq_ignore_ascii_case("content-length") {
+                            len = v.trim().parse().unwrap_or(0);
+                        }
+                    }
+                }
+                let mut resp = early;
+                resp.headers.push(("Connection".into(), "close".into()));
+                if len <= limit {
+                    let mut body = vec![0u8; len];
+                    let _ = r.read_exact(&mut body);
+                }
+                let _ = write_response(&mut w, &resp);
+                // dropped with the body unread: a reset follows the answer
+            });
+        }
+    });
+    Server {
+        port,
+        down: Arc::new(AtomicBool::new(false)),
+    }
+}

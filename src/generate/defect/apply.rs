@@ -77,6 +77,24 @@ impl Defect {
                 )
             }
             Oversize => d.pad_to = Some(profile.max_body_bytes + 1),
+            OversizeAfterValue => {
+                d.pad_to = Some(profile.max_body_bytes + 1);
+                d.pad_after = true;
+            }
+            GzipTrailingZeros => {
+                d.content_encoding = Some("gzip".into());
+                d.coding = BodyCoding::GzipThenZeros;
+            }
+            TwoTrailingSlashes => d.path_edit = Some(PathEdit::TwoTrailingSlashes),
+            EncodedSlashInId => {
+                // decoded once, `%2F` is a `/` inside the id (the route writes ids encoded)
+                let id = &mut d.route.result;
+                let mid = id.len() / 2;
+                if id.is_empty() || !id.is_char_boundary(mid) {
+                    return false;
+                }
+                id.insert(mid, '/');
+            }
             UnsupportedEncoding => {
                 d.content_encoding = Some("br".into());
                 d.coding = BodyCoding::Plain;

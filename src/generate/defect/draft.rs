@@ -26,6 +26,8 @@ pub struct Draft {
     pub whole_body: Option<Vec<u8>>,
     /// Pad the body with white space to this many bytes.
     pub pad_to: Option<u64>,
+    /// Pad after the JSON value instead of before its closing brace (H4.b).
+    pub pad_after: bool,
     /// `Content-Encoding` header value (H6).
     pub content_encoding: Option<String>,
     /// How the body is coded on the wire (H6).
@@ -50,6 +52,8 @@ pub enum BodyCoding {
     Gzip,
     /// gzip-encoded, and a line break after the member (H6.c).
     GzipThenLineBreak,
+    /// gzip-encoded, and three NUL bytes after the member (H6.c).
+    GzipThenZeros,
     /// Replaced by a gzip body that decodes to this many bytes of valid JSON.
     Bomb(u64),
     /// Several gzip members, their contents the body's halves (H6.a).
@@ -208,6 +212,8 @@ pub enum PathEdit {
     BadPercent,
     /// Unquote a marker paren key.
     Unquote,
+    /// End with two slashes.
+    TwoTrailingSlashes,
 }
 
 pub(super) const MARK: &str = "MARKER";
@@ -262,9 +268,12 @@ pub fn finish_path(d: &Draft) -> String {
                 *s = s.replace(&format!("('{MARK}')"), &format!("({MARK})"));
             }
         }
+        PathEdit::TwoTrailingSlashes => {}
     }
     let mut out = segs.join("/");
-    if trailing {
+    if edit == PathEdit::TwoTrailingSlashes {
+        out.push_str("//");
+    } else if trailing {
         out.push('/');
     }
     out
@@ -307,9 +316,14 @@ pub fn finish_body(d: &Draft, applied: &[Defect]) -> (Vec<u8>, usize) {
         if body.len() < n {
             // exactly `n` bytes: a doubled capacity would hold twice an over-size body's size
             body.reserve_exact(n - body.len());
-            let close = body.pop();
-            body.resize(n - usize::from(close.is_some()), b' ');
-            body.extend(close);
+            if d.pad_after {
+                // after the value: valid JSON whose value ends long before the body does
+                body.resize(n, b' ');
+            } else {
+                let close = body.pop();
+                body.resize(n - usize::from(close.is_some()), b' ');
+                body.extend(close);
+            }
         }
     }
     if d.bom {
@@ -322,6 +336,11 @@ pub fn finish_body(d: &Draft, applied: &[Defect]) -> (Vec<u8>, usize) {
         BodyCoding::GzipThenLineBreak => {
             let mut coded = gzip(&body);
             coded.push(b'\n');
+            (coded, plain)
+        }
+        BodyCoding::GzipThenZeros => {
+            let mut coded = gzip(&body);
+            coded.extend_from_slice(&[0, 0, 0]);
             (coded, plain)
         }
         BodyCoding::Bomb(n) => (gzip_bomb(n), usize::try_from(n).unwrap_or(usize::MAX)),

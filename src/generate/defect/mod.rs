@@ -125,6 +125,9 @@ defects! {
     // H4
     /// A body one byte over `max_body_bytes` (valid JSON padded with white space).
     Oversize => H4, 413, Size, "H4.a";
+    /// A body one byte over `max_body_bytes` whose JSON value ends early: the white space
+    /// after it (H4.b: the limit applies to the body as received, not to what a parser reads).
+    OversizeAfterValue => H4, 413, Size, "H4.b";
     // H6
     /// `Content-Encoding: br` (a coding the implementation does not decode): 415.
     UnsupportedEncoding => H6, 415, Encoding, "H6.b";
@@ -140,6 +143,8 @@ defects! {
     GzipMembersThenGarbage => H6, 400, Encoding, "H6.c";
     /// A 1 MiB gzip body that decodes to 1 GiB: 413 as quickly as one just over (H6.d).
     GzipHugeBomb => H6, 413, Encoding, "H6.d";
+    /// One valid gzip member followed by NUL bytes (zlib ignores such padding): 400 (H6.c).
+    GzipTrailingZeros => H6, 400, Encoding, "H6.c";
     // H1
     /// Another method.
     Method(m: OtherMethod) => H1, 405, Method, "H1.c";
@@ -166,6 +171,8 @@ defects! {
     ParenKeyRejected => R3, 400, PathShape, "R3.b";
     /// Upper-case segment names under `segment_case = exact`.
     SegmentCaseRejected => R4, 400, PathShape, "R4.a";
+    /// Two trailing slashes (R4.c: one is accepted, two or more is 400).
+    TwoTrailingSlashes => R4, 400, PathShape, "R4.c";
     // S1/R2: 404
     /// An id that does not exist.
     UnknownId(l: Level) => S1, 404, Resolve, "R5.b";
@@ -173,6 +180,9 @@ defects! {
     WrongParentChain => S1, 404, Resolve, "S1";
     /// The addressed id in upper case: ids match exactly (R4.b), so it does not resolve.
     IdCase => S1, 404, Resolve, "R4.b";
+    /// An encoded `/` (`%2F`) inside the last id: decoded once it is part of the id, which then
+    /// does not resolve (R3.c: 404, not a path split at it).
+    EncodedSlashInId => S1, 404, Resolve, "R3.c";
     /// Via-task route to a result of another task.
     ViaTaskOtherTask => R2, 404, Resolve, "R2.b";
     // B1
@@ -346,8 +356,8 @@ impl Defect {
             UnknownProperty | PropertyNameCase | PropertyNameCaseOf(_) => {
                 profile.unknown_properties == UnknownProperties::Reject
             }
-            Oversize => profile.max_body_bytes < 64 * 1024 * 1024,
-            CorruptGzip | GzipTrailingBytes | GzipMembersThenGarbage => {
+            Oversize | OversizeAfterValue => profile.max_body_bytes < 64 * 1024 * 1024,
+            CorruptGzip | GzipTrailingBytes | GzipMembersThenGarbage | GzipTrailingZeros => {
                 profile.request_encodings == crate::contract::profile::RequestEncodings::Gzip
             }
             GzipBomb => {
@@ -462,7 +472,10 @@ mod tests {
             assert!(c.is_some(), "{d:?}: `{}` is not a clause", d.clause());
             // ids that do not resolve are decided by S1's resolution (the model's rule), and
             // named by the clause that says how they must match (R4.b, R5.b)
-            let resolved = matches!(d, Defect::IdCase | Defect::UnknownId(_));
+            let resolved = matches!(
+                d,
+                Defect::IdCase | Defect::UnknownId(_) | Defect::EncodedSlashInId
+            );
             if !resolved {
                 assert_eq!(c.map(|c| c.rule()), Some(d.rule()), "{d:?}");
             }

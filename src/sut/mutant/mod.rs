@@ -152,9 +152,9 @@ mutants! {
     /// Ids compare case-insensitively (R4.b).
     IdsCaseInsensitive: rules [R4], clause "R4.b";
     /// Ids are not percent-decoded (R3.c).
-    // a key with a bad escape is then looked up as text, 404 (R5.a: decision 89)
-    // a key with a bad escape is looked up as text: 404 for a malformed key
-    IdsNotPercentDecoded: rules [R3, R5], clause "R3.c", also ["R5.a"];
+    // a key with a bad escape is then looked up as text: 404 for a malformed key (R5.a,
+    // decision 89); and the first escape of a path is never decoded, a segment name's too (R4.a)
+    IdsNotPercentDecoded: rules [R3, R4, R5], clause "R3.c", also ["R5.a", "R4.a"];
     /// A malformed path is 404, not 400 (R5.a).
     MalformedPathIs404: rules [R5], clause "R5.a";
     /// Ids that do not resolve are 400, not 404 (R5.b).
