@@ -56,7 +56,7 @@ impl Route {
     }
 
     /// The id of the addressed entity.
-    pub(crate) fn addressed(&self) -> &str {
+    pub fn addressed(&self) -> &str {
         self.via_task.as_deref().unwrap_or(&self.result)
     }
 }
@@ -343,7 +343,7 @@ impl<'a> RouteRef<'a> {
     }
 
     /// The id of the addressed entity.
-    pub(crate) fn addressed(&self) -> &str {
+    pub fn addressed(&self) -> &str {
         self.via_task.as_deref().unwrap_or(&self.result)
     }
 
