@@ -4,11 +4,16 @@
 #   2. against `serve --latency-ms 5-5`: `--jobs 16` vs `--jobs 1` (requests/s);
 #   3. the default budget against the in-process model target (cases/s, no socket).
 # Needs wrk (apt-get install wrk). Not run in CI: figures go to docs/MEASUREMENTS.md.
+#
+#   scripts/bench-check.sh            (no arguments)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+help_or_refuse_options "$@"
+at_most_args 0 "$@"
+command -v wrk >/dev/null || { echo "bench-check.sh: needs wrk (apt-get install wrk)" >&2; exit 1; }
 cargo build --release --quiet
-BIN=target/release/tpr-harness
+BIN=$TARGET_DIR/release/tpr-harness
 TMP=$(mktemp -d); trap 'kill_jobs; rm -rf "$TMP"' EXIT
 PORT=18471
 
