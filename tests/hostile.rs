@@ -277,7 +277,7 @@ fn footprint_the_default_check_stays_within_a_fixed_memory() {
     let (peak, code) = peak_of(&["check", "--quiet"]);
     assert_eq!(code, Some(0));
     assert!(peak > 0, "no VmHWM read");
-    eprintln!("footprint: default check peak {peak} MB");
+    println!("footprint: default check peak {peak} MB");
     assert!(peak <= PEAK_BOUND_MB, "peak {peak} MB > {PEAK_BOUND_MB} MB");
 }
 
@@ -319,7 +319,7 @@ fn footprint_check_against_every_hostile_server_stays_within_a_fixed_memory() {
         ]);
         // findings (1) or a run stopped for want of answers (2): either way it ended
         assert!(matches!(code, Some(1 | 2)), "{name}: exit {code:?}");
-        eprintln!("footprint: {name}: peak {peak} MB");
+        println!("footprint: {name}: peak {peak} MB");
         assert!(
             peak <= HOSTILE_PEAK_BOUND_MB,
             "{name}: peak {peak} MB > {HOSTILE_PEAK_BOUND_MB} MB"
