@@ -10,9 +10,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+help_or_refuse_options "$@"
+[ $# -ge 2 ] || usage_error "needs BEFORE_BIN and AFTER_BIN (two tpr-harness binaries)"
+at_most_args 3 "$@"
 BEFORE=$1
 AFTER=$2
 ROUNDS=${3:-3}
+need_count ROUNDS "$ROUNDS"
+for b in "$BEFORE" "$AFTER"; do
+  [ -x "$b" ] || usage_error "'$b' is not an executable tpr-harness binary"
+done
+command -v wrk >/dev/null || { echo "ab-check.sh: needs wrk (apt-get install wrk)" >&2; exit 1; }
 TMP=$(mktemp -d); trap 'kill_jobs; rm -rf "$TMP"' EXIT
 PORT=18474
 rate() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(round(r['requests']*1000/max(r['duration_ms'],1)))" "$1"; }

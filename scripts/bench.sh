@@ -15,8 +15,14 @@ set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+help_or_refuse_options "$@"
+at_most_args 2 "$@"
 FUZZ_SECONDS=${1:-20}
 WRK_SECONDS=${2:-10}
+need_count FUZZ_SECONDS "$FUZZ_SECONDS"
+need_count WRK_SECONDS "$WRK_SECONDS"
+need_count FUZZ_ROUNDS "${FUZZ_ROUNDS:-3}"
+need_count WRK_ROUNDS "${WRK_ROUNDS:-6}"
 TMP=$(mktemp -d)
 trap 'kill_jobs; rm -rf "$TMP"' EXIT
 
@@ -99,7 +105,7 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 cargo build --release --quiet
 cargo build --release --quiet --example bare_server
-BIN=target/release/tpr-harness
+BIN=$TARGET_DIR/release/tpr-harness
 PORT=18471
 BARE_PORT=18472
 $BIN fixtures --workflows 16 --out "$TMP/fx.json" >/dev/null
@@ -108,7 +114,7 @@ write_wrk_patch "$TMP/patch.lua"
 rps() { wrk -t2 -c8 -d"${WRK_SECONDS}s" -s "$TMP/patch.lua" "$1" | awk '/Requests\/sec/ {print int($2)}'; }
 $BIN serve --token t --port $PORT --fixtures "$TMP/fx.json" >/dev/null 2>&1 &
 SERVE=$!
-target/release/examples/bare_server $BARE_PORT >/dev/null 2>&1 &
+"$TARGET_DIR/release/examples/bare_server" $BARE_PORT >/dev/null 2>&1 &
 BARE=$!
 sleep 1
 # alternate, WRK_ROUNDS times each (default 6), so drift in the machine's load hits both alike:

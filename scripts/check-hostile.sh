@@ -2,18 +2,22 @@
 # `check` against hostile implementations (issue 14): time and peak RSS of the whole run, with
 # the default budget and shrinking on, request timeout 500 ms. Not run in CI (tests/hostile.rs
 # asserts the time bounds there); figures go to docs/MEASUREMENTS.md.
+#
+#   scripts/check-hostile.sh          (no arguments; builds the release binary and the example)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+help_or_refuse_options "$@"
+at_most_args 0 "$@"
 cargo build --release --quiet --example hostile_server
 cargo build --release --quiet
-BIN=target/release/tpr-harness
+BIN=$TARGET_DIR/release/tpr-harness
 TMP=$(mktemp -d); trap 'kill_jobs; rm -rf "$TMP"' EXIT
 $BIN fixtures --out "$TMP/fx.json"
 PORT=18473
 printf "%-16s %6s %10s %12s  %s\n" mode exit seconds "peak RSS" "how it ended"
 for mode in endless-chunked trickle slow-headers close-mid-body garbage reset late; do
-  target/release/examples/hostile_server "$mode" $PORT >/dev/null &
+  "$TARGET_DIR/release/examples/hostile_server" "$mode" $PORT >/dev/null &
   SRV=$!
   sleep 0.5
   # the exit code is what is measured (1 findings, 2 the run stopped): recorded, not ignored

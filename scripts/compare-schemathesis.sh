@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Side by side: Schemathesis (fed the exported OpenAPI) and `tpr-harness check` against the
-# reference endpoint and each deliberately broken one (`serve --mutant NAME`, the built-in bugs
-# of src/target/mutant/). Needs Schemathesis (`pip install schemathesis`, its `st` command on
+# reference endpoint and each deliberately broken one (`serve --mutant NAME`, each built-in
+# bug). Needs Schemathesis (`pip install schemathesis`, its `st` command on
 # PATH). Figures: docs/MEASUREMENTS.md ("Side by side with a generic schema fuzzer").
 #   scripts/compare-schemathesis.sh [MAX_EXAMPLES [MUTANT…]]     (default 100, every mutant)
 #   scripts/compare-schemathesis.sh 5 none OpenEnum                 (a quick run: two endpoints)
 # Exits non-zero when a tool is missing, the mutant list is empty, or a run gives no result.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 die() { echo "compare-schemathesis.sh: $*" >&2; exit 1; }
+help_or_refuse_options "$@"
 n=${1:-100}
+need_count MAX_EXAMPLES "$n"
 shift $(( $# > 0 ? 1 : 0 ))
 command -v st >/dev/null || die "Schemathesis's \`st\` is not on PATH (pip install schemathesis)"
 command -v bc >/dev/null || die "needs bc (apt-get install bc)"
 cargo build --release --quiet || die "cargo build --release failed"
-bin=target/release/tpr-harness
+bin=$TARGET_DIR/release/tpr-harness
 out=$(mktemp -d)
 $bin openapi --out "$out/openapi.json" || die "tpr-harness openapi failed"
 $bin fixtures --out "$out/fx.json" || die "tpr-harness fixtures failed"

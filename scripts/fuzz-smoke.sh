@@ -13,9 +13,15 @@
 # Logs: target/fuzz-smoke/<target>.log; artifacts: target/fuzz-smoke/<target>/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
+help_or_refuse_options "$@"
 
 seconds=${1:-8}
+need_count SECONDS_PER_TARGET "$seconds"
 [ $# -gt 0 ] && shift
+for t in "$@"; do
+  [ -f "fuzz/fuzz_targets/$t.rs" ] || usage_error "no fuzz target '$t' (fuzz/fuzz_targets/)"
+done
 out=target/fuzz-smoke
 rm -rf "$out"
 mkdir -p "$out"

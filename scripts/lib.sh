@@ -1,4 +1,46 @@
-# Shared by the benchmark scripts (source it; it runs nothing by itself).
+# Shared by the scripts of this folder (source it after `cd` to the repository root; it runs
+# nothing by itself but set TARGET_DIR).
+
+# Where cargo puts what it builds: $CARGO_TARGET_DIR when set (a relative one is taken from the
+# repository root, where the scripts run cargo), else target/. Binaries are looked up here.
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+
+# The calling script's usage: its first comment block, without the `#`.
+usage() {
+  awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
+}
+
+# Stops the calling script with exit 2 and a pointer to --help (a usage error).
+usage_error() {
+  echo "$(basename "$0"): $* (see $0 --help)" >&2
+  exit 2
+}
+
+# Call with the script's arguments before doing anything: -h/--help prints the usage (exit 0);
+# any other argument starting with `-` is a usage error. The scripts take no options but --help.
+help_or_refuse_options() {
+  local a
+  for a in "$@"; do
+    case $a in
+      -h | --help) usage; exit 0 ;;
+      -*) usage_error "unknown option '$a'" ;;
+    esac
+  done
+}
+
+# A usage error unless $2 (named $1 in the message) is a whole number of at least 1.
+need_count() {
+  [[ $2 =~ ^[1-9][0-9]*$ ]] || usage_error "$1 must be a whole number of at least 1, not '$2'"
+}
+
+# A usage error when more than $1 arguments follow (the script's "$@").
+at_most_args() {
+  local most=$1
+  shift
+  [ $# -le "$most" ] && return 0
+  [ "$most" -eq 0 ] && usage_error "takes no arguments, got: $*"
+  usage_error "takes at most $most argument(s), got $#: $*"
+}
 
 # The path below the host (`/beta/...`) of the first result in fixture file $1.
 first_entity_path() {

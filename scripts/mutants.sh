@@ -5,19 +5,27 @@
 # in docs/MEASUREMENTS.md with the reason it is equivalent.
 #
 #   scripts/mutants.sh                 # every verdict file
-#   scripts/mutants.sh src/run/judge.rs  # one file
+#   scripts/mutants.sh src/run/judge/mod.rs   # one file
 #
 # Output: mutants.out/ (caught.txt, missed.txt, timeout.txt, unviable.txt) and a per-file count.
 # Exit code: cargo-mutants' (0 all caught, 2 missed, 3 timeouts, 4 the baseline fails), or 124
 # when MUTANTS_TIME_LIMIT (seconds, default 14400) ended the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v cargo-mutants >/dev/null 2>&1 || cargo install --locked cargo-mutants
+. scripts/lib.sh
+help_or_refuse_options "$@"
 FILES=("$@")
 if [ ${#FILES[@]} -eq 0 ]; then
-  FILES=(src/model/mod.rs src/model/invariants.rs src/run/judge.rs src/run/findings.rs
+  FILES=(src/model/mod.rs src/model/request.rs src/model/body.rs src/model/invariants.rs
+         src/run/judge/mod.rs src/run/judge/observation.rs src/run/findings.rs
          src/contract/timestamp.rs src/contract/path.rs src/contract/json.rs)
 fi
+# a file that is not there would be mutated by nobody, silently (cargo-mutants takes --file as a
+# filter): a usage error, for the default list too
+for f in "${FILES[@]}"; do
+  [ -f "$f" ] || usage_error "no file '$f' (give paths from the repository root, e.g. src/model/mod.rs)"
+done
+command -v cargo-mutants >/dev/null 2>&1 || cargo install --locked cargo-mutants
 ARGS=()
 for f in "${FILES[@]}"; do ARGS+=(--file "$f"); done
 # the lib's unit tests and the integration binary's fast modules decide; the slow end-to-end

@@ -11,9 +11,15 @@
 # cargo-fuzz when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
+help_or_refuse_options "$@"
 
 seconds=${1:-300}
+need_count SECONDS_PER_TARGET "$seconds"
 [ $# -gt 0 ] && shift
+for t in "$@"; do
+  [ -f "fuzz/fuzz_targets/$t.rs" ] || usage_error "no fuzz target '$t' (fuzz/fuzz_targets/)"
+done
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(timestamp path body sequence differential endpoint_bytes)
 jobs=${FUZZ_JOBS:-$(nproc)}

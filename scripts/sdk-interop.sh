@@ -14,15 +14,19 @@
 # when every check holds. Needs python3 (venv), node >= 18 and npm, and network access to PyPI
 # and npm (it installs the SDKs into a temporary directory, or into $SDK_INTEROP_CACHE to reuse
 # them). Pinned versions, override with PY_SDK=… JS_SDK=… KIOTA=….
+#
+#   scripts/sdk-interop.sh            (no arguments)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+help_or_refuse_options "$@"
+at_most_args 0 "$@"
 ROOT=$PWD
 PY_SDK=${PY_SDK:-msgraph-beta-sdk==1.66.0}
 JS_SDK=${JS_SDK:-@microsoft/msgraph-beta-sdk@1.0.0-preview.81}
 KIOTA=${KIOTA:-@microsoft/kiota-bundle@1.0.0-preview.109}
 cargo build --release --quiet
-BIN=$ROOT/target/release/tpr-harness
+BIN=$(cd "$TARGET_DIR" && pwd)/release/tpr-harness
 TMP=$(mktemp -d); trap 'kill_jobs; rm -rf "$TMP"' EXIT
 CACHE=${SDK_INTEROP_CACHE:-$TMP/cache}
 mkdir -p "$CACHE/js"

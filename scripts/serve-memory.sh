@@ -2,12 +2,17 @@
 # serve's memory stays flat (issue 14): N requests (default 1 000 000) mixing valid, malformed,
 # gzip-coded (H6, bombs included) and oversize bodies, 8 connections; prints RSS before and the
 # peak after. Not run in CI; figures go to docs/MEASUREMENTS.md.
+#
+#   scripts/serve-memory.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+help_or_refuse_options "$@"
+at_most_args 1 "$@"
 N=${1:-1000000}
+need_count N "$N"
 cargo build --release --quiet
-BIN=target/release/tpr-harness
+BIN=$TARGET_DIR/release/tpr-harness
 PORT=18472
 $BIN serve --token t --port $PORT >/dev/null 2>&1 &
 PID=$!

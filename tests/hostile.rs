@@ -235,8 +235,13 @@ fn e3_max_time_bounds_the_whole_run_and_says_it_was_cut_short() {
 /// A hostile server: its name and what it does to every PATCH.
 type Hostile = (&'static str, fn() -> Act);
 
-/// What `check` may hold at its peak (VmHWM), whatever the server does (issue 31).
-const PEAK_BOUND_MB: u64 = 144;
+/// What the default `check` (the embedded endpoint in the same process) may hold at its peak
+/// (VmHWM; issue 31). Measured 78–100 MB in release on 2026-12-08 (docs/MEASUREMENTS.md).
+const PEAK_BOUND_MB: u64 = 120;
+
+/// What `check` may hold at its peak against any hostile server (VmHWM; issue 31). Measured
+/// 60 MB against the endless chunked body, 11 MB against the others, on 2026-12-08.
+const HOSTILE_PEAK_BOUND_MB: u64 = 80;
 
 /// Runs the `tpr-harness` binary with `args` and returns its peak resident memory in MB (VmHWM,
 /// read from `/proc` while it runs, every 2 ms until it exits) and its exit code.
@@ -271,6 +276,7 @@ fn footprint_the_default_check_stays_within_a_fixed_memory() {
     let (peak, code) = peak_of(&["check", "--quiet"]);
     assert_eq!(code, Some(0));
     assert!(peak > 0, "no VmHWM read");
+    println!("footprint: default check peak {peak} MB");
     assert!(peak <= PEAK_BOUND_MB, "peak {peak} MB > {PEAK_BOUND_MB} MB");
 }
 
@@ -312,9 +318,10 @@ fn footprint_check_against_every_hostile_server_stays_within_a_fixed_memory() {
         ]);
         // findings (1) or a run stopped for want of answers (2): either way it ended
         assert!(matches!(code, Some(1 | 2)), "{name}: exit {code:?}");
+        println!("footprint: {name}: peak {peak} MB");
         assert!(
-            peak <= PEAK_BOUND_MB,
-            "{name}: peak {peak} MB > {PEAK_BOUND_MB} MB"
+            peak <= HOSTILE_PEAK_BOUND_MB,
+            "{name}: peak {peak} MB > {HOSTILE_PEAK_BOUND_MB} MB"
         );
         srv.down.store(true, std::sync::atomic::Ordering::SeqCst);
     }

@@ -55,3 +55,8 @@ mod repro;
 /// README.md held to the code: its numbers, the files it names, its tour run as written.
 #[cfg(feature = "cli")]
 mod readme;
+
+/// Every script of scripts/: its usage on --help, exit 2 on a wrong argument, binaries where
+/// cargo puts them.
+#[cfg(unix)]
+mod scripts;

@@ -292,3 +292,33 @@ fn readme_tour_runs_as_written_and_ends_fixed() {
     );
     let _ = std::fs::remove_dir_all(PathBuf::from(&dir));
 }
+
+#[test]
+fn readme_runs_tpr_harness_by_name_only_after_installing_it() {
+    // followed in order, `tpr-harness …` before `cargo install` is "command not found": until
+    // then the README runs it through cargo (a span ending in `…` only names a command)
+    let text = readme();
+    let install = text
+        .find("cargo install --locked --path .")
+        .expect("the README installs the binary");
+    let before = &text[..install];
+    let span = regex::Regex::new(r"`(tpr-harness [^`]*)`").unwrap();
+    for c in span.captures_iter(before) {
+        assert!(
+            c[1].ends_with('…'),
+            "`{}` is run by name before the README installs it",
+            &c[1]
+        );
+    }
+    // the shell blocks' lines (not the TOML's `tpr-harness = …`)
+    let shell = before
+        .split("```sh\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next());
+    for line in shell.flat_map(str::lines) {
+        assert!(
+            !line.trim_start().starts_with("tpr-harness "),
+            "`{line}` is run by name before the README installs it"
+        );
+    }
+}

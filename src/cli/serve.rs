@@ -61,9 +61,8 @@ pub struct ServeArgs {
     /// A request's body must arrive within this many milliseconds, else 408.
     #[arg(long, default_value_t = 30_000)]
     body_timeout_ms: u64,
-    /// Break one rule on purpose (a built-in bug of src/sut/mutant.rs, e.g. OpenEnum or
-    /// LostUpdates; a wrong name lists them all), to see what a checker catches. Never for real
-    /// use.
+    /// Break one rule on purpose (one of the built-in bugs, e.g. OpenEnum or LostUpdates; a
+    /// wrong name lists them all), to see what a checker catches. Never for real use.
     #[arg(long)]
     mutant: Option<String>,
 }

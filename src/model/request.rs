@@ -216,6 +216,29 @@ pub(crate) fn gzip_member(raw: &[u8], max: u64) -> Result<(Vec<u8>, usize), Defe
 /// (RFC 1952 §2.2: what follows a member and starts with ID1 ID2 is read as the next one),
 /// decoded to at most `max` bytes in all, and how many bytes of `raw` they span.
 pub(super) fn inflate(raw: &[u8], max: u64, members: bool) -> Result<(Vec<u8>, usize), Defect> {
+    // the last member's trailer says its decoded size (mod 2^32). Past the limit (a bomb), only
+    // the decoded length matters (H6.d): it is counted, not kept, so a bomb costs no buffer of
+    // the limit's size; a trailer that lied (the body fits after all) is decoded again, kept
+    let said = raw
+        .last_chunk::<4>()
+        .map_or(0, |t| u64::from(u32::from_le_bytes(*t)));
+    if said > max && inflate_into(raw, max, members, None)?.is_none() {
+        return Err(too_large(max));
+    }
+    let mut out = Vec::with_capacity(usize::try_from(said.min(max.saturating_add(1))).unwrap_or(0));
+    let spans = inflate_into(raw, max, members, Some(&mut out))?.ok_or_else(|| too_large(max))?;
+    Ok((out, spans))
+}
+
+/// `inflate`'s decoding: into `out`, or, without it, only counted. Returns how many bytes of
+/// `raw` the members span, or `None` when they decode to more than `max` bytes (H6.d;
+/// decoding stops one byte past it).
+fn inflate_into(
+    raw: &[u8],
+    max: u64,
+    members: bool,
+    mut out: Option<&mut Vec<u8>>,
+) -> Result<Option<usize>, Defect> {
     use flate2::bufread::GzDecoder;
     use std::cell::RefCell;
     use std::io::{Cursor, Read};
@@ -233,16 +256,12 @@ pub(super) fn inflate(raw: &[u8], max: u64, members: bool) -> Result<(Vec<u8>, u
         static DECODER: RefCell<GzDecoder<Cursor<Vec<u8>>>> =
             RefCell::new(GzDecoder::new(Cursor::new(Vec::new())));
     }
-    // the last member's trailer says its decoded size (mod 2^32): room for that, never past
-    // the limit, so a large body is not copied as it grows (a lying trailer only costs a
-    // regrowth)
-    let said = raw
-        .last_chunk::<4>()
-        .map_or(0, |t| u64::from(u32::from_le_bytes(*t)));
-    let mut out = Vec::with_capacity(usize::try_from(said.min(max.saturating_add(1))).unwrap_or(0));
-    // never more than `max + 1` bytes in all: one past the limit says it is past (H6.d), so a
-    // bomb of any size costs what one just over the limit costs
+    // `out` has room for what the trailer said, never past the limit (`inflate`), so a large
+    // body is not copied as it grows (a lying trailer only costs a regrowth). Never more than
+    // `max + 1` bytes in all: one past the limit says it is past (H6.d), so a bomb of any size
+    // costs what one just over the limit costs
     let bound = max.saturating_add(1);
+    let mut total: u64 = 0;
     let (read, spans) = DECODER.with(|d| {
         let mut decoder = d.borrow_mut();
         let mut input = std::mem::take(decoder.get_mut().get_mut());
@@ -251,14 +270,21 @@ pub(super) fn inflate(raw: &[u8], max: u64, members: bool) -> Result<(Vec<u8>, u
         decoder.reset(Cursor::new(input));
         let mut read = Ok(());
         loop {
-            let left = bound.saturating_sub(out.len() as u64);
-            if let Err(e) = (&mut *decoder).take(left).read_to_end(&mut out) {
-                read = Err(e);
-                break;
+            let mut part = (&mut *decoder).take(bound.saturating_sub(total));
+            let step = match out.as_deref_mut() {
+                Some(out) => part.read_to_end(out).map(|n| n as u64),
+                None => std::io::copy(&mut part, &mut std::io::sink()),
+            };
+            match step {
+                Ok(n) => total = total.saturating_add(n),
+                Err(e) => {
+                    read = Err(e);
+                    break;
+                }
             }
             let end = usize::try_from(decoder.get_ref().position()).unwrap_or(raw.len());
             let next = raw.get(end..).is_some_and(|r| r.starts_with(&[0x1f, 0x8b]));
-            if !members || !next || out.len() as u64 > max {
+            if !members || !next || total > max {
                 break;
             }
             // the next member, from where this one ended, in the same copy
@@ -274,10 +300,7 @@ pub(super) fn inflate(raw: &[u8], max: u64, members: bool) -> Result<(Vec<u8>, u
         (read, spans)
     });
     read.map_err(|e| not_gzip(&e.to_string()))?;
-    if out.len() as u64 > max {
-        return Err(too_large(max));
-    }
-    Ok((out, spans.min(raw.len())))
+    Ok((total <= max).then_some(spans.min(raw.len())))
 }
 
 /// H5: whether the request carries `Prefer: include-unknown-enum-members` (RFC 7240: comma
@@ -290,4 +313,51 @@ pub(crate) fn prefers_unknown_members(req: &Request) -> bool {
             let token = token.split('=').next().unwrap_or_default().trim_ascii();
             token.eq_ignore_ascii_case(INCLUDE_UNKNOWN_ENUM_MEMBERS)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn h6_d_a_bomb_is_measured_without_a_buffer_of_the_limits_size() {
+        let max = 4 * 1024 * 1024;
+        let bomb = gzip(&vec![b' '; max + 1]);
+        let _ = gunzip(&gzip(b"{}"), max as u64); // the thread's decoder, set up once
+        let mut said = None;
+        let used = allocation_counter::measure(|| {
+            said = Some(gunzip(&bomb, max as u64));
+        });
+        let Some(Err(d)) = said else {
+            panic!("a bomb decoded: {said:?}")
+        };
+        assert_eq!((d.status, d.rule), (413, RuleId::H6), "{d:?}");
+        assert!(
+            used.bytes_max < 256 * 1024,
+            "decoding a bomb held {} bytes at once",
+            used.bytes_max
+        );
+    }
+
+    #[test]
+    fn h6_a_a_trailer_past_the_limit_that_is_not_the_members_still_decodes_it() {
+        // what follows a member is not read by `gzip_member`: its last four bytes are not the
+        // member's size, here one past any limit
+        let mut raw = gzip(br#"{"processingStatus":"failed"}"#);
+        let member = raw.len();
+        raw.extend_from_slice(&[0xff; 4]);
+        let (body, spans) = gzip_member(&raw, 1024).unwrap();
+        assert_eq!(body, br#"{"processingStatus":"failed"}"#);
+        assert_eq!(spans, member);
+        // and several members, the last one ending the body: decoded whole, under the limit
+        let two = [gzip(b"{\"a\":"), gzip(b"1}")].concat();
+        assert_eq!(gunzip(&two, 1024).unwrap(), b"{\"a\":1}");
+    }
 }
