@@ -31,11 +31,15 @@ pub enum Benign {
     /// where a body defect ranks in E4 (B1.d: "may be ignored or be 400"): the answer of an
     /// implementation whose JSON parser refuses the mark, alone or beside any other defect.
     BomRejected,
+    /// A PATCH body whose `failureReason` is longer than 64 KiB rejected with 400, where a body
+    /// defect ranks in E4 (B10: "longer ones may be accepted or be 400"): the answer of an
+    /// implementation with a text limit at 64 KiB, alone or beside any other defect.
+    LongTextRejected,
 }
 
 impl Benign {
     /// Every benign variant.
-    pub const ALL: [Benign; 7] = [
+    pub const ALL: [Benign; 8] = [
         Benign::OffsetTimestamps,
         Benign::OtherErrorCodes,
         Benign::ExtraAnnotations,
@@ -43,6 +47,7 @@ impl Benign {
         Benign::ContentTypeCase,
         Benign::ReorderedBody,
         Benign::BomRejected,
+        Benign::LongTextRejected,
     ];
 
     fn reply(self, resp: &mut Response) {
@@ -152,19 +157,28 @@ impl Varied {
         }
     }
 
-    /// B1.d's other branch: a PATCH whose decoded body starts with a byte-order mark is sent to
-    /// the model with a body of the same length and coding that is the mark and no JSON, so the
-    /// model answers what ranks first in E4 beside a body that is not JSON (and changes nothing).
-    fn bom_refused(&self, req: &Request) -> Option<Request> {
+    /// The branches the model does not take, where a variant takes them: B1.d's (a PATCH whose
+    /// decoded body starts with a byte-order mark) and B10's (a `failureReason` longer than
+    /// 64 KiB). Such a PATCH is sent to the model with a body of the same length and coding that
+    /// is no JSON, so the model answers what ranks first in E4 beside a body that is not JSON
+    /// (and changes nothing).
+    fn choice_refused(&self, req: &Request) -> Option<Request> {
         const BOM: &[u8] = b"\xEF\xBB\xBF";
-        if req.method != "PATCH" || !self.variants.contains(&Benign::BomRejected) {
+        let bom = self.variants.contains(&Benign::BomRejected);
+        let long = self.variants.contains(&Benign::LongTextRejected);
+        if req.method != "PATCH" || !(bom || long) {
             return None;
         }
         let decoded = crate::model::decode_body(req, &self.profile).ok()?;
-        if !decoded.starts_with(BOM) {
+        let refused = (bom && decoded.starts_with(BOM)) || (long && long_failure_reason(&decoded));
+        if !refused {
             return None;
         }
-        let mut junk = BOM.to_vec();
+        let mut junk = if decoded.starts_with(BOM) {
+            BOM.to_vec()
+        } else {
+            Vec::new()
+        };
         junk.push(b'#');
         junk.resize(decoded.len().max(junk.len()), b' ');
         let gzip = req
@@ -184,9 +198,26 @@ impl Varied {
     }
 }
 
+/// Whether the body's `failureReason` (the last one, as duplicates are read) is a string longer
+/// than the 64 KiB every implementation must accept (B10).
+fn long_failure_reason(decoded: &[u8]) -> bool {
+    let (bytes, _) = crate::contract::json::strip_bom(decoded);
+    let Ok(doc) = crate::contract::json::parse(bytes) else {
+        return false;
+    };
+    let last = doc
+        .as_object()
+        .and_then(|m| m.iter().rev().find(|(k, _)| k == "failureReason"));
+    matches!(
+        last,
+        Some((_, crate::contract::json::Json::String(t)))
+            if t.len() > crate::model::FAILURE_REASON_MUST_ACCEPT
+    )
+}
+
 impl Target for Varied {
     fn send<'a>(&'a self, req: &'a Request) -> BoxFuture<'a, Result<Response, TransportError>> {
-        let refused = self.bom_refused(req);
+        let refused = self.choice_refused(req);
         let mut resp = self.model.answer(refused.as_ref().unwrap_or(req));
         for v in &self.variants {
             v.reply(&mut resp);

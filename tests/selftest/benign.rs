@@ -144,3 +144,63 @@ fn b1_d_a_server_that_rejects_a_byte_order_mark_is_never_flagged_alone_or_beside
         }
     });
 }
+
+#[test]
+fn b10_a_server_that_rejects_text_over_64_kib_is_never_flagged_alone_or_beside_any_defect() {
+    // B10 leaves the choice: "longer ones may be accepted or be 400". A correct implementation
+    // with a 64 KiB text limit answers 400 where a body defect ranks in E4, alone or beside an
+    // unknown id, a bad token or any other defect. Graph and strict, ten seeds, every phase;
+    // and the limit is met (the variant refuses some request), so the test can fail.
+    use tpr_harness::sut::Target;
+    use tpr_harness::sut::benign::{Benign, Varied};
+    rt().block_on(async {
+        for profile in [Profile::graph(), Profile::strict()] {
+            for seed in 1..=10 {
+                let store = seeded(seed, &profile);
+                let target =
+                    Varied::new(store.clone(), profile.clone(), &[Benign::LongTextRejected]);
+                let r = Runner::new(&target, store, config(&profile, seed))
+                    .run()
+                    .await
+                    .unwrap();
+                assert!(
+                    r.findings.is_empty(),
+                    "{} seed {seed}: {:#?}",
+                    profile.name,
+                    r.findings
+                        .iter()
+                        .map(|f| (&f.clause, &f.message, &f.request))
+                        .collect::<Vec<_>>()
+                );
+            }
+        }
+        // the generated space sends no text over 64 KiB (B10's bound is its longest), so the
+        // runs above hold the branch only where a case reaches it: the model's outcome set is
+        // what decides, alone and beside another defect (E4: a body 400 ranks before 404)
+        let profile = Profile::graph();
+        let store = seeded(1, &profile);
+        let (id, _) = store.entities().next().unwrap();
+        let path = store.direct_route(id).unwrap().to_path(&Default::default());
+        let patch = |path: &str| {
+            let body = format!(r#"{{"failureReason":"{}"}}"#, "x".repeat(64 * 1024 + 1));
+            tpr_harness::contract::spec::Request::new("PATCH", path)
+                .header(
+                    "Authorization",
+                    &format!("Bearer {}", store.tokens().write[0]),
+                )
+                .header("Content-Type", "application/json")
+                .body(body.into_bytes())
+        };
+        let statuses = |req: &tpr_harness::contract::spec::Request| {
+            tpr_harness::model::apply(&mut store.clone(), req, &profile).statuses()
+        };
+        let alone = statuses(&patch(&path));
+        assert!(alone.contains(&200) && alone.contains(&400), "{alone:?}");
+        let unknown = path.replace(id.as_str(), "00000000-0000-4000-8000-000000000000");
+        let beside = statuses(&patch(&unknown));
+        assert!(beside.contains(&404) && beside.contains(&400), "{beside:?}");
+        // and the variant takes the branch
+        let target = Varied::new(store.clone(), profile.clone(), &[Benign::LongTextRejected]);
+        assert_eq!(target.send(&patch(&path)).await.unwrap().status, 400);
+    });
+}
