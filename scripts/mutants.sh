@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Mutation testing of the oracle (issue 15): cargo-mutants over the files that decide verdicts —
-# the model, the invariants and the judge, timestamps, paths, the JSON reader — with a time limit
-# fit for a nightly job, not CI. Every surviving mutant is either killed by a new test or listed
-# in docs/MEASUREMENTS.md with the reason it is equivalent.
+# what the contract accepts (the model: route and headers, body, E4), whether an answer is right
+# (the judge and what a read right after shows, the invariants), the whole-run verdicts (S5-S7,
+# E2 across answers, E3 crashes), the clause diagnosis blames and the cause a finding is filed
+# under, and the readers beneath them (timestamps, paths, JSON) — with a time limit fit for a
+# nightly job, not CI. Every surviving mutant is either killed by a new test or listed in
+# docs/MEASUREMENTS.md with the reason it is equivalent.
 #
-#   scripts/mutants.sh                 # every verdict file
-#   scripts/mutants.sh src/run/judge.rs  # one file
+#   scripts/mutants.sh                         # every verdict file
+#   scripts/mutants.sh src/run/judge/mod.rs    # one file
 #
 # Output: mutants.out/ (caught.txt, missed.txt, timeout.txt, unviable.txt) and a per-file count.
 # Exit code: cargo-mutants' (0 all caught, 2 missed, 3 timeouts, 4 the baseline fails), or 124
@@ -15,9 +18,17 @@ cd "$(dirname "$0")/.."
 command -v cargo-mutants >/dev/null 2>&1 || cargo install --locked cargo-mutants
 FILES=("$@")
 if [ ${#FILES[@]} -eq 0 ]; then
-  FILES=(src/model/mod.rs src/model/invariants.rs src/run/judge.rs src/run/findings.rs
+  FILES=(src/model/mod.rs src/model/request.rs src/model/body.rs src/model/invariants.rs
+         src/run/judge/mod.rs src/run/judge/observation.rs
+         src/run/stateful.rs src/run/request_ids.rs src/run/health.rs
+         src/run/diagnose.rs src/run/shrink.rs src/run/findings.rs
          src/contract/timestamp.rs src/contract/path.rs src/contract/json.rs)
 fi
+# a file named that is not there (moved, split) would be mutated as nothing and counted as all
+# caught: refuse it
+for f in "${FILES[@]}"; do
+  [ -f "$f" ] || { echo "mutants.sh: no such file: $f" >&2; exit 1; }
+done
 ARGS=()
 for f in "${FILES[@]}"; do ARGS+=(--file "$f"); done
 # the lib's unit tests and the integration binary's fast modules decide; the slow end-to-end
