@@ -182,7 +182,7 @@ impl<'s, 'a> Unit<'s, 'a> {
                 // the same wrong thing: its kind, its property (another bug's difference, or
                 // a representation's shape, says nothing about this one)
                 (ab.wrong)(w.kind)
-                    && !judge::is_shape(w)
+                    && !w.is_shape()
                     && (v.property.is_none() || w.property == v.property)
             };
             match self
@@ -490,7 +490,7 @@ impl AbPlan {
             || v.kind == Kind::PreferenceApplied;
         // 5. a 200 body wrong for a chunked request: is the same body with Content-Length
         //    written and shown right (H4.b: a chunked body read wrongly)?
-        let body_view = v.kind == Kind::Representation && case.spec.chunked && !judge::is_shape(v);
+        let body_view = v.kind == Kind::Representation && case.spec.chunked && !v.is_shape();
         // 6. a 5xx to a request the contract accepts: is it a feature the request carries that
         //    the implementation fails on (several gzip members, a spelling), which the same
         //    request without it shows? "Right" means neither a 5xx nor a rejection, so a 5xx
