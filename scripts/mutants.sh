@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Mutation testing of the oracle (issue 15): cargo-mutants over the files that decide verdicts —
-# the model, the invariants and the judge, timestamps, paths, the JSON reader — with a time limit
-# fit for a nightly job, not CI. Every surviving mutant is either killed by a new test or listed
-# in docs/MEASUREMENTS.md with the reason it is equivalent.
+# what the contract accepts (the model: route and headers, body, E4), whether an answer is right
+# (the judge and what a read right after shows, the invariants), the whole-run verdicts (S5-S7,
+# E2 across answers, E3 crashes), the clause diagnosis blames and the cause a finding is filed
+# under, and the readers beneath them (timestamps, paths, JSON) — with a time limit fit for a
+# nightly job, not CI. Every surviving mutant is either killed by a new test or listed in
+# docs/MEASUREMENTS.md with the reason it is equivalent.
 #
 #   scripts/mutants.sh                 # every verdict file
 #   scripts/mutants.sh src/run/judge/mod.rs   # one file
@@ -17,7 +20,9 @@ help_or_refuse_options "$@"
 FILES=("$@")
 if [ ${#FILES[@]} -eq 0 ]; then
   FILES=(src/model/mod.rs src/model/request.rs src/model/body.rs src/model/invariants.rs
-         src/run/judge/mod.rs src/run/judge/observation.rs src/run/findings.rs
+         src/run/judge/mod.rs src/run/judge/observation.rs
+         src/run/stateful.rs src/run/request_ids.rs src/run/health.rs
+         src/run/diagnose.rs src/run/shrink.rs src/run/findings.rs
          src/contract/timestamp.rs src/contract/path.rs src/contract/json.rs)
 fi
 # a file that is not there would be mutated by nobody, silently (cargo-mutants takes --file as a

@@ -163,6 +163,14 @@ impl<'s, 'a> Session<'s, 'a> {
         if let Some(cause) = self.twin_cause(&small, at).await {
             return cause;
         }
+        // a 5xx to a request with a defect may shrink to a valid request answered 5xx: is a
+        // variant it carries what the implementation fails on?
+        if valid_server_error(&small) {
+            return match self.variant_cause(small, at).await {
+                Ok(cause) => cause,
+                Err(small) => self.file(small, at),
+            };
+        }
         self.file(small, at)
     }
 
@@ -178,7 +186,7 @@ impl<'s, 'a> Session<'s, 'a> {
                 // the same wrong thing: its kind, its property (another bug's difference, or
                 // a representation's shape, says nothing about this one)
                 (ab.wrong)(w.kind)
-                    && !judge::is_shape(w)
+                    && !w.is_shape()
                     && (v.property.is_none() || w.property == v.property)
             };
             match self
@@ -451,7 +459,7 @@ fn unshrinkable(kind: Kind) -> bool {
 /// different questions (found on a real server: T1.d counted under T1.b's cause).
 fn known_key(f: &Failure) -> String {
     let v = &f.verdict;
-    let carried: Vec<&str> = if v.kind == Kind::Rejected {
+    let carried: Vec<&str> = if v.kind == Kind::Rejected || valid_server_error(f) {
         variants(&f.case.spec).iter().map(|x| x.name).collect()
     } else {
         vec![]
@@ -470,6 +478,13 @@ fn known_key(f: &Failure) -> String {
         f.response.as_ref().map(|r| r.status),
         carried
     )
+}
+
+/// A 5xx (E3) to a request the contract accepts: refused like a rejection, in the wrong class.
+fn valid_server_error(f: &Failure) -> bool {
+    f.verdict.kind == Kind::ServerError
+        && !f.expected.statuses.is_empty()
+        && f.expected.statuses.iter().all(|s| (200..300).contains(s))
 }
 
 /// What an A/B comparison asks of a failure: the variants to remove one at a time, what
@@ -524,8 +539,23 @@ impl AbPlan {
             || v.kind == Kind::PreferenceApplied;
         // 5. a 200 body wrong for a chunked request: is the same body with Content-Length
         //    written and shown right (H4.b: a chunked body read wrongly)?
-        let body_view = v.kind == Kind::Representation && case.spec.chunked && !judge::is_shape(v);
-        let (wrong, why): (fn(Kind) -> bool, &'static str) = if unhonoured {
+        let body_view = v.kind == Kind::Representation && case.spec.chunked && !v.is_shape();
+        // 6. a 5xx to a request the contract accepts: is it a feature the request carries that
+        //    the implementation fails on (several gzip members, a spelling), which the same
+        //    request without it shows? "Right" means neither a 5xx nor a rejection, so a 5xx
+        //    that needs two variants is blamed on the one that is not the way to it (decision 95)
+        let failed_valid = valid_server_error(f);
+        let (wrong, why): (fn(Kind) -> bool, &'static str) = if failed_valid {
+            (
+                |k| {
+                    matches!(
+                        k,
+                        Kind::ServerError | Kind::Rejected | Kind::WrongStatus | Kind::Accepted
+                    )
+                },
+                "without it the same request is answered right",
+            )
+        } else if unhonoured {
             (
                 |k| {
                     matches!(
@@ -559,6 +589,7 @@ impl AbPlan {
                     || ((status || body_view) && x.clause == ClauseId::H4b)
                     // only how the preference is written: without it, none is due
                     || (unhonoured && x.without.prefer_style != case.spec.prefer_style)
+                    || failed_valid
             })
             .collect();
         (!candidates.is_empty()).then_some(AbPlan {

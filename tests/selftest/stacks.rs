@@ -11,10 +11,6 @@ fn stack(seed: u64) -> Vec<Mutant> {
     let mut all: Vec<Mutant> = Mutant::ALL
         .into_iter()
         .filter(|m| m.profile() == Profile::graph() && !m.hides_others())
-        // (added after the stacks were drawn, left out so they stay the 60 measured: with it
-        // the draws change and stack 13 misses a bug, see the ignored test below; its E2
-        // finding is blamable on nothing else)
-        .filter(|m| *m != Mutant::RequestIdFromRequest)
         .collect();
     let mut out = Vec::new();
     while out.len() < n && !all.is_empty() {
@@ -79,10 +75,11 @@ fn stacks(count: u64) -> (u64, u64, u64, u64, Vec<String>) {
 
 #[test]
 fn selftest_mutant_stacks_each_found_nothing_else_blamed() {
-    let count = std::env::var("TPR_STACKS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(60);
+    // TPR_STACKS=400 runs more (a value that is not a number is refused, not read as 60)
+    let count = std::env::var("TPR_STACKS").map_or(60, |v| {
+        v.parse()
+            .unwrap_or_else(|_| panic!("TPR_STACKS={v:?} is not a number"))
+    });
     let (findings, right, active, found, problems) = stacks(count);
     println!(
         "mutant stacks: {count} stacks, precision {right}/{findings} ({:.1} %), recall {found}/{active} ({:.1} %)",
@@ -92,6 +89,8 @@ fn selftest_mutant_stacks_each_found_nothing_else_blamed() {
     for p in &problems {
         println!("  {p}");
     }
+    assert!(active > 0, "no stack ran (TPR_STACK_SEEDS?)");
+    // precision 100 %: every finding blamable on a bug of its stack
     assert_eq!(right, findings, "precision below 100 %: {problems:#?}");
     // every active mutant found: a miss is a bug to fix and a named test, not a tolerance
     assert_eq!(found, active, "recall below 100 %: {problems:#?}");
@@ -565,8 +564,12 @@ fn b10_a_truncated_failure_reason_is_found_beside_a_representation_without_its_t
 }
 
 #[test]
-#[ignore = "a recall gap, not fixed: met when adding RequestIdFromRequest re-drew the stacks (its stack 13)"]
 fn h6_a_a_single_gzip_member_server_is_found_beside_four_other_bugs() {
+    // Found when adding RequestIdFromRequest (E2) re-drew the stacks (stack 13): a valid PATCH
+    // of several gzip members, refused by the one bug and turned into a 500 by the other, was
+    // filed as E3 only; diagnosis now asks a 5xx to a valid request which variant it fails on
+    // (decision 95). The shrunk 5xx of a request with a defect is asked too (its E3 in the
+    // sequence phase shrank to the same valid request).
     let ms = [
         Mutant::ServerErrorOnBadJson,
         Mutant::BodyLimitOffByOne,
@@ -574,7 +577,66 @@ fn h6_a_a_single_gzip_member_server_is_found_beside_four_other_bugs() {
         Mutant::MissingAuthIs403,
         Mutant::SentinelInPatchRejected,
     ];
-    let r = rt().block_on(check_in_process(&Profile::graph(), &ms, 13, 4));
+    let r = assert_stack_precise(&ms, 13);
     let clauses: Vec<&str> = r.findings.iter().map(|f| f.clause.as_str()).collect();
-    assert!(clauses.contains(&"H6.a"), "{clauses:?}");
+    assert!(
+        clauses.contains(&"H6.a") && clauses.contains(&"E3"),
+        "{clauses:?}"
+    );
+    // no valid request's 5xx is left under E3 when a variant is what it failed on
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.clause == "E3" && f.expected.statuses.iter().all(|s| *s < 300)),
+        "{clauses:?}"
+    );
+}
+
+// Recall gaps of the 400 stacks of 2026-12-08 (stop 35), drawn over every built-in bug with
+// RequestIdFromRequest: not fixed this session, kept as named tests that fail today.
+
+#[test]
+#[ignore = "a recall gap, not fixed: 400 stacks of 2026-12-08, stack 132"]
+fn s7_torn_writes_are_found_among_six_bugs_of_stack_132() {
+    assert_stack_precise(
+        &[
+            Mutant::TrailingSlashRejected,
+            Mutant::GzipNameCaseSensitive,
+            Mutant::AcceptNullCreated,
+            Mutant::TornWrites,
+            Mutant::RequestIdFromRequest,
+            Mutant::PutAccepted,
+        ],
+        132,
+    );
+}
+
+#[test]
+#[ignore = "a recall gap, not fixed: 400 stacks of 2026-12-08, stack 134"]
+fn b1_e_a_shallow_nesting_limit_is_found_among_six_bugs_of_stack_134() {
+    assert_stack_precise(
+        &[
+            Mutant::AnnotationsRejected,
+            Mutant::ViaTaskAnyTask,
+            Mutant::TimestampWithoutOffset,
+            Mutant::ShallowNestingLimit,
+            Mutant::ReadOnlyTokenWrites,
+            Mutant::OffsetClamped,
+        ],
+        134,
+    );
+}
+
+#[test]
+#[ignore = "a recall gap, not fixed: 400 stacks of 2026-12-08, stack 192"]
+fn t1_a_fraction_leading_zeros_dropped_are_found_among_four_bugs_of_stack_192() {
+    assert_stack_precise(
+        &[
+            Mutant::TimestampsRenderedWithoutOffset,
+            Mutant::AstralCharactersReplaced,
+            Mutant::FractionLeadingZerosDropped,
+            Mutant::AfterSentinelRenderedByName,
+        ],
+        192,
+    );
 }

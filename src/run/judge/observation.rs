@@ -32,7 +32,7 @@ pub fn state_is_judged(out: &Outcome, resp: &Response, verdicts: &[Verdict]) -> 
     out.is_success() == (200..300).contains(&resp.status)
         && !verdicts
             .iter()
-            .any(|v| matches!(v.kind, Kind::State | Kind::Representation) && !super::is_shape(v))
+            .any(|v| matches!(v.kind, Kind::State | Kind::Representation) && !v.is_shape())
 }
 
 /// The member names a request's body carries (decoded as the model decodes it; a byte-order
