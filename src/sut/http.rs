@@ -19,7 +19,7 @@ pub fn chunks(body: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Bodies longer than this go over a connection of their own that reads the answer while it
-/// writes (see [`early`]): a server may answer from the head alone and reset the connection
+/// writes (see the `early` module): a server may answer from the head alone and reset the connection
 /// while the body is still on its way. A shorter body is in the socket's buffer at once.
 pub const EARLY_ANSWER_BODY: usize = 64 * 1024;
 

@@ -310,7 +310,7 @@ impl Defect {
     }
 
     /// E4's precedence rank (lower first), in the same order as the contract lists it.
-    pub(crate) fn rank(self) -> u8 {
+    pub fn rank(self) -> u8 {
         match (self.status(), self.slot()) {
             (401 | 403, _) => 0,
             (400, Slot::PathShape) => 1,
