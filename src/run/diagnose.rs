@@ -496,6 +496,46 @@ struct AbPlan {
 }
 
 impl AbPlan {
+    /// What "still wrong" means without a variant, and what a right answer then says: for a
+    /// 5xx to a valid request, a preference not honoured, a wrong state or body, or a status.
+    fn still_wrong(
+        failed_valid: bool,
+        unhonoured: bool,
+        state_or_body: bool,
+    ) -> (fn(Kind) -> bool, &'static str) {
+        if failed_valid {
+            (
+                |k| {
+                    matches!(
+                        k,
+                        Kind::ServerError | Kind::Rejected | Kind::WrongStatus | Kind::Accepted
+                    )
+                },
+                "without it the same request is answered right",
+            )
+        } else if unhonoured {
+            (
+                |k| {
+                    matches!(
+                        k,
+                        Kind::State | Kind::Representation | Kind::PreferenceApplied
+                    )
+                },
+                "without it the preference is honoured",
+            )
+        } else if state_or_body {
+            (
+                |k| matches!(k, Kind::State | Kind::Representation),
+                "without it the state is right",
+            )
+        } else {
+            (
+                |k| matches!(k, Kind::WrongStatus | Kind::Accepted),
+                "without it the same request is answered right",
+            )
+        }
+    }
+
     fn of(f: &Failure, profile: &Profile) -> Option<AbPlan> {
         let (v, case) = (&f.verdict, &f.case);
         // 1. a state difference that a spelling variant explains (the alias wrote another
@@ -545,37 +585,7 @@ impl AbPlan {
         //    request without it shows? "Right" means neither a 5xx nor a rejection, so a 5xx
         //    that needs two variants is blamed on the one that is not the way to it (decision 95)
         let failed_valid = valid_server_error(f);
-        let (wrong, why): (fn(Kind) -> bool, &'static str) = if failed_valid {
-            (
-                |k| {
-                    matches!(
-                        k,
-                        Kind::ServerError | Kind::Rejected | Kind::WrongStatus | Kind::Accepted
-                    )
-                },
-                "without it the same request is answered right",
-            )
-        } else if unhonoured {
-            (
-                |k| {
-                    matches!(
-                        k,
-                        Kind::State | Kind::Representation | Kind::PreferenceApplied
-                    )
-                },
-                "without it the preference is honoured",
-            )
-        } else if state || body_view {
-            (
-                |k| matches!(k, Kind::State | Kind::Representation),
-                "without it the state is right",
-            )
-        } else {
-            (
-                |k| matches!(k, Kind::WrongStatus | Kind::Accepted),
-                "without it the same request is answered right",
-            )
-        };
+        let (wrong, why) = AbPlan::still_wrong(failed_valid, unhonoured, state || body_view);
         let candidates: Vec<Variant> = variants(&case.spec)
             .into_iter()
             .filter(|x| {

@@ -162,48 +162,7 @@ impl<'s, 'a> Session<'s, 'a> {
             before,
         } = f;
         let Origin { phase, index } = at;
-        // a defect kind by its name and clause: kinds of one family (timestamp flaws) that
-        // break different clauses are different causes
-        let defects: Vec<String> = if v.clause == ClauseId::E4 {
-            // an order of checks the contract does not demand is one cause per pair of the
-            // classes E4 orders, whichever defects of those classes met (found on a real
-            // server: 45 causes for five orders)
-            vec![precedence_pair(
-                &case.defects,
-                resp.as_ref().map(|r| r.status),
-            )]
-        } else {
-            case.defects
-                .iter()
-                .map(|d| format!("{}@{}", d.variant(), d.clause()))
-                .collect()
-        };
-        let names: Vec<&str> = variants(&case.spec).iter().map(|v| v.name).collect();
-        let variant_names: Vec<&str> = if v.kind == Kind::Rejected {
-            names
-        } else {
-            vec![]
-        };
-        let property = v.property.map(|p| match v.detail {
-            Detail::None => p.to_string(),
-            d => format!("{p} {}", d.as_str()),
-        });
-        // a request whose method is its defect: one cause whatever other method it was (a
-        // server answering every other method 400 is one bug, not one per method)
-        let method = if case.defects.iter().any(|d| d.rule() == RuleId::H1) {
-            "(another method)"
-        } else {
-            case.request.method.as_str()
-        };
-        let cause = cause_key(
-            v.clause,
-            v.kind,
-            property.as_deref(),
-            method,
-            &defects,
-            &variant_names,
-            resp.as_ref().map(|r| r.status),
-        );
+        let cause = cause_key_of(&v, &case, resp.as_ref().map(|r| r.status));
         if self.collector.count(&cause, v.rule) {
             return cause;
         }
@@ -242,6 +201,52 @@ impl<'s, 'a> Session<'s, 'a> {
         self.collector.add(f);
         cause
     }
+}
+
+/// The cause a verdict on `case` is filed under (answered `status`): its clause and kind, the
+/// property and how it differed, the method ("(another method)" for a method defect), its
+/// defects by kind and clause (E4: the order of checks broken) and, for a rejection, the valid
+/// variants it carries.
+fn cause_key_of(v: &Verdict, case: &Case, status: Option<u16>) -> String {
+    // a defect kind by its name and clause: kinds of one family (timestamp flaws) that
+    // break different clauses are different causes
+    let defects: Vec<String> = if v.clause == ClauseId::E4 {
+        // an order of checks the contract does not demand is one cause per pair of the
+        // classes E4 orders, whichever defects of those classes met (found on a real
+        // server: 45 causes for five orders)
+        vec![precedence_pair(&case.defects, status)]
+    } else {
+        case.defects
+            .iter()
+            .map(|d| format!("{}@{}", d.variant(), d.clause()))
+            .collect()
+    };
+    let names: Vec<&str> = variants(&case.spec).iter().map(|v| v.name).collect();
+    let variant_names: Vec<&str> = if v.kind == Kind::Rejected {
+        names
+    } else {
+        vec![]
+    };
+    let property = v.property.map(|p| match v.detail {
+        Detail::None => p.to_string(),
+        d => format!("{p} {}", d.as_str()),
+    });
+    // a request whose method is its defect: one cause whatever other method it was (a
+    // server answering every other method 400 is one bug, not one per method)
+    let method = if case.defects.iter().any(|d| d.rule() == RuleId::H1) {
+        "(another method)"
+    } else {
+        case.request.method.as_str()
+    };
+    cause_key(
+        v.clause,
+        v.kind,
+        property.as_deref(),
+        method,
+        &defects,
+        &variant_names,
+        status,
+    )
 }
 
 /// The pair of E4's classes an answer put in the wrong order: the class the contract demands
