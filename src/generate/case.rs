@@ -53,8 +53,8 @@ impl Case {
     pub fn clauses(&self, profile: &Profile) -> Vec<&'static str> {
         let s = &self.spec;
         let mut c: Vec<&'static str> = self.defects.iter().map(|d| d.clause()).collect();
-        // F2: the configured tokens decide the answer (a defect on them, or the read-only token)
-        if s.auth_variant % 3 == 2 || self.defects.iter().any(|d| d.rule() == RuleId::H2) {
+        // F2: the configured tokens decide the answer (one definition: [`Case::rules`])
+        if self.rules().contains(&RuleId::F2) {
             c.push("F2");
         }
         // B6.e: a stored member after the sentinel is rendered by its rule in this answer
@@ -575,10 +575,7 @@ impl CaseSpec {
             },
             request,
             defects: applied,
-            stored: target
-                .as_ref()
-                .and_then(|id| store.get(id))
-                .map(|e| e.value.status),
+            stored: store.status_of(target.as_deref()),
             demand,
             target,
             exercised,

@@ -2,7 +2,7 @@
 //! configured tokens (F2). The tree never changes; only results' values do, so clones share it.
 
 use crate::contract::path::{Route, RouteRef};
-use crate::contract::spec::TaskProcessingResult;
+use crate::contract::spec::{ProcessingStatus, TaskProcessingResult};
 use crate::model::fixture::{Fixture, Run, UserResult, Workflow};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -100,6 +100,11 @@ impl Store {
     /// The result with this id.
     pub fn get(&self, id: &str) -> Option<&Entity> {
         self.entities.get(id)
+    }
+
+    /// The `processingStatus` the result `id` holds, when there is one (and it exists).
+    pub fn status_of(&self, id: Option<&str>) -> Option<ProcessingStatus> {
+        id.and_then(|id| self.get(id)).map(|e| e.value.status)
     }
 
     /// Every result, by id.

@@ -96,10 +96,7 @@ impl Session<'_, '_> {
                 statuses: f.expected.statuses.clone(),
                 rules: f.expected.rules.clone(),
             },
-            stored: case_target
-                .as_ref()
-                .and_then(|id| self.store.get(id))
-                .map(|e| e.value.status),
+            stored: self.store.status_of(case_target.as_deref()),
             target: case_target,
             exercised: vec![],
         };

@@ -201,11 +201,7 @@ impl<'s, 'a> Session<'s, 'a> {
                 };
             }
         };
-        let stored = case
-            .target
-            .as_ref()
-            .and_then(|id| before.get(id))
-            .map(|e| e.value.status.as_str());
+        let stored = before.status_of(case.target.as_deref()).map(|s| s.as_str());
         let mut verdicts = judge::answer_verdicts(case, &out, &resp, stored, &profile);
         let method = case.request.method.as_str();
         let accepted_wrongly = verdicts.first().is_some_and(|v| v.kind == Kind::Accepted);

@@ -124,16 +124,7 @@ impl Remote {
         };
         let resp = b.send().await.map_err(classify)?;
         let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = header_pairs(resp.headers());
         // the client's timeout covers the body too: an endless or trickling body ends at the
         // deadline or at the cap, whichever comes first
         let mut body = Capped::new(self.max_response_bytes);
@@ -389,16 +380,7 @@ mod early {
         }));
         let resp = sender.send_request(request).await.map_err(|e| broken(&e))?;
         let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = super::header_pairs(resp.headers());
         let mut body = Capped::new(remote.max_response_bytes);
         let mut incoming = resp.into_body();
         while let Some(frame) = incoming.frame().await {
@@ -423,4 +405,17 @@ impl Target for Remote {
     fn for_lane(&self) -> Option<std::sync::Arc<dyn Target>> {
         Some(std::sync::Arc::new(self.fresh()))
     }
+}
+
+/// A response's headers as (name, value) pairs, values read lossily as UTF-8 (both clients).
+fn header_pairs(headers: &hyper::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }

@@ -48,26 +48,12 @@ impl Mutant {
                 }
             }
             NoAuthentication if model::authorize(req, store.tokens()).is_err() => {
-                set_header(
-                    req,
-                    "Authorization",
-                    &format!(
-                        "Bearer {}",
-                        store.tokens().write.first().cloned().unwrap_or_default()
-                    ),
-                );
+                with_write_token(req, store);
             }
             ReadOnlyTokenWrites
                 if model::authorize(req, store.tokens()) == Ok(model::Caller::Reader) =>
             {
-                set_header(
-                    req,
-                    "Authorization",
-                    &format!(
-                        "Bearer {}",
-                        store.tokens().write.first().cloned().unwrap_or_default()
-                    ),
-                );
+                with_write_token(req, store);
             }
             AnyContentType if req.method == "PATCH" => {
                 set_header(req, "Content-Type", "application/json")
@@ -442,6 +428,12 @@ impl Mutant {
             _ => {}
         }
     }
+}
+
+/// The request sent with the first write token instead of the one it carries.
+fn with_write_token(req: &mut Request, store: &Store) {
+    let token = store.tokens().write.first().cloned().unwrap_or_default();
+    set_header(req, "Authorization", &format!("Bearer {token}"));
 }
 
 pub(super) fn set_header(req: &mut Request, name: &str, value: &str) {
